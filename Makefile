@@ -1,0 +1,38 @@
+# Two commands on a fresh machine with Python 3.11:
+#   make run    install everything into .venv and start the app on the bundled Rasau Jaya data
+#   make test   install everything (including Debian's chromium for the browser test) and run all tests
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test bench bench-small lint install browser data clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[app,test]'
+	touch $@
+
+static/leaflet/leaflet.js: $(VENV)/.installed
+	$(PY) -m ovop_geo.offline static/leaflet
+
+install: $(VENV)/.installed static/leaflet/leaflet.js
+
+browser:
+	bash scripts/ensure-chromium.sh
+
+run: install
+	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT)
+
+test: install browser
+	$(PY) -m pytest
+
+bench: install
+	$(VENV)/bin/ovop-geo bench
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) static/leaflet
