@@ -1,0 +1,737 @@
+"""Production, spreading of region totals, raw-material demand, land availability and growth.
+
+All frames are indexed by ``village_code`` or by (``village_code``, ``crop_id``); areas are in
+hectares, masses in tonnes, yields in t/ha (converted once with :mod:`ovop_geo.units`).
+
+Land availability follows the paper ("land availability is determined from the actual local
+production of all OVOP commodities") and the national carrying-capacity guideline (Permen LH
+17/2009): suitable land minus land already harvested, land needed = raw-material demand ÷ yield,
+and land supply against land demand for the whole population.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ovop_geo.errors import InputDataError, ParameterError, format_items, raise_problems
+from ovop_geo.units import yield_to_t_ha
+
+__all__ = [
+    "CarryingCapacity",
+    "FarmingParams",
+    "carrying_capacity",
+    "disaggregate_harvest",
+    "growth_scenario",
+    "land_availability",
+    "population_by_village",
+    "production",
+    "raw_material_demand",
+]
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+_KEY = ["village_code", "crop_id"]
+_TRUE = {"true", "1", "1.0", "yes", "y", "ya"}
+
+
+@dataclass(frozen=True)
+class FarmingParams:
+    """Parameters of the farming computations (defaults are stated with their source).
+
+    Attributes
+    ----------
+    growth_rate_pct_yr : float
+        Growth of raw-material demand, % a year. Default 30: the paper reports that 90 % of firms
+        raised capacity by more than 30 % a year.
+    base_year : int
+        Year of the statistics (the paper's are 2013).
+    horizon_years : int
+        Years looked ahead by :func:`growth_scenario`.
+    persons_per_household : float or None
+        Average household size used to turn households into population. None (default): spread
+        the region's published population over villages in proportion to households instead
+        (the paper's 23,499 persons against 20,806 households gives 1.13 persons per household,
+        which is not plausible, so no household size is assumed by default).
+    rice_crop : str
+        Crop id of rice (the reference commodity of Permen LH 17/2009).
+    rice_need_t_person_yr : float
+        Rice-equivalent a person needs a year for a decent living: 1 t (Permen LH 17/2009).
+    kfm_kg_person_yr : float
+        Minimum physical need for the older α index: 265 kg rice per person a year.
+    """
+
+    growth_rate_pct_yr: float = 30.0
+    base_year: int = 2013
+    horizon_years: int = 30
+    persons_per_household: float | None = None
+    rice_crop: str = "padi"
+    rice_need_t_person_yr: float = 1.0
+    kfm_kg_person_yr: float = 265.0
+
+    def __post_init__(self) -> None:
+        _check_growth(self.growth_rate_pct_yr, self.horizon_years)
+        if self.persons_per_household is not None and not self.persons_per_household > 0:
+            raise ParameterError(
+                f"persons_per_household must be above 0 (got {self.persons_per_household})."
+            )
+        if not self.rice_need_t_person_yr > 0 or not self.kfm_kg_person_yr > 0:
+            raise ParameterError("rice_need_t_person_yr and kfm_kg_person_yr must be above 0.")
+
+
+def _check_growth(growth_rate_pct_yr: float, horizon_years: int) -> None:
+    if not math.isfinite(growth_rate_pct_yr) or growth_rate_pct_yr <= -100:
+        raise ParameterError(
+            f"growth_rate_pct_yr must be a number above -100 (got {growth_rate_pct_yr})."
+        )
+    if int(horizon_years) != horizon_years or horizon_years < 1:
+        raise ParameterError(f"horizon_years must be a whole number >= 1 (got {horizon_years}).")
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with index levels named village_code/crop_id moved to columns."""
+    out = frame.copy()
+    levels = [n for n in out.index.names if n in _KEY]
+    if levels:
+        out = out.reset_index(level=levels)
+    return out
+
+
+def _numeric_column(df, column, problems, *, label, allow_negative=False):
+    """Column as floats; text and (unless allowed) negative values are reported in ``problems``."""
+    values = pd.to_numeric(df[column], errors="coerce")
+    text = values.isna() & df[column].notna()
+    if text.any():
+        problems.append(
+            f"column '{column}': values are not numbers. Rows: {format_items(label[text])}. "
+            "Write plain numbers (a dot as decimal separator)."
+        )
+    if not allow_negative:
+        negative = values < 0
+        if negative.any():
+            problems.append(
+                f"column '{column}': negative values. Rows: {format_items(label[negative])}. "
+                "Areas, yields and counts cannot be negative; fix them."
+            )
+    return values.astype(float)
+
+
+# --------------------------------------------------------------------------- production
+def production(harvest: pd.DataFrame, *, source: str = "harvest table") -> pd.DataFrame:
+    """Production (t) = harvest area (ha) × yield (t/ha), per crop or per village and crop.
+
+    Parameters
+    ----------
+    harvest : pandas.DataFrame
+        Tidy rows with ``crop_id``, ``harvest_area_ha`` and either ``yield_t_ha`` or ``yield``
+        with ``yield_unit`` (t/ha, ku/ha, kw/ha, kg/ha, ton/ha; one unit per row). Optional
+        ``village_code`` (empty for region totals), ``estimated`` (bool) and ``source``.
+    source : str
+        File name used in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``crop_id`` when every row is a region total, else by (``village_code``,
+        ``crop_id``): ``harvest_area_ha``, ``yield_t_ha``, ``production_t``, ``estimated`` and
+        ``source`` when given.
+
+    Raises
+    ------
+    InputDataError
+        Missing columns, unknown yield units, text or negative values, duplicate rows, or a
+        mix of region totals and village rows, all listed in one message.
+    """
+    df = _tidy(harvest)
+    missing = [c for c in ("crop_id", "harvest_area_ha") if c not in df.columns]
+    if "yield_t_ha" not in df.columns and not {"yield", "yield_unit"} <= set(df.columns):
+        missing.append("yield_t_ha (or yield and yield_unit)")
+    if missing:
+        raise InputDataError(
+            f"{source}: columns {format_items(missing)} not found. "
+            f"Columns present: {format_items(df.columns, limit=10)}.",
+            path=source,
+        )
+    df["crop_id"] = df["crop_id"].astype(str)
+    if "village_code" in df.columns:
+        code = df["village_code"].astype("string").str.strip().fillna("")
+    else:
+        code = pd.Series("", index=df.index, dtype="string")
+    label = (code.where(code == "", code + "/") + df["crop_id"]).astype(str)
+    problems: list[str] = []
+    area = _numeric_column(df, "harvest_area_ha", problems, label=label)
+    if "yield_t_ha" in df.columns:
+        yld = _numeric_column(df, "yield_t_ha", problems, label=label)
+    else:
+        raw = _numeric_column(df, "yield", problems, label=label)
+        try:
+            yld = yield_to_t_ha(raw, df["yield_unit"], column="yield_unit")
+        except InputDataError as err:
+            problems.append(str(err))
+            yld = raw * np.nan
+    by_village = code != ""
+    if by_village.any() and not by_village.all():
+        problems.append(
+            "some rows have a village_code and others are region totals (empty village_code). "
+            f"Region rows: {format_items(label[~by_village])}. Put them in separate tables."
+        )
+    dup = label.duplicated(keep=False)
+    if dup.any():
+        problems.append(
+            f"rows repeated for the same village and crop: {format_items(label[dup].unique())}. "
+            "Keep one row each."
+        )
+    raise_problems(source, problems)
+    out = pd.DataFrame(
+        {
+            "harvest_area_ha": area.to_numpy(),
+            "yield_t_ha": yld.to_numpy(),
+            "production_t": (area * yld).to_numpy(),
+            "estimated": (
+                df["estimated"].astype(str).str.strip().str.lower().isin(_TRUE).to_numpy()
+                if "estimated" in df.columns
+                else False
+            ),
+        },
+        index=(
+            pd.MultiIndex.from_arrays([code.astype(str), df["crop_id"]], names=_KEY)
+            if by_village.all()
+            else pd.Index(df["crop_id"], name="crop_id")
+        ),
+    )
+    if "source" in df.columns:
+        out["source"] = df["source"].to_numpy()
+    return out
+
+
+# --------------------------------------------------------------------------- disaggregation
+def disaggregate_harvest(
+    totals: pd.DataFrame, suitable: pd.DataFrame, *, source: str = "harvest table"
+) -> pd.DataFrame:
+    """Spread region harvest totals over villages in proportion to suitable land (dasymetric).
+
+    Harvest area of crop *c* in village *v* = total area × suitable_ha(v, c) / Σ_v suitable_ha.
+    Nothing is rounded and the last floating-point residual is added to the village with the most
+    suitable land, so village figures add back up to the totals. Every village takes the region's
+    yield (no per-village yields are known).
+
+    Parameters
+    ----------
+    totals : pandas.DataFrame
+        Region totals indexed by ``crop_id`` (the output of :func:`production`) with
+        ``harvest_area_ha`` (ha) and ``yield_t_ha`` (t/ha).
+    suitable : pandas.DataFrame
+        Indexed by (``village_code``, ``crop_id``) with ``suitable_ha`` (ha), e.g. from
+        :func:`ovop_geo.landuse.suitability_by_village`; an ``illustrative`` column is carried.
+    source : str
+        File name of the totals, used in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``village_code``, ``crop_id``): ``harvest_area_ha``, ``yield_t_ha``,
+        ``production_t``, ``suitable_ha``, ``share_suitable_harvested`` (0-1, above 1 when the
+        harvest area exceeds the suitable land), ``exceeds_suitable`` (bool; reported, not
+        clipped), ``estimated`` (always True), and ``source`` and ``illustrative`` when the
+        inputs have them.
+
+    Raises
+    ------
+    InputDataError
+        A crop of the totals with no suitability rows, or with no suitable land anywhere.
+    """
+    tot = totals.copy()
+    if "crop_id" in tot.columns:
+        tot = tot.set_index("crop_id")
+    suit = _tidy(suitable)
+    missing = [c for c in ("village_code", "crop_id", "suitable_ha") if c not in suit.columns]
+    if missing:
+        raise InputDataError(
+            f"suitable land table: {format_items(missing)} not found. "
+            "Pass the output of suitability_by_village (indexed by village_code and crop_id)."
+        )
+    problems: list[str] = []
+    frames = []
+    for crop, row in tot.iterrows():
+        rows = suit[suit["crop_id"].astype(str) == str(crop)]
+        weights = pd.to_numeric(rows["suitable_ha"], errors="coerce").fillna(0.0).to_numpy()
+        total = float(row["harvest_area_ha"])
+        if rows.empty:
+            problems.append(
+                f"crop '{crop}' has no suitable-land figures, so its total of {total:,.2f} ha "
+                "cannot be spread over villages. Add the crop to the crop and suitability tables."
+            )
+            continue
+        if weights.sum() <= 0:
+            problems.append(
+                f"crop '{crop}' has no suitable land in any village, so its total of "
+                f"{total:,.2f} ha cannot be spread. Check the land-use layer and the crop's rows "
+                "in the suitability table, or give per-village harvest figures."
+            )
+            continue
+        area = total * weights / weights.sum()
+        area[int(np.argmax(weights))] += total - area.sum()
+        part = pd.DataFrame(
+            {
+                "village_code": rows["village_code"].astype(str).to_numpy(),
+                "crop_id": str(crop),
+                "harvest_area_ha": area,
+                "yield_t_ha": float(row["yield_t_ha"]),
+                "suitable_ha": weights,
+            }
+        )
+        if "source" in tot.columns:
+            part["source"] = f"{row['source']} (spread over villages by suitable land)"
+        if "illustrative" in rows.columns:
+            part["illustrative"] = rows["illustrative"].astype(bool).to_numpy()
+        frames.append(part)
+    raise_problems(source, problems)
+    out = pd.concat(frames, ignore_index=True).set_index(_KEY)
+    out["production_t"] = out["harvest_area_ha"] * out["yield_t_ha"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["share_suitable_harvested"] = np.where(
+            out["suitable_ha"] > 0, out["harvest_area_ha"] / out["suitable_ha"], np.nan
+        )
+    out["exceeds_suitable"] = out["harvest_area_ha"] > out["suitable_ha"] * (1 + 1e-9)
+    out["estimated"] = True
+    if out["exceeds_suitable"].any():
+        over = out.index[out["exceeds_suitable"]]
+        logger.warning(
+            "Spread harvest area exceeds suitable land in %d village-crop rows: %s",
+            len(over),
+            format_items(f"{v}/{c}" for v, c in over),
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- raw materials
+def raw_material_demand(
+    businesses: pd.DataFrame,
+    raw_materials: pd.DataFrame,
+    *,
+    source: str = "raw_materials.csv",
+    businesses_source: str = "business counts",
+) -> pd.DataFrame:
+    """Raw-material demand (t a year) per village and crop from business counts.
+
+    demand(v, c) = Σ_products businesses(v, p) × input_t_per_business_yr(p, c). Products without
+    a raw-material row (for example crafts or drinks) need no crop.
+
+    Parameters
+    ----------
+    businesses : pandas.DataFrame
+        Indexed by ``village_code``, one integer column per product (number of firms).
+    raw_materials : pandas.DataFrame
+        ``product``, ``crop_id``, ``input_t_per_business_yr`` (t a year per firm) and ``source``
+        (``paper`` or ``assumption``).
+    source, businesses_source : str
+        File names used in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``village_code``, ``crop_id``) for every village and every crop named in
+        ``raw_materials``: ``businesses`` (firms using the crop), ``demand_t_yr`` (t a year),
+        ``source`` (the sources of the rows that contribute, e.g. ``"assumption; paper"``, empty
+        when there is no demand) and ``assumed`` (True when any contributing row is not from
+        the paper).
+
+    Raises
+    ------
+    InputDataError
+        Missing columns, text, negative or fractional business counts, bad input rates.
+    """
+    need = ["product", "crop_id", "input_t_per_business_yr", "source"]
+    missing = [c for c in need if c not in raw_materials.columns]
+    if missing:
+        raise InputDataError(
+            f"{source}: columns {format_items(missing)} not found. "
+            "The table needs product, crop_id, input_t_per_business_yr and source.",
+            path=source,
+        )
+    rm = raw_materials[need].copy()
+    rm["product"] = rm["product"].astype(str)
+    rm["crop_id"] = rm["crop_id"].astype(str)
+    problems: list[str] = []
+    rm["input_t_per_business_yr"] = _numeric_column(
+        rm, "input_t_per_business_yr", problems, label=rm["product"] + "/" + rm["crop_id"]
+    )
+    raise_problems(source, problems)
+
+    counts = businesses.copy()
+    counts.index = counts.index.astype(str)
+    counts.index.name = "village_code"
+    counts.columns = counts.columns.astype(str)
+    for col in counts.columns:
+        values = pd.to_numeric(counts[col], errors="coerce")
+        bad = values.isna() | (values < 0) | (values != values.round())
+        if bad.any():
+            problems.append(
+                f"column '{col}': business counts must be whole numbers >= 0. "
+                f"Villages: {format_items(counts.index[bad])}. Fix them."
+            )
+        counts[col] = values
+    raise_problems(businesses_source, problems)
+
+    without = sorted(set(counts.columns) - set(rm["product"]))
+    if without:
+        logger.info("Products without a raw-material row (no crop needed): %s", ", ".join(without))
+    long = counts.stack().rename("count").reset_index()
+    long.columns = ["village_code", "product", "count"]
+    merged = long.merge(rm, on="product", how="inner")
+    merged["demand_t_yr"] = merged["count"] * merged["input_t_per_business_yr"]
+    merged["source"] = merged["source"].astype(str).where(merged["count"] > 0, "")
+
+    def _sources(values: pd.Series) -> str:
+        return "; ".join(sorted({v for v in values if v}))
+
+    grouped = merged.groupby(_KEY).agg(
+        businesses=("count", "sum"), demand_t_yr=("demand_t_yr", "sum"), source=("source", _sources)
+    )
+    crops = list(dict.fromkeys(rm["crop_id"]))
+    full = pd.MultiIndex.from_product([counts.index, crops], names=_KEY)
+    out = grouped.reindex(full)
+    out["businesses"] = out["businesses"].fillna(0).astype(int)
+    out["demand_t_yr"] = out["demand_t_yr"].fillna(0.0).astype(float)
+    out["source"] = out["source"].fillna("")
+    out["assumed"] = out["source"].map(lambda s: any(p != "paper" for p in s.split("; ") if p))
+    return out
+
+
+# --------------------------------------------------------------------------- land
+def land_availability(
+    suitable: pd.DataFrame, harvest_by_village: pd.DataFrame, demand: pd.DataFrame
+) -> pd.DataFrame:
+    """Land available and land needed per village and crop.
+
+    ``suitable`` must already exclude land that zoning closes to farming:
+    :func:`ovop_geo.landuse.suitability_by_village` rates such land N, so its ``suitable_ha``
+    only counts land open to farming. Available land is suitable land not yet harvested.
+
+    Parameters
+    ----------
+    suitable : pandas.DataFrame
+        Indexed by (``village_code``, ``crop_id``) with ``suitable_ha`` (ha); optional
+        ``illustrative``.
+    harvest_by_village : pandas.DataFrame
+        Indexed by (``village_code``, ``crop_id``) with ``harvest_area_ha`` (ha),
+        ``yield_t_ha`` (t/ha), ``production_t`` (t) and ``estimated`` (from :func:`production`
+        or :func:`disaggregate_harvest`).
+    demand : pandas.DataFrame
+        Indexed by (``village_code``, ``crop_id``) with ``demand_t_yr`` (from
+        :func:`raw_material_demand`); optional ``source``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``village_code``, ``crop_id``), the union of the three inputs:
+        ``suitable_ha``, ``harvested_ha``, ``available_ha`` (= suitable − harvested; negative when
+        more is harvested than the layer rates suitable, not clipped), ``production_t``,
+        ``yield_t_ha``, ``demand_t_yr``, ``land_needed_ha`` (= demand ÷ yield; 0 without demand,
+        NaN with demand but no known yield), ``supply_ratio`` (= production ÷ demand; inf with
+        production but no demand, NaN with neither), ``estimated``, ``illustrative``,
+        ``demand_source``. Missing harvest means 0 harvested; missing suitability means unknown
+        (NaN).
+    """
+    suit = suitable.copy()
+    harv = harvest_by_village.copy()
+    dem = demand.copy()
+    for name, frame, cols in (
+        ("suitable land table", suit, ["suitable_ha"]),
+        ("village harvest table", harv, ["harvest_area_ha", "yield_t_ha", "production_t"]),
+        ("raw-material demand table", dem, ["demand_t_yr"]),
+    ):
+        missing = [c for c in cols if c not in frame.columns]
+        if list(frame.index.names) != _KEY or missing:
+            raise InputDataError(
+                f"{name}: expected an index (village_code, crop_id) and columns "
+                f"{format_items(cols)}; got index {list(frame.index.names)} and columns "
+                f"{format_items(frame.columns, limit=10)}."
+            )
+    index = suit.index.union(harv.index, sort=False).union(dem.index, sort=False)
+    out = pd.DataFrame(index=index)
+    out["suitable_ha"] = suit["suitable_ha"].reindex(index).astype(float)
+    out["harvested_ha"] = harv["harvest_area_ha"].reindex(index).fillna(0.0).astype(float)
+    out["available_ha"] = out["suitable_ha"] - out["harvested_ha"]
+    out["production_t"] = harv["production_t"].reindex(index).fillna(0.0).astype(float)
+    out["yield_t_ha"] = harv["yield_t_ha"].reindex(index).astype(float)
+    out["demand_t_yr"] = dem["demand_t_yr"].reindex(index).fillna(0.0).astype(float)
+    yld = out["yield_t_ha"].where(out["yield_t_ha"] > 0)
+    out["land_needed_ha"] = np.where(out["demand_t_yr"] > 0, out["demand_t_yr"] / yld, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["supply_ratio"] = np.where(
+            out["demand_t_yr"] > 0,
+            out["production_t"] / out["demand_t_yr"],
+            np.where(out["production_t"] > 0, np.inf, np.nan),
+        )
+    est = harv["estimated"] if "estimated" in harv.columns else pd.Series(False, index=harv.index)
+    out["estimated"] = est.reindex(index).fillna(False).astype(bool)
+    ill = suit["illustrative"] if "illustrative" in suit.columns else pd.Series(False, suit.index)
+    out["illustrative"] = ill.reindex(index).fillna(False).astype(bool)
+    src = dem["source"] if "source" in dem.columns else pd.Series("", index=dem.index)
+    out["demand_source"] = src.reindex(index).fillna("").astype(str)
+    out.index.names = _KEY
+    return out
+
+
+def growth_scenario(
+    land_table: pd.DataFrame,
+    *,
+    growth_rate_pct_yr: float = FarmingParams.growth_rate_pct_yr,
+    base_year: int = FarmingParams.base_year,
+    horizon_years: int = FarmingParams.horizon_years,
+) -> pd.DataFrame:
+    """When does the land the firms need outgrow the village's suitable land?
+
+    Demand grows by g % a year, so land needed in year t is ``land_needed_ha × (1 + g)^t``. It is
+    compared with **all suitable land** for the crop (harvested + available = ``suitable_ha``):
+    the firms' raw material competes with existing production for the same land, so the
+    comparison is against the whole suitable area, not only the part not yet harvested.
+
+    Parameters
+    ----------
+    land_table : pandas.DataFrame
+        Output of :func:`land_availability` (``land_needed_ha`` and ``suitable_ha``, ha).
+    growth_rate_pct_yr : float
+        g in % a year (above -100).
+    base_year : int
+        Year of t = 0.
+    horizon_years : int
+        Years looked ahead (t = 0 .. horizon).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index: ``land_needed_ha``, ``suitable_ha``, ``land_needed_5y_ha``,
+        ``land_needed_10y_ha``, ``years_to_exceed`` and ``year_exceeds_suitable`` (nullable
+        integers: the first t with need > suitable land, and base_year + t; <NA> when never
+        within the horizon or when either figure is unknown).
+
+    Raises
+    ------
+    ParameterError
+        g ≤ -100 % or a horizon below 1 year.
+    """
+    _check_growth(growth_rate_pct_yr, horizon_years)
+    need = land_table["land_needed_ha"].astype(float).to_numpy()
+    have = land_table["suitable_ha"].astype(float).to_numpy()
+    factor = 1.0 + growth_rate_pct_yr / 100.0
+    years = np.arange(int(horizon_years) + 1)
+    path = need[:, None] * factor ** years[None, :]
+    with np.errstate(invalid="ignore"):
+        over = path > have[:, None]
+    first = np.where(over.any(axis=1), over.argmax(axis=1), -1)
+    known = np.isfinite(need) & np.isfinite(have)
+    t = pd.array(np.where((first >= 0) & known, first, 0), dtype="Int64")
+    t[(first < 0) | ~known] = pd.NA
+    out = pd.DataFrame(index=land_table.index)
+    out["land_needed_ha"] = need
+    out["suitable_ha"] = have
+    out["land_needed_5y_ha"] = need * factor**5
+    out["land_needed_10y_ha"] = need * factor**10
+    out["years_to_exceed"] = t
+    out["year_exceeds_suitable"] = t + int(base_year)
+    return out
+
+
+# --------------------------------------------------------------------------- carrying capacity
+def population_by_village(
+    households: pd.Series,
+    *,
+    region_population: float | None = None,
+    persons_per_household: float | None = None,
+) -> pd.Series:
+    """Population per village from households (KK).
+
+    Exactly one of the two methods: spread ``region_population`` over villages in proportion to
+    households (keeps the published total; the default of :class:`FarmingParams`), or multiply
+    households by ``persons_per_household`` (an assumption the user states).
+
+    Parameters
+    ----------
+    households : pandas.Series
+        Households per village, indexed by ``village_code``.
+    region_population : float, optional
+        Persons in the whole region.
+    persons_per_household : float, optional
+        Average household size (persons).
+
+    Returns
+    -------
+    pandas.Series
+        ``population`` (persons, not rounded) indexed by ``village_code``.
+    """
+    if (region_population is None) == (persons_per_household is None):
+        raise ParameterError(
+            "give exactly one of region_population or persons_per_household to estimate the "
+            "population of each village."
+        )
+    hh = pd.to_numeric(households, errors="coerce").astype(float)
+    bad = hh.isna() | (hh < 0)
+    if bad.any():
+        raise InputDataError(
+            f"column 'households': missing, text or negative values. "
+            f"Villages: {format_items(hh.index[bad])}. Fill in the household counts (KK)."
+        )
+    if persons_per_household is not None:
+        pop = hh * float(persons_per_household)
+    else:
+        if hh.sum() <= 0:
+            raise InputDataError("column 'households': every village has 0 households.")
+        pop = float(region_population) * hh / hh.sum()
+    pop.index = pop.index.astype(str)
+    pop.index.name = "village_code"
+    return pop.rename("population")
+
+
+@dataclass(frozen=True)
+class CarryingCapacity:
+    """Carrying capacity per village (``by_village``) and for the whole region (``region``)."""
+
+    by_village: pd.DataFrame
+    region: pd.Series
+
+
+def _cc_columns(rice_eq_t, rice_area_ha, population, ptv, need_t, kfm_t):
+    """Permen LH 17/2009 land supply and demand and the α index, vectorised."""
+    supply = rice_eq_t / ptv
+    khll = need_t / ptv
+    demand = population * khll
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = supply / demand
+        alpha = (rice_area_ha / population) / (kfm_t / ptv)
+    status = np.where(supply > demand, "surplus", np.where(supply < demand, "deficit", "balanced"))
+    return {
+        "rice_equivalent_t": rice_eq_t,
+        "land_supply_ha": supply,
+        "population": population,
+        "khll_ha_per_person": khll,
+        "land_demand_ha": demand,
+        "supply_demand_ratio": ratio,
+        "status": status,
+        "alpha_index": alpha,
+        "self_sufficient": alpha > 1,
+    }
+
+
+def carrying_capacity(
+    production_by_village: pd.DataFrame,
+    prices: pd.DataFrame,
+    population: pd.Series,
+    *,
+    rice_crop: str = FarmingParams.rice_crop,
+    rice_yield_t_ha: float | None = None,
+    rice_need_t_person_yr: float = FarmingParams.rice_need_t_person_yr,
+    kfm_kg_person_yr: float = FarmingParams.kfm_kg_person_yr,
+    prices_source: str = "prices.csv",
+) -> CarryingCapacity:
+    """Land carrying capacity after Permen LH 17/2009, and the older α index.
+
+    * land supply SL (ha) = Σ_i (P_i × H_i) / H_b / Ptv_b, with P_i production (t), H_i the
+      producer price (IDR/kg), H_b the rice price and Ptv_b the rice yield (t/ha);
+    * land demand DL (ha) = N × KHLL, KHLL = ``rice_need_t_person_yr`` (1 t) / Ptv_b;
+    * SL > DL: surplus; SL < DL: deficit;
+    * α = (rice harvest area / N) / (KFM / Ptv_b), KFM = 265 kg; α > 1: self-sufficient.
+
+    Rice is whatever ``rice_crop`` is measured in (paddy for ``padi``); no paddy-to-milled-rice
+    conversion is applied.
+
+    Parameters
+    ----------
+    production_by_village : pandas.DataFrame
+        Indexed by (``village_code``, ``crop_id``) with ``production_t`` (t) and
+        ``harvest_area_ha`` (ha); optional ``estimated``.
+    prices : pandas.DataFrame
+        ``crop_id`` and ``price_idr_per_kg`` (producer prices; only ratios to rice matter).
+    population : pandas.Series
+        Persons per village indexed by ``village_code`` (see :func:`population_by_village`).
+    rice_crop : str
+        Crop id of rice.
+    rice_yield_t_ha : float, optional
+        Ptv_b in t/ha; default: the region's rice production ÷ rice harvest area.
+    rice_need_t_person_yr, kfm_kg_person_yr : float
+        1 t rice-equivalent (KHLL) and 265 kg (KFM) per person a year.
+    prices_source : str
+        File name used in messages.
+
+    Returns
+    -------
+    CarryingCapacity
+        ``by_village``: indexed by ``village_code`` with ``rice_equivalent_t``,
+        ``land_supply_ha``, ``population``, ``khll_ha_per_person``, ``land_demand_ha``,
+        ``supply_demand_ratio``, ``status``, ``alpha_index``, ``self_sufficient``,
+        ``estimated``; ``region``: the same figures for the whole region (sums of supply,
+        demand, population and rice area).
+    """
+    prod = _tidy(production_by_village)
+    problems = [
+        f"production table: '{col}' not found."
+        for col in ("village_code", "crop_id", "production_t", "harvest_area_ha")
+        if col not in prod.columns
+    ] + [
+        f"{prices_source}: column '{col}' not found."
+        for col in ("crop_id", "price_idr_per_kg")
+        if col not in prices.columns
+    ]
+    raise_problems(None, problems)
+    price = pd.to_numeric(
+        prices.set_index(prices["crop_id"].astype(str))["price_idr_per_kg"], errors="coerce"
+    )
+    produced = sorted(set(prod.loc[prod["production_t"] > 0, "crop_id"].astype(str)) | {rice_crop})
+    lacking = [c for c in produced if not (c in price.index and price.get(c, np.nan) > 0)]
+    if lacking:
+        raise InputDataError(
+            f"{prices_source}: no positive producer price for crops {format_items(lacking)}. "
+            "Add a row (crop_id, price_idr_per_kg, year, source) for each.",
+            path=prices_source,
+        )
+    pop = pd.to_numeric(population, errors="coerce").astype(float)
+    pop.index = pop.index.astype(str)
+    codes = pd.Index(prod["village_code"].astype(str).unique(), name="village_code")
+    no_pop = codes[pop.reindex(codes).isna()]
+    if len(no_pop):
+        raise InputDataError(
+            f"population: no figure for villages {format_items(no_pop)}. "
+            "Give the households of every village or a population table."
+        )
+    prod["crop_id"] = prod["crop_id"].astype(str)
+    prod["village_code"] = prod["village_code"].astype(str)
+    rice = prod[prod["crop_id"] == rice_crop]
+    if rice_yield_t_ha is None:
+        area = rice["harvest_area_ha"].sum()
+        if not area > 0:
+            raise InputDataError(
+                f"production table: no harvest area of '{rice_crop}', so the rice yield Ptv_b is "
+                "unknown. Give rice_yield_t_ha or rice harvest figures."
+            )
+        rice_yield_t_ha = float(rice["production_t"].sum() / area)
+    if not rice_yield_t_ha > 0:
+        raise ParameterError(f"rice_yield_t_ha must be above 0 (got {rice_yield_t_ha}).")
+    prod["rice_eq_t"] = prod["production_t"] * prod["crop_id"].map(price) / price[rice_crop]
+    rice_eq = prod.groupby("village_code")["rice_eq_t"].sum().reindex(codes, fill_value=0.0)
+    rice_area = rice.groupby("village_code")["harvest_area_ha"].sum().reindex(codes, fill_value=0)
+    n = pop.reindex(codes)
+    kfm_t = kfm_kg_person_yr / 1000.0
+    by_village = pd.DataFrame(
+        _cc_columns(
+            rice_eq, rice_area.astype(float), n, rice_yield_t_ha, rice_need_t_person_yr, kfm_t
+        ),
+        index=codes,
+    )
+    est = prod.groupby("village_code")["estimated"].any() if "estimated" in prod else None
+    by_village["estimated"] = (
+        est.reindex(codes).fillna(False).astype(bool) if est is not None else False
+    )
+    totals = (rice_eq.sum(), float(rice_area.sum()), float(n.sum()))
+    region = pd.Series(_cc_columns(*totals, rice_yield_t_ha, rice_need_t_person_yr, kfm_t))
+    region["status"] = str(region["status"])
+    region["self_sufficient"] = bool(region["self_sufficient"])
+    region["estimated"] = bool(by_village["estimated"].any())
+    region["rice_yield_t_ha"] = rice_yield_t_ha
+    by_village["rice_yield_t_ha"] = rice_yield_t_ha
+    return CarryingCapacity(by_village=by_village, region=region)

@@ -1,0 +1,609 @@
+"""The whole analysis of a region, in two halves.
+
+- :func:`prepare_region` does the expensive, parameter-free work once per region: distances,
+  slope and elevation statistics, land use, crop suitability, harvest per village, readiness.
+- :func:`analyse` does the cheap work that depends on the user's parameters (weights,
+  thresholds, growth rate): land availability, sentra rules, scores, sensitivity, allocation.
+
+The app caches the first and reruns only the second when a slider moves; the command line runs
+both once. Neither half reads or writes files except through :mod:`ovop_geo.region` (inputs) and a
+temporary folder for the derived slope raster.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import economy, farming, landuse, mcda, readiness, sentra
+from .access import Place, distance_to_centres
+from .allocation import allocate_products
+from .errors import InputDataError, ParameterError
+from .raster import slope_from_dem
+from .region import Region, read_landuse, read_zoning
+from .sensitivity import weight_sensitivity
+from .zonal import rasterize_villages, zonal_stats
+
+__all__ = [
+    "SLOPE_THRESHOLDS_PCT",
+    "AnalysisParams",
+    "AnalysisResult",
+    "PreparedRegion",
+    "analyse",
+    "prepare_region",
+]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+#: Slope limits (%) for which the share of each village below the limit is precomputed; the
+#: slope-limit control offers these values so changing it never re-reads the DEM.
+SLOPE_THRESHOLDS_PCT: tuple[float, ...] = (1.0, 2.0, 3.0, 5.0, 8.0, 15.0, 25.0, 40.0)
+
+#: Supply ratios above this count as "enough" (scores use the same cap); a village whose firms
+#: demand none of a crop it grows is reported at the cap.
+SUPPLY_RATIO_CAP = 2.0
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    """Default progress callback: say nothing."""
+
+
+@dataclass(frozen=True)
+class AnalysisParams:
+    """Everything the user can change without reloading the region.
+
+    Attributes
+    ----------
+    weights : tuple of (criterion, weight) pairs, optional
+        Criteria weights (any positive scale; normalised). None: the defaults in
+        ``data/params/criteria.csv`` (assumptions, sourced there).
+    min_units : int
+        PP 29/2018: a sentra has at least this many business units making similar products.
+    min_household_share : float
+        BPS rule: similar businesses make up at least this share (0-1) of a village's households.
+    slope_limit_pct : float
+        Slope (%) under which land counts as slope-suitable for the ``share_slope_suitable``
+        criterion; one of :data:`SLOPE_THRESHOLDS_PCT`.
+    growth_rate_pct_yr : float, optional
+        Yearly growth of raw-material demand; None: the region manifest's value (30 % for the
+        bundled regions, after the paper).
+    base_year : int, optional
+        Year of the statistics; None: the manifest's value, else 2013.
+    horizon_years : int
+        Years looked ahead by the growth scenario.
+    sensitivity_runs, sensitivity_concentration, seed
+        Dirichlet weight perturbation: number of draws, concentration around the chosen weights,
+        random seed (the result is the same for the same seed).
+    max_villages_per_product : int, optional
+        OVOP allocation: how many villages may share one product. Default 1: each village a
+        different product, as an assignment problem; None: no limit, so each village takes its
+        own best product.
+    require_sentra : bool
+        Assign villages that meet PP 29/2018 for a product to that product first.
+    top_k : int
+        A village × product pair is a candidate sentra when it meets a sentra rule or ranks
+        within the top ``top_k`` villages for the product with at least one business.
+    """
+
+    weights: tuple[tuple[str, float], ...] | None = None
+    min_units: int = 5
+    min_household_share: float = 0.20
+    slope_limit_pct: float = 3.0
+    growth_rate_pct_yr: float | None = None
+    base_year: int | None = None
+    horizon_years: int = 30
+    sensitivity_runs: int = 500
+    sensitivity_concentration: float = 50.0
+    seed: int = 0
+    max_villages_per_product: int | None = 1
+    require_sentra: bool = False
+    top_k: int = 3
+
+    def __post_init__(self) -> None:
+        if self.slope_limit_pct not in SLOPE_THRESHOLDS_PCT:
+            raise ParameterError(
+                f"slope limit {self.slope_limit_pct} % is not offered; choose one of "
+                + ", ".join(f"{t:g}" for t in SLOPE_THRESHOLDS_PCT)
+            )
+        if self.top_k < 1:
+            raise ParameterError("top_k must be at least 1")
+        if self.sensitivity_runs < 1:
+            raise ParameterError("sensitivity_runs must be at least 1")
+
+    def with_weights(self, weights: Mapping[str, float]) -> AnalysisParams:
+        """A copy with other weights."""
+        return replace(self, weights=tuple(sorted((str(k), float(v)) for k, v in weights.items())))
+
+    def weights_mapping(self) -> dict[str, float] | None:
+        """The weights as a dict, or None for the defaults."""
+        return None if self.weights is None else dict(self.weights)
+
+
+@dataclass(frozen=True)
+class PreparedRegion:
+    """Parameter-free results for one region (computed once, cached by the app).
+
+    Every frame is indexed by ``village_code`` or by (``village_code``, ``crop_id``).
+    """
+
+    region: Region
+    villages: gpd.GeoDataFrame
+    access: pd.DataFrame
+    slope: pd.DataFrame | None
+    landuse_ha: pd.DataFrame | None
+    suitability: pd.DataFrame | None
+    harvest_by_village: pd.DataFrame | None
+    production_region: pd.DataFrame | None
+    readiness_by_dimension: pd.DataFrame | None
+    readiness_by_aspect: pd.DataFrame | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def illustrative_layers(self) -> tuple[str, ...]:
+        """Names of the layers of this region that are illustrative (generated, not observed)."""
+        layers = self.region.layers
+        return tuple(
+            name
+            for name in ("landuse", "zoning", "elevation")
+            if getattr(layers, name) is not None and getattr(layers, name).illustrative
+        )
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    """Everything shown or exported for one region and one set of parameters."""
+
+    prepared: PreparedRegion
+    params: AnalysisParams
+    weights: dict[str, float]
+    land: pd.DataFrame | None
+    demand: pd.DataFrame | None
+    carrying: farming.CarryingCapacity | None
+    lq_businesses: pd.DataFrame | None
+    rules: pd.DataFrame | None
+    criteria: pd.DataFrame | None
+    scores: pd.DataFrame | None
+    sensitivity: pd.DataFrame | None
+    allocation: pd.DataFrame | None
+    candidates: pd.DataFrame | None
+    villages: gpd.GeoDataFrame = field(repr=False, default=None)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def region(self) -> Region:
+        return self.prepared.region
+
+
+# --------------------------------------------------------------------------------- prepare
+def prepare_region(
+    region: Region, *, progress: Progress = _quiet, workdir: str | Path | None = None
+) -> PreparedRegion:
+    """Compute everything that does not depend on the user's parameters.
+
+    Parameters
+    ----------
+    region : Region
+        From :func:`ovop_geo.region.load_region`.
+    progress : callable, optional
+        Called with a short English message before each stage.
+    workdir : path, optional
+        Folder for the derived slope raster; a temporary folder (removed afterwards) by default.
+
+    Returns
+    -------
+    PreparedRegion
+    """
+    notes: list[str] = list(region.warnings)
+    villages = region.villages
+    manifest = region.manifest
+    tables = region.tables
+
+    progress("distances to the kecamatan centre and the capital")
+    capital = manifest.access.capital
+    access = distance_to_centres(
+        villages,
+        capital=None if capital is None else Place(capital.name, capital.lon, capital.lat,
+                                                   capital.source or ""),
+        centre_village=manifest.access.centre_village,
+        group_column="group",
+    )
+
+    slope = None
+    if region.layers.elevation is not None:
+        progress("slope and elevation per village")
+        slope = _slope_statistics(region, workdir=workdir)
+    else:
+        notes.append("No elevation layer: slope criteria are unknown.")
+
+    landuse_ha = suitability = zoning = lu = None
+    if region.layers.landuse is not None:
+        progress("land use per village")
+        lu = read_landuse(region)
+        classes = tables.get("landuse_classes")
+        landuse_ha = landuse.landuse_by_village(
+            villages, lu, class_column=region.layers.landuse.class_column, classes=classes,
+            name=manifest.relative(region.layers.landuse.path),
+        )
+        if region.layers.zoning is not None:
+            zoning = read_zoning(region)
+        if "crops" in tables and "crop_landuse_suitability" in tables:
+            progress("crop suitability (S1/S2/S3/N)")
+            suitability = landuse.suitability_by_village(
+                villages,
+                lu,
+                zoning,
+                None if slope is None else slope["slope_mean_pct"],
+                crops=tables["crops"],
+                crop_landuse_suitability=tables["crop_landuse_suitability"],
+                class_column=region.layers.landuse.class_column,
+                classes=classes,
+                zone_column=(region.layers.zoning.class_column
+                             if region.layers.zoning is not None else "zone_id"),
+                zoning_classes=tables.get("zoning_classes"),
+                illustrative=bool(region.layers.landuse.illustrative
+                                  or (region.layers.zoning is not None
+                                      and region.layers.zoning.illustrative)),
+            )
+    else:
+        notes.append("No land-use layer: suitable and available land are unknown.")
+
+    harvest_by_village = production_region = None
+    if region.harvest is not None and len(region.harvest):
+        progress("production and harvest per village")
+        harvest = region.harvest.rename(columns={"yield_value": "yield"})
+        source = manifest.relative(manifest.statistics.harvest.path)
+        totals = harvest["village_code"].isna() | (harvest["village_code"].astype(str) == "")
+        if totals.all():
+            production_region = farming.production(harvest.drop(columns="village_code"),
+                                                    source=source)
+            if suitability is None:
+                notes.append(
+                    "Harvest statistics are region totals and there is no land-use layer to "
+                    "spread them: per-village production is unknown."
+                )
+            else:
+                spread = farming.disaggregate_harvest(
+                    production_region.reset_index(), suitability, source=source
+                )
+                harvest_by_village = farming.production(spread.reset_index(), source=source)
+                harvest_by_village["estimated"] = True
+                notes.append(
+                    "Harvest per village is estimated: the region totals are spread over villages "
+                    "in proportion to suitable land."
+                )
+        else:
+            harvest_by_village = farming.production(harvest, source=source)
+            production_region = (
+                harvest_by_village.groupby(level="crop_id")[["harvest_area_ha", "production_t"]]
+                .sum()
+            )
+    else:
+        notes.append("No harvest statistics: production and supply ratios are unknown.")
+
+    by_dim = by_aspect = None
+    if region.assessment is not None and len(region.assessment):
+        progress("OVOP readiness")
+        by_dim, by_aspect = readiness.readiness(region.assessment)
+
+    return PreparedRegion(
+        region=region,
+        villages=villages,
+        access=access,
+        slope=slope,
+        landuse_ha=landuse_ha,
+        suitability=suitability,
+        harvest_by_village=harvest_by_village,
+        production_region=production_region,
+        readiness_by_dimension=by_dim,
+        readiness_by_aspect=by_aspect,
+        notes=tuple(notes),
+    )
+
+
+def _slope_statistics(region: Region, *, workdir: str | Path | None) -> pd.DataFrame:
+    """Mean elevation, slope statistics and shares under each slope threshold per village."""
+    dem = region.layers.elevation.path
+    villages = region.villages
+    with tempfile.TemporaryDirectory(prefix="ovop-slope-", dir=workdir) as tmp:
+        slope_path = slope_from_dem(dem, Path(tmp) / "slope_pct.tif", units="percent")
+        grid = rasterize_villages(villages, dem)
+        elev = zonal_stats(villages, dem, grid=grid)
+        slope = zonal_stats(villages, slope_path, thresholds=SLOPE_THRESHOLDS_PCT, grid=grid)
+    out = pd.DataFrame(index=villages.index.copy())
+    out["elevation_mean_m"] = elev["mean"]
+    out["slope_mean_pct"] = slope["mean"]
+    out["slope_min_pct"] = slope["min"]
+    out["slope_max_pct"] = slope["max"]
+    for t in SLOPE_THRESHOLDS_PCT:
+        out[_slope_share_column(t)] = slope[f"share_below_{t:g}"]
+    out["slope_reason"] = slope["reason"]
+    out["slope_illustrative"] = bool(region.layers.elevation.illustrative)
+    return out
+
+
+def _slope_share_column(threshold: float) -> str:
+    return f"share_slope_below_{threshold:g}_pct"
+
+
+# --------------------------------------------------------------------------------- analyse
+def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> AnalysisResult:
+    """Compute land availability, sentra rules, scores, sensitivity and allocation.
+
+    Cheap: no file is read; call it again whenever a parameter changes.
+    """
+    params = params or AnalysisParams()
+    region = prepared.region
+    manifest_params = region.manifest.parameters
+    growth = (params.growth_rate_pct_yr if params.growth_rate_pct_yr is not None
+              else float(manifest_params.get("growth_rate_pct_yr", 30.0)))
+    base_year = (params.base_year if params.base_year is not None
+                 else int(manifest_params.get("base_year", 2013)))
+    notes = list(prepared.notes)
+    villages = prepared.villages
+    businesses = region.businesses
+    households = villages["households"] if "households" in villages.columns else None
+
+    demand = land = None
+    if businesses is not None and "raw_materials" in region.tables:
+        demand = farming.raw_material_demand(businesses, region.tables["raw_materials"])
+    if prepared.suitability is not None and prepared.harvest_by_village is not None:
+        land = farming.land_availability(
+            prepared.suitability, prepared.harvest_by_village,
+            demand if demand is not None else _empty_demand(),
+        )
+        growth_table = farming.growth_scenario(
+            land, growth_rate_pct_yr=growth, base_year=base_year,
+            horizon_years=params.horizon_years,
+        )
+        land = land.join(growth_table, rsuffix="_growth")
+
+    carrying = None
+    if (prepared.harvest_by_village is not None and "prices" in region.tables
+            and households is not None and region.manifest.region.population):
+        population = farming.population_by_village(
+            households, region_population=region.manifest.region.population
+        )
+        carrying = farming.carrying_capacity(
+            prepared.harvest_by_village, region.tables["prices"], population,
+        )
+
+    lq = rules = criteria = scores = sens = alloc = candidates = None
+    weights = _resolve_weights(params)
+    if businesses is not None and len(businesses.columns):
+        lq = economy.location_quotient(businesses)
+        if households is not None:
+            rules = sentra.apply_sentra_rules(
+                businesses, households,
+                sentra.SentraRules(min_units=params.min_units,
+                                   min_household_share=params.min_household_share),
+            )
+        criteria = build_criteria(prepared, lq=lq, land=land, demand=demand,
+                                  slope_limit_pct=params.slope_limit_pct)
+        scores = mcda.score(criteria, weights)
+        sens = weight_sensitivity(
+            criteria, weights, n=params.sensitivity_runs,
+            concentration=params.sensitivity_concentration, seed=params.seed,
+        )
+        require = (sentra.sentra_pairs(rules) if params.require_sentra and rules is not None
+                   else None)
+        alloc = allocate_products(
+            scores, max_villages_per_product=params.max_villages_per_product,
+            require_sentra=require,
+        )
+        candidates = _candidates(criteria, scores, rules, sens, businesses, params)
+    else:
+        notes.append(
+            "No business counts: sentra rules, scores and the OVOP allocation need them. "
+            "Download the template CSV, fill in the counts per village and product, and load it."
+        )
+
+    result = AnalysisResult(
+        prepared=prepared, params=params, weights=weights, land=land, demand=demand,
+        carrying=carrying, lq_businesses=lq, rules=rules, criteria=criteria, scores=scores,
+        sensitivity=sens, allocation=alloc, candidates=candidates, notes=tuple(notes),
+    )
+    object.__setattr__(result, "villages", village_indicators(result))
+    return result
+
+
+def _resolve_weights(params: AnalysisParams) -> dict[str, float]:
+    if params.weights is None:
+        return dict(mcda.default_weights().as_series())
+    weights = params.weights_mapping()
+    unknown = sorted(set(weights) - set(mcda.DIRECTIONS))
+    if unknown:
+        raise ParameterError(
+            f"unknown criteria in the weights: {', '.join(unknown)}. Known criteria: "
+            + ", ".join(sorted(mcda.DIRECTIONS))
+        )
+    return weights
+
+
+def _empty_demand() -> pd.DataFrame:
+    index = pd.MultiIndex.from_arrays([[], []], names=["village_code", "crop_id"])
+    return pd.DataFrame({"demand_t_yr": pd.Series(dtype=float)}, index=index)
+
+
+def build_criteria(
+    prepared: PreparedRegion,
+    *,
+    lq: pd.DataFrame,
+    land: pd.DataFrame | None,
+    demand: pd.DataFrame | None,
+    slope_limit_pct: float,
+) -> pd.DataFrame:
+    """Raw criteria values per (village_code, product), with units, for :func:`mcda.score`.
+
+    - ``businesses``, ``lq_businesses``: from the business counts;
+    - ``raw_material_supply_ratio``: local production of the product's input crops divided by
+      the demand of the village's firms for those crops (all products); NaN for products with
+      no local raw material or where production is unknown; :data:`SUPPLY_RATIO_CAP` where
+      nothing is demanded yet;
+    - ``available_land_ha``: available land for the input crops (summed over input crops);
+    - ``share_slope_suitable``: share of the village below the slope limit;
+    - ``distance_centre_km``, ``distance_capital_km``: straight-line distances;
+    - ``households``; and the optional ``managing_body``, ``government_commitment``,
+      ``local_wisdom`` taken from village attributes of those names, unknown (NaN) otherwise.
+    """
+    region = prepared.region
+    businesses = region.businesses
+    villages = prepared.villages
+    products = list(businesses.columns)
+    index = pd.MultiIndex.from_product([villages.index, products],
+                                       names=["village_code", "product"])
+    crit = pd.DataFrame(index=index)
+    codes = crit.index.get_level_values("village_code")
+    prods = crit.index.get_level_values("product")
+    crit["businesses"] = businesses.stack().reindex(index).fillna(0).to_numpy(dtype=float)
+    crit["lq_businesses"] = lq.stack(future_stack=True).reindex(index).to_numpy(dtype=float)
+
+    inputs = _product_inputs(region.tables.get("raw_materials"), products)
+    supply = np.full(len(crit), np.nan)
+    avail = np.full(len(crit), np.nan)
+    if land is not None:
+        production = land["production_t"]
+        available = land["available_ha"].clip(lower=0)
+        demand_by_crop = (demand["demand_t_yr"] if demand is not None
+                          else pd.Series(dtype=float))
+        for i, (code, product) in enumerate(zip(codes, prods, strict=True)):
+            crops = inputs.get(product, ())
+            if not crops:
+                continue
+            keys = [(code, c) for c in crops]
+            prod = production.reindex(keys).sum(min_count=1)
+            need = demand_by_crop.reindex(keys).fillna(0).sum()
+            if pd.notna(prod):
+                if need > 0:
+                    supply[i] = prod / need
+                elif prod > 0:
+                    # Nothing demanded yet: supply is no constraint; report the scoring cap.
+                    supply[i] = SUPPLY_RATIO_CAP
+            avail[i] = available.reindex(keys).sum(min_count=1)
+    crit["raw_material_supply_ratio"] = supply
+    crit["available_land_ha"] = avail
+
+    if prepared.slope is not None:
+        share = prepared.slope[_slope_share_column(slope_limit_pct)]
+        crit["share_slope_suitable"] = share.reindex(codes).to_numpy(dtype=float)
+    else:
+        crit["share_slope_suitable"] = np.nan
+    crit["distance_centre_km"] = (
+        prepared.access["distance_centre_straight_km"].reindex(codes).to_numpy(dtype=float))
+    crit["distance_capital_km"] = (
+        prepared.access["distance_capital_straight_km"].reindex(codes).to_numpy(dtype=float))
+    hh = villages["households"] if "households" in villages.columns else None
+    crit["households"] = (np.nan if hh is None
+                          else pd.to_numeric(hh, errors="coerce").reindex(codes).to_numpy(float))
+    for optional in mcda.OPTIONAL_CRITERIA:
+        if optional in villages.columns:
+            crit[optional] = villages[optional].reindex(codes).to_numpy()
+        else:
+            crit[optional] = np.nan
+    return crit
+
+
+def _product_inputs(raw_materials: pd.DataFrame | None, products) -> dict[str, tuple[str, ...]]:
+    if raw_materials is None:
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for product, rows in raw_materials.groupby("product"):
+        out[str(product)] = tuple(sorted(rows["crop_id"].astype(str).unique()))
+    return {p: out.get(p, ()) for p in products}
+
+
+def _candidates(criteria, scores, rules, sens, businesses, params) -> pd.DataFrame:
+    table = criteria.join(scores[["score", "rank"]])
+    if rules is not None:
+        table = table.join(rules[["meets_pp29_2018", "margin_pp29", "household_share",
+                                  "meets_bps_households", "margin_bps"]])
+    else:
+        table["meets_pp29_2018"] = False
+        table["meets_bps_households"] = pd.NA
+    table = table.join(sens[["share_rank1", "rank_min", "rank_max", "rank_median", "fragile"]])
+    has_business = table["businesses"] > 0
+    meets = table["meets_pp29_2018"].fillna(False).astype(bool) | (
+        table["meets_bps_households"].fillna(False).astype(bool))
+    top = (table["rank"] <= params.top_k) & has_business
+    table["candidate"] = meets | top
+    reason = np.where(meets, "meets a sentra rule", np.where(top, f"top {params.top_k} score",
+                                                             ""))
+    table["candidate_reason"] = reason
+    return table[table["candidate"]].sort_index()
+
+
+def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
+    """One row per village with every indicator, ready for the map and the exports."""
+    prepared = result.prepared
+    villages = prepared.villages
+    keep = [c for c in ("village_name", "group", "area_ha", "households", "area_ha_reported")
+            if c in villages.columns]
+    out = villages[[*keep, "geometry"]].copy()
+    out = out.join(prepared.access.drop(columns=["centre_method"]))
+    if prepared.slope is not None:
+        out = out.join(prepared.slope)
+    if prepared.landuse_ha is not None:
+        out = out.join(prepared.landuse_ha.add_prefix("landuse_"))
+        out["landuse_illustrative"] = bool(prepared.region.layers.landuse.illustrative)
+    if result.land is not None:
+        wide_cols = {
+            "harvested_ha": "harvest_area_{}_ha",
+            "production_t": "production_{}_t",
+            "suitable_ha": "suitable_{}_ha",
+            "available_ha": "available_{}_ha",
+            "demand_t_yr": "demand_{}_t_yr",
+            "land_needed_ha": "land_needed_{}_ha",
+            "year_exceeds_suitable": "year_land_short_{}",
+        }
+        for col, pattern in wide_cols.items():
+            if col not in result.land.columns:
+                continue
+            wide = result.land[col].unstack("crop_id")
+            wide.columns = [pattern.format(c) for c in wide.columns]
+            out = out.join(wide)
+        out["production_estimated"] = bool(result.land["estimated"].any()) if (
+            "estimated" in result.land.columns) else False
+    if result.lq_businesses is not None:
+        out = out.join(result.lq_businesses.add_prefix("lq_"))
+    if result.region.businesses is not None:
+        out = out.join(result.region.businesses.add_prefix("businesses_"))
+    if result.allocation is not None:
+        alloc = result.allocation[["product", "score", "best_product", "best_score",
+                                   "score_lost"]]
+        out = out.join(alloc.add_prefix("ovop_"))
+    if result.scores is not None:
+        best = result.scores["score"].unstack("product")
+        out["score_max"] = best.max(axis=1)
+    if result.carrying is not None:
+        cc = result.carrying.by_village
+        out = out.join(cc.add_prefix("capacity_"))
+    return out
+
+
+def missing_inputs(region: Region) -> list[str]:
+    """What a region lacks for a full analysis, as sentences a user can act on."""
+    missing = []
+    if region.businesses is None:
+        missing.append("business counts per village and product (statistics.businesses)")
+    if region.harvest is None:
+        missing.append("harvest area and yield per crop (statistics.harvest)")
+    if region.layers.landuse is None:
+        missing.append("a land-use layer (landuse)")
+    if region.layers.elevation is None:
+        missing.append("an elevation raster (elevation)")
+    return missing
+
+
+def require_villages(region: Region) -> None:
+    """Refuse a region without villages (nothing to analyse)."""
+    if region.villages is None or len(region.villages) == 0:
+        raise InputDataError(f"{region.manifest.path.name}: the boundaries hold no villages.")

@@ -1,0 +1,636 @@
+"""Load a region: villages, statistics, parameter tables, layer references and provenance.
+
+:func:`load_region` reads everything a manifest names except the land-use, zoning and elevation
+layers, whose paths are only recorded (they may be large, or not generated yet); read them with
+:func:`read_landuse`, :func:`read_zoning` and :func:`elevation_info` when needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ovop_geo.errors import InputDataError, format_items, raise_problems
+from ovop_geo.io import RasterInfo, check_raster, read_table, read_vector
+from ovop_geo.manifest import ClassLayerSpec, Manifest, RasterSpec, TableSpec, load_manifest
+from ovop_geo.names import match_names
+from ovop_geo.validate import (
+    codes_as_text,
+    validate_bool,
+    validate_class_layer,
+    validate_numeric,
+    validate_units,
+    validate_villages,
+)
+
+__all__ = [
+    "DEFAULT_TEMPLATE_CROPS",
+    "LayerRef",
+    "Provenance",
+    "RasterRef",
+    "Region",
+    "RegionLayers",
+    "elevation_info",
+    "load_region",
+    "missing_statistics",
+    "read_landuse",
+    "read_zoning",
+    "statistics_template",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TEMPLATE_CROPS = ("padi", "jagung", "ubi_kayu")
+
+# name -> (required columns, numeric columns, boolean columns) of the parameter tables.
+_TABLE_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "crops": (
+        ("crop_id",),
+        ("slope_s1_max_pct", "slope_s2_max_pct", "slope_s3_max_pct"),
+        (),
+    ),
+    "crop_landuse_suitability": (("crop_id", "class_id", "suitability"), (), ()),
+    "raw_materials": (("product", "crop_id"), ("input_t_per_business_yr",), ()),
+    "prices": (("crop_id",), ("price_idr_per_kg",), ()),
+    "landuse_classes": (("class_id",), (), ("idle",)),
+    "zoning_classes": (("zone_id",), (), ("farming_allowed",)),
+    "criteria": (("id", "direction"), ("weight",), ()),
+    "sentra_rules": (("rule_id", "parameter"), ("value",), ()),
+}
+_SUITABILITY = ("S1", "S2", "S3", "N")
+
+
+class Provenance(NamedTuple):
+    """One input file: its role, path (relative to the project folder), SHA-256, source."""
+
+    role: str
+    path: str
+    sha256: str | None
+    source: str | None
+    illustrative: bool
+
+
+@dataclass(frozen=True)
+class LayerRef:
+    """A polygon layer of classes, not yet read."""
+
+    path: Path
+    class_column: str
+    layer: str | None
+    illustrative: bool
+    source: str | None
+    exists: bool
+
+
+@dataclass(frozen=True)
+class RasterRef:
+    """A raster layer, not yet read."""
+
+    path: Path
+    units: str
+    illustrative: bool
+    source: str | None
+    exists: bool
+
+
+@dataclass(frozen=True)
+class RegionLayers:
+    """References to the optional layers of a region."""
+
+    landuse: LayerRef | None = None
+    zoning: LayerRef | None = None
+    elevation: RasterRef | None = None
+
+
+@dataclass(frozen=True)
+class Region:
+    """Everything loaded for one region.
+
+    Attributes
+    ----------
+    manifest : Manifest
+    villages : geopandas.GeoDataFrame
+        Indexed by ``village_code`` (str): ``village_name``, ``area_ha`` (UTM), optional
+        ``group``, ``households``, other attributes; geometry EPSG:4326.
+    businesses : pandas.DataFrame or None
+        Business counts indexed by ``village_code``, one int64 column per product.
+    harvest : pandas.DataFrame or None
+        Tidy rows ``village_code`` (None for region totals), ``crop_id``, ``harvest_area_ha``,
+        ``yield_value``, ``yield_unit`` (t/ha, ku/ha or kg/ha), ``source``.
+    assessment : pandas.DataFrame or None
+        The OVOP assessment table (paper Table 4) as read.
+    tables : dict of str to DataFrame
+        Parameter tables by name (crops, crop_landuse_suitability, raw_materials, prices,
+        landuse_classes, zoning_classes), when the manifest names them.
+    layers : RegionLayers
+    provenance : tuple of Provenance
+    warnings : tuple of str
+        Things changed on loading (repaired geometries, reprojection, zero-filled villages).
+    """
+
+    manifest: Manifest
+    villages: gpd.GeoDataFrame
+    businesses: pd.DataFrame | None = None
+    harvest: pd.DataFrame | None = None
+    assessment: pd.DataFrame | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    layers: RegionLayers = field(default_factory=RegionLayers)
+    provenance: tuple[Provenance, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The region id."""
+        return self.manifest.region.id
+
+    @property
+    def name(self) -> str:
+        """The region's display name."""
+        return self.manifest.region.name
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _source_of(df: pd.DataFrame) -> str | None:
+    return "see the table's 'source' column" if "source" in df.columns else None
+
+
+def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = False) -> Region:
+    """Load a region described by a manifest.
+
+    Parameters
+    ----------
+    manifest_or_id : Manifest, str or Path
+        A loaded manifest, a bundled region id (``"rasau-jaya"``) or a manifest path.
+    allow_outside : bool, default False
+        Passed to :func:`~ovop_geo.manifest.load_manifest` when a path or id is given.
+
+    Returns
+    -------
+    Region
+        Villages (EPSG:4326, ``area_ha`` in hectares from the UTM zone), statistics and tables
+        as documented on :class:`Region`. Optional layers are only referenced.
+
+    Raises
+    ------
+    InputDataError
+        Any problem in the manifest or in a file it names (except the optional layers, which
+        are checked when read).
+    """
+    manifest = (
+        manifest_or_id
+        if isinstance(manifest_or_id, Manifest)
+        else load_manifest(manifest_or_id, allow_outside=allow_outside)
+    )
+    provenance: list[Provenance] = []
+    warnings: list[str] = []
+
+    def record(role: str, path: Path, source: str | None, illustrative: bool = False) -> None:
+        exists = path.is_file()
+        provenance.append(
+            Provenance(
+                role,
+                manifest.relative(path),
+                _sha256(path) if exists else None,
+                source,
+                illustrative,
+            )
+        )
+
+    b = manifest.boundaries
+    shown = manifest.relative(b.path)
+    raw = read_vector(b.path, layer=b.layer, display_name=shown)
+    villages, report = validate_villages(
+        raw,
+        path=shown,
+        id_column=b.id_column,
+        name_column=b.name_column,
+        group_column=b.group_column,
+        households_column=b.households_column,
+    )
+    warnings.extend(report.warnings)
+    record("boundaries", b.path, b.source, b.illustrative)
+    alt_names = tuple(b.alt_name_columns) + tuple(b.alt_code_columns)
+    if manifest.access.centre_village and manifest.access.centre_village not in villages.index:
+        raise InputDataError(
+            f"{manifest.path.name}: [access] centre_village '{manifest.access.centre_village}' "
+            f"is not a village code in {shown}. Use one of: {format_items(villages.index)}.",
+            path=manifest.path.name,
+        )
+
+    tables: dict[str, pd.DataFrame] = {}
+    table_paths = dict(manifest.tables)
+    for key, spec in (("landuse_classes", manifest.landuse), ("zoning_classes", manifest.zoning)):
+        if spec is not None and spec.classes is not None:
+            table_paths.setdefault(key, spec.classes)
+    for name, path in table_paths.items():
+        tables[name] = _read_parameter_table(name, path, manifest)
+        record(f"table:{name}", path, _source_of(tables[name]))
+
+    stats = manifest.statistics
+    businesses = harvest = assessment = None
+    if stats.businesses is not None:
+        businesses, note = _read_businesses(stats.businesses.path, villages, alt_names, manifest)
+        warnings.extend(note)
+        record("businesses", stats.businesses.path, stats.businesses.source)
+    if stats.harvest is not None:
+        harvest = _read_harvest(stats.harvest, villages, alt_names, tables, manifest)
+        record("harvest", stats.harvest.path, stats.harvest.source, stats.harvest.illustrative)
+    if stats.assessment is not None:
+        path = stats.assessment.path
+        assessment = read_table(
+            path,
+            numeric_columns=("level", "share_pct"),
+            required_columns=("aspect", "dimension", "level", "share_pct"),
+            display_name=manifest.relative(path),
+        )
+        validate_numeric(
+            assessment, "share_pct", path=manifest.relative(path), min_value=0, max_value=100
+        )
+        record("assessment", path, stats.assessment.source)
+
+    layers = RegionLayers(
+        landuse=_layer_ref(manifest.landuse),
+        zoning=_layer_ref(manifest.zoning),
+        elevation=_raster_ref(manifest.elevation),
+    )
+    for role, spec in (
+        ("landuse", manifest.landuse),
+        ("zoning", manifest.zoning),
+        ("elevation", manifest.elevation),
+    ):
+        if spec is not None:
+            record(role, spec.path, spec.source, spec.illustrative)
+
+    logger.info("Loaded region '%s': %s villages", manifest.region.id, f"{len(villages):,}")
+    return Region(
+        manifest=manifest,
+        villages=villages,
+        businesses=businesses,
+        harvest=harvest,
+        assessment=assessment,
+        tables=tables,
+        layers=layers,
+        provenance=tuple(provenance),
+        warnings=tuple(warnings),
+    )
+
+
+def _layer_ref(spec: ClassLayerSpec | None) -> LayerRef | None:
+    if spec is None:
+        return None
+    return LayerRef(
+        path=spec.path,
+        class_column=spec.class_column,
+        layer=spec.layer,
+        illustrative=spec.illustrative,
+        source=spec.source,
+        exists=spec.path.is_file(),
+    )
+
+
+def _raster_ref(spec: RasterSpec | None) -> RasterRef | None:
+    if spec is None:
+        return None
+    return RasterRef(
+        path=spec.path,
+        units=spec.units,
+        illustrative=spec.illustrative,
+        source=spec.source,
+        exists=spec.path.is_file(),
+    )
+
+
+def _read_parameter_table(name: str, path: Path, manifest: Manifest) -> pd.DataFrame:
+    required, numeric, booleans = _TABLE_SCHEMAS[name]
+    shown = manifest.relative(path)
+    df = read_table(
+        path,
+        numeric_columns=numeric,
+        required_columns=required + booleans,
+        display_name=shown,
+    )
+    for col in booleans:
+        df = validate_bool(df, col, path=shown)
+    if numeric:
+        validate_numeric(df, numeric, path=shown, min_value=0)
+    if name == "crop_landuse_suitability":
+        bad = ~df["suitability"].isin(_SUITABILITY)
+        if bad.any():
+            rows = format_items((np.flatnonzero(bad.to_numpy()) + 2).tolist())
+            raise_problems(
+                shown,
+                [f"column 'suitability': use S1, S2, S3 or N. Rows: {rows}."],
+            )
+    return df
+
+
+def _codes_for(
+    df: pd.DataFrame,
+    villages: gpd.GeoDataFrame,
+    alt_names: tuple[str, ...],
+    shown: str,
+    *,
+    allow_empty: bool = False,
+) -> pd.Series:
+    """Village code of every row, from a ``village_code`` column or else by name."""
+    if "village_code" in df.columns:
+        codes = codes_as_text(df["village_code"])
+        unknown = codes.notna() & ~codes.isin(villages.index)
+        problems = []
+        if unknown.any():
+            problems.append(
+                f"column 'village_code': codes not in the boundary layer: "
+                f"{format_items(sorted(set(codes[unknown])))}. Rows: "
+                f"{format_items((np.flatnonzero(unknown.to_numpy()) + 2).tolist())}."
+            )
+        if codes.isna().any() and not allow_empty:
+            rows = format_items((np.flatnonzero(codes.isna().to_numpy()) + 2).tolist())
+            problems.append(f"column 'village_code': empty cells. Rows: {rows}.")
+        raise_problems(shown, problems)
+        return pd.Series(
+            [v if isinstance(v, str) else None for v in codes], index=df.index, dtype=object
+        )
+    if "village_name" not in df.columns:
+        raise_problems(
+            shown,
+            ["needs a 'village_code' or a 'village_name' column to find the villages."],
+        )
+    names = df["village_name"]
+    empty = names.isna()
+    if empty.any() and not allow_empty:
+        rows = format_items((np.flatnonzero(empty.to_numpy()) + 2).tolist())
+        raise_problems(shown, [f"column 'village_name': empty cells. Rows: {rows}."])
+    lookup = match_names(
+        names[~empty], villages, alt_columns=alt_names, path=shown, column="village_name"
+    )
+    return pd.Series(
+        [lookup.get(n) if isinstance(n, str) else None for n in names],
+        index=df.index,
+        dtype=object,
+    )
+
+
+def _read_businesses(
+    path: Path, villages: gpd.GeoDataFrame, alt_names: tuple[str, ...], manifest: Manifest
+) -> tuple[pd.DataFrame, list[str]]:
+    shown = manifest.relative(path)
+    df = read_table(
+        path,
+        numeric_columns=("businesses",),
+        required_columns=("product", "businesses"),
+        display_name=shown,
+    )
+    validate_numeric(df, "businesses", path=shown, min_value=0)
+    if df["businesses"].dtype.kind != "i":
+        raise_problems(shown, ["column 'businesses': counts must be whole numbers."])
+    codes = _codes_for(df, villages, alt_names, shown)
+    tidy = pd.DataFrame(
+        {
+            "village_code": codes.to_numpy(),
+            "product": df["product"].to_numpy(),
+            "businesses": df["businesses"].to_numpy(),
+        }
+    )
+    dup = tidy.duplicated(["village_code", "product"], keep=False)
+    if dup.any():
+        rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
+        raise_problems(
+            shown,
+            [f"the same product and village appear more than once. Rows: {rows}. Keep one."],
+        )
+    wide = tidy.pivot(index="village_code", columns="product", values="businesses")
+    wide = wide[list(dict.fromkeys(tidy["product"]))]
+    absent = [c for c in villages.index if c not in wide.index]
+    wide = wide.reindex(villages.index).fillna(0).astype("int64")
+    wide.columns.name = None
+    wide.index.name = "village_code"
+    notes = []
+    if absent:
+        notes.append(
+            f"{shown}: {len(absent)} village(s) have no rows and are counted as 0 businesses: "
+            f"{format_items(absent)}."
+        )
+    return wide, notes
+
+
+def _read_harvest(
+    spec: TableSpec,
+    villages: gpd.GeoDataFrame,
+    alt_names: tuple[str, ...],
+    tables: dict[str, pd.DataFrame],
+    manifest: Manifest,
+) -> pd.DataFrame:
+    shown = manifest.relative(spec.path)
+    df = read_table(
+        spec.path,
+        numeric_columns=("harvest_area_ha",),
+        optional_numeric_columns=("yield", "yield_value"),
+        required_columns=("crop_id", "yield_unit"),
+        display_name=shown,
+    )
+    yield_col = "yield_value" if "yield_value" in df.columns else "yield"
+    if yield_col not in df.columns:
+        raise_problems(shown, ["missing column 'yield' (the yield, with its 'yield_unit')."])
+    validate_numeric(df, ["harvest_area_ha", yield_col], path=shown, min_value=0)
+    validate_units(df, "yield_unit", path=shown)
+    if "crops" in tables:
+        known = set(tables["crops"]["crop_id"])
+        bad = ~df["crop_id"].isin(known)
+        if bad.any():
+            rows = format_items((np.flatnonzero(bad.to_numpy()) + 2).tolist())
+            unknown = format_items(sorted(set(df.loc[bad, "crop_id"])))
+            raise_problems(
+                shown,
+                [
+                    f"column 'crop_id': unknown crops {unknown}. Rows: {rows}. Use one of "
+                    f"{', '.join(sorted(known))} or add the crop to the crops table."
+                ],
+            )
+    by_village = "village_code" in df.columns or "village_name" in df.columns
+    if spec.level == "village" and not by_village:
+        raise_problems(
+            shown,
+            ["level is 'village' but the table has no 'village_code' or 'village_name' column."],
+        )
+    if by_village:
+        codes = _codes_for(df, villages, alt_names, shown, allow_empty=spec.level != "village")
+    else:
+        codes = pd.Series([None] * len(df), dtype=object)
+    named = codes.notna().to_numpy()
+    if spec.level == "region" and named.any():
+        rows = format_items((np.flatnonzero(named) + 2).tolist())
+        raise_problems(
+            shown,
+            [
+                f"level is 'region' but rows {rows} name villages. Remove the village "
+                'columns, or set level = "village" in the manifest.'
+            ],
+        )
+    source = (
+        df["source"].where(df["source"].notna(), spec.source)
+        if "source" in df.columns
+        else pd.Series([spec.source] * len(df), dtype=object)
+    )
+    out = pd.DataFrame(
+        {
+            "village_code": pd.Series(codes.tolist(), dtype=object),
+            "crop_id": df["crop_id"].to_numpy(dtype=object),
+            "harvest_area_ha": df["harvest_area_ha"].astype(float).to_numpy(),
+            "yield_value": df[yield_col].astype(float).to_numpy(),
+            "yield_unit": df["yield_unit"].str.strip().to_numpy(dtype=object),
+            "source": source.to_numpy(dtype=object),
+        }
+    )
+    dup = out.duplicated(["village_code", "crop_id"], keep=False)
+    if dup.any():
+        rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
+        raise_problems(shown, [f"the same crop and village appear twice. Rows: {rows}."])
+    return out
+
+
+# --- optional layers --------------------------------------------------------------------------
+
+
+def _read_class_layer(region: Region, role: str) -> gpd.GeoDataFrame:
+    spec: ClassLayerSpec | None = getattr(region.manifest, role)
+    manifest_name = region.manifest.path.name
+    if spec is None:
+        raise InputDataError(
+            f"{manifest_name}: region '{region.id}' has no [{role}] layer. Add one to the "
+            "manifest to use it.",
+            path=manifest_name,
+        )
+    shown = region.manifest.relative(spec.path)
+    if not spec.path.is_file():
+        extra = " It is an illustrative layer: generate it first." if spec.illustrative else ""
+        raise InputDataError(
+            f"{shown}: the {role} layer named in {manifest_name} does not exist.{extra}",
+            path=shown,
+        )
+    gdf = read_vector(spec.path, layer=spec.layer, display_name=shown)
+    table_name = "landuse_classes" if role == "landuse" else "zoning_classes"
+    gdf = validate_class_layer(
+        gdf,
+        path=shown,
+        class_column=spec.class_column,
+        classes=region.tables.get(table_name),
+        id_column="class_id" if role == "landuse" else "zone_id",
+    )
+    gdf.attrs["illustrative"] = spec.illustrative
+    gdf.attrs["source"] = spec.source
+    return gdf
+
+
+def read_landuse(region: Region) -> gpd.GeoDataFrame:
+    """Read and check the region's land-use polygons.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Polygons in the layer's own CRS (required), the class column holding class ids of the
+        land-use class table (numeric class codes are translated), invalid polygons repaired;
+        ``attrs["illustrative"]`` tells whether the layer is generated.
+    """
+    return _read_class_layer(region, "landuse")
+
+
+def read_zoning(region: Region) -> gpd.GeoDataFrame:
+    """Read and check the region's zoning polygons (same rules as :func:`read_landuse`)."""
+    return _read_class_layer(region, "zoning")
+
+
+def elevation_info(region: Region, *, max_pixels: int | None = None) -> RasterInfo:
+    """Check the region's elevation raster and return its metadata (no pixel is read).
+
+    Elevation values are in ``region.layers.elevation.units`` (metres by default); the CRS is
+    the raster's own.
+    """
+    spec = region.manifest.elevation
+    manifest_name = region.manifest.path.name
+    if spec is None:
+        raise InputDataError(
+            f"{manifest_name}: region '{region.id}' has no [elevation] layer.",
+            path=manifest_name,
+        )
+    shown = region.manifest.relative(spec.path)
+    if not spec.path.is_file():
+        extra = " It is an illustrative layer: generate it first." if spec.illustrative else ""
+        raise InputDataError(
+            f"{shown}: the elevation raster named in {manifest_name} does not exist.{extra}",
+            path=shown,
+        )
+    kwargs = {"max_pixels": max_pixels} if max_pixels is not None else {}
+    return check_raster(spec.path, display_name=shown, **kwargs)
+
+
+# --- regions with boundaries only -------------------------------------------------------------
+
+
+def missing_statistics(region: Region) -> list[str]:
+    """List the statistics a region lacks for the full analysis, one sentence each."""
+    missing = []
+    if region.harvest is None:
+        missing.append("harvest area and yield per crop ([statistics.harvest])")
+    if region.businesses is None:
+        missing.append("number of businesses per product and village ([statistics.businesses])")
+    if "households" not in region.villages.columns:
+        missing.append("households per village ([boundaries] households_column)")
+    if region.assessment is None:
+        missing.append("OVOP assessment of the firms ([statistics.assessment])")
+    for role in ("landuse", "zoning", "elevation"):
+        ref = getattr(region.layers, role)
+        if ref is None:
+            missing.append(f"{role} layer ([{role}])")
+    return missing
+
+
+def statistics_template(
+    villages: gpd.GeoDataFrame | pd.DataFrame,
+    *,
+    crops: tuple[str, ...] = DEFAULT_TEMPLATE_CROPS,
+    products: tuple[str, ...] = (),
+) -> pd.DataFrame:
+    """Return an empty table, one row per village, for users to fill in their statistics.
+
+    Parameters
+    ----------
+    villages : DataFrame
+        Villages indexed by ``village_code`` with ``village_name``.
+    crops : tuple of str
+        Crop ids; each gives ``harvest_area_ha_<crop>`` (ha) and ``yield_t_ha_<crop>`` (t/ha).
+    products : tuple of str
+        Products; each gives ``businesses_<product>`` (count).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``village_code``, ``village_name``, ``households`` and the empty (NaN) columns
+        above, sorted by village code; written to CSV the empty cells stay empty.
+    """
+    out = pd.DataFrame(
+        {
+            "village_code": [str(c) for c in villages.index],
+            "village_name": villages["village_name"].to_numpy(),
+        }
+    )
+    columns = ["households"]
+    for crop in crops:
+        columns += [f"harvest_area_ha_{crop}", f"yield_t_ha_{crop}"]
+    columns += [f"businesses_{p}" for p in products]
+    for col in columns:
+        out[col] = np.nan
+    return out.sort_values("village_code", ignore_index=True)

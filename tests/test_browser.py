@@ -1,0 +1,142 @@
+"""The app in a real headless Chromium: the map draws with Leaflet served by the app itself."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from ovop_geo.offline import install_leaflet
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+TIMEOUT_S = 60
+MAP_IFRAME = 'iframe[data-testid="stCustomComponentV1"]'
+
+
+def _village_names() -> set[str]:
+    path = ROOT / "data" / "boundaries" / "rasau_jaya_villages.geojson"
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    return {f["properties"]["nama"] for f in features}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    reason = f"{CHROMIUM} not found: run 'bash scripts/ensure-chromium.sh' (make test does)"
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    if not (ROOT / "static" / "leaflet" / "leaflet.js").is_file():
+        install_leaflet(ROOT / "static" / "leaflet")
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    command = [
+        *[sys.executable, "-m", "streamlit", "run", "app.py"],
+        *["--server.headless", "true", "--server.port", str(port)],
+        *["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        *["--server.fileWatcherType", "none"],  # edits elsewhere in the tree must not rerun it
+    ]
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            with contextlib.suppress(OSError, urllib.error.URLError):
+                if _get(f"{url}/_stcore/health")[1].strip() == b"ok":
+                    break
+            if server.poll() is not None or time.monotonic() > deadline:
+                log_text = log_path.read_text(encoding="utf-8", errors="replace")
+                pytest.fail(f"streamlit did not start on port {port}:\n{log_text[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=15)
+
+
+def test_leaflet_is_served_by_the_app(app_url):
+    status, body = _get(f"{app_url}/app/static/leaflet/leaflet.js")
+    assert status == 200
+    assert b"Leaflet 1.9" in body[:2000]  # the library, not the app's HTML page
+
+
+def test_map_draws_offline_with_tooltips(app_url, chromium, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    requested: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.set_default_timeout(TIMEOUT_S * 1000)
+            page.on("request", lambda request: requested.append(request.url))
+            page.goto(app_url)
+            page.wait_for_selector(MAP_IFRAME)
+            frame = page.frame_locator(MAP_IFRAME)
+            frame.locator(".leaflet-container").wait_for()
+            villages = frame.locator("path.leaflet-interactive")
+            villages.first.wait_for()
+            page.wait_for_timeout(500)  # let Leaflet finish adding the layer
+            assert villages.count() == 6
+            names = _village_names()
+            villages.nth(0).hover(force=True)
+            tooltip = frame.locator(".leaflet-tooltip")
+            tooltip.first.wait_for()
+            text = tooltip.first.inner_text()
+            assert any(name in text for name in names), text
+            legend = frame.locator(".ovop-map-control").first.inner_text()
+            assert "Luas desa" in legend and "ha" in legend
+            page.screenshot(path=str(tmp_path / "map.png"), full_page=True)
+        finally:
+            browser.close()
+    hosts = {urlparse(u).hostname for u in requested if urlparse(u).scheme in {"http", "https"}}
+    assert hosts == {"127.0.0.1"}, sorted(hosts)

@@ -1,0 +1,367 @@
+"""Offline village maps: escaping, local Leaflet only, legends, coverage simplification."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import Polygon, box
+
+from ovop_geo import render
+from ovop_geo.errors import InputDataError, ParameterError
+from ovop_geo.offline import install_leaflet, leaflet_source_dir
+
+XSS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "${alert(1)}`")
+STEP = 0.01  # degrees, about 1.1 km at the equator
+
+
+@pytest.fixture
+def villages() -> gpd.GeoDataFrame:
+    """Three 0.01-degree squares side by side near Rasau Jaya, one without data."""
+    frame = gpd.GeoDataFrame(
+        {
+            "village_name": list(XSS),
+            "group": ["Rasau Jaya", "Rasau Jaya", "<b>Kec</b>"],
+            "area_ha": [1000.0, 4000.0, np.nan],
+            "households": [312, 5206, 1202],
+        },
+        geometry=[box(109.30 + i * STEP, -0.21, 109.30 + (i + 1) * STEP, -0.20) for i in range(3)],
+        index=gpd.pd.Index(["61.12.07.2001", "61.12.07.2002", "<i>x</i>"], name="village_code"),
+        crs=4326,
+    )
+    return frame
+
+
+class _Tags(HTMLParser):
+    """Collects the URLs a page loads (script src, link href, img src, iframe src)."""
+
+    def __init__(self):
+        super().__init__()
+        self.loads: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        wanted = {"script": "src", "link": "href", "img": "src", "iframe": "src"}.get(tag)
+        self.loads += [v for k, v in attrs if k == wanted and v]
+
+
+def _loads(page: str) -> list[str]:
+    parser = _Tags()
+    parser.feed(page)
+    return parser.loads
+
+
+def _urls(text: str) -> set[str]:
+    return set(re.findall(r"https?://[^\s\"'<>)\\]+", text))
+
+
+def _leaflet_own_urls() -> set[str]:
+    """URLs inside Leaflet's own files (its attribution link, the SVG namespace, CSS comments)."""
+    src = leaflet_source_dir()
+    return _urls((src / "leaflet.js").read_text("utf-8") + (src / "leaflet.css").read_text("utf-8"))
+
+
+def _geojson_layers(m: folium.Map) -> list[folium.GeoJson]:
+    return [c for c in m._children.values() if isinstance(c, folium.GeoJson)]
+
+
+def _legend(m: folium.Map) -> str:
+    controls = [c for c in m._children.values() if isinstance(c, render._HtmlControl)]
+    assert len(controls) == 1
+    return controls[0].content
+
+
+def _map(villages, **kwargs):
+    args = {"value_column": "area_ha", "legend_title": "Luas desa", "lang": "id"}
+    return render.village_map(villages, **(args | kwargs))
+
+
+# ------------------------------------------------------------------------------- escaping
+
+
+def test_names_and_values_from_the_data_are_escaped(villages):
+    m = _map(
+        villages,
+        tooltip_columns=["group", "area_ha"],
+        popup_columns=["households"],
+        source="<script>alert(2)</script>",
+        candidates={"61.12.07.2002": "<img src=y onerror=alert(3)>"},
+    )
+    page = m.get_root().render()
+    for bad in (*XSS[:2], "<b>Kec</b>", "<i>x</i>", "<script>alert(2)", "<img src=y"):
+        assert bad not in page
+    assert "alert(1)</script>" not in page
+    props = [f["properties"] for f in _geojson_layers(m)[0].data["features"]]
+    assert "<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>" in props[0]["tip"]
+    assert "&lt;img src=x onerror=alert(1)&gt;" in props[1]["pop"]
+    assert "${alert(1)}`" in props[2]["tip"]  # harmless inside a JSON string bound by our JS
+    assert "&lt;b&gt;Kec&lt;/b&gt;" in props[2]["tip"]
+    assert "&lt;i&gt;x&lt;/i&gt;" in props[2]["pop"]  # the village code in the popup
+    cand = _geojson_layers(m)[1].data["features"][0]["properties"]["tip"]
+    assert "&lt;img src=y onerror=alert(3)&gt;" in cand
+    # No JavaScript template literals that could interpolate ${...} from the data.
+    assert "`" not in page.replace("${alert(1)}`", "")
+
+
+def test_categorical_legend_and_layer_names_are_escaped(villages):
+    frame = villages.assign(product=["<img src=z onerror=alert(4)>", "kerupuk", None])
+    layer = render.ClassLayer(
+        name="<svg onload=alert(5)>",
+        frame=villages.assign(cls=["a", "b", "a"]),
+        class_column="cls",
+        colours={"a": "#ff0000", "b": "#00ff00"},
+        class_labels={"a": "<u>sawah</u>", "b": "kebun"},
+    )
+    m = render.village_map(
+        frame, value_column="product", legend_title="<h1>Produk</h1>", layers=[layer]
+    )
+    page = m.get_root().render()
+    for bad in ("<img src=z", "<svg onload", "<u>sawah</u>", "<h1>Produk</h1>"):
+        assert bad not in page
+    legend = _legend(m)
+    assert "&lt;img src=z onerror=alert(4)&gt;" in legend
+    assert "&lt;u&gt;sawah&lt;/u&gt;" in legend
+    assert "tidak ada data" in legend
+
+
+# ------------------------------------------------------------------------------- offline
+
+
+def test_map_loads_only_local_leaflet(villages):
+    layer = render.ClassLayer(
+        name="Penggunaan lahan",
+        frame=villages.assign(cls="a"),
+        class_column="cls",
+        colours={"a": "#ff0000"},
+        illustrative=True,
+    )
+    m = _map(villages, layers=[layer], candidates={"61.12.07.2001": "rengginang"})
+    page = m.get_root().render()
+    assert _loads(page) == ["/app/static/leaflet/leaflet.js", "/app/static/leaflet/leaflet.css"]
+    assert m.default_js == [("leaflet", "/app/static/leaflet/leaflet.js")]
+    assert m.default_css == [("leaflet_css", "/app/static/leaflet/leaflet.css")]
+    assert 'L.Icon.Default.imagePath = "/app/static/leaflet/images/"' in page
+    assert "L.control.layers" in page  # the layer control is plain Leaflet: no extra files
+    assert not re.search(r"cdn\.|cdnjs|jsdelivr|unpkg|jquery|bootstrap|d3\.v|awesome", page, re.I)
+
+
+def test_custom_leaflet_urls_and_osm_base_map(villages):
+    m = _map(villages, base_map="osm", leaflet_js_url="/s/l.js", leaflet_css_url="/s/l.css")
+    page = m.get_root().render()
+    assert _loads(page) == ["/s/l.js", "/s/l.css"]
+    assert render.OSM_TILES in page
+    with pytest.raises(ParameterError, match="base_map must be 'none' or 'osm'"):
+        _map(villages, base_map="google")
+
+
+def test_standalone_html_is_self_contained(villages):
+    m = _map(villages, candidates={"61.12.07.2001": "rengginang"})
+    page = render.to_standalone_html(m)
+    assert _loads(page) == []
+    assert "<link" not in page
+    assert "/app/static" not in page.replace('imagePath = "/app/static/leaflet/images/"', "")
+    assert "Leaflet 1.9" in page  # the library itself is inlined
+    assert "url(data:image/png;base64," in page  # and its CSS images
+    assert not re.search(r"cdn\.|cdnjs|jsdelivr|unpkg|jquery|bootstrap", page, re.I)
+    assert _urls(page) <= _leaflet_own_urls()
+
+
+def test_standalone_html_keeps_only_the_osm_tile_template(villages):
+    page = render.to_standalone_html(_map(villages, base_map="osm"))
+    assert _loads(page) == []
+    assert _urls(page) - _leaflet_own_urls() == {
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "https://www.openstreetmap.org/copyright",
+    }
+
+
+def test_standalone_html_refuses_maps_loading_other_files(villages):
+    m = _map(villages)
+    m.default_js = [*m.default_js, ("jquery", "https://code.jquery.com/jquery.js")]
+    with pytest.raises(ParameterError, match=r"other files than Leaflet: https://code\.jquery"):
+        render.to_standalone_html(m)
+
+
+def test_install_leaflet_copies_files_and_is_idempotent(tmp_path: Path):
+    dest = install_leaflet(tmp_path / "static" / "leaflet")
+    src = leaflet_source_dir()
+    for name in ("leaflet.js", "leaflet.css", "images/layers.png", "images/marker-icon.png"):
+        copied = dest / name
+        assert copied.is_file() and not copied.is_symlink()
+        assert filecmp.cmp(src / name, copied, shallow=False)
+    before = {p: p.stat().st_mtime_ns for p in dest.rglob("*") if p.is_file()}
+    install_leaflet(dest)
+    after = {p: p.stat().st_mtime_ns for p in dest.rglob("*") if p.is_file()}
+    assert before == after
+    (dest / "leaflet.css").write_text("broken", encoding="utf-8")
+    install_leaflet(dest)
+    assert filecmp.cmp(src / "leaflet.css", dest / "leaflet.css", shallow=False)
+
+
+# ------------------------------------------------------------------------------- legend
+
+
+def test_legend_has_classes_with_units_and_no_data(villages):
+    # 1,000 and 4,000 ha: 2 distinct values, so 2 equal-interval classes 1,000-2,500-4,000 ha.
+    m = _map(villages)
+    legend = _legend(m)
+    assert "<b>Luas desa</b>" in legend
+    assert "1.000 – 2.500 ha" in legend
+    assert "2.500 – 4.000 ha" in legend
+    assert "tidak ada data" in legend
+    fills = [f["properties"]["fill"] for f in _geojson_layers(m)[0].data["features"]]
+    assert fills == [render.SEQUENTIAL[3], render.SEQUENTIAL[4], render.NO_DATA_COLOUR]
+    legend_en = _legend(_map(villages, lang="en"))
+    assert "1,000 – 2,500 ha" in legend_en and "no data" in legend_en
+
+
+def test_five_equal_interval_classes_and_shares_as_percent(villages):
+    frame = villages.assign(share_suitable=[0.0, 0.5, 1.0])
+    legend = _legend(render.village_map(frame, value_column="share_suitable", legend_title="S"))
+    # 3 distinct values -> 3 classes over 0-100 %.
+    assert "0 – 33 %" in legend and "67 – 100 %" in legend
+
+
+@pytest.mark.parametrize(
+    ("classification", "expected"),
+    [
+        # Equal intervals of 1..100: limits 1, 20.8, 40.6, 60.4, 80.2, 100.
+        ("equal", [0, 0, 0, 0, 4]),
+        # Quantiles of (1, 2, 3, 4, 100): limits 1, 1.8, 2.6, 3.4, 23.2, 100.
+        ("quantile", [0, 1, 2, 3, 4]),
+    ],
+)
+def test_quantile_and_equal_interval_classes(classification, expected):
+    frame = gpd.GeoDataFrame(
+        {"village_name": list("abcde"), "production_t": [1.0, 2.0, 3.0, 4.0, 100.0]},
+        geometry=[box(109.3 + i * STEP, -0.21, 109.3 + (i + 1) * STEP, -0.2) for i in range(5)],
+        crs=4326,
+    )
+    m = render.village_map(
+        frame, value_column="production_t", legend_title="P", classification=classification
+    )
+    fills = [f["properties"]["fill"] for f in _geojson_layers(m)[0].data["features"]]
+    assert fills == [render.SEQUENTIAL[i] for i in expected]
+    legend = _legend(m)
+    if classification == "quantile":
+        assert "1,8 – 2,6 t" in legend and "23,2 – 100,0 t" in legend
+    else:
+        assert "20,8 – 40,6 t" in legend
+    with pytest.raises(ParameterError, match="classification must be 'quantile' or 'equal'"):
+        render.village_map(frame, value_column="production_t", legend_title="P", classification="x")
+
+
+def test_candidate_circles_are_filled(villages):
+    m = _map(villages, candidates={"61.12.07.2001": "rengginang"})
+    page = m.get_root().render()
+    assert '"fill": true' in page and '"fillColor": "#d7301f"' in page
+
+
+def test_estimated_and_illustrative_data_are_labelled(villages):
+    frame = villages.assign(estimated=[True, False, False])
+    layer = render.ClassLayer(
+        name="Pola ruang",
+        frame=villages.assign(z=1),
+        class_column="z",
+        colours={1: "#00ff00"},
+        class_labels={1: "Kawasan budidaya"},
+        illustrative=True,
+    )
+    m = render.village_map(
+        frame, value_column="area_ha", legend_title="Produksi", layers=[layer], lang="id"
+    )
+    legend = _legend(m)
+    assert "data perkiraan" in legend
+    assert "Pola ruang (data ilustratif)" in legend
+    tips = [f["properties"]["tip"] for f in _geojson_layers(m)[0].data["features"]]
+    assert "data perkiraan" in tips[0] and "data perkiraan" not in tips[1]
+
+
+def test_footer_names_source_and_indicative_note(villages):
+    page = _map(villages, source="cahyadsn/wilayah_boundaries").get_root().render()
+    footer = json.dumps("Sumber batas: cahyadsn/wilayah_boundaries. Batas indikatif, bukan batas")
+    assert footer[1:-1] in page
+    assert "addAttribution" in page
+
+
+def test_missing_crs_and_columns_are_reported(villages):
+    with pytest.raises(InputDataError, match="no CRS"):
+        _map(villages.set_crs(None, allow_override=True))
+    with pytest.raises(InputDataError, match="columns not found for the map: yield_t_ha"):
+        _map(villages, tooltip_columns=["yield_t_ha"])
+    with pytest.raises(InputDataError, match="village codes not on the map: 99"):
+        _map(villages, candidates={"99": "kerupuk"})
+
+
+def test_classify_raster():
+    values = np.array([[0.0, 2.9], [3.0, np.nan]])
+    rgba = render.classify_raster(values, [3.0], ["#00ff00", "#ff0000"])
+    assert rgba.tolist() == [
+        [[0, 255, 0, 255], [0, 255, 0, 255]],
+        [[255, 0, 0, 255], [0, 0, 0, 0]],
+    ]
+    with pytest.raises(ParameterError, match="breaks must increase"):
+        render.classify_raster(values, [3.0, 1.0], ["#000000"] * 3)
+
+
+# ------------------------------------------------------------------------------- simplification
+
+
+def _zigzag_pair() -> gpd.GeoDataFrame:
+    """Two 0.01-degree squares whose shared border wiggles by about 1 m every 11 m."""
+    ys = np.linspace(-0.21, -0.20, 101)
+    xs = 109.31 + np.where(np.arange(101) % 2 == 1, 0.00001, 0.0)
+    xs[0] = xs[-1] = 109.31
+    border = list(zip(xs, ys, strict=True))
+    west = Polygon([(109.30, -0.21), *border, (109.30, -0.20)])
+    east = Polygon([(109.32, -0.21), (109.32, -0.20), *border[::-1]])
+    return gpd.GeoDataFrame(
+        {"village_name": ["West", "East"], "extra": [1, 2]},
+        geometry=[west, east],
+        index=gpd.pd.Index(["A", "B"], name="village_code"),
+        crs=4326,
+    )
+
+
+def test_simplify_keeps_neighbours_touching():
+    pair = _zigzag_pair()
+    original = pair.copy()
+    out = render.simplify_coverage(pair, tolerance_m=10, keep_columns=["village_name"])
+    assert list(out.columns) == ["village_name", "geometry"]
+    assert out.crs.to_epsg() == 4326 and list(out.index) == ["A", "B"]
+    west, east = out.geometry
+    assert shapely.get_num_coordinates(west) < shapely.get_num_coordinates(pair.geometry.iloc[0])
+    assert shapely.get_num_coordinates(west) <= 6
+    shared = west.intersection(east)
+    assert shared.geom_type in {"LineString", "MultiLineString"}
+    assert shared.length == pytest.approx(STEP, rel=1e-3)  # the whole border is still shared
+    union = shapely.union(west, east)
+    assert union.geom_type == "Polygon" and len(union.interiors) == 0
+    assert union.area == pytest.approx(west.area + east.area, rel=1e-9)  # no overlap
+    coords = shapely.get_coordinates(out.geometry.to_numpy())
+    assert np.allclose(coords, np.round(coords, 5), atol=1e-12, rtol=0)
+    assert pair.equals(original)  # input untouched
+
+
+def test_simplify_repairs_invalid_polygons_and_rejects_bad_tolerance():
+    bowtie = Polygon([(109.30, -0.21), (109.31, -0.20), (109.31, -0.21), (109.30, -0.20)])
+    frame = gpd.GeoDataFrame({"village_name": ["X"]}, geometry=[bowtie], crs=4326)
+    out = render.simplify_coverage(frame, tolerance_m=5)
+    assert out.geometry.is_valid.all()
+    assert shapely.area(out.geometry.iloc[0]) == pytest.approx(0.5 * STEP * STEP, rel=1e-3)
+    with pytest.raises(ParameterError, match="tolerance_m must be a number >= 0"):
+        render.simplify_coverage(frame, tolerance_m=-1)
+    with pytest.raises(InputDataError, match="columns not found: nama"):
+        render.simplify_coverage(frame, keep_columns=["nama"])
+
+
+def test_auto_tolerance_is_half_a_pixel_of_the_region():
+    pair = _zigzag_pair()  # 0.02 degrees wide: about 2,226 m
+    assert render.auto_tolerance_m(pair, map_width_px=1000) == pytest.approx(1.113, rel=0.01)
