@@ -68,7 +68,7 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = series.map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
             )
-    if out.index.dtype == object:
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index.dtype):
         out.index = out.index.map(
             lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
         )
@@ -76,10 +76,14 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(df: pd.DataFrame, *, index: bool = True) -> bytes:
-    """CSV (UTF-8, comma separator, dot decimals) with formula cells neutralised."""
+    """CSV (UTF-8, comma separator, dot decimals) with formula cells neutralised.
+
+    Lines end with CRLF (RFC 4180), so text cells holding a carriage return or a line feed are
+    quoted and cannot split a row.
+    """
     frame = df.drop(columns="geometry", errors="ignore")
     buf = io.StringIO()
-    neutralise_formulas(pd.DataFrame(frame)).to_csv(buf, index=index)
+    neutralise_formulas(pd.DataFrame(frame)).to_csv(buf, index=index, lineterminator="\r\n")
     return buf.getvalue().encode("utf-8")
 
 

@@ -61,6 +61,20 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         ),
         # indicators and columns
         "indicator_area": ("Luas desa", "Village area"),
+        "indicator_score": ("Skor calon sentra (0-100)", "Sentra score (0-100)"),
+        "indicator_lq": ("Location quotient unit usaha", "Location quotient of businesses"),
+        "indicator_businesses": ("Jumlah unit usaha", "Business units"),
+        "indicator_production": ("Produksi bahan baku", "Raw-material production"),
+        "indicator_available_land": ("Lahan tersedia", "Available land"),
+        "indicator_year_land_short": ("Tahun lahan tidak cukup", "Year land runs short"),
+        "indicator_slope_share": (
+            "Proporsi lahan dengan lereng sesuai",
+            "Share of land with suitable slope",
+        ),
+        "indicator_ovop_product": ("Produk OVOP terpilih", "Allocated OVOP product"),
+        "indicator_land_capacity": ("Status daya dukung lahan", "Land carrying capacity status"),
+        "rank": ("peringkat", "rank"),
+        "distance_capital": ("Jarak ke ibu kota provinsi", "Distance to the provincial capital"),
         "village": ("Desa", "Village"),
         "villages": ("Desa", "Villages"),
         "village_code": ("Kode desa", "Village code"),
@@ -75,6 +89,196 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "layer_candidates": ("Calon sentra", "Candidate sentra"),
         # messages
         "error_heading": ("Tidak dapat memuat data", "Cannot load the data"),
+        # sidebar controls
+        "region_own": ("Data sendiri (unggah)", "Own data (upload)"),
+        "product": ("Produk", "Product"),
+        "no_products": ("Belum ada data unit usaha: skor per produk tidak tersedia.",
+                        "No business counts yet: scores per product are not available."),
+        "weights_heading": ("Bobot kriteria", "Criteria weights"),
+        "weights_mode": ("Cara menentukan bobot", "How to set the weights"),
+        "weights_mode_sliders": ("Geser bobot", "Sliders"),
+        "weights_mode_ahp": ("AHP (perbandingan berpasangan)", "AHP (pairwise comparison)"),
+        "weights_all_zero": ("Semua bobot 0: bobot bawaan dipakai.",
+                             "Every weight is 0: the default weights are used."),
+        "weights_defaults_note": ("Nilai awal dari criteria.csv (asumsi).",
+                                  "Starting values from criteria.csv (assumptions)."),
+        "ahp_help": (
+            "Isi segitiga atas: berapa kali kelompok baris lebih penting daripada kelompok kolom "
+            "(1/9 … 9). Segitiga bawah diisi otomatis dengan kebalikannya.",
+            "Fill in the upper triangle: how many times the row group is more important than "
+            "the column group (1/9 … 9). The lower triangle is filled with the reciprocals.",
+        ),
+        "ahp_cr": ("Rasio konsistensi (CR): {cr}", "Consistency ratio (CR): {cr}"),
+        "ahp_rejected": ("Matriks AHP ditolak; bobot bawaan dipakai.",
+                         "AHP matrix refused; the default weights are used."),
+        "criterion_group": ("Kelompok kriteria", "Criteria group"),
+        "group_existing_activity": ("Kegiatan usaha yang ada", "Existing activity"),
+        "group_raw_material": ("Bahan baku", "Raw material"),
+        "group_location_access": ("Lokasi dan akses", "Location and access"),
+        "group_human_resources": ("Sumber daya manusia", "Human resources"),
+        "group_institutions": ("Kelembagaan", "Institutions"),
+        "group_local_wisdom": ("Kearifan lokal", "Local wisdom"),
+        "thresholds_heading": ("Ambang sentra dan skenario", "Sentra thresholds and scenario"),
+        "min_units": ("Minimal unit usaha sejenis (PP 29/2018)",
+                      "Minimum similar business units (PP 29/2018)"),
+        "min_household_share": ("Minimal proporsi rumah tangga pelaku usaha (BPS, %)",
+                                "Minimum share of households in the business (BPS, %)"),
+        "slope_limit": ("Batas kemiringan lereng (%)", "Slope limit (%)"),
+        "growth_rate": ("Pertumbuhan kebutuhan bahan baku (%/tahun)",
+                        "Growth of raw-material demand (%/yr)"),
+        # tabs
+        "tab_map": ("Peta", "Map"),
+        "tab_compare": ("Bandingkan desa", "Compare villages"),
+        "tab_land": ("Ketersediaan lahan", "Land availability"),
+        "tab_readiness": ("Kesiapan OVOP", "OVOP readiness"),
+        "tab_exports": ("Unduhan", "Downloads"),
+        "tab_own": ("Data sendiri", "Own data"),
+        # map
+        "map_indicator_no_data": ("Indikator ini belum punya data untuk wilayah ini.",
+                                  "This indicator has no data for this region yet."),
+        "layers_note": ("Lapisan penggunaan lahan, pola ruang dan lereng dapat dinyalakan di "
+                        "kotak lapisan pada peta.",
+                        "Land-use, zoning and slope layers can be switched on in the map's "
+                        "layer box."),
+        "status_deficit": ("defisit", "deficit"),
+        "status_surplus": ("surplus", "surplus"),
+        "status_balanced": ("seimbang", "balanced"),
+        "illustrative_layers": ("Lapisan ilustratif (bukan data lapangan): {layers}.",
+                                "Illustrative layers (not field data): {layers}."),
+        "estimated_note": ("Angka produksi per desa adalah perkiraan (total wilayah dibagi "
+                           "menurut lahan sesuai).",
+                           "Production per village is estimated (region totals spread by "
+                           "suitable land)."),
+        "analysis_notes": ("Catatan analisis ({n})", "Analysis notes ({n})"),
+        # compare
+        "compare_villages": ("Pilih desa untuk dibandingkan", "Villages to compare"),
+        "compare_heading": ("Perbandingan desa untuk {product}", "Villages compared for {product}"),
+        "score": ("Skor (0-100)", "Score (0-100)"),
+        "share_rank1": ("Proporsi simulasi peringkat 1 (%)", "Share of runs ranked first (%)"),
+        "rank_range": ("Rentang peringkat", "Rank range"),
+        "fragile": ("Rapuh", "Fragile"),
+        "fragile_note": ("Rapuh: peringkat berubah besar bila bobot sedikit diubah (analisis "
+                         "sensitivitas {n} simulasi).",
+                         "Fragile: the rank changes a lot when the weights move a little "
+                         "(sensitivity analysis, {n} runs)."),
+        "ovop_product": ("Produk OVOP", "OVOP product"),
+        "ovop_score": ("Skor produk OVOP", "OVOP product score"),
+        "score_lost": ("Skor yang dikorbankan", "Score given up"),
+        "businesses": ("Unit usaha", "Business units"),
+        "chart_production": ("Produksi bahan baku per desa (t/tahun)",
+                             "Raw-material production per village (t/yr)"),
+        "chart_businesses": ("Unit usaha per produk", "Business units per product"),
+        "chart_profile": ("Profil kriteria ternormalisasi (0-1) untuk {product}",
+                          "Normalised criteria profile (0-1) for {product}"),
+        "crop": ("Tanaman", "Crop"),
+        "criterion": ("Kriteria", "Criterion"),
+        "normalised_value": ("Nilai ternormalisasi (0-1)", "Normalised value (0-1)"),
+        "production_t": ("Produksi (t)", "Production (t)"),
+        "no_scores": ("Skor belum dapat dihitung: data unit usaha belum ada.",
+                      "Scores cannot be computed yet: business counts are missing."),
+        # land
+        "land_heading": ("Ketersediaan lahan per desa dan tanaman",
+                         "Land availability per village and crop"),
+        "suitable_ha": ("Lahan sesuai (ha)", "Suitable land (ha)"),
+        "available_ha": ("Lahan tersedia (ha)", "Available land (ha)"),
+        "harvested_ha": ("Luas panen (ha)", "Harvested area (ha)"),
+        "demand_t_yr": ("Kebutuhan bahan baku (t/tahun)", "Raw-material demand (t/yr)"),
+        "land_needed_ha": ("Lahan dibutuhkan kini (ha)", "Land needed now (ha)"),
+        "land_needed_5y_ha": ("Lahan dibutuhkan +5 tahun (ha)", "Land needed in 5 years (ha)"),
+        "land_needed_10y_ha": ("Lahan dibutuhkan +10 tahun (ha)",
+                               "Land needed in 10 years (ha)"),
+        "year_land_short": ("Tahun lahan tidak cukup", "Year land runs short"),
+        "estimated": ("Perkiraan", "Estimated"),
+        "estimated_caption": ("Kolom 'Perkiraan' = angka perkiraan, bukan data lapangan. "
+                              "Pertumbuhan {growth} per tahun.",
+                              "Column 'Estimated' marks estimated figures, not field data. "
+                              "Growth {growth} per year."),
+        "no_land": ("Ketersediaan lahan belum dapat dihitung: {missing}.",
+                    "Land availability cannot be computed yet: {missing}."),
+        "capacity_heading": ("Daya dukung lahan (Permen LH 17/2009)",
+                             "Land carrying capacity (Permen LH 17/2009)"),
+        "capacity_region": ("Wilayah: {status}, rasio pasokan/kebutuhan {ratio}",
+                            "Region: {status}, supply/demand ratio {ratio}"),
+        "land_supply_ha": ("Pasokan lahan (ha setara padi)", "Land supply (rice-equivalent ha)"),
+        "land_demand_ha": ("Kebutuhan lahan (ha)", "Land demand (ha)"),
+        "supply_demand_ratio": ("Rasio pasokan/kebutuhan", "Supply/demand ratio"),
+        "status": ("Status", "Status"),
+        "population": ("Penduduk", "Population"),
+        # readiness
+        "readiness_heading": ("Kesiapan OVOP menurut aspek", "OVOP readiness by aspect"),
+        "readiness_weakest": ("Dimensi terlemah", "Weakest dimensions"),
+        "readiness_all": ("Semua dimensi (terlemah dulu)", "All dimensions (weakest first)"),
+        "readiness_flagged": ("Baris yang ditandai", "Flagged rows"),
+        "readiness_score": ("Skor (0-1)", "Score (0-1)"),
+        "aspect": ("Aspek", "Aspect"),
+        "dimension": ("Dimensi", "Dimension"),
+        "share_total_pct": ("Jumlah proporsi (%)", "Shares add up to (%)"),
+        "note": ("Catatan", "Note"),
+        "no_assessment": ("Belum ada data penilaian OVOP untuk wilayah ini.",
+                          "No OVOP assessment for this region yet."),
+        # exports and missing statistics
+        "exports_heading": ("Unduh hasil", "Download the results"),
+        "exports_caption": ("Berkas dibuat saat tombol diklik.",
+                            "Files are made when a button is clicked."),
+        "download_file": ("Unduh {name}", "Download {name}"),
+        "missing_heading": ("Statistik yang belum ada", "Missing statistics"),
+        "missing_intro": ("Wilayah ini belum punya: {items}. Unduh templat (satu baris per kode "
+                          "desa), isi, lalu muat sebagai data sendiri.",
+                          "This region lacks: {items}. Download the template (one row per "
+                          "village code), fill it in and load it as your own data."),
+        "download_template": ("Unduh templat statistik (CSV)",
+                              "Download the statistics template (CSV)"),
+        # own data
+        "own_heading": ("Muat data sendiri", "Load your own data"),
+        "own_intro": ("Berkas disimpan di folder sementara sesi ini saja dan dihapus saat sesi "
+                      "berakhir atau Anda berpindah wilayah.",
+                      "Files are kept only in this session's temporary folder and removed when "
+                      "the session ends or you switch region."),
+        "upload_boundaries": ("Batas desa (GeoJSON, GeoPackage, Shapefile zip, GeoParquet)",
+                              "Village boundaries (GeoJSON, GeoPackage, zipped Shapefile, "
+                              "GeoParquet)"),
+        "upload_boundaries_help": ("Wajib. Perlu CRS, kolom kode desa dan nama desa.",
+                                   "Required. Needs a CRS, a village code and a name column."),
+        "id_column": ("Kolom kode desa", "Village code column"),
+        "name_column": ("Kolom nama desa", "Village name column"),
+        "households_column": ("Kolom rumah tangga (KK, opsional)",
+                              "Households column (optional)"),
+        "none_option": ("(tidak ada)", "(none)"),
+        "upload_harvest": ("Statistik panen (CSV)", "Harvest statistics (CSV)"),
+        "upload_harvest_help": (
+            "Kolom: crop_id, harvest_area_ha, yield, yield_unit (t/ha, ku/ha atau kg/ha), dan "
+            "village_code atau village_name (kosong = total wilayah). Pemisah , ; atau tab; "
+            "koma desimal boleh.",
+            "Columns: crop_id, harvest_area_ha, yield, yield_unit (t/ha, ku/ha or kg/ha), and "
+            "village_code or village_name (empty = region total). Separator , ; or tab; "
+            "decimal commas allowed.",
+        ),
+        "upload_businesses": ("Jumlah unit usaha (CSV)", "Business counts (CSV)"),
+        "upload_businesses_help": (
+            "Kolom: product, businesses (bilangan bulat ≥ 0), dan village_code atau "
+            "village_name. Desa tanpa baris dihitung 0.",
+            "Columns: product, businesses (whole numbers ≥ 0), and village_code or "
+            "village_name. Villages without rows count as 0.",
+        ),
+        "upload_landuse": ("Penggunaan lahan (poligon)", "Land use (polygons)"),
+        "upload_landuse_help": (
+            "Poligon dengan kolom class_id berisi kelas: sawah, tegalan, permukiman, "
+            "kebun_sawit, semak, hutan_rawa_gambut, air.",
+            "Polygons with a class_id column holding classes: sawah, tegalan, permukiman, "
+            "kebun_sawit, semak, hutan_rawa_gambut, air.",
+        ),
+        "upload_dem": ("Model elevasi (GeoTIFF, meter)", "Elevation model (GeoTIFF, metres)"),
+        "upload_dem_help": ("GeoTIFF dengan CRS; ketinggian dalam meter.",
+                            "GeoTIFF with a CRS; elevations in metres."),
+        "own_need_boundaries": ("Unggah batas desa untuk memulai.",
+                                "Upload village boundaries to start."),
+        "own_region_name": ("Wilayah unggahan", "Uploaded region"),
+        "own_loaded": ("Data dimuat: {n} desa.", "Data loaded: {n} villages."),
+        "own_not_loaded": ("Data belum dapat dimuat; perbaiki pesan di atas.",
+                           "The data cannot be loaded yet; fix the messages above."),
+        "uploaded_source": ("unggahan pengguna", "user upload"),
+        "parameters_source": ("Parameter tanaman, harga dan kelas lahan: tabel bawaan.",
+                              "Crop, price and land-class parameters: the bundled tables."),
     }
 )
 

@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -42,6 +43,7 @@ __all__ = [
     "auto_tolerance_m",
     "classify_raster",
     "simplify_coverage",
+    "slope_layer",
     "to_standalone_html",
     "village_map",
 ]
@@ -56,6 +58,14 @@ OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
 NO_DATA_COLOUR = "#bdbdbd"
+#: CSS classes of the SVG paths: villages, candidate sentra circles, overlay polygons.
+VILLAGE_CLASS = "ovop-village"
+CANDIDATE_CLASS = "ovop-candidate"
+LAYER_CLASS = "ovop-layer"
+#: Slope classes (%) of the slope layer: flat land up to 3 %, then the usual land-capability
+#: classes 8, 15, 25 and 40 % (ColorBrewer RdYlGn, reversed).
+SLOPE_BREAKS_PCT = (1.0, 3.0, 8.0, 15.0, 25.0, 40.0)
+SLOPE_COLOURS = ("#1a9850", "#66bd63", "#a6d96a", "#fee08b", "#fdae61", "#f46d43", "#d73027")
 # ColorBrewer YlGnBu, 5 classes (sequential, colour-blind safe).
 SEQUENTIAL = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 # ColorBrewer Set2 + Dark2 (qualitative).
@@ -188,6 +198,80 @@ def classify_raster(
     return rgba
 
 
+def slope_layer(
+    dem_path: str | Path,
+    *,
+    name: str,
+    lang: str = DEFAULT_LANG,
+    max_size_px: int = 800,
+    illustrative: bool = False,
+    show: bool = False,
+) -> RasterLayer:
+    """A slope-class image of a DEM for the map (:data:`SLOPE_BREAKS_PCT`, percent).
+
+    Slope is computed on the DEM's own grid (Horn, :func:`ovop_geo.raster.slope_from_dem`, in a
+    temporary folder), then resampled (average) to EPSG:4326 on a grid at most ``max_size_px``
+    cells wide or high, and coloured by class; nodata cells are transparent.
+
+    Parameters
+    ----------
+    dem_path : str or Path
+        Elevation raster in metres with a CRS.
+    name : str
+        Layer name (translated).
+    lang : {"id", "en"}
+        Language of the class labels (``"< 1 %"``, ``"1 – 3 %"`` …).
+    max_size_px : int
+        Largest width or height of the image in pixels.
+    illustrative, show : bool
+        As in :class:`RasterLayer`.
+
+    Returns
+    -------
+    RasterLayer
+    """
+    import tempfile
+
+    import rasterio
+    from rasterio.transform import array_bounds
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    from ovop_geo.raster import slope_from_dem
+
+    with tempfile.TemporaryDirectory(prefix="ovop-slope-map-") as tmp:
+        slope_path = slope_from_dem(dem_path, Path(tmp) / "slope_pct.tif", units="percent")
+        with rasterio.open(slope_path) as src:
+            transform, width, height = calculate_default_transform(
+                src.crs, "EPSG:4326", src.width, src.height, *src.bounds
+            )
+            scale = max(width, height) / max(int(max_size_px), 1)
+            if scale > 1:
+                width, height = max(round(width / scale), 1), max(round(height / scale), 1)
+                transform, width, height = calculate_default_transform(
+                    src.crs, "EPSG:4326", src.width, src.height, *src.bounds,
+                    dst_width=width, dst_height=height,
+                )
+            values = np.full((height, width), np.nan, dtype=np.float32)
+            reproject(
+                source=rasterio.band(src, 1), destination=values, src_nodata=src.nodata,
+                dst_transform=transform, dst_crs="EPSG:4326", dst_nodata=np.nan,
+                resampling=Resampling.average,
+            )
+    west, south, east, north = array_bounds(height, width, transform)
+    edges = [fmt_number(b, lang, decimals=0) for b in SLOPE_BREAKS_PCT]
+    labels = [f"< {edges[0]} %"]
+    labels += [f"{a} – {b} %" for a, b in itertools.pairwise(edges)]
+    labels += [f"≥ {edges[-1]} %"]
+    return RasterLayer(
+        name=name,
+        rgba=classify_raster(values, SLOPE_BREAKS_PCT, SLOPE_COLOURS),
+        bounds=((south, west), (north, east)),
+        legend=tuple(zip(SLOPE_COLOURS, labels, strict=True)),
+        illustrative=illustrative,
+        show=show,
+    )
+
+
 # --------------------------------------------------------------------------- simplification
 
 
@@ -306,10 +390,16 @@ def _unit_for(column: str) -> tuple[str, float]:
     return "", 1.0
 
 
+def _is_year(column: str) -> bool:
+    return column.startswith("year") or column.endswith("_year")
+
+
 def _format_value(value: object, column: str, lang: str) -> str:
     """Format one cell for a tooltip or popup (not yet escaped)."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
+    if _is_year(column) and isinstance(value, int | float | np.integer | np.floating):
+        return str(int(value))
     if isinstance(value, bool | np.bool_):
         return "✓" if value else "✗"
     if isinstance(value, int | np.integer):
@@ -339,7 +429,14 @@ class _Scale:
 
 
 def _numeric_scale(
-    values: pd.Series, unit: str, factor: float, lang: str, no_data: str, method: str
+    values: pd.Series,
+    unit: str,
+    factor: float,
+    lang: str,
+    no_data: str,
+    method: str,
+    *,
+    year: bool = False,
 ) -> _Scale:
     finite = values[np.isfinite(values)]
     colours = pd.Series(NO_DATA_COLOUR, index=values.index, dtype=object)
@@ -348,12 +445,19 @@ def _numeric_scale(
         lo, hi = float(finite.min()), float(finite.max())
         n = min(_MAX_CLASSES, finite.nunique())
         span = (hi - lo) * factor
-        decimals = 0 if span >= 100 else 1 if span >= 1 else 2
+        decimals = 0 if span >= 100 or year else 1 if span >= 1 else 2
+        if year:  # whole years, no thousands separator
+            edges_fmt = (lambda v, u="": str(round(v)))  # noqa: E731
+        else:
+            edges_fmt = (lambda v, u="": fmt_number(v, lang, u, decimals=decimals))  # noqa: E731
         if n <= 1:
             colours[finite.index] = SEQUENTIAL[-1]
-            legend.append((SEQUENTIAL[-1], fmt_number(lo * factor, lang, unit, decimals=decimals)))
+            legend.append((SEQUENTIAL[-1], edges_fmt(lo * factor, unit)))
         else:
-            if method == "quantile":
+            if year:
+                edges = np.unique(np.round(np.quantile(finite.to_numpy(),
+                                                       np.linspace(0, 1, n + 1))))
+            elif method == "quantile":
                 edges = np.unique(np.quantile(finite.to_numpy(), np.linspace(0, 1, n + 1)))
             else:
                 edges = np.linspace(lo, hi, n + 1)
@@ -362,8 +466,8 @@ def _numeric_scale(
             idx = np.clip(np.searchsorted(edges, finite.to_numpy(), side="right") - 1, 0, n - 1)
             colours[finite.index] = [palette[i] for i in idx]
             for i in range(n):
-                a = fmt_number(edges[i] * factor, lang, decimals=decimals)
-                b = fmt_number(edges[i + 1] * factor, lang, unit, decimals=decimals)
+                a = edges_fmt(edges[i] * factor)
+                b = edges_fmt(edges[i + 1] * factor, unit)
                 legend.append((palette[i], f"{a} – {b}"))
     if len(finite) < len(values):
         legend.append((NO_DATA_COLOUR, no_data))
@@ -387,7 +491,8 @@ def _scale_for(
     values = villages[column]
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         unit, factor = _unit_for(column)
-        return _numeric_scale(values.astype(float), unit, factor, lang, no_data, method)
+        return _numeric_scale(values.astype(float), unit, factor, lang, no_data, method,
+                              year=_is_year(column))
     return _categorical_scale(values, no_data)
 
 
@@ -485,7 +590,13 @@ def _features(frame: gpd.GeoDataFrame, props: Mapping[str, pd.Series]) -> dict[s
     return {"type": "FeatureCollection", "features": features}
 
 
-def _fill_style(opacity: float, weight: float = 1.0, line: str = "#444444", fill: bool = False):
+def _fill_style(
+    opacity: float,
+    weight: float = 1.0,
+    line: str = "#444444",
+    fill: bool = False,
+    class_name: str = "",
+):
     def style(feature: Mapping[str, Any]) -> dict[str, Any]:
         out = {
             "fillColor": feature["properties"]["fill"],
@@ -493,6 +604,8 @@ def _fill_style(opacity: float, weight: float = 1.0, line: str = "#444444", fill
             "weight": weight,
             "fillOpacity": opacity,
         }
+        if class_name:
+            out["className"] = class_name
         return out | {"fill": True} if fill else out
 
     return style
@@ -527,7 +640,8 @@ def _add_class_layer(m: folium.Map, layer: ClassLayer, labels: MapLabels) -> tup
         _features(layer.frame, {"fill": fill, "tip": text}),
         name=title,
         show=layer.show,
-        style_function=_fill_style(layer.opacity, weight=0.5, line="#666666"),
+        style_function=_fill_style(layer.opacity, weight=0.5, line="#666666",
+                                   class_name=LAYER_CLASS),
         on_each_feature=_BIND,
     ).add_to(m)
     present = [c for c in dict.fromkeys(classes.dropna()) if c in layer.colours]
@@ -573,7 +687,8 @@ def _add_candidates(
         _features(points, {"fill": pd.Series(colour, index=chosen.index), "tip": tip}),
         name=labels.candidates,
         marker=folium.CircleMarker(radius=7),
-        style_function=_fill_style(0.9, weight=2, line="#ffffff", fill=True),
+        style_function=_fill_style(0.9, weight=2, line="#ffffff", fill=True,
+                                   class_name=CANDIDATE_CLASS),
         on_each_feature=_BIND,
     ).add_to(m)
     return _legend_section(labels.candidates, [(colour, labels.candidates)])
@@ -697,7 +812,7 @@ def village_map(
         _features(villages, props),
         name=labels.villages,
         control=False,
-        style_function=_fill_style(0.75),
+        style_function=_fill_style(0.75, class_name=VILLAGE_CLASS),
         highlight_function=_highlight,
         on_each_feature=_BIND,
     ).add_to(m)

@@ -179,9 +179,9 @@ def sanitise_filename(name: str, allowed_extensions: tuple[str, ...] | None = No
     stem = _SAFE_CHARS.sub("_", stem).lstrip(".-") or "upload"
     shown = f"{stem}.{ext}" if ext else stem
     if allowed_extensions is not None and f".{ext}" not in allowed_extensions:
-        what = f"type '.{ext}'" if ext else "without an extension"
+        what = f"of type '.{ext}'" if ext else "without an extension"
         raise InputDataError(
-            f"{shown}: files of {what} are not accepted here. Allowed: "
+            f"{shown}: files {what} are not accepted here. Allowed: "
             f"{', '.join(allowed_extensions)}. Save the data in one of these formats.",
             path=shown,
         )

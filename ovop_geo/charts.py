@@ -1,0 +1,169 @@
+"""Chart specifications (Altair / Vega-Lite) for comparing villages.
+
+Vega-Lite charts are drawn by the app's own bundled renderer, so they need no internet
+connection. Every function takes plain tables (no geometry, so no CRS applies), returns an
+``altair.Chart`` with translated titles and labels, and never modifies its inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ovop_geo.errors import ParameterError
+from ovop_geo.i18n import DEFAULT_LANG, t
+
+__all__ = ["businesses_chart", "criteria_profile_chart", "production_chart"]
+
+_HEIGHT_PX = 260
+
+
+def _names(codes: pd.Index | Sequence[str], names: Mapping[str, str]) -> list[str]:
+    return [str(names.get(c, c)) for c in codes]
+
+
+def _check(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ParameterError(f"{what}: columns not found: {', '.join(missing)}.")
+
+
+def production_chart(
+    land: pd.DataFrame,
+    village_names: Mapping[str, str],
+    *,
+    lang: str = DEFAULT_LANG,
+) -> alt.Chart:
+    """Grouped bars: raw-material production (t/yr) per village and crop.
+
+    Parameters
+    ----------
+    land : pandas.DataFrame
+        Indexed by (``village_code``, ``crop_id``) with ``production_t`` (t per year) and
+        optionally ``estimated`` (bool); only the villages to show.
+    village_names : Mapping
+        Village code -> name for the axis.
+    lang : {"id", "en"}
+        Language of titles.
+
+    Returns
+    -------
+    altair.Chart
+        Estimated figures are drawn hatched-lighter (opacity 0.6) and named in the tooltip.
+    """
+    _check(land, ["production_t"], "production chart")
+    data = land.reset_index()[["village_code", "crop_id", "production_t"]].copy()
+    data["village"] = _names(data["village_code"], village_names)
+    flags = (land["estimated"].fillna(False).to_numpy(dtype=bool) if "estimated" in land.columns
+             else np.zeros(len(land), dtype=bool))
+    data["estimated"] = np.where(flags, t("estimated", lang), "")
+    return (
+        alt.Chart(data, title=t("chart_production", lang), height=_HEIGHT_PX)
+        .mark_bar()
+        .encode(
+            x=alt.X("village:N", title=t("village", lang)),
+            xOffset=alt.XOffset("crop_id:N"),
+            y=alt.Y("production_t:Q", title=t("production_t", lang)),
+            color=alt.Color("crop_id:N", title=t("crop", lang)),
+            opacity=alt.condition(alt.datum.estimated != "", alt.value(0.6), alt.value(1.0)),
+            tooltip=[
+                alt.Tooltip("village:N", title=t("village", lang)),
+                alt.Tooltip("crop_id:N", title=t("crop", lang)),
+                alt.Tooltip("production_t:Q", title=t("production_t", lang), format=",.1f"),
+                alt.Tooltip("estimated:N", title=t("estimated", lang)),
+            ],
+        )
+    )
+
+
+def businesses_chart(
+    businesses: pd.DataFrame,
+    village_names: Mapping[str, str],
+    *,
+    lang: str = DEFAULT_LANG,
+) -> alt.Chart:
+    """Grouped bars: business units per village and product.
+
+    Parameters
+    ----------
+    businesses : pandas.DataFrame
+        Indexed by ``village_code``, one count column per product; only the villages to show.
+    village_names : Mapping
+        Village code -> name.
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    altair.Chart
+    """
+    data = businesses.copy()
+    data.index = pd.Index(_names(data.index, village_names), name="village")
+    data.columns = data.columns.astype(str)
+    tidy = data.reset_index().melt(id_vars="village", var_name="product", value_name="units")
+    return (
+        alt.Chart(tidy, title=t("chart_businesses", lang), height=_HEIGHT_PX)
+        .mark_bar()
+        .encode(
+            x=alt.X("product:N", title=t("product", lang)),
+            xOffset=alt.XOffset("village:N"),
+            y=alt.Y("units:Q", title=t("businesses", lang)),
+            color=alt.Color("village:N", title=t("village", lang)),
+            tooltip=[
+                alt.Tooltip("village:N", title=t("village", lang)),
+                alt.Tooltip("product:N", title=t("product", lang)),
+                alt.Tooltip("units:Q", title=t("businesses", lang)),
+            ],
+        )
+    )
+
+
+def criteria_profile_chart(
+    normalised: pd.DataFrame,
+    village_names: Mapping[str, str],
+    criterion_names: Mapping[str, str],
+    *,
+    product: str,
+    lang: str = DEFAULT_LANG,
+) -> alt.Chart:
+    """Lines with points: each village's normalised criteria (0-1) for one product.
+
+    Parameters
+    ----------
+    normalised : pandas.DataFrame
+        Indexed by ``village_code``, one column per criterion id with values in 0-1 (NaN =
+        unknown, left out of the line).
+    village_names, criterion_names : Mapping
+        Village code -> name; criterion id -> translated name (axis order follows the columns).
+    product : str
+        Shown in the title.
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    altair.Chart
+    """
+    data = normalised.copy()
+    order = [str(criterion_names.get(c, c)) for c in data.columns]
+    data.columns = order
+    data.index = pd.Index(_names(data.index, village_names), name="village")
+    tidy = data.reset_index().melt(id_vars="village", var_name="criterion", value_name="value")
+    tidy = tidy.dropna(subset=["value"])
+    return (
+        alt.Chart(tidy, title=t("chart_profile", lang, product=product), height=_HEIGHT_PX + 40)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("criterion:N", sort=order, title=t("criterion", lang),
+                    axis=alt.Axis(labelAngle=-30, labelLimit=180)),
+            y=alt.Y("value:Q", title=t("normalised_value", lang),
+                    scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("village:N", title=t("village", lang)),
+            tooltip=[
+                alt.Tooltip("village:N", title=t("village", lang)),
+                alt.Tooltip("criterion:N", title=t("criterion", lang)),
+                alt.Tooltip("value:Q", title=t("normalised_value", lang), format=".2f"),
+            ],
+        )
+    )

@@ -1,0 +1,319 @@
+"""The ``ovop-geo`` command line.
+
+Every command prints a user's own mistakes as one message without a traceback and exits with
+status 2; progress goes to standard error so standard output stays clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+import tomllib
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .errors import InputDataError, OvopError, ParameterError
+
+__all__ = ["main"]
+
+EXIT_USER_ERROR = 2
+
+
+def _progress(message: str) -> None:
+    print(f"  … {message}", file=sys.stderr, flush=True)
+
+
+def _region_arg(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--region", default=None,
+                       help="a bundled region id (see 'ovop-geo regions'); default rasau-jaya")
+    group.add_argument("--layers", type=Path, default=None,
+                       help="your own region manifest (TOML); its paths may point anywhere "
+                            "because you named the file yourself")
+
+
+def _load(args):
+    from .region import load_region
+
+    if args.layers is not None:
+        return load_region(args.layers, allow_outside=True)
+    return load_region(args.region or "rasau-jaya")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ovop-geo",
+        description="OVOP planning for Indonesian villages: land availability, candidate "
+                    "sentra, maps and exports.",
+    )
+    parser.add_argument("--version", action="version", version=f"ovop-geo {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("regions", help="list the bundled regions")
+
+    p_load = sub.add_parser("load", help="load a region and report what it holds")
+    _region_arg(p_load)
+
+    p_run = sub.add_parser("run", help="run the whole analysis and write the outputs")
+    _region_arg(p_run)
+    p_run.add_argument("--out", type=Path, required=True, help="output folder")
+    p_run.add_argument("--params", type=Path,
+                       help="a TOML file of parameters (same names as the options below, "
+                            "weights in a [weights] table)")
+    p_run.add_argument("--weight", action="append", default=[], metavar="CRITERION=W",
+                       help="a criterion weight, repeatable (e.g. --weight households=2)")
+    p_run.add_argument("--ahp", type=Path,
+                       help="CSV pairwise comparison matrix of criteria (first column and header "
+                            "are criterion ids; cells like 3 or 1/3); its consistency ratio must "
+                            "be at most 0.10")
+    p_run.add_argument("--min-units", type=int, help="PP 29/2018 minimum units (default 5)")
+    p_run.add_argument("--min-household-share", type=float,
+                       help="BPS rule: share of households, 0-1 (default 0.20)")
+    p_run.add_argument("--slope-limit", type=float, help="slope limit in %% (default 3)")
+    p_run.add_argument("--growth-rate", type=float,
+                       help="raw-material demand growth, %% a year (default: the manifest's)")
+    p_run.add_argument("--max-villages-per-product", type=int,
+                       help="OVOP allocation: villages that may share a product (0 = no limit; "
+                            "default 1)")
+    p_run.add_argument("--require-sentra", action="store_true",
+                       help="assign PP 29/2018 sentra to their product first")
+    p_run.add_argument("--seed", type=int, help="seed of the weight sensitivity (default 0)")
+    p_run.add_argument("--lang", choices=("id", "en"), default="id",
+                       help="language of the map (default id)")
+
+    p_tpl = sub.add_parser("template",
+                           help="write a statistics template CSV keyed by village code")
+    _region_arg(p_tpl)
+    p_tpl.add_argument("--out", type=Path, required=True, help="CSV file to write")
+
+    p_bench = sub.add_parser("bench", help="province-scale benchmark with baselines")
+    p_bench.add_argument("--resolution", type=float, default=90.0,
+                         help="DEM resolution in metres (default 90; 30 on request)")
+    p_bench.add_argument("--seed", type=int, default=0)
+    p_bench.add_argument("--workdir", type=Path, default=None,
+                         help="folder for the generated inputs (default: a temporary folder)")
+    p_bench.add_argument("--villages", type=int, default=None,
+                         help="use only the first N villages (a quick smoke run)")
+    p_bench.add_argument("--no-baselines", action="store_true",
+                         help="skip rasterstats and exactextract")
+    p_bench.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    return parser
+
+
+def _read_params(args) -> dict:
+    params: dict = {}
+    weights: dict[str, float] = {}
+    if args.params is not None:
+        try:
+            with open(args.params, "rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError as err:
+            raise InputDataError(f"{args.params}: file not found.") from err
+        except tomllib.TOMLDecodeError as err:
+            raise InputDataError(f"{args.params}: not valid TOML ({err}).") from err
+        weights.update({str(k): float(v) for k, v in data.pop("weights", {}).items()})
+        allowed = {"min_units", "min_household_share", "slope_limit_pct", "growth_rate_pct_yr",
+                   "base_year", "horizon_years", "sensitivity_runs",
+                   "sensitivity_concentration", "seed", "max_villages_per_product",
+                   "require_sentra", "top_k"}
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            raise InputDataError(
+                f"{args.params}: unknown keys {', '.join(unknown)}. Allowed: "
+                + ", ".join(sorted(allowed)) + ", and a [weights] table."
+            )
+        params.update(data)
+    for item in args.weight:
+        name, sep, value = item.partition("=")
+        try:
+            weights[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ParameterError(f"--weight {item!r}: write CRITERION=NUMBER, e.g. households=2")
+    if args.ahp is not None:
+        if weights:
+            raise ParameterError("give weights either with --weight/[weights] or with --ahp, "
+                                 "not both")
+        weights = _ahp_weights(args.ahp)
+    if weights:
+        params["weights"] = tuple(sorted(weights.items()))
+    options = {
+        "min_units": args.min_units, "min_household_share": args.min_household_share,
+        "slope_limit_pct": args.slope_limit, "growth_rate_pct_yr": args.growth_rate,
+        "seed": args.seed,
+    }
+    params.update({k: v for k, v in options.items() if v is not None})
+    if args.max_villages_per_product is not None:
+        n = args.max_villages_per_product
+        params["max_villages_per_product"] = None if n == 0 else n
+    if params.get("max_villages_per_product") == 0:
+        params["max_villages_per_product"] = None
+    if args.require_sentra:
+        params["require_sentra"] = True
+    return params
+
+
+def _ahp_weights(path: Path) -> dict[str, float]:
+    from .mcda import ahp_weights
+
+    try:
+        table = pd.read_csv(path, index_col=0, dtype=str, keep_default_na=False)
+    except FileNotFoundError as err:
+        raise InputDataError(f"{path}: file not found.") from err
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise InputDataError(f"{path}: not a readable CSV matrix ({err}).") from err
+    labels = [str(c).strip() for c in table.columns]
+    rows = [str(i).strip() for i in table.index]
+    if labels != rows:
+        raise InputDataError(
+            f"{path}: the header and the first column must list the same criteria in the same "
+            f"order; header {labels}, first column {rows}."
+        )
+    values = np.empty(table.shape)
+    bad = []
+    for i, row in enumerate(table.itertuples(index=False)):
+        for j, cell in enumerate(row):
+            try:
+                values[i, j] = float(Fraction(str(cell).strip()))
+            except (ValueError, ZeroDivisionError):
+                bad.append(f"{rows[i]}/{labels[j]}={cell!r}")
+    if bad:
+        raise InputDataError(f"{path}: cells that are not numbers or fractions: "
+                             + ", ".join(bad[:5]) + ". Write 3, 1/3 or 0.333.")
+    result = ahp_weights(values, labels)
+    print(f"AHP consistency ratio {result.cr:.3f} (accepted: at most 0.10)", file=sys.stderr)
+    return dict(result.as_weights().as_series()) if hasattr(result.as_weights(),
+                                                             "as_series") else dict(
+        result.as_weights())
+
+
+def _cmd_regions(_args) -> int:
+    from .manifest import available_regions, load_manifest
+
+    for region_id in available_regions():
+        print(f"{region_id:20s} {load_manifest(region_id).region.name}")
+    return 0
+
+
+def _cmd_load(args) -> int:
+    from .pipeline import missing_inputs
+
+    region = _load(args)
+    v = region.villages
+    print(f"{region.name} ({region.id})")
+    print(f"  villages: {len(v):,}   area: {v['area_ha'].sum():,.1f} ha (computed in UTM)")
+    if region.businesses is not None:
+        print(f"  business units: {int(region.businesses.to_numpy().sum()):,} in "
+              f"{region.businesses.shape[1]} products")
+    if region.harvest is not None:
+        print(f"  harvest rows: {len(region.harvest)}")
+    for layer in ("landuse", "zoning", "elevation"):
+        ref = getattr(region.layers, layer)
+        if ref is not None:
+            flag = " (ILLUSTRATIVE)" if ref.illustrative else ""
+            print(f"  {layer}: {region.manifest.relative(ref.path)}{flag}")
+    for warning in region.warnings:
+        print(f"  note: {warning}")
+    missing = missing_inputs(region)
+    if missing:
+        print("  missing for a full analysis: " + "; ".join(missing))
+        print("  write a template to fill in: ovop-geo template --region "
+              f"{region.id} --out statistics.csv")
+    print(f"  {region.manifest.boundaries.note or 'Indicative, not legal boundaries.'}")
+    return 0
+
+
+def _cmd_run(args) -> int:
+    from .export import write_outputs
+    from .pipeline import AnalysisParams, analyse, prepare_region
+    from .report import build_outputs
+
+    progress = (lambda _m: None) if args.quiet else _progress
+    params = AnalysisParams(**_read_params(args))
+    started = time.perf_counter()
+    progress("loading the region")
+    region = _load(args)
+    prepared = prepare_region(region, progress=progress)
+    progress("scores, sensitivity and allocation")
+    result = analyse(prepared, params)
+    progress(f"writing outputs to {args.out}")
+    outputs = build_outputs(result, lang=args.lang)
+    protected = tuple(region.manifest.project_dir / p.path for p in region.provenance)
+    written = write_outputs(args.out, outputs, protected=protected)
+    _print_summary(result, written, time.perf_counter() - started)
+    return 0
+
+
+def _print_summary(result, written, seconds: float) -> None:
+    region = result.region
+    print(f"{region.name}: {len(result.villages):,} villages analysed in {seconds:.1f} s")
+    if result.candidates is not None:
+        c = result.candidates
+        print(f"candidate sentra: {len(c)} village x product pairs; "
+              f"{int(c['meets_pp29_2018'].fillna(False).sum())} meet PP 29/2018")
+        top = c[c["rank"] == 1].reset_index()
+        names = result.villages["village_name"]
+        for row in top.sort_values("score", ascending=False).head(5).itertuples():
+            flag = " (fragile)" if bool(row.fragile) else ""
+            print(f"  {row.product:12s} {names[row.village_code]:18s} score {row.score:5.1f}  "
+                  f"first in {row.share_rank1:.0%} of weightings{flag}")
+    if result.allocation is not None:
+        lost = result.allocation["score_lost"].sum()
+        print(f"OVOP allocation: {result.allocation['assigned'].sum()} villages, "
+              f"score lost against each village's best: {lost:.1f}")
+    for note in result.notes:
+        print(f"note: {note}")
+    print("wrote: " + ", ".join(p.name for p in written))
+
+
+def _cmd_template(args) -> int:
+    from .export import atomic_write_bytes, to_csv_bytes
+    from .region import statistics_template
+
+    region = _load(args)
+    products = () if region.businesses is None else tuple(region.businesses.columns)
+    table = statistics_template(region.villages, products=products)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(args.out, to_csv_bytes(table, index=False))
+    print(f"wrote {args.out}: {len(table):,} villages; fill in the empty columns")
+    return 0
+
+
+def _cmd_bench(args) -> int:
+    from .bench import run_benchmark
+
+    run_benchmark(resolution_m=args.resolution, seed=args.seed, workdir=args.workdir,
+                  max_villages=args.villages, baselines=not args.no_baselines,
+                  json_path=args.json)
+    return 0
+
+
+_COMMANDS = {"regions": _cmd_regions, "load": _cmd_load, "run": _cmd_run,
+             "template": _cmd_template, "bench": _cmd_bench}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``ovop-geo``; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        return _COMMANDS[args.command](args)
+    except OvopError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return EXIT_USER_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

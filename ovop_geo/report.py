@@ -1,0 +1,240 @@
+"""What a run produces, in the same form for the command line and the app.
+
+- :func:`candidates_frame`: one feature per candidate village × product;
+- :func:`result_map`: the village map for one indicator (and product);
+- :func:`run_record`: the tool version, each input file with its SHA-256, every parameter and
+  weight, and the time;
+- :func:`build_outputs`: all output files as bytes, keyed by file name, for
+  :func:`ovop_geo.export.write_outputs` or for download buttons.
+
+The schema of the exported files is documented in ``docs/exports.md``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import platform
+from collections.abc import Callable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import __version__, render
+from .errors import ParameterError
+from .export import to_csv_bytes, to_geojson_bytes, to_json_bytes
+from .i18n import t
+from .pipeline import AnalysisResult
+
+__all__ = [
+    "INDICATORS",
+    "OUTPUT_FILES",
+    "build_outputs",
+    "candidates_frame",
+    "indicator_column",
+    "result_map",
+    "run_record",
+]
+
+#: Indicators the map can colour villages by: key -> (column or pattern, needs a product).
+#: ``{product}`` and ``{crop}`` are filled in from the chosen product (crop = its first input).
+INDICATORS: dict[str, tuple[str, bool]] = {
+    "score": ("score_{product}", True),
+    "lq": ("lq_{product}", True),
+    "businesses": ("businesses_{product}", True),
+    "production": ("production_{crop}_t", True),
+    "available_land": ("available_{crop}_ha", True),
+    "year_land_short": ("year_land_short_{crop}", True),
+    "slope_share": ("share_slope_below_{slope}_pct", False),
+    "ovop_product": ("ovop_product", False),
+    "land_capacity": ("capacity_status", False),
+    "area": ("area_ha", False),
+}
+
+#: The files one run writes, in order.
+OUTPUT_FILES = ("villages.geojson", "sentra_candidates.geojson", "villages.csv",
+                "sentra_candidates.csv", "map.html", "run.json")
+
+_CANDIDATE_COLUMNS = (
+    "village_name", "product", "score", "rank", "candidate_reason", "meets_pp29_2018",
+    "margin_pp29", "meets_bps_households", "household_share", "margin_bps",
+    "share_rank1", "rank_min", "rank_max", "rank_median", "fragile",
+    "businesses", "lq_businesses", "raw_material_supply_ratio", "available_land_ha",
+    "share_slope_suitable", "distance_centre_km", "distance_capital_km", "households",
+    "managing_body", "government_commitment", "local_wisdom",
+)
+
+
+def _first_crop(result: AnalysisResult, product: str | None) -> str | None:
+    raw = result.region.tables.get("raw_materials")
+    if product is None or raw is None:
+        return None
+    rows = raw.loc[raw["product"] == product, "crop_id"]
+    return None if rows.empty else str(rows.iloc[0])
+
+
+def indicator_column(result: AnalysisResult, indicator: str, product: str | None = None) -> str:
+    """The column of :func:`map_frame` that holds ``indicator`` for ``product``."""
+    if indicator not in INDICATORS:
+        raise ParameterError(
+            f"unknown indicator '{indicator}'; choose one of {', '.join(INDICATORS)}"
+        )
+    pattern, _ = INDICATORS[indicator]
+    return pattern.format(product=product, crop=_first_crop(result, product),
+                          slope=f"{result.params.slope_limit_pct:g}")
+
+
+def map_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
+    """The villages with every indicator plus per-product scores (``score_<product>``)."""
+    frame = result.villages.copy()
+    if result.scores is not None:
+        wide = result.scores["score"].unstack("product").add_prefix("score_")
+        frame = frame.join(wide)
+    flags = []
+    if "production_estimated" in frame.columns:
+        flags.append(frame["production_estimated"].fillna(False).astype(bool))
+    frame["estimated"] = np.logical_or.reduce(flags) if flags else False
+    frame["illustrative"] = bool(result.prepared.illustrative_layers)
+    return frame
+
+
+def candidates_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
+    """One row per candidate village × product, with the village geometry (EPSG:4326).
+
+    Columns: ``village_code``, ``village_name``, ``product``, ``score`` (0-100), ``rank`` (1 =
+    best village for the product), ``meets_pp29_2018``, ``meets_bps_households``, margins, the
+    sensitivity figures (``share_rank1``, ``rank_min``, ``rank_max``, ``fragile``), the raw
+    criteria values, and ``estimated`` / ``illustrative`` flags.
+    """
+    villages = result.villages
+    if result.candidates is None or result.candidates.empty:
+        return gpd.GeoDataFrame(
+            {c: pd.Series(dtype=object) for c in ("village_code", "product")},
+            geometry=gpd.GeoSeries([], crs=4326),
+        )
+    table = result.candidates.reset_index()
+    table["village_name"] = table["village_code"].map(villages["village_name"])
+    cols = ["village_code"] + [c for c in _CANDIDATE_COLUMNS if c in table.columns]
+    table = table[cols]
+    table["estimated"] = bool(result.land is not None and result.land["estimated"].any())
+    table["illustrative"] = bool(result.prepared.illustrative_layers)
+    geometry = table["village_code"].map(villages.geometry)
+    out = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geometry.values, crs=villages.crs))
+    return out.sort_values(["product", "rank", "village_code"]).reset_index(drop=True)
+
+
+def result_map(
+    result: AnalysisResult,
+    *,
+    indicator: str = "score",
+    product: str | None = None,
+    lang: str = "id",
+    base_map: str = "none",
+    frame: gpd.GeoDataFrame | None = None,
+    layers=(),
+    simplify_tolerance_m: float | None = None,
+):
+    """The village map coloured by ``indicator`` (for ``product``), candidates marked.
+
+    ``frame`` may be a pre-simplified :func:`map_frame` (the app caches one per region).
+    """
+    if INDICATORS.get(indicator, ("", False))[1] and product is None:
+        product = _default_product(result)
+    column = indicator_column(result, indicator, product)
+    frame = map_frame(result) if frame is None else frame
+    if column not in frame.columns:
+        frame = frame.assign(**{column: np.nan})
+    tooltip = [c for c in (column, "area_ha", "households", "ovop_product") if c in frame.columns]
+    tooltip = list(dict.fromkeys(tooltip))
+    popup = [c for c in frame.columns if c.startswith(("production_", "available_",
+                                                          "land_needed_", "businesses_"))]
+    popup = [column, "area_ha", "households", "distance_capital_straight_km", *popup]
+    popup = [c for c in dict.fromkeys(popup) if c in frame.columns]
+    candidates = None
+    if result.candidates is not None and product is not None:
+        chosen = result.candidates.xs(product, level="product", drop_level=True) if (
+            product in result.candidates.index.get_level_values("product")) else None
+        if chosen is not None:
+            candidates = pd.Series(
+                [f"{product}: {t('rank', lang)} {int(r)}" for r in chosen["rank"]],
+                index=chosen.index,
+            )
+    title = t(f"indicator_{indicator}", lang)
+    if product is not None and INDICATORS[indicator][1]:
+        title = f"{title}: {product}"
+    boundaries = result.region.manifest.boundaries
+    return render.village_map(
+        frame,
+        value_column=column,
+        legend_title=title,
+        tooltip_columns=tooltip,
+        popup_columns=popup,
+        column_labels=_column_labels(lang, column, title),
+        lang=lang,
+        source=boundaries.source or "",
+        base_map=base_map,
+        layers=layers,
+        candidates=candidates,
+        simplify_tolerance_m=simplify_tolerance_m,
+    )
+
+
+def _column_labels(lang: str, column: str, title: str) -> dict[str, str]:
+    return {
+        column: title,
+        "area_ha": t("area", lang),
+        "households": t("households", lang),
+        "ovop_product": t("indicator_ovop_product", lang),
+        "distance_capital_straight_km": t("distance_capital", lang),
+    }
+
+
+def _default_product(result: AnalysisResult) -> str | None:
+    businesses = result.region.businesses
+    if businesses is None or businesses.empty:
+        return None
+    return str(businesses.sum().idxmax())
+
+
+def run_record(result: AnalysisResult, *, now: dt.datetime | None = None) -> dict:
+    """The run record: tool version, inputs with SHA-256, parameters, weights, time (UTC)."""
+    region = result.region
+    now = now or dt.datetime.now(dt.UTC)
+    params = dataclasses.asdict(result.params)
+    params["weights"] = result.weights
+    return {
+        "tool": "ovop_geo",
+        "version": __version__,
+        "python": platform.python_version(),
+        "time_utc": now.replace(microsecond=0).isoformat(),
+        "region": {"id": region.id, "name": region.name,
+                   "manifest": region.manifest.relative(region.manifest.path)},
+        "inputs": [
+            {"role": p.role, "path": p.path, "sha256": p.sha256, "source": p.source,
+             "illustrative": p.illustrative}
+            for p in region.provenance
+        ],
+        "parameters": params,
+        "weights": result.weights,
+        "illustrative_layers": list(result.prepared.illustrative_layers),
+        "notes": list(result.notes),
+        "boundaries_note": region.manifest.boundaries.note,
+    }
+
+
+def build_outputs(
+    result: AnalysisResult, *, lang: str = "id", now: dt.datetime | None = None
+) -> dict[str, Callable[[], bytes]]:
+    """Every output file of a run as a function returning its bytes, keyed by file name."""
+    villages = result.villages
+    return {
+        "villages.geojson": lambda: to_geojson_bytes(villages),
+        "sentra_candidates.geojson": lambda: to_geojson_bytes(candidates_frame(result),
+                                                              index_name=None),
+        "villages.csv": lambda: to_csv_bytes(villages),
+        "sentra_candidates.csv": lambda: to_csv_bytes(candidates_frame(result), index=False),
+        "map.html": lambda: render.to_standalone_html(
+            result_map(result, lang=lang)).encode("utf-8"),
+        "run.json": lambda: to_json_bytes(run_record(result, now=now)),
+    }
