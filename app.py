@@ -2,41 +2,136 @@
 
 Run with ``streamlit run app.py`` after ``python -m ovop_geo.offline static/leaflet`` (``make run``
 does both). The map loads Leaflet from ``static/leaflet`` and draws with no internet connection.
-Every user-facing problem arrives as :class:`ovop_geo.errors.OvopError` and is shown with
-``st.error``; anything else is a bug and keeps its traceback.
+
+Caching: :func:`load_bundle` (region, the expensive ``prepare_region`` and the simplified map
+geometry and layers) is shared by every session and keyed by the region id, or by the content
+hash of an upload; :func:`run_analysis` (the cheap, parameter-dependent part) is keyed by that key
+and the frozen ``AnalysisParams``. Neither cached object is ever modified here. Every
+user-facing problem arrives as :class:`ovop_geo.errors.OvopError` and is shown with ``st.error``;
+anything else is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
-import functools
+import dataclasses
+import hashlib
+import json
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ovop_geo import render
-from ovop_geo.errors import OvopError
+from ovop_geo import charts, render, report
+from ovop_geo.errors import InputDataError, OvopError, ParameterError
+from ovop_geo.export import to_csv_bytes
 from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t
+from ovop_geo.io import read_vector
 from ovop_geo.manifest import load_manifest
-from ovop_geo.region import load_region
+from ovop_geo.mcda import ahp_weights, load_default_criteria, normalise_criteria
+from ovop_geo.pipeline import (
+    SLOPE_THRESHOLDS_PCT,
+    AnalysisParams,
+    AnalysisResult,
+    PreparedRegion,
+    analyse,
+    prepare_region,
+)
+from ovop_geo.readiness import weakest_dimensions
+from ovop_geo.region import (
+    load_region,
+    missing_statistics,
+    read_landuse,
+    read_zoning,
+    statistics_templates,
+)
+from ovop_geo.uploads import UploadSession
 
 REGIONS = ("rasau-jaya", "kalimantan-barat")
+OWN = "own"
+ROOT = Path(__file__).resolve().parent
 MAP_HEIGHT_PX = 620
-MAP_COLUMNS = ("village_name", "group", "households", "area_ha")
+INDICATOR_ORDER = ("score", "lq", "businesses", "production", "available_land",
+                   "year_land_short", "slope_share", "ovop_product", "land_capacity", "area")
+# Upload slots: (key, kind for UploadSession, accepted extensions, label key, help key).
+UPLOAD_SLOTS = (
+    ("boundaries", "boundaries", ["geojson", "json", "gpkg", "zip", "parquet"],
+     "upload_boundaries", "upload_boundaries_help"),
+    ("harvest", "table", ["csv"], "upload_harvest", "upload_harvest_help"),
+    ("businesses", "table", ["csv"], "upload_businesses", "upload_businesses_help"),
+    ("landuse", "vector", ["geojson", "json", "gpkg", "zip", "parquet"],
+     "upload_landuse", "upload_landuse_help"),
+    ("elevation", "raster", ["tif", "tiff"], "upload_dem", "upload_dem_help"),
+)
+# Bundled parameter tables copied into an upload session, so its manifest stays in its folder.
+PARAM_TABLES = {
+    "crops": "data/params/crops.csv",
+    "crop_landuse_suitability": "data/params/crop_landuse_suitability.csv",
+    "raw_materials": "data/paper/raw_materials.csv",
+    "prices": "data/params/prices.csv",
+    "landuse_classes": "data/params/landuse_classes.csv",
+}
 
 
+# ------------------------------------------------------------------------------ cached data
 @dataclass(frozen=True)
-class RegionView:
-    """What the page shows of a region: villages and provenance."""
+class Bundle:
+    """A prepared region with its map geometry and overlay frames (cached, never modified)."""
 
-    region_id: str
-    name: str
-    source: str
-    note: str
-    warnings: tuple[str, ...]
-    villages: gpd.GeoDataFrame
+    key: str
+    prepared: PreparedRegion
+    map_geometry: gpd.GeoSeries
+    landuse: gpd.GeoDataFrame | None
+    zoning: gpd.GeoDataFrame | None
+    slope: render.RasterLayer | None
+    layer_notes: tuple[str, ...]
+
+
+def _simplified_layer(region, reader, villages) -> gpd.GeoDataFrame:
+    frame = reader(region)
+    column = region.layers.landuse.class_column if reader is read_landuse else (
+        region.layers.zoning.class_column)
+    tolerance = render.auto_tolerance_m(villages)
+    out = render.simplify_coverage(frame, tolerance_m=tolerance, keep_columns=[column])
+    return out.rename(columns={column: "class_id"})
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def load_bundle(key: str, _source: str) -> Bundle:
+    """Load and prepare a region once for every session (``_source``: id or manifest path)."""
+    region = load_region(_source)
+    prepared = prepare_region(region)
+    villages = region.villages
+    geometry = render.simplify_coverage(villages, keep_columns=[]).geometry
+    notes: list[str] = []
+    layers: dict[str, object] = {"landuse": None, "zoning": None, "slope": None}
+    for name, reader in (("landuse", read_landuse), ("zoning", read_zoning)):
+        if getattr(region.layers, name) is not None:
+            try:
+                layers[name] = _simplified_layer(region, reader, villages)
+            except InputDataError as err:
+                notes.append(str(err))
+    if region.layers.elevation is not None:
+        try:
+            layers["slope"] = render.slope_layer(
+                region.layers.elevation.path, name="slope",
+                illustrative=region.layers.elevation.illustrative,
+            )
+        except InputDataError as err:
+            notes.append(str(err))
+    return Bundle(key, prepared, geometry, layers["landuse"], layers["zoning"], layers["slope"],
+                  tuple(notes))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def run_analysis(key: str, params: AnalysisParams, _bundle: Bundle) -> AnalysisResult:
+    """The cheap, parameter-dependent analysis, per region key and parameters."""
+    return analyse(_bundle.prepared, params)
 
 
 @st.cache_data(show_spinner=False)
@@ -46,143 +141,534 @@ def region_name(region_id: str) -> str:
 
 
 @st.cache_data(show_spinner=False)
-def load_region_view(region_id: str) -> RegionView:
-    """The region's villages and provenance, cached per region for every session."""
-    region = load_region(region_id)
-    boundaries = region.manifest.boundaries
-    return RegionView(
-        region_id=region_id,
-        name=region.manifest.region.name,
-        source=boundaries.source or "",
-        note=boundaries.note or "",
-        warnings=tuple(region.warnings),
-        villages=region.villages,
+def criteria_table() -> pd.DataFrame:
+    """The default criteria (names in both languages, group, weight, source)."""
+    return load_default_criteria()
+
+
+# ------------------------------------------------------------------------------ sidebar
+@dataclass(frozen=True)
+class Choices:
+    lang: str
+    region: str
+    base_map: str
+
+
+def sidebar() -> Choices:
+    """Language, region and base map."""
+    lang = st.sidebar.radio(t("language", DEFAULT_LANG), options=list(LANGUAGES),
+                            format_func=LANGUAGES.__getitem__, key="lang")
+    region = st.sidebar.selectbox(
+        t("region", lang), options=[*REGIONS, OWN], key="region",
+        format_func=lambda r: t("region_own", lang) if r == OWN else region_name(r),
     )
+    base_map = st.sidebar.radio(t("base_map", lang), options=["none", "osm"], key="base_map",
+                                format_func=lambda b: t(f"base_map_{b}", lang))
+    return Choices(lang, region, base_map)
 
 
-@st.cache_data(show_spinner=False)
-def map_villages(region_id: str) -> gpd.GeoDataFrame:
-    """Villages with simplified shared borders and only the columns the map shows."""
-    villages = load_region_view(region_id).villages
-    keep = [c for c in MAP_COLUMNS if c in villages.columns]
-    return render.simplify_coverage(villages, keep_columns=keep)
-
-
-def build_map(region_id: str, lang: str, base_map: str, *, standalone: bool = False):
-    """The village map coloured by area (the lead wires in the analysis results here)."""
-    view = load_region_view(region_id)
-    villages = map_villages(region_id)
-    tooltip = [c for c in ("group", "area_ha", "households") if c in villages.columns]
-    labels = {
-        "group": t("group", lang),
-        "area_ha": t("area", lang),
-        "households": t("households", lang),
+def weight_controls(lang: str) -> dict[str, float] | None:
+    """Sliders (one per criterion) or an AHP matrix over criteria groups; None = defaults."""
+    table = criteria_table()
+    st.sidebar.subheader(t("weights_heading", lang))
+    mode = st.sidebar.radio(t("weights_mode", lang), ["sliders", "ahp"], key="weights_mode",
+                            format_func=lambda m: t(f"weights_mode_{m}", lang))
+    if mode == "ahp":
+        return ahp_controls(table, lang)
+    st.sidebar.caption(t("weights_defaults_note", lang))
+    weights = {
+        cid: st.sidebar.slider(row[f"name_{lang}"], 0.0, 10.0, float(row["weight"]), 0.5,
+                               key=f"w_{cid}", help=row["source"])
+        for cid, row in table.iterrows()
     }
-    return render.village_map(
-        villages,
-        value_column="area_ha",
-        legend_title=t("indicator_area", lang),
-        tooltip_columns=tooltip,
-        popup_columns=tooltip,
-        column_labels=labels,
-        lang=lang,
-        source=view.source,
-        base_map=base_map,
-        height="100%" if standalone else f"{MAP_HEIGHT_PX}px",
-    )
+    if sum(weights.values()) <= 0:
+        st.sidebar.error(t("weights_all_zero", lang))
+        return None
+    return weights
 
 
-def standalone_page(region_id: str, lang: str, base_map: str) -> str:
-    """The current map as one self-contained HTML file (Leaflet inlined)."""
-    return render.to_standalone_html(build_map(region_id, lang, base_map, standalone=True))
+def ahp_controls(table: pd.DataFrame, lang: str) -> dict[str, float] | None:
+    """Pairwise comparison of the criteria groups; each group's weight is split equally."""
+    groups = list(dict.fromkeys(table["group"]))
+    names = [t(f"group_{g}", lang) for g in groups]
+    start = pd.DataFrame(1.0, index=groups, columns=groups)
+    start.insert(0, "group", names)
+    config = {g: st.column_config.NumberColumn(n, min_value=1 / 9, max_value=9.0, format="%.3g")
+              for g, n in zip(groups, names, strict=True)}
+    config["group"] = st.column_config.TextColumn(t("criterion_group", lang), disabled=True)
+    st.sidebar.caption(t("ahp_help", lang))
+    edited = st.sidebar.data_editor(start, key="ahp_matrix", hide_index=True,
+                                    column_config=config, num_rows="fixed")
+    upper = edited[groups].to_numpy(dtype=float)
+    matrix = np.triu(upper, 1)
+    matrix = matrix + np.tril(1.0 / np.where(matrix.T > 0, matrix.T, np.nan), -1)
+    np.fill_diagonal(matrix, 1.0)
+    try:
+        result = ahp_weights(np.nan_to_num(matrix, nan=-1.0), labels=names)
+    except ParameterError as err:
+        st.sidebar.error(str(err))
+        st.sidebar.warning(t("ahp_rejected", lang))
+        return None
+    st.sidebar.caption(t("ahp_cr", lang, cr=fmt_number(result.cr, lang, decimals=3)))
+    size = table.groupby("group").size()
+    return {cid: result.weights[groups.index(g)] / size[g] for cid, g in table["group"].items()}
 
 
-def sidebar() -> tuple[str, str, str]:
-    """Language, region and base-map choices."""
-    lang = st.sidebar.radio(
-        t("language", DEFAULT_LANG),
-        options=list(LANGUAGES),
-        format_func=LANGUAGES.__getitem__,
-        key="lang",
-    )
-    region_id = st.sidebar.selectbox(
-        t("region", lang),
-        options=list(REGIONS),
-        format_func=region_name,
-        key="region",
-    )
-    base_map = st.sidebar.radio(
-        t("base_map", lang),
-        options=["none", "osm"],
-        format_func=lambda b: t(f"base_map_{b}", lang),
-        key="base_map",
-    )
-    return lang, region_id, base_map
+def parameter_controls(bundle: Bundle, lang: str) -> AnalysisParams:
+    """Weights, sentra thresholds, slope limit and growth rate as ``AnalysisParams``."""
+    weights = weight_controls(lang)
+    st.sidebar.subheader(t("thresholds_heading", lang))
+    min_units = st.sidebar.number_input(t("min_units", lang), 1, 1000, 5, 1, key="min_units")
+    share = st.sidebar.slider(t("min_household_share", lang), 0, 100, 20, 1, key="min_share")
+    slope = st.sidebar.select_slider(t("slope_limit", lang), options=list(SLOPE_THRESHOLDS_PCT),
+                                     value=3.0, key="slope_limit",
+                                     format_func=lambda v: fmt_number(v, lang, "%", decimals=0))
+    default_growth = float(bundle.prepared.region.manifest.parameters.get(
+        "growth_rate_pct_yr", 30.0))
+    growth = st.sidebar.slider(t("growth_rate", lang), 0.0, 100.0, default_growth, 1.0,
+                               key="growth")
+    params = AnalysisParams(min_units=int(min_units), min_household_share=share / 100.0,
+                            slope_limit_pct=float(slope), growth_rate_pct_yr=float(growth))
+    return params if weights is None else params.with_weights(weights)
 
 
-def show_map(region_id: str, lang: str, base_map: str) -> None:
-    """The map, its provenance notes and a download of the standalone map."""
-    view = load_region_view(region_id)
-    st.subheader(t("map_heading", lang))
-    st.caption(
-        t(
-            "region_summary",
-            lang,
-            name=view.name,
-            n=fmt_number(len(view.villages), lang, decimals=0),
-        )
-    )
-    m = build_map(region_id, lang, base_map)
-    st_folium(
-        m,
-        returned_objects=[],
-        height=MAP_HEIGHT_PX,
-        use_container_width=True,
-        key=f"map-{region_id}-{lang}-{base_map}",
-    )
-    st.warning(t("indicative_boundaries", lang))
-    st.caption(t("boundary_source", lang, source=view.source))
-    st.download_button(
-        t("download_map", lang),
-        data=functools.partial(standalone_page, region_id, lang, base_map),
-        file_name=f"ovop-{region_id}-map.html",
-        mime="text/html",
-        key="download_map",
-    )
+def products_of(bundle: Bundle) -> list[str]:
+    businesses = bundle.prepared.region.businesses
+    return [] if businesses is None else [str(c) for c in businesses.columns]
 
 
-def show_table(region_id: str, lang: str) -> None:
-    """The villages' key figures as a table, and what loading the data reported."""
-    view = load_region_view(region_id)
-    villages = view.villages
-    columns = [c for c in MAP_COLUMNS if c in villages.columns]
-    st.subheader(t("table_heading", lang))
-    headers = {
-        "village_name": t("village", lang),
-        "group": t("group", lang),
-        "households": t("households", lang),
-        "area_ha": f"{t('area', lang)} (ha)",
-    }
-    table = pd.DataFrame(villages[columns]).rename(columns=headers)
+# ------------------------------------------------------------------------------ map tab
+def indicators_for(result: AnalysisResult, frame: gpd.GeoDataFrame, product: str | None):
+    """Indicators with data for this region (area always)."""
+    out = []
+    for key in INDICATOR_ORDER:
+        if report.INDICATORS[key][1] and product is None:
+            continue
+        column = report.indicator_column(result, key, product)
+        if key == "area" or (column in frame.columns and frame[column].notna().any()):
+            out.append(key)
+    return out
+
+
+def map_layers(bundle: Bundle, lang: str) -> list:
+    """Land use, zoning and slope overlays (switched off when the map opens)."""
+    region = bundle.prepared.region
+    layers: list = []
+    for name, frame, table in (("landuse", bundle.landuse, "landuse_classes"),
+                               ("zoning", bundle.zoning, "zoning_classes")):
+        classes = region.tables.get(table)
+        if frame is None or classes is None:
+            continue
+        ids = classes["class_id" if name == "landuse" else "zone_id"].astype(str)
+        colours = dict(zip(ids, classes["colour"], strict=True)) if "colour" in classes else {}
+        labels = dict(zip(ids, classes.get(f"name_{lang}", ids), strict=True))
+        layers.append(render.ClassLayer(
+            name=t(f"layer_{name}", lang), frame=frame, class_column="class_id",
+            colours=colours, class_labels=labels,
+            illustrative=bool(getattr(region.layers, name).illustrative)))
+    if bundle.slope is not None:
+        layers.append(dataclasses.replace(bundle.slope, name=t("layer_slope", lang)))
+    return layers
+
+
+def map_data(bundle: Bundle, result: AnalysisResult, lang: str) -> gpd.GeoDataFrame:
+    """``report.map_frame`` with the cached simplified borders and translated statuses."""
+    frame = report.map_frame(result)
+    frame = frame.set_geometry(bundle.map_geometry.reindex(frame.index).to_numpy(), crs=4326)
+    if "capacity_status" in frame.columns:
+        frame["capacity_status"] = frame["capacity_status"].map(
+            lambda s: t(f"status_{s}", lang) if isinstance(s, str) else s)
+    return frame
+
+
+def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choices: Choices):
+    lang = choices.lang
+    frame = map_data(bundle, result, lang)
+    options = indicators_for(result, frame, product)
+    indicator = st.selectbox(t("indicator", lang), options, key="indicator",
+                             format_func=lambda k: t(f"indicator_{k}", lang))
+    m = report.result_map(result, indicator=indicator, product=product, lang=lang,
+                          base_map=choices.base_map, frame=frame,
+                          layers=map_layers(bundle, lang))
+    st_folium(m, returned_objects=[], height=MAP_HEIGHT_PX, use_container_width=True,
+              key=f"map-{bundle.key}-{lang}-{choices.base_map}")
+    st.caption(t("layers_note", lang))
+
+
+# ------------------------------------------------------------------------------ other tabs
+def _names(result: AnalysisResult) -> pd.Series:
+    return result.villages["village_name"]
+
+
+def show_compare(result: AnalysisResult, product: str | None, lang: str) -> None:
+    if result.scores is None or product is None:
+        st.info(t("no_scores", lang))
+        return
+    names = _names(result)
+    scores = result.scores.xs(product, level="product")
+    default = list(scores.sort_values("rank").index[:3])
+    chosen = st.multiselect(t("compare_villages", lang), list(names.index), default=default,
+                            key="compare", format_func=lambda c: f"{names[c]} ({c})")
+    if not chosen:
+        return
+    sens = result.sensitivity.xs(product, level="product").reindex(chosen)
+    alloc = result.allocation.reindex(chosen)
+    table = pd.DataFrame({
+        t("village", lang): names.reindex(chosen),
+        t("score", lang): scores["score"].reindex(chosen).round(1),
+        t("rank", lang): scores["rank"].reindex(chosen).astype("Int64"),
+        t("share_rank1", lang): (100 * sens["share_rank1"]).round(1),
+        t("rank_range", lang): [f"{int(a)}–{int(b)}" for a, b in
+                                zip(sens["rank_min"], sens["rank_max"], strict=True)],
+        t("fragile", lang): sens["fragile"].astype(bool),
+        t("businesses", lang): result.region.businesses[product].reindex(chosen),
+        t("ovop_product", lang): alloc["product"],
+        t("ovop_score", lang): alloc["score"].round(1),
+        t("score_lost", lang): alloc["score_lost"].round(1),
+    })
+    table.index.name = t("village_code", lang)
+    st.subheader(t("compare_heading", lang, product=product))
+    st.dataframe(table, width="stretch")
+    st.caption(t("fragile_note", lang, n=result.params.sensitivity_runs))
+    lookup = names.to_dict()
+    left, right = st.columns(2)
+    if result.land is not None:
+        land = result.land[result.land.index.get_level_values("village_code").isin(chosen)]
+        left.altair_chart(charts.production_chart(land, lookup, lang=lang), width="stretch")
+    right.altair_chart(charts.businesses_chart(result.region.businesses.reindex(chosen),
+                                               lookup, lang=lang), width="stretch")
+    criteria = result.criteria.xs(product, level="product", drop_level=False)
+    norm = normalise_criteria(criteria).xs(product, level="product").reindex(chosen)
+    norm = norm[[c for c in result.weights if c in norm.columns]]
+    crit_names = criteria_table()[f"name_{lang}"].to_dict()
+    st.altair_chart(charts.criteria_profile_chart(norm, lookup, crit_names, product=product,
+                                                  lang=lang), width="stretch")
+
+
+LAND_COLUMNS = ("production_t", "harvested_ha", "suitable_ha", "available_ha", "demand_t_yr",
+                "land_needed_ha", "land_needed_5y_ha", "land_needed_10y_ha",
+                "year_exceeds_suitable", "estimated")
+
+
+def show_land(result: AnalysisResult, lang: str) -> None:
+    st.subheader(t("land_heading", lang))
+    if result.land is None:
+        missing = missing_statistics(result.region) or ["–"]
+        st.info(t("no_land", lang, missing="; ".join(missing)))
+        return
+    land = result.land[[c for c in LAND_COLUMNS if c in result.land.columns]].reset_index()
+    land.insert(1, "village", land["village_code"].map(_names(result)))
+    headers = {"village_code": t("village_code", lang), "village": t("village", lang),
+               "crop_id": t("crop", lang), "year_exceeds_suitable": t("year_land_short", lang),
+               "estimated": t("estimated", lang), "production_t": t("production_t", lang)}
+    headers |= {c: t(c, lang) for c in LAND_COLUMNS if c not in headers}
+    st.dataframe(land.rename(columns=headers), hide_index=True, width="stretch",
+                 column_config={t("year_land_short", lang): st.column_config.NumberColumn(
+                     format="%d")})
+    growth = fmt_number(result.params.growth_rate_pct_yr, lang, "%", decimals=0)
+    st.caption(t("estimated_caption", lang, growth=growth))
+    if result.carrying is None:
+        return
+    st.subheader(t("capacity_heading", lang))
+    region_cc = result.carrying.region
+    st.markdown(t("capacity_region", lang, status=t(f"status_{region_cc['status']}", lang),
+                  ratio=fmt_number(region_cc["supply_demand_ratio"], lang, decimals=2)))
+    cc = result.carrying.by_village
+    table = pd.DataFrame({
+        t("village", lang): _names(result).reindex(cc.index),
+        t("population", lang): cc["population"].round(0),
+        t("land_supply_ha", lang): cc["land_supply_ha"].round(1),
+        t("land_demand_ha", lang): cc["land_demand_ha"].round(1),
+        t("supply_demand_ratio", lang): cc["supply_demand_ratio"].round(2),
+        t("status", lang): cc["status"].map(lambda s: t(f"status_{s}", lang)),
+        t("estimated", lang): cc["estimated"].astype(bool),
+    })
     table.index.name = t("village_code", lang)
     st.dataframe(table, width="stretch")
-    if view.warnings:
-        with st.expander(t("data_notes", lang, n=len(view.warnings))):
-            for message in view.warnings:
-                st.text(message)
+
+
+def show_readiness(prepared: PreparedRegion, lang: str) -> None:
+    by_dim, by_aspect = prepared.readiness_by_dimension, prepared.readiness_by_aspect
+    if by_dim is None:
+        st.info(t("no_assessment", lang))
+        return
+    en = lang == "en"
+    st.subheader(t("readiness_heading", lang))
+    aspects = pd.DataFrame({
+        t("aspect", lang): by_aspect["aspect_en"] if en else by_aspect.index,
+        t("readiness_score", lang): by_aspect["score"].round(3),
+    }).sort_values(t("readiness_score", lang))
+    st.dataframe(aspects, hide_index=True, width="stretch")
+
+    def rows(frame: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({
+            t("dimension", lang): frame["dimension_en"] if en else frame.index,
+            t("aspect", lang): frame["aspect_en"] if en else frame["aspect"],
+            t("readiness_score", lang): frame["score"].round(3),
+            t("share_total_pct", lang): frame["share_total_pct"].round(0),
+            t("note", lang): frame["note"],
+        })
+
+    st.subheader(t("readiness_weakest", lang))
+    st.dataframe(rows(weakest_dimensions(by_dim, 4)), hide_index=True, width="stretch")
+    flagged = by_dim[by_dim["shares_flag"] | (by_dim["treatment"] == "practices_mean")]
+    if len(flagged):
+        st.subheader(t("readiness_flagged", lang))
+        st.dataframe(rows(flagged), hide_index=True, width="stretch")
+    with st.expander(t("readiness_all", lang)):
+        st.dataframe(rows(weakest_dimensions(by_dim, len(by_dim))), hide_index=True,
+                     width="stretch")
+
+
+def show_exports(result: AnalysisResult, key: str, lang: str) -> None:
+    st.subheader(t("exports_heading", lang))
+    st.caption(t("exports_caption", lang))
+    mimes = {"geojson": "application/geo+json", "csv": "text/csv", "html": "text/html",
+             "json": "application/json"}
+    outputs = report.build_outputs(result, lang=lang)
+    for name, make in outputs.items():
+        st.download_button(t("download_file", lang, name=name), data=make, file_name=name,
+                           mime=mimes[name.rsplit(".", 1)[1]], key=f"dl-{name}",
+                           on_click="ignore")
+    show_missing(result, key, lang)
+
+
+def show_missing(result: AnalysisResult, key: str, lang: str) -> None:
+    """Which statistics the region lacks, and a template keyed by village code."""
+    missing = missing_statistics(result.region)
+    if not missing:
+        return
+    st.subheader(t("missing_heading", lang))
+    st.info(t("missing_intro", lang, items="; ".join(missing)))
+    villages = result.region.villages
+    products = tuple(products_of_region(result))
+    templates = statistics_templates(villages, products=products)
+    for name, frame in templates.items():
+        st.download_button(t("download_template", lang, name=name), key=f"dl-{name}",
+                           on_click="ignore", data=_csv_maker(frame),
+                           file_name=f"{key}-{name}", mime="text/csv")
+
+
+def _csv_maker(frame: pd.DataFrame) -> Callable[[], bytes]:
+    return lambda: to_csv_bytes(frame, index=False)
+
+
+def products_of_region(result: AnalysisResult) -> list[str]:
+    raw = result.region.tables.get("raw_materials")
+    return [] if raw is None else list(dict.fromkeys(raw["product"].astype(str)))
+
+
+# ------------------------------------------------------------------------------ own data
+def upload_session() -> UploadSession:
+    """This browser session's upload folder (created on first use)."""
+    session = st.session_state.get("upload_session")
+    if session is None or session.closed:
+        session = UploadSession()
+        st.session_state["upload_session"] = session
+        st.session_state["upload_saved"] = {}
+    return session
+
+
+def close_upload_session() -> None:
+    """Remove the upload folder when the user switches to a bundled region."""
+    session = st.session_state.pop("upload_session", None)
+    st.session_state.pop("upload_saved", None)
+    if session is not None:
+        session.close()
+
+
+def save_upload(session: UploadSession, slot: str, kind: str, uploaded) -> Path:
+    """Save one upload (once per file id); a zipped Shapefile is extracted. Returns the path."""
+    saved: dict = st.session_state.setdefault("upload_saved", {})
+    if slot in saved and saved[slot][0] == uploaded.file_id:
+        return saved[slot][1]
+    path = session.save(f"{slot}-{uploaded.name}", uploaded.getvalue(), kind)
+    if path.suffix.lower() == ".zip":
+        path = session.extract_zip(path)
+    saved[slot] = (uploaded.file_id, path)
+    return path
+
+
+def _toml(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict[str, str],
+                   lang: str) -> Path:
+    """Write a manifest for the uploads inside the session folder; paths stay inside it."""
+    folder = session.folder
+    params = folder / "params"
+    params.mkdir(exist_ok=True)
+    for table in PARAM_TABLES.values():
+        target = params / Path(table).name
+        if not target.exists():
+            shutil.copyfile(ROOT / table, target)
+
+    def rel(path: Path) -> str:
+        return _toml("../" + path.resolve().relative_to(folder).as_posix())
+
+    source = _toml(t("uploaded_source", lang))
+    lines = ["[region]", 'id = "own-data"', f"name = {_toml(t('own_region_name', lang))}", "",
+             "[boundaries]", f"path = {rel(paths['boundaries'])}",
+             f"id_column = {_toml(columns['id'])}", f"name_column = {_toml(columns['name'])}",
+             f"source = {source}",
+             'note = "Indicative, not legal boundaries: uploaded by the user."']
+    if columns.get("households"):
+        lines.append(f"households_column = {_toml(columns['households'])}")
+    if "landuse" in paths:
+        lines += ["", "[landuse]", f"path = {rel(paths['landuse'])}", 'class_column = "class_id"',
+                  f"classes = {rel(params / 'landuse_classes.csv')}", f"source = {source}"]
+    if "elevation" in paths:
+        lines += ["", "[elevation]", f"path = {rel(paths['elevation'])}", f"source = {source}"]
+    for slot in ("harvest", "businesses"):
+        if slot in paths:
+            lines += ["", f"[statistics.{slot}]", f"path = {rel(paths[slot])}",
+                      f"source = {source}"]
+    lines += ["", "[tables]"]
+    lines += [f"{name} = {rel(params / Path(p).name)}" for name, p in PARAM_TABLES.items()
+              if name != "landuse_classes"]
+    layers = folder / "layers"
+    layers.mkdir(exist_ok=True)
+    manifest = layers / "own-data.toml"
+    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return manifest
+
+
+def _slot_of_error(err: InputDataError, paths: dict[str, Path]) -> str | None:
+    text = f"{err.path or ''} {err}"
+    for slot, path in paths.items():
+        if path.name in text:
+            return slot
+    return None
+
+
+def content_key(paths: dict[str, Path], manifest: Path) -> str:
+    """Hash of the manifest and every uploaded file: the cache key of an upload."""
+    digest = hashlib.sha256(manifest.read_bytes())
+    for slot in sorted(paths):
+        folder = paths[slot].parent
+        files = sorted(folder.iterdir()) if paths[slot].suffix == ".shp" else [paths[slot]]
+        for f in files:
+            digest.update(slot.encode() + f.name.encode() + f.read_bytes())
+    return "upload-" + digest.hexdigest()[:16]
+
+
+def own_data(lang: str) -> Bundle | None:
+    """Uploaders with their expected columns; messages shown under the upload concerned."""
+    st.subheader(t("own_heading", lang))
+    st.caption(t("own_intro", lang))
+    st.caption(t("parameters_source", lang))
+    session = upload_session()
+    paths: dict[str, Path] = {}
+    places: dict[str, Callable] = {}
+    columns: dict[str, str] = {}
+    for slot, kind, types, label, help_key in UPLOAD_SLOTS:
+        uploaded = st.file_uploader(t(label, lang), type=types, key=f"up-{slot}")
+        st.caption(t(help_key, lang))
+        place = st.container()
+        places[slot] = place.error
+        if uploaded is None:
+            continue
+        try:
+            paths[slot] = save_upload(session, slot, kind, uploaded)
+        except InputDataError as err:
+            place.error(str(err))
+            continue
+        if slot == "boundaries":
+            try:
+                names = list(vector_columns(str(paths[slot])))
+            except InputDataError as err:
+                place.error(str(err))
+                paths.pop(slot)
+                continue
+            columns["id"] = place.selectbox(t("id_column", lang), names, key="col-id")
+            columns["name"] = place.selectbox(t("name_column", lang), names,
+                                              index=min(1, len(names) - 1), key="col-name")
+            none = t("none_option", lang)
+            hh = place.selectbox(t("households_column", lang), [none, *names], key="col-hh")
+            columns["households"] = "" if hh == none else hh
+    if "boundaries" not in paths:
+        st.info(t("own_need_boundaries", lang))
+        return None
+    manifest = write_manifest(session, paths, columns, lang)
+    try:
+        bundle = load_bundle(content_key(paths, manifest), str(manifest))
+    except InputDataError as err:
+        slot = _slot_of_error(err, paths)
+        (places[slot] if slot else st.error)(str(err))
+        st.warning(t("own_not_loaded", lang))
+        return None
+    st.success(t("own_loaded", lang, n=len(bundle.prepared.villages)))
+    return bundle
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def vector_columns(path: str) -> tuple[str, ...]:
+    """Attribute columns of an uploaded vector file (for the column choices)."""
+    frame = read_vector(path, display_name=Path(path).name)
+    return tuple(str(c) for c in frame.columns if c != frame.geometry.name)
+
+
+# ------------------------------------------------------------------------------ page
+def provenance(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
+    """Honesty notes: indicative boundaries, source, illustrative and estimated data."""
+    region = bundle.prepared.region
+    boundaries = region.manifest.boundaries
+    st.caption(t("region_summary", lang, name=region.name,
+                 n=fmt_number(len(region.villages), lang, decimals=0)))
+    st.warning(t("indicative_boundaries", lang))
+    st.caption(t("boundary_source", lang, source=boundaries.source or "–"))
+    layers = result.prepared.illustrative_layers
+    if layers:
+        st.caption(t("illustrative_layers", lang,
+                     layers=", ".join(t(f"layer_{x if x != 'elevation' else 'slope'}", lang)
+                                      for x in layers)))
+    if result.land is not None and bool(result.land["estimated"].any()):
+        st.caption(t("estimated_note", lang))
+    notes = [*result.notes, *bundle.layer_notes]
+    if notes:
+        with st.expander(t("analysis_notes", lang, n=len(notes))):
+            for note in notes:
+                st.text(note)
 
 
 def main() -> None:
-    """Page layout: sidebar choices, then the map and the table."""
+    """Sidebar choices, then the map and the tabs."""
     st.set_page_config(page_title="OVOP geo", layout="wide")
     try:
-        lang, region_id, base_map = sidebar()
+        choices = sidebar()
+        lang = choices.lang
         st.title(t("app_title", lang))
         st.caption(t("app_caption", lang))
-        with st.spinner(t("loading_region", lang)):
-            load_region_view(region_id)
-        show_map(region_id, lang, base_map)
-        show_table(region_id, lang)
+        if choices.region == OWN:
+            bundle = own_data(lang)
+            if bundle is None:
+                return
+        else:
+            close_upload_session()
+            with st.spinner(t("loading_region", lang)):
+                bundle = load_bundle(choices.region, choices.region)
+        products = products_of(bundle)
+        product = None
+        if products:
+            product = st.sidebar.selectbox(t("product", lang), products, key="product")
+        else:
+            st.sidebar.caption(t("no_products", lang))
+        params = parameter_controls(bundle, lang)
+        result = run_analysis(bundle.key, params, bundle)
+        provenance(bundle, result, lang)
+        tabs = st.tabs([t(k, lang) for k in ("tab_map", "tab_compare", "tab_land",
+                                             "tab_readiness", "tab_exports")])
+        with tabs[0]:
+            show_map(bundle, result, product, choices)
+        with tabs[1]:
+            show_compare(result, product, lang)
+        with tabs[2]:
+            show_land(result, lang)
+        with tabs[3]:
+            show_readiness(bundle.prepared, lang)
+        with tabs[4]:
+            show_exports(result, bundle.key, lang)
     except OvopError as err:
         st.error(str(err))
 

@@ -126,14 +126,14 @@ def _class_agreement(ours: pd.DataFrame, ref: pd.DataFrame, px_area_ha: float) -
 def _agreement(ours: pd.Series, ref: pd.Series, n_px: pd.Series) -> dict:
     """Counts of villages whose mean is within tolerance of exactextract's, by size class."""
     diff = (ours - ref).abs()
-    rel = diff / ref.abs()
+    rel = diff / ref.abs().where(ref != 0)  # undefined where the reference mean is 0
     big, mid = n_px >= 1000, (n_px >= 100) & (n_px < 1000)
     tol_big = np.maximum(0.005 * ref.abs(), 0.05)
     tol_mid = np.maximum(0.02 * ref.abs(), 0.05)
     return {
         "villages_ge_1000_px": int(big.sum()),
         "within_tol_ge_1000_px": int((diff[big] <= tol_big[big]).sum()),
-        "p99_rel_diff_ge_1000_px": float(rel[big].quantile(0.99)),
+        "p99_rel_diff_ge_1000_px": float(rel[big].dropna().quantile(0.99)),
         "max_abs_diff_ge_1000_px": float(diff[big].max()),
         "villages_100_999_px": int(mid.sum()),
         "within_tol_100_999_px": int((diff[mid] <= tol_mid[mid]).sum()),

@@ -89,9 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="language of the map (default id)")
 
     p_tpl = sub.add_parser("template",
-                           help="write a statistics template CSV keyed by village code")
+                           help="write statistics templates (CSV) keyed by village code")
     _region_arg(p_tpl)
-    p_tpl.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    p_tpl.add_argument("--out", type=Path, required=True,
+                       help="folder for harvest_template.csv and businesses_template.csv")
 
     p_bench = sub.add_parser("bench", help="province-scale benchmark with baselines")
     p_bench.add_argument("--resolution", type=float, default=90.0,
@@ -275,15 +276,22 @@ def _print_summary(result, written, seconds: float) -> None:
 
 
 def _cmd_template(args) -> int:
-    from .export import atomic_write_bytes, to_csv_bytes
-    from .region import statistics_template
+    from .export import to_csv_bytes, write_outputs
+    from .region import statistics_templates
 
     region = _load(args)
-    products = () if region.businesses is None else tuple(region.businesses.columns)
-    table = statistics_template(region.villages, products=products)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(args.out, to_csv_bytes(table, index=False))
-    print(f"wrote {args.out}: {len(table):,} villages; fill in the empty columns")
+    raw = region.tables.get("raw_materials")
+    products = tuple(region.businesses.columns) if region.businesses is not None else (
+        () if raw is None else tuple(dict.fromkeys(raw["product"].astype(str))))
+    crops = tuple(region.tables["crops"]["crop_id"]) if "crops" in region.tables else (
+        "padi", "jagung", "ubi_kayu")
+    tables = statistics_templates(region.villages, crops=crops, products=products)
+    written = write_outputs(args.out, {name: to_csv_bytes(t, index=False)
+                                       for name, t in tables.items()})
+    print(f"wrote {', '.join(str(p) for p in written)} for {len(region.villages):,} villages.")
+    print("Fill in the empty cells (delete rows without figures) and name the files in your "
+          "region manifest under [statistics.harvest] (level = \"village\") and "
+          "[statistics.businesses]; see docs/manifest.md.")
     return 0
 
 

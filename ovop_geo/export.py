@@ -46,6 +46,13 @@ log.addHandler(logging.NullHandler())
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _file_mode() -> int:
+    """Permissions a newly created file would get under the process umask (0644 usually)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def file_sha256(path: str | os.PathLike) -> str:
     """SHA-256 of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()
@@ -171,6 +178,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -226,6 +234,7 @@ def write_outputs(
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            os.chmod(tmp, _file_mode())
     except BaseException:
         for tmp, _ in staged:
             with contextlib.suppress(FileNotFoundError):

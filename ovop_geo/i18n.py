@@ -226,8 +226,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
                           "desa), isi, lalu muat sebagai data sendiri.",
                           "This region lacks: {items}. Download the template (one row per "
                           "village code), fill it in and load it as your own data."),
-        "download_template": ("Unduh templat statistik (CSV)",
-                              "Download the statistics template (CSV)"),
+        "download_template": ("Unduh templat {name}", "Download the template {name}"),
         # own data
         "own_heading": ("Muat data sendiri", "Load your own data"),
         "own_intro": ("Berkas disimpan di folder sementara sesi ini saja dan dihapus saat sesi "

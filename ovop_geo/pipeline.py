@@ -112,13 +112,28 @@ class AnalysisParams:
     def __post_init__(self) -> None:
         if self.slope_limit_pct not in SLOPE_THRESHOLDS_PCT:
             raise ParameterError(
-                f"slope limit {self.slope_limit_pct} % is not offered; choose one of "
+                f"slope limit {self.slope_limit_pct:g} % is not offered; choose one of "
                 + ", ".join(f"{t:g}" for t in SLOPE_THRESHOLDS_PCT)
             )
         if self.top_k < 1:
             raise ParameterError("top_k must be at least 1")
         if self.sensitivity_runs < 1:
             raise ParameterError("sensitivity_runs must be at least 1")
+        if self.weights is not None:
+            weights = dict(self.weights)
+            unknown = sorted(set(weights) - set(mcda.DIRECTIONS))
+            if unknown:
+                raise ParameterError(
+                    f"unknown criteria in the weights: {', '.join(unknown)}. Known criteria: "
+                    + ", ".join(sorted(mcda.DIRECTIONS))
+                )
+            negative = sorted(k for k, v in weights.items() if not v >= 0)
+            if negative:
+                raise ParameterError(
+                    f"weights must be zero or positive numbers: {', '.join(negative)}"
+                )
+            if sum(weights.values()) <= 0:
+                raise ParameterError("at least one weight must be above zero")
 
     def with_weights(self, weights: Mapping[str, float]) -> AnalysisParams:
         """A copy with other weights."""
@@ -365,7 +380,8 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
             land, growth_rate_pct_yr=growth, base_year=base_year,
             horizon_years=params.horizon_years,
         )
-        land = land.join(growth_table, rsuffix="_growth")
+        land = land.join(growth_table.drop(columns=growth_table.columns.intersection(
+            land.columns)))
 
     carrying = None
     if (prepared.harvest_by_village is not None and "prices" in region.tables
@@ -419,14 +435,7 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
 def _resolve_weights(params: AnalysisParams) -> dict[str, float]:
     if params.weights is None:
         return dict(mcda.default_weights().as_series())
-    weights = params.weights_mapping()
-    unknown = sorted(set(weights) - set(mcda.DIRECTIONS))
-    if unknown:
-        raise ParameterError(
-            f"unknown criteria in the weights: {', '.join(unknown)}. Known criteria: "
-            + ", ".join(sorted(mcda.DIRECTIONS))
-        )
-    return weights
+    return params.weights_mapping()
 
 
 def _empty_demand() -> pd.DataFrame:

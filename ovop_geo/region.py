@@ -21,6 +21,7 @@ from ovop_geo.errors import InputDataError, format_items, raise_problems
 from ovop_geo.io import RasterInfo, check_raster, read_table, read_vector
 from ovop_geo.manifest import ClassLayerSpec, Manifest, RasterSpec, TableSpec, load_manifest
 from ovop_geo.names import match_names
+from ovop_geo.units import yield_to_t_ha
 from ovop_geo.validate import (
     codes_as_text,
     validate_bool,
@@ -32,6 +33,7 @@ from ovop_geo.validate import (
 
 __all__ = [
     "DEFAULT_TEMPLATE_CROPS",
+    "MAX_YIELD_T_HA",
     "LayerRef",
     "Provenance",
     "RasterRef",
@@ -42,12 +44,15 @@ __all__ = [
     "missing_statistics",
     "read_landuse",
     "read_zoning",
-    "statistics_template",
+    "statistics_templates",
 ]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TEMPLATE_CROPS = ("padi", "jagung", "ubi_kayu")
+#: Highest plausible crop yield (t/ha); harvest rows above it are refused as unit or typing
+#: errors (fresh cassava and pineapple reach 40-60 t/ha, sugar cane about 100).
+MAX_YIELD_T_HA = 100.0
 
 # name -> (required columns, numeric columns, boolean columns) of the parameter tables.
 _TABLE_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
@@ -447,6 +452,7 @@ def _read_harvest(
         raise_problems(shown, ["missing column 'yield' (the yield, with its 'yield_unit')."])
     validate_numeric(df, ["harvest_area_ha", yield_col], path=shown, min_value=0)
     validate_units(df, "yield_unit", path=shown)
+    _check_yield_bound(df, yield_col, shown)
     if "crops" in tables:
         known = set(tables["crops"]["crop_id"])
         bad = ~df["crop_id"].isin(known)
@@ -500,6 +506,29 @@ def _read_harvest(
         rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
         raise_problems(shown, [f"the same crop and village appear twice. Rows: {rows}."])
     return out
+
+
+def _check_yield_bound(df: pd.DataFrame, yield_col: str, shown: str) -> None:
+    """Refuse yields above :data:`MAX_YIELD_T_HA` once converted to t/ha (wrong unit, typo)."""
+    t_ha = yield_to_t_ha(df[yield_col].astype(float), df["yield_unit"], source=shown)
+    high = (t_ha > MAX_YIELD_T_HA).to_numpy()
+    if not high.any():
+        return
+    rows = [
+        f"row {i + 2}: {v:,.10g} {u.strip()}" + ("" if t == v else f" (= {t:,.10g} t/ha)")
+        for i, v, u, t in zip(
+            np.flatnonzero(high), df.loc[high, yield_col], df.loc[high, "yield_unit"],
+            t_ha[high], strict=True,
+        )
+    ]
+    raise_problems(
+        shown,
+        [
+            f"column '{yield_col}': {len(rows)} yield(s) above {MAX_YIELD_T_HA:g} t/ha, more "
+            f"than any crop gives: {format_items(rows)}. Check the values and their "
+            "'yield_unit' (1 t = 10 ku = 1,000 kg)."
+        ],
+    )
 
 
 # --- optional layers --------------------------------------------------------------------------
@@ -598,39 +627,50 @@ def missing_statistics(region: Region) -> list[str]:
     return missing
 
 
-def statistics_template(
+def statistics_templates(
     villages: gpd.GeoDataFrame | pd.DataFrame,
     *,
     crops: tuple[str, ...] = DEFAULT_TEMPLATE_CROPS,
     products: tuple[str, ...] = (),
-) -> pd.DataFrame:
-    """Return an empty table, one row per village, for users to fill in their statistics.
+) -> dict[str, pd.DataFrame]:
+    """Empty statistics tables keyed by village code, in the form the loader reads back.
+
+    A region with boundaries only (Kalimantan Barat as bundled) needs harvest statistics and
+    business counts. Fill in the empty cells, delete rows you have no figures for, and name the
+    files in the region manifest's ``[statistics.harvest]`` (with ``level = "village"``) and
+    ``[statistics.businesses]``.
 
     Parameters
     ----------
     villages : DataFrame
         Villages indexed by ``village_code`` with ``village_name``.
     crops : tuple of str
-        Crop ids; each gives ``harvest_area_ha_<crop>`` (ha) and ``yield_t_ha_<crop>`` (t/ha).
+        Crop ids: one harvest row per village and crop (``harvest_area_ha`` in ha, ``yield``
+        with ``yield_unit`` t/ha, ku/ha or kg/ha).
     products : tuple of str
-        Products; each gives ``businesses_<product>`` (count).
+        Products: one business row per village and product (``businesses``, a count).
 
     Returns
     -------
-    pandas.DataFrame
-        Columns ``village_code``, ``village_name``, ``households`` and the empty (NaN) columns
-        above, sorted by village code; written to CSV the empty cells stay empty.
+    dict of str to DataFrame
+        ``harvest_template.csv`` and ``businesses_template.csv``, sorted by village code.
     """
-    out = pd.DataFrame(
+    base = pd.DataFrame(
         {
             "village_code": [str(c) for c in villages.index],
             "village_name": villages["village_name"].to_numpy(),
         }
-    )
-    columns = ["households"]
-    for crop in crops:
-        columns += [f"harvest_area_ha_{crop}", f"yield_t_ha_{crop}"]
-    columns += [f"businesses_{p}" for p in products]
-    for col in columns:
-        out[col] = np.nan
-    return out.sort_values("village_code", ignore_index=True)
+    ).sort_values("village_code", ignore_index=True)
+
+    def expand(column: str, values: tuple[str, ...]) -> pd.DataFrame:
+        return base.merge(pd.DataFrame({column: list(values)}), how="cross")
+
+    harvest = expand("crop_id", crops)
+    harvest["harvest_area_ha"] = np.nan
+    harvest["yield"] = np.nan
+    harvest["yield_unit"] = "t/ha"
+    harvest["source"] = ""
+    businesses = expand("product", products)
+    businesses["businesses"] = np.nan
+    businesses["source"] = ""
+    return {"harvest_template.csv": harvest, "businesses_template.csv": businesses}

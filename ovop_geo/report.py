@@ -235,6 +235,7 @@ def build_outputs(
         "villages.csv": lambda: to_csv_bytes(villages),
         "sentra_candidates.csv": lambda: to_csv_bytes(candidates_frame(result), index=False),
         "map.html": lambda: render.to_standalone_html(
-            result_map(result, lang=lang)).encode("utf-8"),
+            result_map(result, lang=lang,
+                       simplify_tolerance_m=render.auto_tolerance_m(villages))).encode("utf-8"),
         "run.json": lambda: to_json_bytes(run_record(result, now=now)),
     }

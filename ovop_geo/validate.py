@@ -409,7 +409,7 @@ def validate_units(
     path: str,
     allowed: Sequence[str] = YIELD_UNITS,
 ) -> pd.DataFrame:
-    """Check that every cell of a unit column is one of ``allowed`` (exact text, trimmed).
+    """Check that every cell of a unit column is one of ``allowed`` (case and spaces ignored).
 
     Parameters
     ----------
@@ -430,9 +430,11 @@ def validate_units(
     if column not in df.columns:
         raise_problems(path, [f"missing column '{column}'. Add the unit of every row."])
     units = df[column].astype(object)
-    text = units.map(lambda u: u.strip() if isinstance(u, str) else None)
+    text = units.map(lambda u: u.strip() if isinstance(u, str) and u.strip() else None)
+    # Case and spaces do not matter (docs/inputs.md): 'T/Ha' and 'ku / ha' are accepted.
+    folded = text.map(lambda u: "".join(u.split()).lower() if isinstance(u, str) else None)
     missing = text.isna().to_numpy()
-    unknown = ~missing & ~text.isin(list(allowed)).to_numpy()
+    unknown = ~missing & ~folded.isin([a.lower() for a in allowed]).to_numpy()
     rows = np.arange(len(df)) + 2
     problems = []
     if missing.any():

@@ -76,7 +76,8 @@ def test_answers_agree_with_exactextract(figures):
         assert a["villages_ge_1000_px"] >= 10, name
         # means within 0.5 % (or 0.05 raster units) for nearly every village of >= 1,000 px
         assert a["within_tol_ge_1000_px"] >= 0.98 * a["villages_ge_1000_px"], name
-        assert a["within_tol_100_999_px"] == a["villages_100_999_px"], name
+        # within 2 % (or 0.05) for nearly every village of 100-999 px
+        assert a["within_tol_100_999_px"] >= 0.95 * a["villages_100_999_px"], name
     classes = zonal["classes_agreement"]
     assert classes["villages"] >= 10
     assert classes["within_tol"] >= 0.95 * classes["villages"]
@@ -106,8 +107,9 @@ def test_agreement_counts_by_hand():
     assert a["within_tol_ge_1000_px"] == 2
     assert a["villages_100_999_px"] == 1
     assert a["within_tol_100_999_px"] == 0
-    assert a["max_abs_diff_ge_1000_px"] == pytest.approx(0.2)
-    assert np.isfinite(a["p99_rel_diff_ge_1000_px"]) or np.isnan(a["p99_rel_diff_ge_1000_px"])
+    assert a["max_abs_diff_ge_1000_px"] == pytest.approx(0.4)
+    # relative differences leave out the zero reference (c): 99th percentile of 0.4 % and 2 %
+    assert a["p99_rel_diff_ge_1000_px"] == pytest.approx(np.quantile([0.004, 0.02], 0.99))
 
 
 def test_bad_parameters_are_refused(tmp_path):

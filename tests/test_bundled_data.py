@@ -8,7 +8,7 @@ import pytest
 from ovop_geo.io import read_table
 from ovop_geo.manifest import LAYERS_DIR
 from ovop_geo.names import match_names
-from ovop_geo.region import load_region, missing_statistics, statistics_template
+from ovop_geo.region import load_region, missing_statistics, statistics_templates
 
 RASAU_CODES = [f"61.12.07.200{i}" for i in range(1, 7)]
 DATA = LAYERS_DIR.parent / "data"
@@ -131,6 +131,6 @@ def test_kalimantan_barat_reports_missing_statistics(kalbar):
     assert "number of businesses per product and village ([statistics.businesses])" in missing
     assert "households per village ([boundaries] households_column)" in missing
     assert kalbar.businesses is None and kalbar.harvest is None
-    template = statistics_template(kalbar.villages)
-    assert len(template) == 2130
-    assert template.columns[:3].tolist() == ["village_code", "village_name", "households"]
+    template = statistics_templates(kalbar.villages)["harvest_template.csv"]
+    assert len(template) == 2130 * 3
+    assert template["village_code"].nunique() == 2130

@@ -20,7 +20,7 @@ from ovop_geo.region import (
     missing_statistics,
     read_landuse,
     read_zoning,
-    statistics_template,
+    statistics_templates,
 )
 from ovop_geo.validate import validate_numeric, validate_units, validate_villages
 
@@ -400,20 +400,25 @@ def test_harvest_level_enforced(project, level, message):
         load_region(path)
 
 
-def test_statistics_template(square_villages):
-    out, _ = _validate(square_villages)
-    template = statistics_template(out.iloc[::-1], products=("kerupuk",))
-    assert template.columns.tolist() == [
-        "village_code",
-        "village_name",
-        "households",
-        "harvest_area_ha_padi",
-        "yield_t_ha_padi",
-        "harvest_area_ha_jagung",
-        "yield_t_ha_jagung",
-        "harvest_area_ha_ubi_kayu",
-        "yield_t_ha_ubi_kayu",
-        "businesses_kerupuk",
-    ]
-    assert template["village_code"].tolist() == ["A01", "A02", "A03"]
-    assert template.iloc[:, 2:].isna().all().all()
+def test_statistics_templates_read_back(project):
+    region = load_region(project / "layers" / "tiny.toml")
+    templates = statistics_templates(
+        region.villages.iloc[::-1], crops=("padi",), products=("kerupuk",)
+    )
+    harvest = templates["harvest_template.csv"]
+    assert harvest["village_code"].tolist() == ["A01", "A02", "A03"]
+    assert harvest.columns.tolist() == [
+        "village_code", "village_name", "crop_id", "harvest_area_ha", "yield", "yield_unit",
+        "source",
+    ]  # fmt: skip
+    businesses = templates["businesses_template.csv"]
+    assert businesses["product"].tolist() == ["kerupuk"] * 3
+    # Filled in and saved over the tiny project's statistics, the templates load back.
+    data = project / "data"
+    harvest.assign(harvest_area_ha=[10.0, 20.0, 30.0], **{"yield": [2.0, 3.0, 4.0]}).to_csv(
+        data / "panen.csv", index=False
+    )
+    businesses.assign(businesses=[1, 5, 0]).to_csv(data / "usaha.csv", index=False)
+    filled = load_region(project / "layers" / "tiny.toml")
+    assert filled.harvest["harvest_area_ha"].tolist() == [10.0, 20.0, 30.0]
+    assert filled.businesses["kerupuk"].tolist() == [1, 5, 0]

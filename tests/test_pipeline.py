@@ -1,0 +1,137 @@
+"""The whole analysis on the bundled Rasau Jaya data, against the paper's numbers."""
+
+import hashlib
+import json
+
+import geopandas as gpd
+import numpy as np
+import pytest
+
+from ovop_geo.errors import ParameterError
+from ovop_geo.pipeline import SLOPE_THRESHOLDS_PCT, AnalysisParams, analyse, prepare_region
+from ovop_geo.region import load_region
+from ovop_geo.report import build_outputs, candidates_frame, run_record
+
+RJ1 = "61.12.07.2002"  # Rasau Jaya I (Kemendagri: Rasau Jaya Satu)
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    return prepare_region(load_region("rasau-jaya"))
+
+
+@pytest.fixture(scope="module")
+def result(prepared):
+    return analyse(prepared, AnalysisParams(sensitivity_runs=200))
+
+
+def test_kecamatan_production_matches_the_paper(prepared):
+    # 2,709 ha x 23.06 ku/ha, 246.52 ha x 18.29 ku/ha, 991 ha x 127.25 ku/ha (1 ku = 0.1 t).
+    prod = prepared.production_region["production_t"]
+    assert prod["padi"] == pytest.approx(2709 * 2.306, abs=0.05)
+    assert prod["padi"] == pytest.approx(6247.0, abs=0.05)
+    assert prod["jagung"] == pytest.approx(450.9, abs=0.05)
+    assert prod["ubi_kayu"] == pytest.approx(12610.5, abs=0.05)
+
+
+def test_village_figures_add_back_to_the_totals_exactly(prepared):
+    by_village = prepared.harvest_by_village.groupby(level="crop_id")[
+        ["harvest_area_ha", "production_t"]
+    ].sum()
+    totals = prepared.production_region
+    for col in ("harvest_area_ha", "production_t"):
+        np.testing.assert_allclose(
+            by_village[col].sort_index(), totals[col].sort_index(), rtol=1e-12
+        )
+    assert prepared.harvest_by_village["estimated"].all()
+
+
+def test_harvest_is_spread_in_proportion_to_suitable_land(prepared):
+    spread = prepared.harvest_by_village["harvest_area_ha"].xs("padi", level="crop_id")
+    suitable = prepared.suitability["suitable_ha"].xs("padi", level="crop_id")
+    ratio = spread / suitable
+    assert ratio.max() / ratio.min() == pytest.approx(1.0, rel=1e-9)
+
+
+def test_slopes_are_those_of_flat_tidal_lowland(prepared):
+    # The paper: slopes of 0-3 % across the kecamatan.
+    slope = prepared.slope
+    assert (slope["slope_max_pct"] <= 3.0).all()
+    assert (slope["share_slope_below_3_pct"] > 0.999).all()
+    assert (slope["slope_reason"] == "").all()
+
+
+def test_only_kerupuk_in_rasau_jaya_i_meets_pp29(result):
+    meets = result.rules.index[result.rules["meets_pp29_2018"]].tolist()
+    assert meets == [(RJ1, "kerupuk")]
+    assert result.lq_businesses.loc[RJ1, "kerupuk"] == pytest.approx((6 / 13) / (16 / 50))
+
+
+def test_available_land_is_suitable_minus_harvested(result):
+    land = result.land
+    np.testing.assert_allclose(
+        land["available_ha"], land["suitable_ha"] - land["harvested_ha"], rtol=1e-12
+    )
+    # Land needed = demand / yield, with yields from the paper (t/ha).
+    padi = land.xs("padi", level="crop_id")
+    np.testing.assert_allclose(padi["land_needed_ha"], padi["demand_t_yr"] / 2.306, rtol=1e-9)
+
+
+def test_weights_change_scores_but_not_the_prepared_region(prepared, result):
+    only_households = AnalysisParams(sensitivity_runs=50).with_weights({"households": 1.0})
+    other = analyse(prepared, only_households)
+    # With households alone, the village with most households (Rasau Jaya I, 6,621 KK) ranks
+    # first for every product it makes.
+    firsts = other.scores.loc[other.scores["rank"] == 1].index.get_level_values("village_code")
+    assert set(firsts) == {RJ1}
+    assert not result.scores["score"].equals(other.scores["score"])
+    assert prepared.villages.index.tolist() == result.villages.index.tolist()
+
+
+def test_bad_parameters_are_refused():
+    with pytest.raises(ParameterError, match="unknown criteria in the weights: foo"):
+        AnalysisParams(weights=(("foo", 1.0),))
+    with pytest.raises(ParameterError, match="slope limit 4 % is not offered"):
+        AnalysisParams(slope_limit_pct=4.0)
+    with pytest.raises(ParameterError, match="at least one weight must be above zero"):
+        AnalysisParams(weights=(("households", 0.0),))
+    assert 3.0 in SLOPE_THRESHOLDS_PCT
+
+
+def test_allocation_gives_each_village_a_different_product(result):
+    alloc = result.allocation
+    assert alloc["assigned"].all()
+    assert alloc["product"].is_unique
+    assert (alloc["score_lost"] >= -1e-9).all()
+
+
+def test_candidates_frame_schema(result):
+    cand = candidates_frame(result)
+    required = {
+        "village_code", "village_name", "product", "score", "rank", "meets_pp29_2018",
+        "meets_bps_households", "share_rank1", "rank_min", "rank_max", "fragile",
+        "businesses", "lq_businesses", "distance_centre_km", "estimated", "illustrative",
+    }  # fmt: skip
+    assert required <= set(cand.columns)
+    assert cand.crs.to_epsg() == 4326
+    assert ((cand["score"] >= 0) & (cand["score"] <= 100)).all()
+    row = cand[(cand["village_code"] == RJ1) & (cand["product"] == "kerupuk")].iloc[0]
+    assert bool(row["meets_pp29_2018"])
+    assert row["village_name"] == "Rasau Jaya Satu"
+
+
+def test_outputs_follow_rfc7946_and_record_the_inputs(result, tmp_path):
+    outputs = build_outputs(result)
+    data = json.loads(outputs["sentra_candidates.geojson"]())
+    assert "crs" not in data
+    lon, lat = np.array(data["features"][0]["geometry"]["coordinates"][0][0][0])[:2]
+    assert 109.0 < lon < 109.7 and -0.5 < lat < 0.0
+    villages = gpd.read_file(outputs["villages.geojson"]().decode())
+    assert len(villages) == 6 and villages.crs.to_epsg() == 4326
+    record = run_record(result)
+    boundaries = next(i for i in record["inputs"] if i["role"] == "boundaries")
+    project = result.region.manifest.project_dir
+    expected = hashlib.sha256((project / boundaries["path"]).read_bytes()).hexdigest()
+    assert boundaries["sha256"] == expected
+    assert record["weights"] == result.weights
+    assert "elevation" in record["illustrative_layers"]
