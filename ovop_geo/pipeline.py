@@ -571,6 +571,9 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
             "available_ha": "available_{}_ha",
             "demand_t_yr": "demand_{}_t_yr",
             "land_needed_ha": "land_needed_{}_ha",
+            "land_needed_5y_ha": "land_needed_5y_{}_ha",
+            "land_needed_10y_ha": "land_needed_10y_{}_ha",
+            "supply_ratio": "supply_ratio_{}",
             "year_exceeds_suitable": "year_land_short_{}",
         }
         for col, pattern in wide_cols.items():

@@ -517,8 +517,11 @@ def _check_yield_bound(df: pd.DataFrame, yield_col: str, shown: str) -> None:
     rows = [
         f"row {i + 2}: {v:,.10g} {u.strip()}" + ("" if t == v else f" (= {t:,.10g} t/ha)")
         for i, v, u, t in zip(
-            np.flatnonzero(high), df.loc[high, yield_col], df.loc[high, "yield_unit"],
-            t_ha[high], strict=True,
+            np.flatnonzero(high),
+            df.loc[high, yield_col],
+            df.loc[high, "yield_unit"],
+            t_ha[high],
+            strict=True,
         )
     ]
     raise_problems(

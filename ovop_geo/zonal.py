@@ -189,30 +189,29 @@ def _block_box(info: RasterInfo, r0: int, r1: int) -> shapely.Geometry:
     return shapely.box(min(xs), min(ys), max(xs), max(ys))
 
 
-def _burn(geoms, values, tree, box, shape, transform, dtype) -> np.ndarray | None:
-    """Burn the geometries of ``tree`` that meet ``box``; later values win. None if none do."""
+def _geojson(geom) -> dict:
+    """GeoJSON-like mapping of a Polygon with plain coordinate lists.
+
+    Much cheaper than shapely's ``__geo_interface__`` (which builds a tuple per vertex), and lists
+    are what ``rasterio.features.rasterize`` converts fastest.
+    """
+    n_holes = shapely.get_num_interior_rings(geom)
+    rings = [shapely.get_exterior_ring(geom)]
+    if n_holes:
+        rings.extend(shapely.get_interior_ring(geom, range(n_holes)))
+    return {"type": "Polygon", "coordinates": [shapely.get_coordinates(r).tolist() for r in rings]}
+
+
+def _burn(shapes, values, tree, box, shape, transform, dtype, reverse=False):
+    """Burn the shapes of ``tree`` that meet ``box``, in order (the last wins) or in reverse
+    order (the first wins). None if none meet the box."""
     hits = np.sort(tree.query(box, predicate="intersects"))
     if hits.size == 0:
         return None
-    shapes = zip(geoms[hits], values[hits], strict=True)
-    return rasterize(shapes, out_shape=shape, transform=transform, fill=0, dtype=dtype)
-
-
-def _overlaps(geoms: np.ndarray, bulk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Overlap polygons between bulk villages and the label of the village they lose pixels to.
-
-    The label grid burns villages in order, so of two overlapping villages i < j the pixel goes to
-    j; the overlap polygon is returned with label i + 1 for the second grid.
-    """
-    idx = np.flatnonzero(bulk)
-    tree = shapely.STRtree(geoms[idx])
-    left, right = tree.query(geoms[idx], predicate="intersects")
-    keep = left < right
-    i, j = idx[left[keep]], idx[right[keep]]
-    inter = shapely.intersection(geoms[i], geoms[j])
-    area = shapely.area(inter)
-    keep = area > 0
-    return _polygonal(inter[keep], i[keep] + 1)
+    if reverse:
+        hits = hits[::-1]
+    pairs = ((shapes[h], values[h]) for h in hits)
+    return rasterize(pairs, out_shape=shape, transform=transform, fill=0, dtype=dtype)
 
 
 def rasterize_villages(
@@ -286,20 +285,24 @@ def rasterize_villages(
         idx = np.flatnonzero(bulk)
         parts, part_labels = _polygonal(geoms[idx], labels[idx])
         tree = shapely.STRtree(parts)
-        ov_geoms, ov_labels = _overlaps(geoms, bulk)
-        ov_tree = shapely.STRtree(ov_geoms)
-        # burn in chunks of whole blocks (at most ~32 million cells), store block by block
+        shapes = [_geojson(p) for p in parts]
+        # Overlaps: burning the villages in order gives each pixel to the last village covering
+        # it, burning them in reverse order to the first; where the two differ, the pixel lies in
+        # two villages and the second grid holds the other one.
         chunk_rows = max(1, _BURN_CELLS // max(info.width * block_rows, 1)) * block_rows
         for c0, c1 in iter_row_blocks(info.height, chunk_rows):
             shape, wt = (c1 - c0, info.width), _window_transform(t, c0)
             box = _block_box(info, c0, c1)
-            lab = _burn(parts, part_labels, tree, box, shape, wt, dtype)
-            extra = _burn(ov_geoms, ov_labels, ov_tree, box, shape, wt, dtype)
+            lab = _burn(shapes, part_labels, tree, box, shape, wt, dtype)
+            first = None
+            if lab is not None:
+                first = _burn(shapes, part_labels, tree, box, shape, wt, dtype, reverse=True)
+                first[first == lab] = 0
             for r0, r1 in iter_row_blocks(c1 - c0, block_rows):
                 part = np.zeros((r1 - r0, info.width), dtype) if lab is None else lab[r0:r1]
                 counts += np.bincount(part.ravel(), minlength=len(counts))
                 blocks.append(_rle(part))
-                part = None if extra is None else extra[r0:r1]
+                part = None if first is None else first[r0:r1]
                 if part is not None and part.any():
                     counts += np.bincount(part.ravel(), minlength=len(counts))
                     extra_blocks.append(_rle(part))

@@ -94,7 +94,12 @@ def test_compare_table_ranks_rasau_jaya_satu_first_for_rengginang(rasau):
     assert table.loc[DUA, "Produk OVOP"] == "rengginang"
     assert set(table.columns) >= {"Proporsi simulasi peringkat 1 (%)", "Rentang peringkat",
                                   "Rapuh", "Skor yang dikorbankan"}
-    assert len(rasau.get("arrow_vega_lite_chart")) == 3  # production, businesses, profile
+    charts = [json.loads(c.proto.spec) for c in rasau.get("vega_lite_chart")]
+    assert [c["title"] for c in charts] == [
+        "Produksi bahan baku per desa (t/tahun)",
+        "Unit usaha per produk",
+        "Profil kriteria ternormalisasi (0-1) untuk rengginang",
+    ]
 
 
 def test_weight_of_households_to_zero_changes_the_ranking():
@@ -218,7 +223,7 @@ def _own(at: AppTest, **files: tuple[str, bytes]) -> AppTest:
     for slot, (name, data) in files.items():
         at.file_uploader(key=f"up-{slot}").set_value((name, data, "application/octet-stream"))
     at.run()
-    if "boundaries" in files:
+    if any(w.key == "col-id" for w in at.selectbox):
         _set(at, "selectbox", "col-id", "kode")
         _set(at, "selectbox", "col-name", "nama")
     return at

@@ -43,7 +43,11 @@ def test_strings_are_immutable():
 def test_every_key_used_in_app_exists():
     source = APP.read_text(encoding="utf-8")
     literal = set(re.findall(r"""\bt\(\s*["']([^"'{}]+)["']""", source))
-    assert {"app_title", "indicator_area", "indicative_boundaries"} <= literal
+    assert {"app_title", "indicative_boundaries", "land_heading", "own_heading"} <= literal
+    # Keys kept in tables of the app (tab names, upload slots) and passed to t() later.
+    tabled = set(re.findall(r"""["']((?:tab|upload)_[a-z_]+)["']""", source))
+    assert {"tab_land", "upload_harvest_help"} <= tabled
+    assert sorted(k for k in tabled if k not in STRINGS) == []
     missing = sorted(k for k in literal if k not in STRINGS)
     assert missing == []
     # Keys built with an f-string, e.g. t(f"base_map_{b}", ...): every prefix must have entries.
@@ -88,3 +92,18 @@ def test_fmt_number(x, lang, unit, decimals, expected):
 def test_fmt_number_rejects_unknown_language():
     with pytest.raises(ParameterError, match="Unknown language 'de'"):
         fmt_number(1.0, "de")
+
+
+def test_keys_built_from_data_exist_in_both_languages():
+    from ovop_geo.mcda import load_default_criteria
+    from ovop_geo.report import INDICATORS
+
+    keys = [f"indicator_{k}" for k in INDICATORS]
+    keys += [f"group_{g}" for g in load_default_criteria()["group"].unique()]
+    keys += [f"status_{s}" for s in ("deficit", "surplus", "balanced")]
+    keys += [f"layer_{x}" for x in ("landuse", "zoning", "slope")]
+    keys += [f"weights_mode_{m}" for m in ("sliders", "ahp")]
+    missing = [k for k in keys if k not in STRINGS]
+    assert missing == []
+    assert t("group_human_resources", "en") == "Human resources"
+    assert t("status_deficit", "id") == "defisit"
