@@ -38,9 +38,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from ovop_geo.errors import ParameterError
 
 __all__ = ["BenchInputs", "make_benchmark_inputs", "map_timings", "run_benchmark"]
@@ -493,24 +490,23 @@ def _child(config_path: str) -> None:
 
 
 def _machine() -> dict:
+    """Python, platform, CPU count and the versions of the libraries that matter here."""
     import platform
+    from importlib.metadata import PackageNotFoundError, version
 
-    import exactextract
-    import geopandas
     import rasterio
     import shapely
 
-    versions = {m.__name__: getattr(m, "__version__", "?")
-                for m in (np, pd, geopandas, shapely, rasterio, exactextract)}
-    versions["gdal"] = rasterio.__gdal_version__
-    try:
-        import rasterstats
-
-        versions["rasterstats"] = rasterstats.__version__
-    except ImportError:  # pragma: no cover - optional
-        versions["rasterstats"] = "not installed"
-    return {"python": platform.python_version(), "platform": platform.platform(),
-            "cpus": os.cpu_count(), **versions}
+    out = {"python": platform.python_version(), "platform": platform.platform(),
+           "cpus": os.cpu_count(), "gdal": rasterio.__gdal_version__,
+           "geos": shapely.geos_version_string}
+    for name in ("numpy", "pandas", "geopandas", "shapely", "rasterio", "pyproj", "folium",
+                 "exactextract", "rasterstats", "playwright"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
 
 
 def run_benchmark(

@@ -6,8 +6,8 @@ outputs is staged first and only renamed once all of them were written: a failur
 the previous outputs untouched and no partial files behind.
 
 GeoJSON follows RFC 7946: EPSG:4326, longitude/latitude order, no ``crs`` member.
-CSV cells that begin with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) in text columns are
-prefixed with an apostrophe so a spreadsheet does not run them as formulas.
+CSV cells that begin with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) in text
+columns are prefixed with an apostrophe so a spreadsheet does not run them as formulas.
 """
 
 from __future__ import annotations
@@ -206,7 +206,8 @@ def write_outputs(
     outputs : mapping of file name to bytes or a callable returning bytes
         File names only, no folders.
     protected : paths
-        Input files that must never be overwritten (writing over one raises).
+        Input files that must never be overwritten: writing over one, or into a folder that
+        holds one, raises :class:`OvopError` before anything is written.
 
     Returns
     -------
@@ -214,8 +215,14 @@ def write_outputs(
         The files written.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     protected_paths = {Path(p).resolve() for p in protected}
+    inputs_here = sorted(p.name for p in protected_paths if p.parent == out.resolve())
+    if inputs_here:
+        raise OvopError(
+            f"{out}: this folder holds input files ({', '.join(inputs_here[:5])}); choose "
+            "another output folder so inputs and outputs are never mixed"
+        )
+    out.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
         for name, payload in outputs.items():
@@ -241,8 +248,15 @@ def write_outputs(
                 os.unlink(tmp)
         raise
     written = []
-    for tmp, target in staged:
-        os.replace(tmp, target)
-        written.append(target)
+    try:
+        for tmp, target in staged:
+            os.replace(tmp, target)
+            written.append(target)
+    except BaseException:
+        # A rename failed (disk, permissions): remove the staged files not yet renamed.
+        for tmp, _ in staged[len(written) :]:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
     log.info("Wrote %d files to '%s'", len(written), out)
     return written

@@ -20,8 +20,11 @@ from pathlib import Path, PurePosixPath
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow
 import pyogrio
+import pyproj
 import rasterio
+import shapely.errors
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
 from ovop_geo.errors import InputDataError, format_items, raise_problems
@@ -215,6 +218,10 @@ def read_vector(
         pyogrio.errors.FieldError,
         pyogrio.errors.GeometryError,
         pyogrio.errors.CRSError,
+        shapely.errors.ShapelyError,  # e.g. an unclosed ring in a GeoJSON polygon
+        pyproj.exceptions.CRSError,  # a damaged CRS in GeoParquet metadata
+        pyarrow.ArrowException,
+        KeyError,  # GeoParquet metadata naming a column that is not there
         OSError,
         ValueError,
         TypeError,
@@ -359,16 +366,25 @@ def read_table(
         problems.append("a column has an empty name in the header row. Name every column.")
     raise_problems(shown, problems)
     try:
-        df = pd.read_csv(
-            _io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=True,
-            skipinitialspace=False,
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+        with warnings.catch_warnings():
+            # A first row longer than the header would otherwise become a silent index.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(
+                _io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=True,
+                skipinitialspace=False,
+                index_col=False,
+            )
+    except (
+        pd.errors.ParserError,
+        pd.errors.ParserWarning,
+        pd.errors.EmptyDataError,
+        ValueError,
+    ) as err:
         raise InputDataError(
             f"{shown}: cannot read as a {_SEP_NAMES[sep]}-separated table ({_short(err)}). "
             "Check that every row has as many cells as the header.",

@@ -8,9 +8,10 @@ Method (see docs/zonal.md for the measured figures):
 2. :func:`zonal_stats` / :func:`zonal_classes` read the raster in row blocks and accumulate
    per-village counts, sums, minima, maxima and areas with ``np.bincount`` and run-wise
    ``reduceat``: memory is bounded by the block size whatever the raster size.
-3. Overlapping villages: the label grid gives each pixel to one village, so every pair of villages
-   whose polygons overlap is also burnt into a second, mostly empty label grid holding the other
-   village; such pixels count for both villages (three-way overlaps count for two of them).
+3. Overlapping villages: the label grid gives each pixel to the last village covering it; the
+   villages are burnt a second time in reverse order, which gives each pixel to the first one.
+   Where the two differ the pixel lies in two villages, and the second, mostly empty label grid
+   keeps the other village: such pixels count for both (three-way overlaps count for two).
 4. Villages with fewer than ``small_px`` pixels (by area) are computed exactly instead: the
    coverage fraction of each pixel of the village's window is the area of the pixel polygon
    clipped by the village (shapely), and every statistic is coverage-weighted.
@@ -422,7 +423,9 @@ class _StatsAccumulator:
         np.add.at(self.area, lab, count * run_area)
         for t, acc in zip(self.thresholds, self.below, strict=True):
             low = vals < t if all_valid else valid & (vals < t)
-            np.add.at(acc, lab, np.add.reduceat(low, starts, dtype=np.int64)[keep] * run_area)
+            # runs never span rows, so int32 counts cannot overflow
+            below = np.add.reduceat(low.view(np.uint8), starts, dtype=np.int32)[keep]
+            np.add.at(acc, lab, below * run_area)
 
 
 def _exact_windows(grid: VillageGrid, info: RasterInfo, cache_mb: int):

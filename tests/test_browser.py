@@ -109,7 +109,13 @@ def test_leaflet_is_served_by_the_app(app_url):
     assert b"Leaflet 1.9" in body[:2000]  # the library, not the app's HTML page
 
 
-def test_map_draws_offline_with_tooltips(app_url, chromium, tmp_path):
+def _wait_idle(page) -> None:
+    """Wait until Streamlit has finished the current run (its status widget is gone)."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached")
+
+
+def test_map_and_charts_draw_offline(app_url, chromium, tmp_path):
     from playwright.sync_api import sync_playwright
 
     requested: list[str] = []
@@ -123,10 +129,14 @@ def test_map_draws_offline_with_tooltips(app_url, chromium, tmp_path):
             page.wait_for_selector(MAP_IFRAME)
             frame = page.frame_locator(MAP_IFRAME)
             frame.locator(".leaflet-container").wait_for()
-            villages = frame.locator("path.leaflet-interactive")
+            villages = frame.locator("path.ovop-village")
             villages.first.wait_for()
             page.wait_for_timeout(500)  # let Leaflet finish adding the layer
             assert villages.count() == 6
+            # Candidate sentra for rengginang: the top 3 and every village meeting a rule.
+            candidates = frame.locator("path.ovop-candidate").count()
+            assert 3 <= candidates <= 6
+            assert frame.locator("path.leaflet-interactive").count() == 6 + candidates
             names = _village_names()
             villages.nth(0).hover(force=True)
             tooltip = frame.locator(".leaflet-tooltip")
@@ -134,8 +144,22 @@ def test_map_draws_offline_with_tooltips(app_url, chromium, tmp_path):
             text = tooltip.first.inner_text()
             assert any(name in text for name in names), text
             legend = frame.locator(".ovop-map-control").first.inner_text()
-            assert "Luas desa" in legend and "ha" in legend
+            assert "Skor calon sentra (0-100): rengginang" in legend
+            assert "Penggunaan lahan (data ilustratif)" in legend
+            # Overlays are off at first; switching land use on draws its polygons.
+            assert frame.locator("path.ovop-layer").count() == 0
+            frame.get_by_text("Penggunaan lahan (data ilustratif)").first.click()
+            frame.locator("path.ovop-layer").first.wait_for()
+            assert frame.locator("path.ovop-layer").count() >= 7  # 7 land-use classes
             page.screenshot(path=str(tmp_path / "map.png"), full_page=True)
+
+            page.get_by_role("tab", name="Bandingkan desa").click()
+            charts = page.locator('[data-testid="stVegaLiteChart"] canvas, '
+                                  '[data-testid="stVegaLiteChart"] svg.marks')
+            charts.first.wait_for()
+            page.wait_for_timeout(500)
+            assert charts.count() == 3
+            page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
         finally:
             browser.close()
     hosts = {urlparse(u).hostname for u in requested if urlparse(u).scheme in {"http", "https"}}

@@ -365,3 +365,78 @@ def test_simplify_repairs_invalid_polygons_and_rejects_bad_tolerance():
 def test_auto_tolerance_is_half_a_pixel_of_the_region():
     pair = _zigzag_pair()  # 0.02 degrees wide: about 2,226 m
     assert render.auto_tolerance_m(pair, map_width_px=1000) == pytest.approx(1.113, rel=0.01)
+
+
+# --------------------------------------------------------------------------- app additions
+
+
+def test_paths_carry_class_names_for_villages_candidates_and_layers(villages):
+    layer = render.ClassLayer(name="Lahan", frame=villages.iloc[:1].assign(c="a"),
+                              class_column="c", colours={"a": "#ff0000"}, show=True)
+    m = render.village_map(villages, value_column="area_ha", legend_title="Luas",
+                           layers=[layer], candidates={"61.12.07.2001": "kerupuk"})
+    page = m.get_root().render()
+    assert page.count('"className": "ovop-village"') == 3
+    assert page.count('"className": "ovop-candidate"') == 1
+    assert page.count('"className": "ovop-layer"') == 1
+
+
+def test_years_have_no_thousands_separator(villages):
+    frame = villages.assign(year_land_short_padi=[2024, 2035, np.nan])
+    m = render.village_map(frame, value_column="year_land_short_padi", legend_title="Tahun",
+                           tooltip_columns=["year_land_short_padi"], lang="id")
+    page = m.get_root().render()
+    # Two classes split at the median year 2029.5, rounded to a whole year.
+    legend = render._scale_for(frame, "year_land_short_padi", "id", "-", "quantile").legend
+    assert [label for _, label in legend[:2]] == ["2024 – 2030", "2030 – 2035"]
+    assert "2.024" not in page and "2.035" not in page
+    assert render._format_value(2035.0, "year_land_short_padi", "id") == "2035"
+
+
+def test_slope_layer_classes_a_tilted_plane(tmp_path):
+    import rasterio
+    from rasterio.transform import from_origin
+
+    # A plane rising 5 m per 100 m eastwards: slope 5 % everywhere (class 3-8 %).
+    x = np.arange(40, dtype=np.float32) * 30.0 * 0.05
+    dem = np.tile(x, (30, 1))
+    path = tmp_path / "dem.tif"
+    profile = {"driver": "GTiff", "width": 40, "height": 30, "count": 1, "dtype": "float32",
+               "crs": "EPSG:32749", "transform": from_origin(330_000, 9_970_000, 30, 30),
+               "nodata": -9999.0}
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(dem, 1)
+    layer = render.slope_layer(path, name="Lereng", lang="en", max_size_px=20)
+    assert max(layer.rgba.shape[:2]) <= 20
+    opaque = layer.rgba[layer.rgba[..., 3] > 0][:, :3]
+    assert len(opaque) > 0
+    assert {tuple(c) for c in opaque} == {(0xA6, 0xD9, 0x6A)}  # SLOPE_COLOURS[2], 3-8 %
+    assert layer.legend[2] == ("#a6d96a", "3 – 8 %")
+    (south, west), (north, east) = layer.bounds
+    assert -0.28 < south < north < -0.27 and 109.46 < west < east < 109.50  # UTM 49S corner
+
+
+def test_charts_have_translated_titles_and_do_not_modify_inputs():
+    import pandas as pd
+
+    from ovop_geo import charts
+
+    index = pd.MultiIndex.from_tuples([("A", "padi"), ("B", "padi")],
+                                      names=["village_code", "crop_id"])
+    land = pd.DataFrame({"production_t": [10.0, 20.0], "estimated": [True, False]}, index=index)
+    before = land.copy()
+    spec = charts.production_chart(land, {"A": "Desa A"}, lang="en").to_dict()
+    assert spec["title"] == "Raw-material production per village (t/yr)"
+    pd.testing.assert_frame_equal(land, before)
+    businesses = pd.DataFrame({"kerupuk": [3, 6]}, index=pd.Index(["A", "B"]))
+    spec = charts.businesses_chart(businesses, {"A": "Desa A", "B": "Desa B"}).to_dict()
+    assert spec["title"] == "Unit usaha per produk"
+    values = next(iter(spec["datasets"].values()))
+    assert {(v["village"], v["units"]) for v in values} == {("Desa A", 3), ("Desa B", 6)}
+    norm = pd.DataFrame({"businesses": [0.0, 1.0], "households": [np.nan, 0.5]},
+                        index=pd.Index(["A", "B"]))
+    spec = charts.criteria_profile_chart(norm, {}, {"businesses": "Units"}, product="kue",
+                                         lang="en").to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert len(values) == 3  # the unknown value is left out
+    assert spec["title"] == "Normalised criteria profile (0-1) for kue"

@@ -1,0 +1,981 @@
+"""A corpus of bad inputs, each refused (or repaired) with the exact message a user would read.
+
+Every case writes a tiny project into ``tmp_path`` (a manifest in ``layers/`` and its files in
+``data/``) and goes through the real user path, :func:`ovop_geo.region.load_region`, or through
+the io/zonal/raster function that reports the problem. The expected message is a distinctive regex
+of its text, and the file name must appear in it.
+
+Case kinds:
+
+- ``error``: an :class:`InputDataError` whose message matches;
+- ``warning``: the input is repaired or reprojected and a warning of ``Region.warnings`` matches;
+- ``accepted``: the input is read correctly (decimal commas, degrees where metres are needed,
+  rasters off the region giving NaN with a reason); ``check`` asserts the values.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+from pyproj import Geod
+from rasterio.errors import NotGeoreferencedWarning
+from rasterio.transform import from_origin
+from rasterio.windows import Window
+from shapely.geometry import LineString, Point, Polygon
+
+from ovop_geo.errors import InputDataError
+from ovop_geo.io import check_raster, read_table, read_vector
+from ovop_geo.raster import slope_from_dem
+from ovop_geo.region import elevation_info, load_region
+from ovop_geo.zonal import zonal_stats
+from tests.conftest import X0, Y0, make_squares
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
+HTML = b"<!DOCTYPE html><html><head><title>Peta</title></head><body>404</body></html>\n"
+XLSX = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + b"[Content_Types].xml" + b"\x00" * 40
+
+BASE_MANIFEST = """\
+[region]
+id = "uji"
+name = "Kecamatan Uji"
+
+[boundaries]
+path = "../data/{boundaries}"
+id_column = "kode"
+name_column = "nama"
+households_column = "kk"
+{boundaries_extra}
+{extra}
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    build: Callable[[Path], Callable[[], object]]
+    file: str
+    message: str | None
+    kind: str = "error"
+    check: Callable[[object], None] | None = None
+
+
+CASES: list[Case] = []
+
+
+def case(id, *, file, message=None, kind="error", check=None):
+    """Register a builder ``build(tmp_path) -> run`` in the corpus."""
+
+    def deco(build):
+        CASES.append(Case(id, build, file, message, kind, check))
+        return build
+
+    return deco
+
+
+# --- project helpers --------------------------------------------------------------------------
+
+
+def _project(
+    tmp: Path,
+    *,
+    villages: gpd.GeoDataFrame | None = None,
+    boundaries: str = "desa.geojson",
+    boundaries_extra: str = "",
+    extra: str = "",
+    files: dict[str, bytes | str] | None = None,
+) -> Path:
+    """Write a project (layers/uji.toml + data/) and return the manifest path."""
+    root = tmp / "proj"
+    (root / "layers").mkdir(parents=True)
+    data = root / "data"
+    data.mkdir()
+    if villages is None:
+        villages = make_squares(crs="EPSG:4326")
+    if villages is not False:
+        villages.to_file(data / boundaries)
+    for name, content in (files or {}).items():
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        (data / name).write_bytes(content)
+    manifest = root / "layers" / "uji.toml"
+    manifest.write_text(
+        BASE_MANIFEST.format(boundaries=boundaries, boundaries_extra=boundaries_extra, extra=extra)
+    )
+    return manifest
+
+
+def _load(manifest: Path) -> Callable[[], object]:
+    return lambda: load_region(manifest)
+
+
+def _with_boundaries_file(tmp: Path, name: str, content: bytes) -> Callable[[], object]:
+    return _load(_project(tmp, villages=False, boundaries=name, files={name: content}))
+
+
+def _with_villages(tmp: Path, gdf: gpd.GeoDataFrame, name: str = "desa.geojson"):
+    return _load(_project(tmp, villages=gdf, boundaries=name))
+
+
+HARVEST = '[statistics.harvest]\npath = "../data/panen.csv"\nlevel = "village"\n'
+BUSINESSES = '[statistics.businesses]\npath = "../data/usaha.csv"\n'
+ELEVATION = '[elevation]\npath = "../data/dem.tif"\n'
+
+
+def _harvest(tmp: Path, text: str) -> Callable[[], object]:
+    return _load(_project(tmp, extra=HARVEST, files={"panen.csv": text}))
+
+
+def _businesses(tmp: Path, text: str, villages=None) -> Callable[[], object]:
+    return _load(_project(tmp, villages=villages, extra=BUSINESSES, files={"usaha.csv": text}))
+
+
+def _write_raster(path: Path, data: np.ndarray, *, crs, transform, nodata=None) -> Path:
+    profile = {
+        "driver": "GTiff",
+        "width": data.shape[1],
+        "height": data.shape[0],
+        "count": 1,
+        "dtype": data.dtype,
+        "crs": crs,
+        "transform": transform,
+        "nodata": nodata,
+    }
+    with warnings.catch_warnings():
+        # Writing a raster without georeferencing is the point of some cases.
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        with rasterio.open(path, "w", **profile) as dst:
+            dst.write(data, 1)
+    return path
+
+
+def _elevation(tmp: Path, write: Callable[[Path], object]) -> Callable[[], object]:
+    manifest = _project(tmp, extra=ELEVATION)
+    write(manifest.parent.parent / "data" / "dem.tif")
+    return lambda: elevation_info(load_region(manifest))
+
+
+# --- empty files ------------------------------------------------------------------------------
+
+
+@case(
+    "empty-geojson",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: the file is empty\. Give a file with data\.$",
+)
+def _(tmp):
+    return _with_boundaries_file(tmp, "desa.geojson", b"")
+
+
+@case("empty-gpkg", file="data/desa.gpkg", message=r"data/desa\.gpkg: the file is empty")
+def _(tmp):
+    return _with_boundaries_file(tmp, "desa.gpkg", b"")
+
+
+@case(
+    "empty-csv",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: the file is empty\. Give a file with data\.$",
+)
+def _(tmp):
+    return _harvest(tmp, "")
+
+
+@case(
+    "blank-lines-csv",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: the file is empty\. Give a table with a header row\.$",
+)
+def _(tmp):
+    return _harvest(tmp, "\n  \n\n")
+
+
+@case(
+    "header-only-csv",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: missing column 'yield' \(the yield, with its 'yield_unit'\)\.$",
+)
+def _(tmp):
+    return _harvest(tmp, "village_code,crop_id,harvest_area_ha,yield_unit\n")
+
+
+@case("empty-tif", file="data/dem.tif", message=r"^data/dem\.tif: the file is empty")
+def _(tmp):
+    return _elevation(tmp, lambda p: p.write_bytes(b""))
+
+
+@case(
+    "empty-manifest",
+    file="uji.toml",
+    message=r"uji\.toml: 2 problems:\n- missing required section \[region\]\. Add it\.\n"
+    r"- missing required section \[boundaries\]",
+)
+def _(tmp):
+    manifest = _project(tmp)
+    manifest.write_text("")
+    return _load(manifest)
+
+
+# --- wrong file type behind a right extension -------------------------------------------------
+
+
+@case(
+    "png-as-geojson",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: cannot read this file as a \.geojson vector layer \(.*\)\. "
+    r"Check that the file is what its extension says",
+)
+def _(tmp):
+    return _with_boundaries_file(tmp, "desa.geojson", PNG)
+
+
+@case(
+    "html-as-gpkg",
+    file="data/desa.gpkg",
+    message=r"^data/desa\.gpkg: cannot read this file as a \.gpkg vector layer",
+)
+def _(tmp):
+    return _with_boundaries_file(tmp, "desa.gpkg", HTML)
+
+
+@case(
+    "csv-as-parquet",
+    file="data/desa.parquet",
+    message=r"^data/desa\.parquet: cannot read this file as a \.parquet vector layer",
+)
+def _(tmp):
+    return _with_boundaries_file(tmp, "desa.parquet", b"kode,nama\nA01,Desa Satu\n")
+
+
+@case(
+    "text-as-zip",
+    file="data/desa.zip",
+    message=r"^data/desa\.zip: not a readable zip archive \(.*\)\. Give a \.zip made by a zip tool",
+)
+def _(tmp):
+    return _with_boundaries_file(tmp, "desa.zip", b"kode,nama\nA01,Desa Satu\n")
+
+
+@case(
+    "xlsx-as-csv",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: this is not a text \(CSV\) file\. Save the sheet as CSV",
+)
+def _(tmp):
+    return _load(_project(tmp, extra=HARVEST, files={"panen.csv": XLSX}))
+
+
+@case(
+    "png-as-tif",
+    file="data/dem.tif",
+    message=r"^data/dem\.tif: not a raster GDAL can read \(.*\)\. Give a GeoTIFF\.$",
+)
+def _(tmp):
+    return _elevation(tmp, lambda p: p.write_bytes(PNG))
+
+
+@case(
+    "png-as-toml",
+    file="uji.toml",
+    message=r"layers/uji\.toml: cannot read the file \(.utf-8. codec can.t decode byte 0x89",
+)
+def _(tmp):
+    manifest = _project(tmp)
+    manifest.write_bytes(PNG)
+    return _load(manifest)
+
+
+# --- coordinates, geometry types, repairs -----------------------------------------------------
+
+
+def _swapped() -> gpd.GeoDataFrame:
+    gdf = make_squares(crs="EPSG:4326")
+    swap = [Polygon([(y, x) for x, y in g.exterior.coords]) for g in gdf.geometry]
+    return gdf.set_geometry(swap)
+
+
+@case(
+    "lat-lon-order",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: coordinates look like \[latitude, longitude\] \(x from -0\.\d\d "
+    r"to -0\.\d\d, y from 109\.\d\d to 109\.\d\d\)\. .*swap the coordinates\.$",
+)
+def _(tmp):
+    return _with_villages(tmp, _swapped())
+
+
+@case(
+    "projected-metres-labelled-4326",
+    file="data/desa.gpkg",
+    message=r"data/desa\.gpkg: coordinates are outside the range of degrees \(bounds 330000\.0, "
+    r"9970000\.0, .*\) although the CRS is geographic",
+)
+def _(tmp):
+    utm = make_squares(crs="EPSG:32749")
+    return _with_villages(tmp, utm.set_crs("EPSG:4326", allow_override=True), "desa.gpkg")
+
+
+@case(
+    "mixed-geometry-types",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: 2 village\(s\) are not polygons \(LineString, Point\)\. "
+    r"Villages: A02, A03\. Village boundaries must be polygons\.$",
+)
+def _(tmp):
+    gdf = make_squares(crs="EPSG:4326")
+    c = gdf.geometry.iloc[1].centroid
+    gdf = gdf.set_geometry([gdf.geometry.iloc[0], Point(c), LineString([c, (c.x + 0.01, c.y)])])
+    return _with_villages(tmp, gdf)
+
+
+@case(
+    "null-geometry",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: 1 village\(s\) have no geometry\. Villages: A02\. "
+    r"Draw them or remove the rows\.$",
+)
+def _(tmp):
+    gdf = make_squares(crs="EPSG:4326")
+    gdf = gdf.set_geometry([gdf.geometry.iloc[0], None, gdf.geometry.iloc[2]])
+    return _with_villages(tmp, gdf)
+
+
+def _bowtie_villages() -> gpd.GeoDataFrame:
+    """A02 is a bow-tie: two triangles of 500 m x 250 m (6.25 ha each) crossing at a point."""
+    utm = make_squares(crs="EPSG:32749")
+    x, y = X0 + 1100.0, Y0
+    bowtie = Polygon([(x, y), (x + 500, y + 500), (x + 500, y), (x, y + 500)])
+    assert not bowtie.is_valid
+    return utm.set_geometry([utm.geometry.iloc[0], bowtie, utm.geometry.iloc[2]]).to_crs(4326)
+
+
+def _check_bowtie(region) -> None:
+    v = region.villages
+    assert v.loc["A02"].geometry.is_valid and v.loc["A02"].geometry.geom_type == "MultiPolygon"
+    # Two triangles of base 500 m and height 250 m: 2 x 6.25 ha.
+    np.testing.assert_allclose(v["area_ha"].tolist(), [100.0, 12.5, 400.0], rtol=1e-4)
+
+
+@case(
+    "bow-tie-repaired",
+    file="data/desa.geojson",
+    kind="warning",
+    message=r"^data/desa\.geojson: 1 invalid geometry repaired \(self-intersections or nested "
+    r"rings\): A02 Desa Dua\. Check them on a map\.$",
+    check=_check_bowtie,
+)
+def _(tmp):
+    return _with_villages(tmp, _bowtie_villages())
+
+
+def _check_valid_and_a02(region) -> None:
+    assert region.villages.geometry.is_valid.all()
+    assert region.villages.loc["A02", "area_ha"] == pytest.approx(25.0, rel=1e-6)
+
+
+def _loop_villages() -> gpd.GeoDataFrame:
+    """A01 and A03 have self-intersecting rings (a ring that crosses itself with a loop)."""
+    utm = make_squares(crs="EPSG:32749")
+    x, y = X0, Y0
+    # Square 1000 m with its top edge folded into a crossing loop: a figure-of-eight ring.
+    loop = Polygon(
+        [
+            (x, y),
+            (x + 1000, y),
+            (x + 1000, y + 1000),
+            (x, y + 500),
+            (x + 1000, y + 500),
+            (x, y + 1000),
+        ]
+    )
+    x3 = X0 + 1700.0
+    spike = Polygon(
+        [(x3, y), (x3 + 2000, y), (x3 + 2000, y + 2000), (x3 + 1000, y - 500), (x3, y + 2000)]
+    )
+    assert not loop.is_valid and not spike.is_valid
+    return utm.set_geometry([loop, utm.geometry.iloc[1], spike]).to_crs(4326)
+
+
+@case(
+    "self-intersections-repaired",
+    file="data/desa.gpkg",
+    kind="warning",
+    message=r"^data/desa\.gpkg: 2 invalid geometries repaired \(self-intersections or nested "
+    r"rings\): A01 Desa Satu, A03 Desa Tiga\. Check them on a map\.$",
+    check=lambda r: _check_valid_and_a02(r),
+)
+def _(tmp):
+    return _with_villages(tmp, _loop_villages(), "desa.gpkg")
+
+
+@case(
+    "duplicate-ids",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: column 'kode': duplicate codes: A01\. "
+    r"Each village needs its own code\.$",
+)
+def _(tmp):
+    return _with_villages(tmp, make_squares(crs="EPSG:4326").assign(kode=["A01", "A01", "A03"]))
+
+
+@case(
+    "missing-ids",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: column 'kode': 1 village\(s\) have no code\. Features: 2 "
+    r"\(names: Desa Dua\)\. Give every village a code\.$",
+)
+def _(tmp):
+    return _with_villages(tmp, make_squares(crs="EPSG:4326").assign(kode=["A01", None, "A03"]))
+
+
+@case(
+    "missing-and-duplicate-ids-together",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: 2 problems:\n- column 'kode': 1 village\(s\) have no code\. "
+    r".*\n- column 'kode': duplicate codes: A01\.",
+)
+def _(tmp):
+    return _with_villages(tmp, make_squares(crs="EPSG:4326").assign(kode=["A01", " ", "A01"]))
+
+
+@case(
+    "households-negative-and-fractional",
+    file="data/desa.geojson",
+    message=r"data/desa\.geojson: column 'kk': households must be whole numbers ≥ 0\. "
+    r"Villages: A02, A03\.$",
+)
+def _(tmp):
+    return _with_villages(tmp, make_squares(crs="EPSG:4326").assign(kk=[10, -3, 2.5]))
+
+
+@case(
+    "id-column-missing",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: missing column\(s\): kode\. Columns found: .*nama.*\. "
+    r"Fix the column names in the manifest\.$",
+)
+def _(tmp):
+    return _with_villages(tmp, make_squares(crs="EPSG:4326").rename(columns={"kode": "kd"}))
+
+
+# --- CRS ----------------------------------------------------------------------------------------
+
+
+@case(
+    "no-crs",
+    file="data/desa.gpkg",
+    message=r"^data/desa\.gpkg: the layer has no coordinate reference system \(CRS\)\. "
+    r"Set it in the file",
+)
+def _(tmp):
+    no_crs = make_squares(crs="EPSG:32749").set_crs(None, allow_override=True)
+    with warnings.catch_warnings():
+        # Writing a layer without a CRS is the point of the case.
+        warnings.filterwarnings("ignore", message="'crs' was not provided", category=UserWarning)
+        return _with_villages(tmp, no_crs, "desa.gpkg")
+
+
+def _check_utm_areas(region) -> None:
+    # Squares of 1000 m, 500 m and 2000 m drawn in UTM 49S: 100, 25 and 400 ha.
+    np.testing.assert_allclose(region.villages["area_ha"], [100.0, 25.0, 400.0], rtol=1e-6)
+    assert region.villages.crs.to_epsg() == 4326
+    minx, miny, maxx, maxy = region.villages.total_bounds
+    assert 109.4 < minx < maxx < 109.6 and -0.3 < miny < maxy < -0.2
+
+
+@case(
+    "other-crs-reprojected",
+    file="data/desa.gpkg",
+    kind="warning",
+    message=r"^data/desa\.gpkg: reprojected from EPSG:32749 to EPSG:4326\.$",
+    check=_check_utm_areas,
+)
+def _(tmp):
+    return _with_villages(tmp, make_squares(crs="EPSG:32749"), "desa.gpkg")
+
+
+@case(
+    "degrees-layer-areas-in-metres",
+    file="data/desa.geojson",
+    kind="accepted",
+    check=_check_utm_areas,
+)
+def _(tmp):
+    # A 4326 layer: areas must come from the UTM zone, not from square degrees.
+    return _with_villages(tmp, make_squares(crs="EPSG:4326"))
+
+
+def _check_degree_slope(path: Path) -> None:
+    with rasterio.open(path) as src:
+        slope = src.read(1)
+    # The DEM rises 1 m per row of 0.001 degrees of latitude; one row is this many metres:
+    row_m = Geod(ellps="WGS84").inv(109.3, -0.25, 109.3, -0.251)[2]
+    np.testing.assert_allclose(slope, 100.0 / row_m, rtol=2e-3)  # ~0.904 %, not 1,000 %
+
+
+@case(
+    "degrees-dem-slope-in-metres",
+    file="dem_deg.tif",
+    kind="accepted",
+    check=_check_degree_slope,
+)
+def _(tmp):
+    dem = np.repeat(np.arange(8, 0, -1, dtype="float32")[:, None], 8, axis=1)  # rises northward
+    path = _write_raster(
+        tmp / "dem_deg.tif",
+        dem,
+        crs="EPSG:4326",
+        transform=from_origin(109.3, -0.245, 0.001, 0.001),
+    )
+    return lambda: slope_from_dem(path, tmp / "slope.tif")
+
+
+# --- CSV conventions and numbers ----------------------------------------------------------------
+
+
+def _check_decimal_comma(region) -> None:
+    h = region.harvest
+    assert h["harvest_area_ha"].tolist() == [1234.0, 1234.5, 12.5]
+    assert h["yield_value"].tolist() == [4.5, 45.0, 4.0]
+    assert h["yield_unit"].tolist() == ["t/ha", "ku/ha", "T / Ha"]
+
+
+@case("semicolon-decimal-comma", file="data/panen.csv", kind="accepted", check=_check_decimal_comma)
+def _(tmp):
+    return _harvest(
+        tmp,
+        "village_code;crop_id;harvest_area_ha;yield;yield_unit\n"
+        "A01;padi;1.234;4,5;t/ha\n"
+        "A02;padi;1.234,5;45;ku/ha\n"
+        "A03;padi;12,5;4;T / Ha\n",
+    )
+
+
+@case(
+    "comma-file-quoted-thousands",
+    file="data/panen.csv",
+    kind="accepted",
+    check=lambda r: r.harvest["harvest_area_ha"].tolist() == [1234.0, 2500000.0],
+)
+def _(tmp):
+    return _harvest(
+        tmp,
+        "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
+        'A01,padi,"1,234",4.5,t/ha\n'
+        'A02,padi,"2,500,000",4.5,t/ha\n',
+    )
+
+
+@case(
+    "thousands-ambiguous-tab",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: column 'harvest_area_ha': values like '1\.234', '2\.500' can be "
+    r"read with a thousands separator or a decimal mark\. Say which convention",
+)
+def _(tmp):
+    return _harvest(
+        tmp,
+        "village_code\tcrop_id\tharvest_area_ha\tyield\tyield_unit\n"
+        "A01\tpadi\t1.234\t4\tt/ha\nA02\tpadi\t2.500\t4\tt/ha\n",
+    )
+
+
+@case(
+    "mixed-decimal-conventions",
+    file="data/panen.csv",
+    message=r"data/panen\.csv: column 'yield': numbers mix decimal points and decimal commas "
+    r"\(rows 2 against rows 3\)\. Use one convention\.",
+)
+def _(tmp):
+    return _harvest(
+        tmp,
+        "village_code;crop_id;harvest_area_ha;yield;yield_unit\n"
+        "A01;padi;10;4.5;t/ha\nA02;padi;10;4,5;t/ha\n",
+    )
+
+
+@case(
+    "text-in-number-column",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: 2 problems:\n- column 'harvest_area_ha': 1 value\(s\) are not "
+    r"numbers \('12 ha'\)\. Rows: 3\. Write plain numbers, without units or text\.\n"
+    r"- column 'yield': 2 value\(s\) are not numbers \('-', 'n/a'\)\. Rows: 2, 4\.",
+)
+def _(tmp):
+    return _harvest(
+        tmp,
+        "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
+        "A01,padi,10,-,t/ha\nA02,padi,12 ha,4,t/ha\nA03,padi,5,n/a,t/ha\n",
+    )
+
+
+@case(
+    "negative-area",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: column 'harvest_area_ha': 1 value\(s\) below 0 \(for example "
+    r"-5\)\. Rows: 3\.$",
+)
+def _(tmp):
+    return _harvest(
+        tmp,
+        "village_code,crop_id,harvest_area_ha,yield,yield_unit\nA01,padi,10,4,t/ha\n"
+        "A02,padi,-5,4,t/ha\n",
+    )
+
+
+@case(
+    "absurd-yield-t-ha",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: column 'yield': 1 yield\(s\) above 100 t/ha, more than any crop "
+    r"gives: row 3: 500 t/ha\. Check the values and their 'yield_unit'",
+)
+def _(tmp):
+    return _harvest(
+        tmp,
+        "village_code,crop_id,harvest_area_ha,yield,yield_unit\nA01,padi,10,4.5,t/ha\n"
+        "A02,padi,10,500,t/ha\nA03,padi,10,45000,kg/ha\n",
+    )
+
+
+@case(
+    "absurd-yield-ku-ha",
+    file="data/panen.csv",
+    message=r"column 'yield_value': 2 yield\(s\) above 100 t/ha, more than any crop gives: "
+    r"row 2: 5,000 ku/ha \(= 500 t/ha\), row 3: 1,234,000 kg/ha \(= 1,234 t/ha\)\.",
+)
+def _(tmp):
+    return _harvest(
+        tmp,
+        "village_code;crop_id;harvest_area_ha;yield_value;yield_unit\n"
+        "A01;padi;10;5.000;ku/ha\nA02;padi;10;1.234.000;kg/ha\nA03;padi;10;40,5;ku/ha\n",
+    )
+
+
+@case(
+    "unit-missing",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: column 'yield_unit': unit missing\. Rows: 3\. "
+    r"Write one of t/ha, ku/ha, kg/ha\.$",
+)
+def _(tmp):
+    return _harvest(
+        tmp,
+        "village_code,crop_id,harvest_area_ha,yield,yield_unit\nA01,padi,10,4,t/ha\n"
+        "A02,padi,10,4,\n",
+    )
+
+
+@case(
+    "unit-unknown",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: column 'yield_unit': unknown unit\(s\) 'bushel/acre', 'kg/m2'\. "
+    r"Rows: 2, 3\. Use one of t/ha, ku/ha, kg/ha \(1 ku = 100 kg\)\.$",
+)
+def _(tmp):
+    return _harvest(
+        tmp,
+        "village_code,crop_id,harvest_area_ha,yield,yield_unit\nA01,padi,10,4,kg/m2\n"
+        "A02,padi,10,4,bushel/acre\n",
+    )
+
+
+@case(
+    "unit-column-missing",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: missing column\(s\): yield_unit\. Columns found: village_code, "
+    r"crop_id, harvest_area_ha, yield\. Rename or add the columns\.$",
+)
+def _(tmp):
+    return _harvest(tmp, "village_code,crop_id,harvest_area_ha,yield\nA01,padi,10,4\n")
+
+
+@case(
+    "ragged-rows",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: cannot read as a comma-separated table \(Length of header or "
+    r"names does not match.*\)\. Check that every row has as many cells as the header\.$",
+)
+def _(tmp):
+    return _harvest(
+        tmp,
+        "village_code,crop_id,harvest_area_ha,yield,yield_unit\nA01,padi,10,4,t/ha,extra,x\n",
+    )
+
+
+@case(
+    "business-count-fraction",
+    file="data/usaha.csv",
+    message=r"^data/usaha\.csv: column 'businesses': counts must be whole numbers\.$",
+)
+def _(tmp):
+    return _businesses(tmp, "product,village_code,businesses\nkerupuk,A01,2.5\n")
+
+
+# --- village names ------------------------------------------------------------------------------
+
+
+@case(
+    "name-matches-no-village",
+    file="data/usaha.csv",
+    message=r"^data/usaha\.csv: column 'village_name': 1 name\(s\) match no village: "
+    r"'Desa Tigga' \(nearest: Desa Tiga \(A03\).*\)\. Correct the spelling, or use the village "
+    r"code",
+)
+def _(tmp):
+    return _businesses(
+        tmp, "product,village_name,businesses\nkerupuk,Desa Satu,3\nkerupuk,Desa Tigga,2\n"
+    )
+
+
+@case(
+    "name-matches-two-villages",
+    file="data/usaha.csv",
+    message=r"^data/usaha\.csv: column 'village_name': 1 name\(s\) match several villages: "
+    r"'Sungai 2' → Sungai Dua \(A01\), Sungai II \(A02\)\. Use village codes",
+)
+def _(tmp):
+    gdf = make_squares(crs="EPSG:4326").assign(nama=["Sungai Dua", "Sungai II", "Sungai Tiga"])
+    return _businesses(tmp, "product,village_name,businesses\nkerupuk,Sungai 2,3\n", villages=gdf)
+
+
+@case(
+    "unknown-village-code",
+    file="data/usaha.csv",
+    message=r"^data/usaha\.csv: column 'village_code': codes not in the boundary layer: A09\. "
+    r"Rows: 3\.$",
+)
+def _(tmp):
+    return _businesses(tmp, "product,village_code,businesses\nkerupuk,A01,3\nkerupuk,A09,1\n")
+
+
+# --- rasters ------------------------------------------------------------------------------------
+
+_UTM_DEM = from_origin(X0 - 100.0, Y0 + 2100.0, 30.0, 30.0)
+
+
+@case(
+    "raster-not-georeferenced",
+    file="data/dem.tif",
+    message=r"^data/dem\.tif: 2 problems:\n- the raster has no CRS\..*\n- the raster is not "
+    r"georeferenced \(no geotransform\)\. Georeference it first\.$",
+)
+def _(tmp):
+    ident = rasterio.Affine.identity()
+    return _elevation(
+        tmp, lambda p: _write_raster(p, np.ones((4, 4), "float32"), crs=None, transform=ident)
+    )
+
+
+@case(
+    "raster-crs-without-transform",
+    file="data/dem.tif",
+    message=r"^data/dem\.tif: the raster is not georeferenced \(no geotransform\)\.",
+)
+def _(tmp):
+    ident = rasterio.Affine.identity()
+    return _elevation(
+        tmp,
+        lambda p: _write_raster(p, np.ones((4, 4), "float32"), crs="EPSG:32749", transform=ident),
+    )
+
+
+def _huge_tif(path: Path) -> None:
+    """A GeoTIFF header claiming 200,000 x 200,000 cells, tiled and sparse: about 50 KB."""
+    profile = {
+        "driver": "GTiff",
+        "width": 200_000,
+        "height": 200_000,
+        "count": 1,
+        "dtype": "uint8",
+        "crs": "EPSG:32749",
+        "transform": from_origin(X0, Y0, 1.0, 1.0),
+        "tiled": True,
+        "blockxsize": 4096,
+        "blockysize": 4096,
+        "compress": "deflate",
+        "sparse_ok": True,
+        "BIGTIFF": "YES",
+    }
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(np.ones((2, 2), "uint8"), 1, window=Window(0, 0, 2, 2))
+    assert path.stat().st_size < 200_000
+
+
+@case(
+    "raster-absurd-dimensions",
+    file="data/dem.tif",
+    message=r"^data/dem\.tif: the raster is 200,000 × 200,000 cells, more than the limit of "
+    r"2,000,000,000\. Clip it to the region",
+)
+def _(tmp):
+    return _elevation(tmp, _huge_tif)
+
+
+@case(
+    "raster-absurd-dimensions-io",
+    file="huge.tif",
+    message=r"^huge\.tif: the raster is 200,000 × 200,000 cells",
+)
+def _(tmp):
+    _huge_tif(tmp / "huge.tif")
+    return lambda: check_raster(tmp / "huge.tif")
+
+
+@case(
+    "raster-not-overlapping",
+    file="far.tif",
+    message=r"far\.tif: the raster does not overlap any of the 3 villages\. Check that it covers "
+    r"the region and that its CRS is right \(villages were reprojected to EPSG:32749\)\.$",
+)
+def _(tmp):
+    manifest = _project(tmp)
+    far = from_origin(X0 + 500_000.0, Y0, 30.0, 30.0)  # 500 km east of the villages
+    path = _write_raster(
+        tmp / "far.tif", np.ones((10, 10), "float32"), crs="EPSG:32749", transform=far
+    )
+    return lambda: zonal_stats(load_region(manifest).villages, path)
+
+
+def _check_partly_outside(stats) -> None:
+    assert stats["reason"].tolist() == ["", "outside the raster", "outside the raster"]
+    assert stats.loc["A01", "mean"] == pytest.approx(7.0)
+    assert stats.loc[["A02", "A03"], "mean"].isna().all()
+    assert stats.loc["A01", "covered_ha"] == pytest.approx(100.0, rel=1e-3)
+
+
+@case("raster-covers-one-village", file="part.tif", kind="accepted", check=_check_partly_outside)
+def _(tmp):
+    manifest = _project(tmp)
+    # 38 x 38 cells of 30 m from 50 m west and south of A01: covers A01 (1000 m), not A02.
+    grid = from_origin(X0 - 50.0, Y0 + 1090.0, 30.0, 30.0)
+    path = _write_raster(
+        tmp / "part.tif", np.full((38, 38), 7.0, "float32"), crs="EPSG:32749", transform=grid
+    )
+    return lambda: zonal_stats(load_region(manifest).villages, path)
+
+
+def _check_all_nodata(stats) -> None:
+    assert stats["reason"].tolist() == ["all nodata"] * 3
+    assert stats[["mean", "min", "max"]].isna().all().all()
+
+
+@case("raster-all-nodata", file="nodata.tif", kind="accepted", check=_check_all_nodata)
+def _(tmp):
+    manifest = _project(tmp)
+    data = np.full((80, 130), -9999.0, "float32")
+    path = _write_raster(
+        tmp / "nodata.tif", data, crs="EPSG:32749", transform=_UTM_DEM, nodata=-9999.0
+    )
+    return lambda: zonal_stats(load_region(manifest).villages, path)
+
+
+# --- vector containers --------------------------------------------------------------------------
+
+
+@case(
+    "gpkg-two-layers",
+    file="data/desa.gpkg",
+    message=r"^data/desa\.gpkg: the file holds 2 layers \(desa, jalan\)\. Say which one to use",
+)
+def _(tmp):
+    manifest = _project(tmp, boundaries="desa.gpkg")
+    path = manifest.parent.parent / "data" / "desa.gpkg"
+    make_squares(crs="EPSG:4326").to_file(path, layer="desa")
+    make_squares(crs="EPSG:4326").to_file(path, layer="jalan")
+    return _load(manifest)
+
+
+@case(
+    "zip-without-dbf",
+    file="data/desa.zip",
+    message=r"^data/desa\.zip: the Shapefile 'desa\.shp' lacks its \.dbf part\(s\)\.",
+)
+def _(tmp):
+    import zipfile
+
+    shp_dir = tmp / "shp"
+    shp_dir.mkdir()
+    make_squares(crs="EPSG:4326").to_file(shp_dir / "desa.shp")
+    buf = tmp / "desa.zip"
+    with zipfile.ZipFile(buf, "w") as zf:
+        for ext in (".shp", ".shx", ".prj"):
+            zf.write(shp_dir / f"desa{ext}", f"desa{ext}")
+    return _with_boundaries_file(tmp, "desa.zip", buf.read_bytes())
+
+
+@case(
+    "geojson-no-features",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: the layer has no features\.$",
+)
+def _(tmp):
+    return _with_boundaries_file(
+        tmp, "desa.geojson", b'{"type": "FeatureCollection", "features": []}'
+    )
+
+
+# --- the test -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case: Case, tmp_path: Path) -> None:
+    run = case.build(tmp_path)
+    if case.kind == "error":
+        with pytest.raises(InputDataError, match=case.message) as info:
+            run()
+        assert case.file in str(info.value)
+        assert info.value.path is None or case.file in info.value.path
+        return
+    result = run()
+    if case.kind == "warning":
+        found = [w for w in result.warnings if re.search(case.message, w)]
+        assert found, f"no warning matches {case.message!r}: {result.warnings}"
+        assert case.file in found[0]
+    else:
+        assert case.message is None
+        if hasattr(result, "warnings"):
+            assert not [w for w in result.warnings if "repaired" in w or "reprojected" in w]
+    if case.check is not None:
+        outcome = case.check(result)
+        assert outcome is None or outcome is True
+
+
+def test_corpus_size() -> None:
+    """The corpus is what the report counts; ids must be unique."""
+    ids = [c.id for c in CASES]
+    assert len(ids) == len(set(ids))
+    assert len(CASES) >= 45
+
+
+def test_inputs_not_modified(tmp_path: Path) -> None:
+    """Loading a region with repairs and reprojection leaves its files byte-identical."""
+    manifest = _project(tmp_path, villages=_bowtie_villages().to_crs(32749), boundaries="d.gpkg")
+    data = manifest.parent.parent / "data" / "d.gpkg"
+    before = data.read_bytes()
+    region = load_region(manifest)
+    assert len(region.warnings) == 2  # repaired and reprojected
+    assert data.read_bytes() == before
+
+
+def test_read_vector_and_table_direct(tmp_path: Path) -> None:
+    """The io functions name the display name, not the temporary path, in messages."""
+    (tmp_path / "x.geojson").write_bytes(HTML)
+    with pytest.raises(InputDataError, match=r"^Peta Desa\.geojson: cannot read"):
+        read_vector(tmp_path / "x.geojson", display_name="Peta Desa.geojson")
+    (tmp_path / "x.csv").write_text("a;b\n1,5;2\n")
+    with pytest.raises(
+        InputDataError, match=r"^Data Panen\.csv: column 'a': values do not fit the decimal mark"
+    ):
+        read_table(
+            tmp_path / "x.csv",
+            numeric_columns=("a", "b"),
+            decimal=".",
+            display_name="Data Panen.csv",
+        )
