@@ -38,6 +38,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+import numpy as np
+
 from ovop_geo.errors import ParameterError
 
 __all__ = ["BenchInputs", "make_benchmark_inputs", "map_timings", "run_benchmark"]
@@ -60,6 +62,14 @@ _CHROMIUM_ARGS = (
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
 )  # fmt: skip
+
+
+def _now() -> np.ndarray:
+    """(wall-clock seconds, CPU seconds of this process): differences give both durations.
+
+    CPU time is the steadier figure on a shared machine; wall time is what a user waits.
+    """
+    return np.array([time.perf_counter(), time.process_time()])
 
 
 def _peak_rss_mb() -> float:
@@ -237,11 +247,11 @@ class _LogClock(logging.Handler):
         self.events: list[tuple[float, str, str]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.events.append((time.perf_counter(), record.name, record.getMessage()))
+        self.events.append((_now(), record.name, record.getMessage()))
 
-    def first(self, name: str, prefix: str, after: float) -> float | None:
+    def first(self, name: str, prefix: str, after: np.ndarray) -> np.ndarray | None:
         for t, n, msg in self.events:
-            if n == name and msg.startswith(prefix) and t >= after:
+            if n == name and msg.startswith(prefix) and t[0] >= after[0]:
                 return t
         return None
 
@@ -264,9 +274,9 @@ def _listen(names: tuple[str, ...]):
 
 
 def _timed(stages: dict, name: str, fn):
-    start = time.perf_counter()
+    start = _now()
     out = fn()
-    stages[name] = time.perf_counter() - start
+    stages[name] = _now() - start
     return out
 
 
@@ -275,18 +285,18 @@ def _prepare(region, workdir: Path, stages: dict):
     """prepare_region with its stages timed from progress messages and log records."""
     from ovop_geo.pipeline import prepare_region
 
-    marks: list[tuple[float, str]] = []
+    marks: list[tuple[np.ndarray, str]] = []
     with _listen(("ovop_geo.raster", "ovop_geo.zonal")) as clock:
-        start = time.perf_counter()
+        start = _now()
         prepared = prepare_region(
-            region, progress=lambda msg: marks.append((time.perf_counter(), msg)), workdir=workdir
+            region, progress=lambda msg: marks.append((_now(), msg)), workdir=workdir
         )
-        end = time.perf_counter()
+        end = _now()
     at = {msg.split(" ")[0]: t for t, msg in marks}
     slope_start = at.get("slope")
     prod_start = at.get("production", end)
     written = clock.first("ovop_geo.raster", "Wrote slope", start)
-    burnt = clock.first("ovop_geo.zonal", "Rasterized", written or start)
+    burnt = clock.first("ovop_geo.zonal", "Rasterized", start if written is None else written)
     stages["prepare_region (total)"] = end - start
     if slope_start is None or written is None or burnt is None:
         return prepared  # stages could not be split; the total stands
@@ -305,9 +315,9 @@ def _with_landuse(prepared, landuse_path: str, stages: dict):
 
     region, villages, tables = prepared.region, prepared.villages, prepared.region.tables
     with _listen(("ovop_geo.zonal",)) as clock:
-        start = time.perf_counter()
+        start = _now()
         areas = landuse_by_village_raster(villages, landuse_path, tables["landuse_classes"])
-        end = time.perf_counter()
+        end = _now()
     burnt = clock.first("ovop_geo.zonal", "Rasterized", start)
     stages["land use (class raster)"] = end - start
     if burnt is not None:
@@ -354,8 +364,8 @@ def _run_pipeline(inputs: BenchInputs, out_dir: Path) -> tuple[dict, object]:
     from ovop_geo.region import load_region
     from ovop_geo.report import build_outputs
 
-    stages: dict[str, float] = {}
-    start = time.perf_counter()
+    stages: dict[str, np.ndarray] = {}
+    start = _now()
     region = _timed(stages, "load region", lambda: load_region(inputs.manifest,
                                                                allow_outside=True))
     prepared = _prepare(region, out_dir, stages)
@@ -364,13 +374,15 @@ def _run_pipeline(inputs: BenchInputs, out_dir: Path) -> tuple[dict, object]:
                     lambda: analyse(prepared, AnalysisParams()))
     files = _timed(stages, "exports (build + write)",
                    lambda: write_outputs(out_dir / "outputs", build_outputs(result)))
-    total = time.perf_counter() - start
-    extra: dict[str, float] = {}
+    total = _now() - start
+    extra: dict[str, np.ndarray] = {}
     _analyse_breakdown(result, extra)
     figures = {
-        "stages_s": stages,
-        "pipeline_s": total,
-        "analyse_breakdown_s": extra,
+        "stages_s": {k: float(v[0]) for k, v in stages.items()},
+        "stages_cpu_s": {k: float(v[1]) for k, v in stages.items()},
+        "pipeline_s": float(total[0]),
+        "pipeline_cpu_s": float(total[1]),
+        "analyse_breakdown_s": {k: float(v[0]) for k, v in extra.items()},
         "peak_rss_pipeline_mb": _peak_rss_mb(),
         "outputs": {f.name: f.stat().st_size for f in files},
         "villages_scored": int(result.scores.index.get_level_values(0).nunique())
@@ -478,15 +490,24 @@ def _child(config_path: str) -> None:
     inputs = BenchInputs(**{**config["inputs"], "shape": tuple(config["inputs"]["shape"])})
     tmp = Path(config["tmp"])
     figures, result = _run_pipeline(inputs, tmp)
+    atomic_write_bytes(config["result_json"], to_json_bytes(figures))  # kept if a later part fails
+    parts = []
     if config["baselines"]:
-        figures["zonal"] = _baselines(inputs, tmp)
+        parts.append(("zonal", lambda: _baselines(inputs, tmp)))
     if config["maps"]:
-        figures["maps"] = {"province": map_timings(result, tmp, "province",
-                                                   browser=config["browser"])}
-        figures["maps"]["rasau-jaya"] = map_timings(_rasau_jaya_result(), tmp, "rasau_jaya",
-                                                    browser=config["browser"])
-    figures["peak_rss_child_mb"] = _peak_rss_mb()
-    atomic_write_bytes(config["result_json"], to_json_bytes(figures))
+        parts.append(("maps", lambda: {
+            "province": map_timings(result, tmp, "province", browser=config["browser"]),
+            "rasau-jaya": map_timings(_rasau_jaya_result(), tmp, "rasau_jaya",
+                                      browser=config["browser"]),
+        }))  # fmt: skip
+    for name, part in parts:
+        try:
+            figures[name] = part()
+        except Exception as err:  # report the failure, keep the other figures
+            logger.exception("benchmark part '%s' failed", name)
+            figures.setdefault("errors", {})[name] = f"{type(err).__name__}: {err}"
+        figures["peak_rss_child_mb"] = _peak_rss_mb()
+        atomic_write_bytes(config["result_json"], to_json_bytes(figures))
 
 
 def _machine() -> dict:
@@ -561,11 +582,13 @@ def run_benchmark(
         (tmp / "run").mkdir()
         atomic_write_bytes(tmp / "config.json", to_json_bytes(config))
         start = time.perf_counter()
+        # the child's messages go to this process's standard error
         proc = subprocess.run([sys.executable, "-m", "ovop_geo.bench", str(tmp / "config.json")],
-                              capture_output=True, text=True, cwd=str(_PROJECT))
+                              cwd=str(_PROJECT), check=False)
         child_wall = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise RuntimeError(f"benchmark child failed:\n{proc.stderr[-4000:]}")
+        if not (tmp / "figures.json").is_file():
+            raise RuntimeError(f"the benchmark process failed (exit status {proc.returncode}) "
+                               "before the pipeline finished; see its messages above.")
         figures = json.loads((tmp / "figures.json").read_text())
     figures = {"inputs": asdict(inputs), **figures, "child_wall_s": child_wall,
                "machine": _machine(),
@@ -591,10 +614,13 @@ def format_report(fig: dict) -> str:
         + ("from cache" if inp["cached"] else f"generated in {inp['generation_s']:.1f} s "
            "(not counted)"),
         "",
-        "pipeline stages (fresh process):",
+        f"  {'pipeline stages (fresh process)':<52}{'wall':>10}{'CPU':>10}",
     ]
-    lines += [f"  {name:<52}{_fmt_s(s)}" for name, s in fig["stages_s"].items()]
-    lines.append(f"  {'whole pipeline':<52}{_fmt_s(fig['pipeline_s'])}")
+    cpu = fig.get("stages_cpu_s", {})
+    lines += [f"  {name:<52}{_fmt_s(s)}{_fmt_s(cpu.get(name, float('nan')))}"
+              for name, s in fig["stages_s"].items()]
+    lines.append(f"  {'whole pipeline':<52}{_fmt_s(fig['pipeline_s'])}"
+                 f"{_fmt_s(fig.get('pipeline_cpu_s', float('nan')))}")
     peak = fig["peak_rss_pipeline_mb"]
     lines.append(f"  peak memory (ru_maxrss of the process) after the pipeline: {peak:.0f} MB")
     if fig.get("analyse_breakdown_s"):
@@ -628,6 +654,8 @@ def format_report(fig: dict) -> str:
         lines.append(f"map {name}: {m['villages']:,} villages, page {m['page_bytes'] / 1e6:.2f} MB "
                      f"(simplified at {m['tolerance_m']:.0f} m; unsimplified "
                      f"{m['unsimplified_page_bytes'] / 1e6:.2f} MB), {drawn}")
+    for name, err in fig.get("errors", {}).items():
+        lines.append(f"FAILED {name}: {err}")
     sizes = ", ".join(f"{k} {v / 1e6:.2f} MB" for k, v in fig["outputs"].items())
     lines.append(f"outputs: {sizes}")
     return "\n".join(lines)

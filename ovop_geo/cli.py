@@ -189,11 +189,12 @@ def _ahp_weights(path: Path) -> dict[str, float]:
     if bad:
         raise InputDataError(f"{path}: cells that are not numbers or fractions: "
                              + ", ".join(bad[:5]) + ". Write 3, 1/3 or 0.333.")
-    result = ahp_weights(values, labels)
+    try:
+        result = ahp_weights(values, labels)
+    except ParameterError as err:
+        raise ParameterError(f"{path}: {err}") from err
     print(f"AHP consistency ratio {result.cr:.3f} (accepted: at most 0.10)", file=sys.stderr)
-    return dict(result.as_weights().as_series()) if hasattr(result.as_weights(),
-                                                             "as_series") else dict(
-        result.as_weights())
+    return dict(result.as_weights().as_series())
 
 
 def _cmd_regions(_args) -> int:

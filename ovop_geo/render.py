@@ -161,6 +161,9 @@ class RasterLayer:
     illustrative: bool = False
     show: bool = False
     opacity: float = 0.7
+    #: Optional ready PNG data URL of ``rgba`` already in Web Mercator rows (set by
+    #: :func:`slope_layer`): the map then skips re-projecting and re-encoding the image.
+    image_url: str = ""
 
 
 def classify_raster(
@@ -210,8 +213,9 @@ def slope_layer(
     """A slope-class image of a DEM for the map (:data:`SLOPE_BREAKS_PCT`, percent).
 
     Slope is computed on the DEM's own grid (Horn, :func:`ovop_geo.raster.slope_from_dem`, in a
-    temporary folder), then resampled (average) to EPSG:4326 on a grid at most ``max_size_px``
-    cells wide or high, and coloured by class; nodata cells are transparent.
+    temporary folder), then resampled (average) to Web Mercator (EPSG:3857, the map's own
+    projection) on a grid at most ``max_size_px`` cells wide or high, and coloured by class;
+    nodata cells are transparent. The PNG is encoded once here (``image_url``).
 
     Parameters
     ----------
@@ -233,8 +237,9 @@ def slope_layer(
     import tempfile
 
     import rasterio
+    from folium.utilities import image_to_url
     from rasterio.transform import array_bounds
-    from rasterio.warp import Resampling, calculate_default_transform, reproject
+    from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
 
     from ovop_geo.raster import slope_from_dem
 
@@ -242,30 +247,34 @@ def slope_layer(
         slope_path = slope_from_dem(dem_path, Path(tmp) / "slope_pct.tif", units="percent")
         with rasterio.open(slope_path) as src:
             transform, width, height = calculate_default_transform(
-                src.crs, "EPSG:4326", src.width, src.height, *src.bounds
+                src.crs, "EPSG:3857", src.width, src.height, *src.bounds
             )
             scale = max(width, height) / max(int(max_size_px), 1)
             if scale > 1:
                 width, height = max(round(width / scale), 1), max(round(height / scale), 1)
                 transform, width, height = calculate_default_transform(
-                    src.crs, "EPSG:4326", src.width, src.height, *src.bounds,
+                    src.crs, "EPSG:3857", src.width, src.height, *src.bounds,
                     dst_width=width, dst_height=height,
                 )
             values = np.full((height, width), np.nan, dtype=np.float32)
             reproject(
                 source=rasterio.band(src, 1), destination=values, src_nodata=src.nodata,
-                dst_transform=transform, dst_crs="EPSG:4326", dst_nodata=np.nan,
+                dst_transform=transform, dst_crs="EPSG:3857", dst_nodata=np.nan,
                 resampling=Resampling.average,
             )
-    west, south, east, north = array_bounds(height, width, transform)
+    west, south, east, north = transform_bounds(
+        "EPSG:3857", "EPSG:4326", *array_bounds(height, width, transform)
+    )
+    rgba = classify_raster(values, SLOPE_BREAKS_PCT, SLOPE_COLOURS)
     edges = [fmt_number(b, lang, decimals=0) for b in SLOPE_BREAKS_PCT]
     labels = [f"< {edges[0]} %"]
     labels += [f"{a} – {b} %" for a, b in itertools.pairwise(edges)]
     labels += [f"≥ {edges[-1]} %"]
     return RasterLayer(
         name=name,
-        rgba=classify_raster(values, SLOPE_BREAKS_PCT, SLOPE_COLOURS),
+        rgba=rgba,
         bounds=((south, west), (north, east)),
+        image_url=image_to_url(rgba, origin="upper"),
         legend=tuple(zip(SLOPE_COLOURS, labels, strict=True)),
         illustrative=illustrative,
         show=show,
@@ -652,12 +661,12 @@ def _add_class_layer(m: folium.Map, layer: ClassLayer, labels: MapLabels) -> tup
 def _add_raster_layer(m: folium.Map, layer: RasterLayer, labels: MapLabels) -> str:
     title = f"{layer.name} ({labels.illustrative})" if layer.illustrative else layer.name
     folium.raster_layers.ImageOverlay(
-        image=layer.rgba,
+        image=layer.image_url or layer.rgba,
         bounds=[list(layer.bounds[0]), list(layer.bounds[1])],
         name=title,
         show=layer.show,
         opacity=layer.opacity,
-        mercator_project=True,
+        mercator_project=not layer.image_url,
     ).add_to(m)
     return _legend_section(title, layer.legend)
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ovop_geo import units as _units
 from ovop_geo.errors import InputDataError, format_items, raise_problems
 
 __all__ = [
@@ -32,7 +33,8 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Yield units accepted in harvest tables (converted to t/ha by the farming module).
-YIELD_UNITS = ("t/ha", "ku/ha", "kg/ha")
+#: Accepted yield units: the ones :mod:`ovop_geo.units` can convert (one list, kept there).
+YIELD_UNITS = tuple(_units.YIELD_UNITS)
 _POLYGONAL = ("Polygon", "MultiPolygon")
 # Indonesia in lon/lat degrees; a layer whose x looks like latitudes and y like longitudes
 # of Indonesia has its axes swapped.

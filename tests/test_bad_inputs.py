@@ -662,7 +662,7 @@ def _(tmp):
     "unit-missing",
     file="data/panen.csv",
     message=r"^data/panen\.csv: column 'yield_unit': unit missing\. Rows: 3\. "
-    r"Write one of t/ha, ku/ha, kg/ha\.$",
+    r"Write one of t/ha, ton/ha, tonne/ha, ku/ha, kw/ha, kuintal/ha, kwintal/ha, kg/ha\.$",
 )
 def _(tmp):
     return _harvest(
@@ -676,7 +676,8 @@ def _(tmp):
     "unit-unknown",
     file="data/panen.csv",
     message=r"^data/panen\.csv: column 'yield_unit': unknown unit\(s\) 'bushel/acre', 'kg/m2'\. "
-    r"Rows: 2, 3\. Use one of t/ha, ku/ha, kg/ha \(1 ku = 100 kg\)\.$",
+    r"Rows: 2, 3\. Use one of t/ha, ton/ha, tonne/ha, ku/ha, kw/ha, kuintal/ha, kwintal/ha, "
+    r"kg/ha \(1 ku = 100 kg\)\.$",
 )
 def _(tmp):
     return _harvest(

@@ -239,7 +239,7 @@ def _missing_file_manifest(tmp_path: Path) -> Path:
     ("case", "message"),
     [
         ("weight", r"^error: unknown criteria in the weights: nonsense\. Known criteria: "),
-        ("ahp", r"^error: AHP matrix: consistency ratio 6\.130 is above 0\.10\. "),
+        ("ahp", r"^error: \S+\.csv: AHP matrix: consistency ratio 6\.130 is above 0\.10\. "),
         ("layers", r"^error: data/desa_saya\.geojson: file not found\. Check the path\.$"),
     ],
 )

@@ -87,7 +87,10 @@ _SUITABILITY = pd.DataFrame(
         }.items()
         for cls, rating in {
             **dict.fromkeys(
-                ["sawah", "tegalan", "permukiman", "kebun_sawit", "semak", "hutan_rawa_gambut", "air"],
+                [
+                    "sawah", "tegalan", "permukiman", "kebun_sawit", "semak",
+                    "hutan_rawa_gambut", "air",
+                ],  # fmt: skip
                 "N",
             ),
             **ratings,

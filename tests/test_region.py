@@ -169,11 +169,11 @@ def test_validate_numeric_bounds():
 
 
 def test_validate_units():
-    df = pd.DataFrame({"yield_unit": ["t/ha", "ton/ha", None, "ku/ha "]})
+    df = pd.DataFrame({"yield_unit": ["t/ha", "bushel/acre", None, "ku/ha "]})
     with pytest.raises(InputDataError) as info:
         validate_units(df, "yield_unit", path="h.csv")
     msg = str(info.value)
-    assert "unknown unit(s) 'ton/ha'. Rows: 3" in msg
+    assert "unknown unit(s) 'bushel/acre'. Rows: 3" in msg
     assert "unit missing. Rows: 4" in msg
 
 
@@ -344,9 +344,10 @@ def test_negative_area_named(project):
 
 def test_unknown_unit_named(project):
     path = project / "data" / "panen.csv"
-    path.write_text(path.read_text().replace("t/ha", "ton/ha"))
+    path.write_text(path.read_text().replace("t/ha", "bushel/acre"))
     with pytest.raises(
-        InputDataError, match=r"column 'yield_unit': unknown unit\(s\) 'ton/ha'\. Rows: 3"
+        InputDataError,
+        match=r"column 'yield_unit': unknown unit\(s\) 'bushel/acre'\. Rows: 3",
     ):
         load_region(project / "layers" / "tiny.toml")
 

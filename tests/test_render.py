@@ -412,6 +412,7 @@ def test_slope_layer_classes_a_tilted_plane(tmp_path):
     assert len(opaque) > 0
     assert {tuple(c) for c in opaque} == {(0xA6, 0xD9, 0x6A)}  # SLOPE_COLOURS[2], 3-8 %
     assert layer.legend[2] == ("#a6d96a", "3 – 8 %")
+    assert layer.image_url.startswith("data:image/png;base64,")  # encoded once, for every map
     (south, west), (north, east) = layer.bounds
     assert -0.28 < south < north < -0.27 and 109.46 < west < east < 109.50  # UTM 49S corner
 
