@@ -90,7 +90,7 @@ _SUITABILITY = pd.DataFrame(
                 [
                     "sawah", "tegalan", "permukiman", "kebun_sawit", "semak",
                     "hutan_rawa_gambut", "air",
-                ],  # fmt: skip
+                ],
                 "N",
             ),
             **ratings,
