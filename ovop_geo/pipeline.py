@@ -586,6 +586,13 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
             "estimated" in result.land.columns) else False
     if result.lq_businesses is not None:
         out = out.join(result.lq_businesses.add_prefix("lq_"))
+        spec = economy.specialisation(result.region.businesses)
+        out = out.join(spec[["leading_product", "share_leading", "herfindahl"]]
+                       .add_prefix("businesses_"))
+    if prepared.harvest_by_village is not None:
+        production = prepared.harvest_by_village["production_t"].unstack("crop_id")
+        out = out.join(economy.location_quotient(production.fillna(0.0))
+                       .add_prefix("lq_production_"))
     if result.region.businesses is not None:
         out = out.join(result.region.businesses.add_prefix("businesses_"))
     if result.allocation is not None:
