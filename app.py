@@ -339,7 +339,8 @@ def show_compare(result: AnalysisResult, product: str | None, lang: str) -> None
                                                lookup, lang=lang), width="stretch")
     criteria = result.criteria.xs(product, level="product", drop_level=False)
     norm = normalise_criteria(criteria).xs(product, level="product").reindex(chosen)
-    norm = norm[[c for c in result.weights if c in norm.columns]]
+    norm = norm[[c for c in criteria_table().index
+                 if c in norm.columns and result.weights.get(c, 0) > 0]]
     crit_names = criteria_table()[f"name_{lang}"].to_dict()
     st.altair_chart(charts.criteria_profile_chart(norm, lookup, crit_names, product=product,
                                                   lang=lang), width="stretch")
@@ -493,8 +494,8 @@ def _toml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict[str, str],
-                   lang: str) -> Path:
+def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict[str, str]
+                   ) -> Path:
     """Write a manifest for the uploads inside the session folder; paths stay inside it."""
     folder = session.folder
     params = folder / "params"
@@ -507,8 +508,10 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
     def rel(path: Path) -> str:
         return _toml("../" + path.resolve().relative_to(folder).as_posix())
 
-    source = _toml(t("uploaded_source", lang))
-    lines = ["[region]", 'id = "own-data"', f"name = {_toml(t('own_region_name', lang))}", "",
+    # Both languages, so that switching language keeps the same content hash (and cache).
+    source = _toml(f"{t('uploaded_source', 'id')} / {t('uploaded_source', 'en')}")
+    name = _toml(f"{t('own_region_name', 'id')} / {t('own_region_name', 'en')}")
+    lines = ["[region]", 'id = "own-data"', f"name = {name}", "",
              "[boundaries]", f"path = {rel(paths['boundaries'])}",
              f"id_column = {_toml(columns['id'])}", f"name_column = {_toml(columns['name'])}",
              f"source = {source}",
@@ -590,7 +593,7 @@ def own_data(lang: str) -> Bundle | None:
     if "boundaries" not in paths:
         st.info(t("own_need_boundaries", lang))
         return None
-    manifest = write_manifest(session, paths, columns, lang)
+    manifest = write_manifest(session, paths, columns)
     try:
         bundle = load_bundle(content_key(paths, manifest), str(manifest))
     except InputDataError as err:

@@ -80,6 +80,7 @@ M_PER_DEG_LAT = 110574.0
 SLOPE_NODATA = -9999.0
 """Nodata value written in slope GeoTIFFs."""
 _MIN_COVERAGE = 1e-6
+_SLOPE_STRIP_CELLS = 1 << 21  # cells per slope strip (about 17 MB per float64 temporary)
 
 _SLOPE_UNITS = ("percent", "degrees")
 
@@ -382,7 +383,8 @@ def slope_from_dem(
     units : {"percent", "degrees"}
         Slope units.
     block_rows : int, default 512
-        Rows processed at a time.
+        Rows processed at a time, at most; wide rasters use fewer rows (about 2 million cells
+        per strip) so that memory stays bounded whatever the width.
     cache_mb : int, default 64
         Bound on GDAL's block cache, in megabytes.
 
@@ -413,7 +415,9 @@ def slope_from_dem(
             rasterio.open(src_path) as src,
             rasterio.open(tmp_name, "w", **_output_profile(info)) as out,
         ):
-            for r0, r1 in iter_row_blocks(info.height, block_rows):
+            # a float64 strip and its ~10 temporaries: cap the strip's cells, not only its rows
+            rows = max(1, min(block_rows, _SLOPE_STRIP_CELLS // max(info.width, 1)))
+            for r0, r1 in iter_row_blocks(info.height, rows):
                 h0, h1 = max(r0 - 1, 0), min(r1 + 1, info.height)
                 z = _as_float(src.read(1, window=Window(0, h0, info.width, h1 - h0)), src.nodata)
                 padded = _pad_odd(z, top=r0 == 0, bottom=r1 == info.height)

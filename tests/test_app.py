@@ -14,12 +14,6 @@ from streamlit.testing.v1 import AppTest
 from ovop_geo.errors import InputDataError
 from tests.conftest import make_squares
 
-# ovop_geo.pipeline.analyse calls DataFrame.join(rsuffix=...), deprecated in this pandas; the
-# lead owns that module (reported). Remove this filter once it uses ``suffixes``.
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:The 'lsuffix' and 'rsuffix' keywords in DataFrame.join are deprecated"
-)
-
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT_S = 180  # the province (2,130 villages) is loaded and simplified on the first run
 SATU, DUA = "61.12.07.2002", "61.12.07.2003"  # Rasau Jaya Satu, Rasau Jaya Dua
@@ -237,6 +231,22 @@ def test_own_boundaries_load_and_show_the_map():
     assert folder.is_dir() and (folder / "layers" / "own-data.toml").is_file()
     _set(at, "selectbox", "region", "rasau-jaya")  # switching away removes the folder
     assert not folder.exists()
+
+
+def test_own_business_counts_give_scores():
+    csv = (b"village_code,product,businesses\nA01,kerupuk,6\nA02,kerupuk,1\n"
+           b"A03,kerupuk,0\nA01,dodol,0\nA02,dodol,2\nA03,dodol,1\n")
+    at = _own(_new(), boundaries=("desa.geojson", _boundaries_geojson()),
+              businesses=("usaha.csv", csv))
+    at = _ok(_set(at, "selectbox", "col-hh", "kk"))
+    assert at.selectbox(key="product").options == ["kerupuk", "dodol"]
+    table = _frame(at, "Desa")
+    # Every village ranked; the OVOP allocation gives each product to one village: kerupuk
+    # to Desa Satu (6 of the 7 kerupuk makers), dodol to Desa Tiga.
+    assert sorted(table["peringkat"]) == [1, 2, 3]
+    assert table.loc["A01", "Produk OVOP"] == "kerupuk"
+    assert table.loc["A03", "Produk OVOP"] == "dodol"
+    assert table.loc["A01", "Unit usaha"] == 6
 
 
 def test_bad_harvest_csv_shows_the_loaders_message():
