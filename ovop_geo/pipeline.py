@@ -22,7 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import economy, farming, landuse, mcda, readiness, sentra
+from . import capacity, economy, farming, landuse, mcda, readiness, sentra
 from .access import Place, distance_to_centres
 from .allocation import allocate_products
 from .errors import InputDataError, ParameterError
@@ -183,7 +183,7 @@ class AnalysisResult:
     weights: dict[str, float]
     land: pd.DataFrame | None
     demand: pd.DataFrame | None
-    carrying: farming.CarryingCapacity | None
+    carrying: capacity.CarryingCapacity | None
     lq_businesses: pd.DataFrame | None
     rules: pd.DataFrame | None
     criteria: pd.DataFrame | None
@@ -386,10 +386,10 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
     carrying = None
     if (prepared.harvest_by_village is not None and "prices" in region.tables
             and households is not None and region.manifest.region.population):
-        population = farming.population_by_village(
+        population = capacity.population_by_village(
             households, region_population=region.manifest.region.population
         )
-        carrying = farming.carrying_capacity(
+        carrying = capacity.carrying_capacity(
             prepared.harvest_by_village, region.tables["prices"], population,
         )
 

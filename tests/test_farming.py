@@ -8,13 +8,12 @@ import pandas as pd
 import pytest
 
 from ovop_geo.errors import InputDataError, ParameterError
+from ovop_geo.capacity import carrying_capacity, population_by_village
 from ovop_geo.farming import (
     FarmingParams,
-    carrying_capacity,
     disaggregate_harvest,
     growth_scenario,
     land_availability,
-    population_by_village,
     production,
     raw_material_demand,
 )
