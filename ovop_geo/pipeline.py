@@ -479,25 +479,32 @@ def build_criteria(
     inputs = _product_inputs(region.tables.get("raw_materials"), products)
     supply = np.full(len(crit), np.nan)
     avail = np.full(len(crit), np.nan)
-    if land is not None:
+    pairs = pd.DataFrame(
+        [(p, c) for p, crops in inputs.items() for c in crops], columns=["product", "crop_id"]
+    )
+    if land is not None and len(pairs):
         production = land["production_t"]
         available = land["available_ha"].clip(lower=0)
         demand_by_crop = (demand["demand_t_yr"] if demand is not None
                           else pd.Series(dtype=float))
-        for i, (code, product) in enumerate(zip(codes, prods, strict=True)):
-            crops = inputs.get(product, ())
-            if not crops:
-                continue
-            keys = [(code, c) for c in crops]
-            prod = production.reindex(keys).sum(min_count=1)
-            need = demand_by_crop.reindex(keys).fillna(0).sum()
-            if pd.notna(prod):
-                if need > 0:
-                    supply[i] = prod / need
-                elif prod > 0:
-                    # Nothing demanded yet: supply is no constraint; report the scoring cap.
-                    supply[i] = SUPPLY_RATIO_CAP
-            avail[i] = available.reindex(keys).sum(min_count=1)
+        # One row per (criteria row, input crop); summed back per criteria row.
+        long = pd.DataFrame({"village_code": np.asarray(codes), "product": np.asarray(prods),
+                             "row": np.arange(len(crit))}).merge(pairs, on="product")
+        keys = pd.MultiIndex.from_arrays([long["village_code"], long["crop_id"]])
+        long["prod"] = production.reindex(keys).to_numpy(dtype=float)
+        long["need"] = demand_by_crop.reindex(keys).fillna(0).to_numpy(dtype=float)
+        long["avail"] = available.reindex(keys).to_numpy(dtype=float)
+        grouped = long.groupby("row")
+        prod = grouped["prod"].sum(min_count=1)
+        need = grouped["need"].sum()
+        rows = prod.index.to_numpy()
+        prod_v, need_v = prod.to_numpy(), need.to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # Nothing demanded yet: supply is no constraint; report the scoring cap.
+            ratio = np.where(need_v > 0, prod_v / need_v,
+                             np.where(prod_v > 0, SUPPLY_RATIO_CAP, np.nan))
+        supply[rows] = np.where(np.isnan(prod_v), np.nan, ratio)
+        avail[rows] = grouped["avail"].sum(min_count=1).to_numpy()
     crit["raw_material_supply_ratio"] = supply
     crit["available_land_ha"] = avail
 

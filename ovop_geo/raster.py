@@ -80,7 +80,7 @@ M_PER_DEG_LAT = 110574.0
 SLOPE_NODATA = -9999.0
 """Nodata value written in slope GeoTIFFs."""
 _MIN_COVERAGE = 1e-6
-_SLOPE_STRIP_CELLS = 1 << 21  # cells per slope strip (about 17 MB per float64 temporary)
+_SLOPE_STRIP_CELLS = 1 << 22  # cells per slope strip (about 34 MB per float64 temporary)
 
 _SLOPE_UNITS = ("percent", "degrees")
 
@@ -383,8 +383,8 @@ def slope_from_dem(
     units : {"percent", "degrees"}
         Slope units.
     block_rows : int, default 512
-        Rows processed at a time, at most; wide rasters use fewer rows (about 2 million cells
-        per strip) so that memory stays bounded whatever the width.
+        Rows processed at a time, at most; wide rasters use fewer rows (about 4 million cells
+        per strip, in whole 256-row tiles) so that memory stays bounded whatever the width.
     cache_mb : int, default 64
         Bound on GDAL's block cache, in megabytes.
 
@@ -415,8 +415,10 @@ def slope_from_dem(
             rasterio.open(src_path) as src,
             rasterio.open(tmp_name, "w", **_output_profile(info)) as out,
         ):
-            # a float64 strip and its ~10 temporaries: cap the strip's cells, not only its rows
-            rows = max(1, min(block_rows, _SLOPE_STRIP_CELLS // max(info.width, 1)))
+            # a float64 strip and its temporaries: cap the strip's cells, not only its rows, but
+            # keep whole rows of 256-row tiles (a partly written compressed tile costs a rewrite)
+            rows = min(block_rows, _SLOPE_STRIP_CELLS // max(info.width, 1))
+            rows = max(rows // 256 * 256, min(block_rows, 256))
             for r0, r1 in iter_row_blocks(info.height, rows):
                 h0, h1 = max(r0 - 1, 0), min(r1 + 1, info.height)
                 z = _as_float(src.read(1, window=Window(0, h0, info.width, h1 - h0)), src.nodata)

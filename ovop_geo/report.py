@@ -147,9 +147,16 @@ def result_map(
         frame = frame.assign(**{column: np.nan})
     tooltip = [c for c in (column, "area_ha", "households", "ovop_product") if c in frame.columns]
     tooltip = list(dict.fromkeys(tooltip))
-    popup = [c for c in frame.columns if c.startswith(("production_", "available_",
-                                                          "land_needed_", "businesses_"))]
-    popup = [column, "area_ha", "households", "distance_capital_straight_km", *popup]
+    # The popup holds the key figures for the chosen product and its input crop only: every
+    # extra row is repeated in each village's feature and grows the page with the village count.
+    crop = _first_crop(result, product)
+    per_product = [] if product is None else [f"businesses_{product}", f"lq_{product}"]
+    per_crop = [] if crop is None else [
+        f"production_{crop}_t", f"available_{crop}_ha", f"land_needed_{crop}_ha",
+        f"year_land_short_{crop}",
+    ]
+    popup = [column, "area_ha", "households", "distance_capital_straight_km", "ovop_product",
+             *per_product, *per_crop]
     popup = [c for c in dict.fromkeys(popup) if c in frame.columns]
     candidates = None
     if result.candidates is not None and product is not None:
