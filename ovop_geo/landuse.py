@@ -233,7 +233,7 @@ def landuse_by_village(
 
 
 def landuse_by_village_raster(
-    villages: gpd.GeoDataFrame, raster_path, classes: pd.DataFrame
+    villages: gpd.GeoDataFrame, raster_path, classes: pd.DataFrame, *, grid=None
 ) -> pd.DataFrame:
     """Hectares of each land-use class in each village, from a class raster.
 
@@ -250,6 +250,10 @@ def landuse_by_village_raster(
         Single-band integer class raster.
     classes : pandas.DataFrame
         Class table with ``class_code`` (int) and ``class_id`` (str).
+    grid : ovop_geo.zonal.VillageGrid, optional
+        The villages already rasterized on this raster's grid (e.g. for a DEM on the same grid):
+        reused instead of rasterizing again. Refused (``ParameterError``) when built for another
+        grid or other villages.
 
     Returns
     -------
@@ -278,7 +282,7 @@ def landuse_by_village_raster(
             strict=True,
         )
     )
-    zonal = zonal_classes(villages, raster_path, grid=None)
+    zonal = zonal_classes(villages, raster_path, grid=grid)
     unknown = sorted(int(c) for c in zonal.columns if int(c) not in codes)
     if unknown:
         raise InputDataError(

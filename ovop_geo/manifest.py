@@ -104,15 +104,25 @@ class AccessSpec:
 
 @dataclass(frozen=True)
 class ClassLayerSpec:
-    """A polygon layer of classes (``[landuse]`` or ``[zoning]``)."""
+    """A layer of classes (``[landuse]`` or ``[zoning]``).
+
+    Polygons with a ``class_column``; for ``[landuse]`` also a GeoTIFF class raster (``.tif`` or
+    ``.tiff``) whose pixel values are the ``class_code`` of the land-use class table, in which
+    case ``class_column`` may be omitted (None).
+    """
 
     path: Path
-    class_column: str
+    class_column: str | None
     classes: Path | None = None
     layer: str | None = None
     source: str | None = None
     note: str | None = None
     illustrative: bool = False
+
+    @property
+    def raster(self) -> bool:
+        """True when the layer is a GeoTIFF class raster rather than polygons."""
+        return self.path.suffix.lower() in RASTER_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -210,7 +220,7 @@ _SECTIONS: dict[str, _Spec] = {
     },
     "landuse": {
         "path": ("path", True),
-        "class_column": ("str", True),
+        "class_column": ("str", False),  # required unless the path is a class raster
         "classes": ("path", False),
         "layer": ("str", False),
         "source": ("str", False),
@@ -237,7 +247,10 @@ _SECTIONS: dict[str, _Spec] = {
         "base_year": ("int", False),
     },
 }
-_SECTIONS["zoning"] = _SECTIONS["landuse"]
+_SECTIONS["zoning"] = {**_SECTIONS["landuse"], "class_column": ("str", True)}
+
+#: File endings read as class rasters (GeoTIFF) in ``[landuse]``.
+RASTER_SUFFIXES = (".tif", ".tiff")
 
 _CAPITAL: _Spec = {
     "name": ("str", True),
@@ -487,6 +500,7 @@ class _Parser:
         landuse = self._section(data, "landuse", _SECTIONS["landuse"])
         zoning = self._section(data, "zoning", _SECTIONS["zoning"])
         elevation = self._section(data, "elevation", _SECTIONS["elevation"])
+        self._check_class_layers(landuse, zoning)
         tables = self._section(data, "tables", _SECTIONS["tables"]) or {}
         parameters = self._section(data, "parameters", _SECTIONS["parameters"]) or {}
         statistics = self._statistics(data.get("statistics"))
@@ -506,6 +520,28 @@ class _Parser:
             tables={k: v for k, v in tables.items() if v is not None},
             parameters=dict(parameters),
         )
+
+    def _check_class_layers(self, landuse: dict | None, zoning: dict | None) -> None:
+        """A polygon land-use layer needs class_column; zoning must be polygons."""
+        if landuse is not None and landuse.get("path") is not None:
+            raster = landuse["path"].suffix.lower() in RASTER_SUFFIXES
+            if raster and "layer" in landuse:
+                self.problems.append(
+                    "[landuse] layer is for polygon files; a class raster "
+                    f"('{landuse['path'].name}') has no layers. Remove the key."
+                )
+            if not raster and "class_column" not in landuse:
+                self.problems.append(
+                    "[landuse]: missing required key(s): class_column (the column of the "
+                    "polygons holding the class). Only a GeoTIFF class raster (.tif) can omit it."
+                )
+            landuse.setdefault("class_column", None)
+        zoning_path = None if zoning is None else zoning.get("path")
+        if zoning_path is not None and zoning_path.suffix.lower() in RASTER_SUFFIXES:
+            self.problems.append(
+                f"[zoning] path '{zoning_path.name}' is a raster; zoning must be a polygon "
+                "layer (GeoPackage, GeoJSON, shapefile) with a class_column."
+            )
 
     def _statistics(self, raw: Any) -> StatisticsSpec:
         if raw is None:

@@ -27,7 +27,7 @@ from .access import Place, distance_to_centres
 from .allocation import allocate_products
 from .errors import InputDataError, ParameterError
 from .raster import slope_from_dem
-from .region import Region, read_landuse, read_zoning
+from .region import Region, landuse_raster_info, read_landuse, read_zoning
 from .sensitivity import weight_sensitivity
 from .zonal import rasterize_villages, zonal_stats
 
@@ -221,7 +221,6 @@ def prepare_region(
     notes: list[str] = list(region.warnings)
     villages = region.villages
     manifest = region.manifest
-    tables = region.tables
 
     progress("distances to the kecamatan centre and the capital")
     capital = manifest.access.capital
@@ -233,42 +232,16 @@ def prepare_region(
         group_column="group",
     )
 
-    slope = None
+    slope = grid = None
     if region.layers.elevation is not None:
         progress("slope and elevation per village")
-        slope = _slope_statistics(region, workdir=workdir)
+        slope, grid = _slope_statistics(region, workdir=workdir)
     else:
         notes.append("No elevation layer: slope criteria are unknown.")
 
-    landuse_ha = suitability = zoning = lu = None
+    landuse_ha = suitability = None
     if region.layers.landuse is not None:
-        progress("land use per village")
-        lu = read_landuse(region)
-        classes = tables.get("landuse_classes")
-        landuse_ha = landuse.landuse_by_village(
-            villages, lu, class_column=region.layers.landuse.class_column, classes=classes,
-            name=manifest.relative(region.layers.landuse.path),
-        )
-        if region.layers.zoning is not None:
-            zoning = read_zoning(region)
-        if "crops" in tables and "crop_landuse_suitability" in tables:
-            progress("crop suitability (S1/S2/S3/N)")
-            suitability = landuse.suitability_by_village(
-                villages,
-                lu,
-                zoning,
-                None if slope is None else slope["slope_mean_pct"],
-                crops=tables["crops"],
-                crop_landuse_suitability=tables["crop_landuse_suitability"],
-                class_column=region.layers.landuse.class_column,
-                classes=classes,
-                zone_column=(region.layers.zoning.class_column
-                             if region.layers.zoning is not None else "zone_id"),
-                zoning_classes=tables.get("zoning_classes"),
-                illustrative=bool(region.layers.landuse.illustrative
-                                  or (region.layers.zoning is not None
-                                      and region.layers.zoning.illustrative)),
-            )
+        landuse_ha, suitability = _landuse_stage(region, slope, grid, progress, notes)
     else:
         notes.append("No land-use layer: suitable and available land are unknown.")
 
@@ -325,8 +298,70 @@ def prepare_region(
     )
 
 
-def _slope_statistics(region: Region, *, workdir: str | Path | None) -> pd.DataFrame:
-    """Mean elevation, slope statistics and shares under each slope threshold per village."""
+def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[str]):
+    """Class areas per village (polygons or class raster) and crop suitability.
+
+    A class raster on the DEM's grid reuses the villages rasterized for the DEM (``grid``).
+    Zoning polygons cannot be intersected with raster class areas: a note says so and zoning is
+    left out.
+    """
+    villages, manifest, tables = region.villages, region.manifest, region.tables
+    ref = region.layers.landuse
+    classes = tables.get("landuse_classes")
+    shown = manifest.relative(ref.path)
+    progress("land use per village")
+    zoning = lu = None
+    if ref.raster:
+        if classes is None:
+            raise InputDataError(
+                f"{manifest.path.name}: the land-use layer '{shown}' is a class raster, which "
+                "needs the land-use class table (class_code, class_id). Name it in [landuse] "
+                "classes or [tables] landuse_classes.",
+                path=manifest.path.name,
+            )
+        info = landuse_raster_info(region)
+        shared = grid if grid is not None and grid.info.same_grid(info) else None
+        lu = landuse.landuse_by_village_raster(villages, info.path, classes, grid=shared)
+        landuse_ha = lu
+        if region.layers.zoning is not None:
+            notes.append(
+                f"Zoning ({manifest.relative(region.layers.zoning.path)}) was not applied: the "
+                f"land use ({shown}) is a class raster, whose areas per village cannot be "
+                "intersected with zoning polygons. Suitable land includes land in closed zones."
+            )
+    else:
+        lu = read_landuse(region)
+        landuse_ha = landuse.landuse_by_village(
+            villages, lu, class_column=ref.class_column, classes=classes, name=shown,
+        )
+        if region.layers.zoning is not None:
+            zoning = read_zoning(region)
+    suitability = None
+    if "crops" in tables and "crop_landuse_suitability" in tables:
+        progress("crop suitability (S1/S2/S3/N)")
+        zoning_ref = None if ref.raster else region.layers.zoning
+        suitability = landuse.suitability_by_village(
+            villages,
+            lu,
+            zoning,
+            None if slope is None else slope["slope_mean_pct"],
+            crops=tables["crops"],
+            crop_landuse_suitability=tables["crop_landuse_suitability"],
+            class_column=ref.class_column,
+            classes=classes,
+            zone_column=zoning_ref.class_column if zoning_ref is not None else "zone_id",
+            zoning_classes=tables.get("zoning_classes"),
+            illustrative=bool(ref.illustrative
+                              or (zoning_ref is not None and zoning_ref.illustrative)),
+        )
+    return landuse_ha, suitability
+
+
+def _slope_statistics(region: Region, *, workdir: str | Path | None):
+    """Mean elevation, slope statistics and shares under each slope threshold per village.
+
+    Returns the table and the villages rasterized on the DEM's grid (for other rasters on it).
+    """
     dem = region.layers.elevation.path
     villages = region.villages
     with tempfile.TemporaryDirectory(prefix="ovop-slope-", dir=workdir) as tmp:
@@ -343,7 +378,7 @@ def _slope_statistics(region: Region, *, workdir: str | Path | None) -> pd.DataF
         out[_slope_share_column(t)] = slope[f"share_below_{t:g}"]
     out["slope_reason"] = slope["reason"]
     out["slope_illustrative"] = bool(region.layers.elevation.illustrative)
-    return out
+    return out, grid
 
 
 def _slope_share_column(threshold: float) -> str:

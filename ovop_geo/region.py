@@ -40,6 +40,7 @@ __all__ = [
     "Region",
     "RegionLayers",
     "elevation_info",
+    "landuse_raster_info",
     "load_region",
     "missing_statistics",
     "read_landuse",
@@ -84,7 +85,11 @@ class Provenance(NamedTuple):
 
 @dataclass(frozen=True)
 class LayerRef:
-    """A polygon layer of classes, not yet read."""
+    """A layer of classes, not yet read: polygons, or (land use only) a class raster.
+
+    For a class raster (``raster`` True) ``class_column`` is ``"class_code"``: pixel values are
+    the class codes of the land-use class table.
+    """
 
     path: Path
     class_column: str
@@ -92,6 +97,7 @@ class LayerRef:
     illustrative: bool
     source: str | None
     exists: bool
+    raster: bool = False
 
 
 @dataclass(frozen=True)
@@ -299,11 +305,12 @@ def _layer_ref(spec: ClassLayerSpec | None) -> LayerRef | None:
         return None
     return LayerRef(
         path=spec.path,
-        class_column=spec.class_column,
+        class_column=spec.class_column or "class_code",
         layer=spec.layer,
         illustrative=spec.illustrative,
         source=spec.source,
         exists=spec.path.is_file(),
+        raster=spec.raster,
     )
 
 
@@ -546,11 +553,11 @@ def _read_class_layer(region: Region, role: str) -> gpd.GeoDataFrame:
             "manifest to use it.",
             path=manifest_name,
         )
-    shown = region.manifest.relative(spec.path)
-    if not spec.path.is_file():
-        extra = " It is an illustrative layer: generate it first." if spec.illustrative else ""
+    shown = _check_layer_file(region, spec, role)
+    if spec.raster:
         raise InputDataError(
-            f"{shown}: the {role} layer named in {manifest_name} does not exist.{extra}",
+            f"{shown}: the {role} layer is a class raster, not polygons. Use "
+            "landuse_raster_info(region) and ovop_geo.landuse.landuse_by_village_raster.",
             path=shown,
         )
     gdf = read_vector(spec.path, layer=spec.layer, display_name=shown)
@@ -565,6 +572,44 @@ def _read_class_layer(region: Region, role: str) -> gpd.GeoDataFrame:
     gdf.attrs["illustrative"] = spec.illustrative
     gdf.attrs["source"] = spec.source
     return gdf
+
+
+def _check_layer_file(region: Region, spec, role: str) -> str:
+    """The layer's name as the user knows it; InputDataError when the file does not exist."""
+    shown = region.manifest.relative(spec.path)
+    if not spec.path.is_file():
+        extra = " It is an illustrative layer: generate it first." if spec.illustrative else ""
+        raise InputDataError(
+            f"{shown}: the {role} layer named in {region.manifest.path.name} does not exist."
+            f"{extra}",
+            path=shown,
+        )
+    return shown
+
+
+def landuse_raster_info(region: Region) -> RasterInfo:
+    """Check the region's land-use class raster and return its metadata (no pixel is read).
+
+    Pixel values are class codes (``class_code`` of the land-use class table); the CRS is the
+    raster's own (required).
+
+    Raises
+    ------
+    InputDataError
+        No ``[landuse]`` layer, a polygon land-use layer, a missing file, or a raster without
+        CRS or georeferencing.
+    """
+    spec = region.manifest.landuse
+    manifest_name = region.manifest.path.name
+    if spec is None or not spec.raster:
+        what = "no [landuse] layer" if spec is None else "a polygon [landuse] layer"
+        raise InputDataError(
+            f"{manifest_name}: region '{region.id}' has {what}, not a class raster. Name a "
+            "GeoTIFF of class codes in [landuse] path, or use read_landuse(region).",
+            path=manifest_name,
+        )
+    shown = _check_layer_file(region, spec, "landuse")
+    return check_raster(spec.path, display_name=shown)
 
 
 def read_landuse(region: Region) -> gpd.GeoDataFrame:

@@ -420,14 +420,6 @@ def _format_value(value: object, column: str, lang: str) -> str:
     return str(value)
 
 
-def _rows_html(row: pd.Series, columns: Sequence[str], labels: Mapping[str, str], lang: str) -> str:
-    return "".join(
-        f"<tr><th style='text-align:left;padding-right:6px'>{_esc(labels.get(c, c))}</th>"
-        f"<td>{_esc(_format_value(row[c], c, lang))}</td></tr>"
-        for c in columns
-    )
-
-
 # --------------------------------------------------------------------------- colouring
 
 
@@ -565,6 +557,49 @@ _BIND = JsCode(
         if (feature.properties.pop) { layer.bindPopup(feature.properties.pop, {maxWidth: 320}); }
     }"""
 )
+
+
+def _values_html(row: pd.Series, columns: Sequence[str], lang: str) -> list[str]:
+    """Formatted, HTML-escaped values of ``columns`` (no labels: see :func:`_bind_packed`)."""
+    return [_esc(_format_value(row[c], c, lang)) for c in columns]
+
+
+def _packed(fragments: Sequence[str]) -> str:
+    """Escaped HTML fragments joined by "|"; a "|" inside them becomes the entity &#124;."""
+    return "|".join(f.replace("|", "&#124;") for f in fragments)
+
+
+def _bind_packed(tip_labels: Sequence[str], pop_labels: Sequence[str]) -> JsCode:
+    """onEachFeature for villages whose ``tip``/``pop`` are :func:`_packed` fragments.
+
+    Fragments: the name (HTML), one value per label, then the flag note (HTML, may be empty).
+    The labels are escaped here and sent once; the browser builds the table when the tooltip or
+    popup opens. Values were escaped in Python, so only escaped text reaches the page's HTML.
+    """
+    tips = _js_string(json.dumps([_esc(x) for x in tip_labels]))
+    pops = _js_string(json.dumps([_esc(x) for x in pop_labels]))
+    return JsCode(
+        "(function () {\n"
+        f"    var tipLabels = JSON.parse({tips}), popLabels = JSON.parse({pops});\n"
+        """    function build(packed, labels) {
+        var parts = packed.split("|"), html = parts[0] + "<table>";
+        for (var i = 1; i < parts.length - 1; i++) {
+            html += "<tr><th style='text-align:left;padding-right:6px'>" + labels[i - 1] +
+                "</th><td>" + parts[i] + "</td></tr>";
+        }
+        return html + "</table>" + parts[parts.length - 1];
+    }
+    return function (feature, layer) {
+        var p = feature.properties;
+        if (p.tip) {
+            layer.bindTooltip(function () { return build(p.tip, tipLabels); }, {sticky: true});
+        }
+        if (p.pop) {
+            layer.bindPopup(function () { return build(p.pop, popLabels); }, {maxWidth: 320});
+        }
+    };
+})()"""
+    )
 
 
 def _swatch(colour: str, label: str) -> str:
@@ -801,29 +836,31 @@ def village_map(
     }
     flag_text = {"illustrative": labels.illustrative, "estimated": labels.estimated}
     names = villages["village_name"] if "village_name" in villages else villages.index.to_series()
+    # Labels go to the page once (in the binding function); each feature carries only its
+    # escaped values, joined by "|" (escaped as &#124; inside values), and the browser builds
+    # the tooltip and popup tables when they open. This keeps a province page small.
     tips, pops = [], []
     for i, (code, row) in enumerate(villages.iterrows()):
         marks = [flag_text[c] for c, s in flags.items() if s.iloc[i]]
         mark_html = f"<br><i>{_esc(', '.join(marks))}</i>" if marks else ""
         head = f"<b>{_esc(names.iloc[i])}</b>"
-        tips.append(f"{head}<table>{_rows_html(row, tooltip_columns, col_labels, lang)}</table>"
-                    f"{mark_html}")  # fmt: skip
-        code_row = f"<tr><th style='text-align:left'>{_esc(labels.village_code)}</th>"
-        code_row += f"<td>{_esc(code)}</td></tr>"
-        pops.append(f"{head}<table>{code_row}{_rows_html(row, popup_columns, col_labels, lang)}"
-                    f"</table>{mark_html}")  # fmt: skip
+        tips.append(_packed([head, *_values_html(row, tooltip_columns, lang), mark_html]))
+        pops.append(_packed([head, _esc(code), *_values_html(row, popup_columns, lang),
+                             mark_html]))  # fmt: skip
     props = {
         "fill": scale.colours,
         "tip": pd.Series(tips, index=villages.index),
         "pop": pd.Series(pops, index=villages.index),
     }
+    tip_labels = [col_labels.get(c, c) for c in tooltip_columns]
+    pop_labels = [labels.village_code, *(col_labels.get(c, c) for c in popup_columns)]
     folium.GeoJson(
         _features(villages, props),
         name=labels.villages,
         control=False,
         style_function=_fill_style(0.75, class_name=VILLAGE_CLASS),
         highlight_function=_highlight,
-        on_each_feature=_BIND,
+        on_each_feature=_bind_packed(tip_labels, pop_labels),
     ).add_to(m)
 
     used_flags = [flag_text[c] for c, s in flags.items() if s.any()]

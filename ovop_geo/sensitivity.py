@@ -4,7 +4,8 @@ Weights are drawn from a Dirichlet distribution centred on the chosen weights
 (``alpha = concentration × w``, *w* normalised to sum 1): a concentration of 50 keeps most draws
 within a few percentage points of each weight, 5 lets them wander widely. Criteria with weight 0
 stay at 0. Once the criteria are normalised the score is linear in the weights (after dropping
-unknown criteria row by row), so all draws are scored with one matrix product.
+unknown criteria row by row), so each batch of draws is scored with one matrix product; only
+the integer ranks are kept for every draw.
 
 Output per village × product: ``share_rank1`` (share of draws in which the village ranks first
 for the product), the smallest, largest and median rank over the draws, and ``fragile``: True
@@ -38,6 +39,8 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 _TIE_DECIMALS = 9
+#: Weight draws scored at a time (bounds the memory of the scores).
+_BATCH = 50
 
 
 def weight_sensitivity(
@@ -98,31 +101,17 @@ def weight_sensitivity(
         all_equal=all_equal,
     )
     values = norm.to_numpy(dtype=float)
-    rng = np.random.default_rng(seed)
-    draws = rng.dirichlet(concentration * w.to_numpy(), size=int(n)).T  # criteria × draws
-    scores = weighted_scores(values, draws)  # rows × draws
+    alpha = concentration * w.to_numpy()
     base = pd.Series(weighted_scores(values, w.to_numpy()), index=norm.index, name="score")
+    ranks, scored = _draw_ranks(values, norm.index.get_level_values(1), alpha, int(n), seed)
 
-    ranks = np.full(scores.shape, np.nan)
-    product = norm.index.get_level_values(1)
-    rounded = np.round(scores, _TIE_DECIMALS)
-    for _, rows in pd.Series(np.arange(len(norm)), index=product).groupby(level=0):
-        idx = rows.to_numpy()
-        block = rounded[idx]
-        ok = np.isfinite(block[:, 0])  # a row is unscored in every draw or in none
-        if ok.any():
-            ranks[idx[ok]] = rankdata(-block[ok], axis=0, method="min")
-
-    scored = np.isfinite(ranks[:, 0])
     out = pd.DataFrame(index=norm.index)
     out["score"] = base
     out["rank"] = rank_within_product(base)
     out["share_rank1"] = (ranks == 1).mean(axis=1)
-    out["rank_min"] = np.where(scored, np.min(np.where(scored[:, None], ranks, 0), axis=1), np.nan)
-    out["rank_max"] = np.where(scored, np.max(np.where(scored[:, None], ranks, 0), axis=1), np.nan)
-    out["rank_median"] = np.where(
-        scored, np.median(np.where(scored[:, None], ranks, 0), axis=1), np.nan
-    )
+    out["rank_min"] = np.where(scored, ranks.min(axis=1), np.nan)
+    out["rank_max"] = np.where(scored, ranks.max(axis=1), np.nan)
+    out["rank_median"] = np.where(scored, np.median(ranks, axis=1), np.nan)
     out["fragile"] = (out["rank"] == 1) & (out["share_rank1"] < fragile_below)
     logger.info(
         "Weight sensitivity: %d draws, concentration %g; %d first places are fragile.",
@@ -131,3 +120,39 @@ def weight_sensitivity(
         int(out["fragile"].sum()),
     )
     return out
+
+
+def _draw_ranks(
+    values: np.ndarray, product: pd.Index, alpha: np.ndarray, n: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rank of every row within its product under each of ``n`` Dirichlet draws.
+
+    Draws are made and scored ``_BATCH`` at a time, so the scores never exist for all draws at
+    once: memory is the ranks (rows × n, 2-byte integers while a product has fewer than 32,767
+    villages) plus one batch of scores. The generator is consumed in the same order as one call
+    for all draws, so the result does not depend on the batch size.
+
+    Returns
+    -------
+    ranks : numpy.ndarray
+        Rows × draws, 1 = best; 0 for rows without any known criterion.
+    scored : numpy.ndarray of bool
+        Rows that have a rank.
+    """
+    groups = [rows.to_numpy() for _, rows in
+              pd.Series(np.arange(len(values)), index=product).groupby(level=0)]
+    largest = max((len(g) for g in groups), default=0)
+    ranks = np.zeros((len(values), n), dtype=np.int16 if largest < 2**15 - 1 else np.int32)
+    scored = np.zeros(len(values), dtype=bool)
+    rng = np.random.default_rng(seed)
+    for start in range(0, n, _BATCH):
+        size = min(_BATCH, n - start)
+        draws = rng.dirichlet(alpha, size=size).T  # criteria × draws
+        rounded = np.round(weighted_scores(values, draws), _TIE_DECIMALS)  # rows × draws
+        if start == 0:
+            scored = np.isfinite(rounded[:, 0])  # a row is unscored in every draw or in none
+        for idx in groups:
+            ok = idx[scored[idx]]
+            if len(ok):
+                ranks[ok, start:start + size] = rankdata(-rounded[ok], axis=0, method="min")
+    return ranks, scored

@@ -55,6 +55,8 @@ def test_every_stage_ran_and_outputs_exist(figures):
     assert fig["villages_scored"] == 150
     assert fig["allocated"] > 0
     assert fig["peak_rss_pipeline_mb"] > 50
+    # the class raster shares the DEM's grid: prepare_region rasterizes the villages once
+    assert "land use: of which rasterize villages again" not in fig["stages_s"]
     outer = ("load region", "exports (build + write)")
     assert fig["pipeline_s"] >= sum(fig["stages_s"][name] for name in outer)
 

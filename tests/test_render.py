@@ -441,3 +441,17 @@ def test_charts_have_translated_titles_and_do_not_modify_inputs():
     values = next(iter(spec["datasets"].values()))
     assert len(values) == 3  # the unknown value is left out
     assert spec["title"] == "Normalised criteria profile (0-1) for kue"
+
+
+def test_labels_are_sent_once_and_features_carry_escaped_values_only(villages):
+    frame = villages.assign(group=["R|J", "x", "<b>Kec</b>"])
+    m = _map(frame, tooltip_columns=["group", "area_ha"], popup_columns=["households"],
+             column_labels={"group": "Kecamatan <u>", "households": "Rumah tangga"})
+    props = [f["properties"] for f in _geojson_layers(m)[0].data["features"]]
+    # name | one value per tooltip column | flag note ("|" inside a value becomes &#124;)
+    assert props[0]["tip"] == "<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>|R&#124;J|1.000,0 ha|"
+    assert props[2]["pop"] == "<b>${alert(1)}`</b>|&lt;i&gt;x&lt;/i&gt;|1.202|"
+    page = m.get_root().render()
+    assert "Rumah tangga" not in json.dumps(props)  # labels are not repeated per feature
+    # once, escaped for HTML (&lt;) and then for the script (& as \u0026)
+    assert page.count("Kecamatan \\u0026lt;u\\u0026gt;") == 1 and "Kecamatan <u>" not in page

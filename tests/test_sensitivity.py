@@ -103,3 +103,59 @@ def test_parameters_are_checked():
         weight_sensitivity(COMPROMISE, W, n=0)
     with pytest.raises(ParameterError, match="concentration must be > 0"):
         weight_sensitivity(COMPROMISE, W, concentration=0)
+
+
+def _all_draws_at_once(criteria, weights, n, concentration, seed):
+    """The former implementation: every draw scored in one matrix, ranks as floats."""
+    from scipy.stats import rankdata
+
+    from ovop_geo.mcda import normalise_criteria, weighted_scores
+
+    w = weights.as_series()
+    norm = normalise_criteria(criteria, list(w.index))
+    draws = np.random.default_rng(seed).dirichlet(concentration * w.to_numpy(), size=n).T
+    rounded = np.round(weighted_scores(norm.to_numpy(dtype=float), draws), 9)
+    ranks = np.full(rounded.shape, np.nan)
+    for _, rows in pd.Series(np.arange(len(norm)), index=norm.index.get_level_values(1)).groupby(
+        level=0
+    ):
+        idx = rows.to_numpy()
+        ok = np.isfinite(rounded[idx, 0])
+        if ok.any():
+            ranks[idx[ok]] = rankdata(-rounded[idx[ok]], axis=0, method="min")
+    return pd.DataFrame(
+        {
+            "share_rank1": (ranks == 1).mean(axis=1),
+            "rank_min": np.nanmin(np.where(np.isnan(ranks), np.inf, ranks), axis=1),
+            "rank_max": np.max(ranks, axis=1),
+            "rank_median": np.median(ranks, axis=1),
+        },
+        index=norm.index,
+    ).replace(np.inf, np.nan)
+
+
+def _tied_frame(seed=3):
+    """60 villages × 3 products, criteria on 0–4 (many ties), some unknown cells and rows."""
+    rng = np.random.default_rng(seed)
+    index = pd.MultiIndex.from_product(
+        [[f"v{i:02d}" for i in range(60)], ["p", "q", "r"]], names=["village_code", "product"]
+    )
+    data = rng.integers(0, 5, size=(len(index), 2)).astype(float)
+    data[rng.random(data.shape) < 0.1] = np.nan
+    data[[5, 40, 100]] = np.nan  # three rows with no known criterion
+    return pd.DataFrame(data, index=index, columns=["businesses", "households"])
+
+
+@pytest.mark.parametrize("batch", [1, 7, 50, 1000])
+def test_batched_draws_give_the_all_at_once_result(monkeypatch, batch):
+    import ovop_geo.sensitivity as sensitivity
+
+    frame = _tied_frame()
+    monkeypatch.setattr(sensitivity, "_BATCH", batch)
+    s = weight_sensitivity(frame, W, n=137, concentration=4, seed=5)
+    expected = _all_draws_at_once(frame, W, 137, 4, 5)
+    pd.testing.assert_frame_equal(s[expected.columns], expected)
+    unknown = frame.isna().all(axis=1)
+    assert unknown.sum() >= 3
+    assert s["rank_max"].isna().equals(unknown)
+    assert (s.loc[unknown, "share_rank1"] == 0).all()
