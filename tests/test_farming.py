@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ovop_geo.errors import InputDataError, ParameterError
 from ovop_geo.capacity import carrying_capacity, population_by_village
+from ovop_geo.errors import InputDataError, ParameterError
 from ovop_geo.farming import (
     FarmingParams,
     disaggregate_harvest,

@@ -86,7 +86,7 @@ def test_slope_file_utm_in_blocks_with_halo(tmp_path):
     out = slope_from_dem(src, block_rows=7)  # 7 rows: the halo crosses every block boundary
     assert out == tmp_path / "dem_slope_pct.tif"
     s, profile = _read(out)
-    assert profile["nodata"] == SLOPE_NODATA and profile["compress"] == "deflate"
+    assert profile["nodata"] == SLOPE_NODATA and profile["compress"] == "zstd"
     assert profile["crs"].to_string() == UTM and profile["transform"] == _transform(X0, Y0, 30)
     nod = s == SLOPE_NODATA
     assert nod.sum() == 9 and nod[19:22, 9:12].all()
