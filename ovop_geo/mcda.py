@@ -62,6 +62,7 @@ __all__ = [
     "normalise_criteria",
     "rank_within_product",
     "score",
+    "weighted_criteria",
     "weighted_scores",
 ]
 
@@ -371,6 +372,31 @@ def rank_within_product(scores: pd.Series) -> pd.Series:
     return scores.round(_TIE_DECIMALS).groupby(product).rank(ascending=False, method="min")
 
 
+
+def weighted_criteria(
+    criteria: pd.DataFrame,
+    weights: Weights | Mapping[str, float] | None,
+    *,
+    directions: Mapping[str, str] | None = None,
+    supply_ratio_cap: float | None = 2.0,
+    all_equal: float = 1.0,
+) -> tuple[pd.Series, pd.DataFrame]:
+    """The weights as a Series (defaults when None) and the criteria they weigh, normalised.
+
+    Shared by :func:`score` and :func:`ovop_geo.sensitivity.weight_sensitivity` so both score
+    the same normalised values.
+    """
+    if weights is None:
+        weights = default_weights()
+    if not isinstance(weights, Weights):
+        weights = Weights.from_mapping(weights)
+    w = weights.as_series()
+    norm = normalise_criteria(
+        criteria, list(w.index), directions=directions, supply_ratio_cap=supply_ratio_cap,
+        all_equal=all_equal,
+    )
+    return w, norm
+
 def score(
     criteria: pd.DataFrame,
     weights: Weights | Mapping[str, float] | None = None,
@@ -401,16 +427,8 @@ def score(
         known criterion), ``criteria_known`` (count of weighted criteria known) and
         ``share_weight_known`` (0–1).
     """
-    if weights is None:
-        weights = default_weights()
-    if not isinstance(weights, Weights):
-        weights = Weights.from_mapping(weights)
-    w = weights.as_series()
-    norm = normalise_criteria(
-        criteria,
-        list(w.index),
-        directions=directions,
-        supply_ratio_cap=supply_ratio_cap,
+    w, norm = weighted_criteria(
+        criteria, weights, directions=directions, supply_ratio_cap=supply_ratio_cap,
         all_equal=all_equal,
     )
     values = norm.to_numpy(dtype=float)

@@ -25,13 +25,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from .errors import ParameterError
-from .mcda import (
-    Weights,
-    default_weights,
-    normalise_criteria,
-    rank_within_product,
-    weighted_scores,
-)
+from .mcda import Weights, rank_within_product, weighted_criteria, weighted_scores
 
 __all__ = ["weight_sensitivity"]
 
@@ -88,16 +82,8 @@ def weight_sensitivity(
         raise ParameterError(f"concentration must be > 0, got {concentration!r}.")
     if not 0 < fragile_below <= 1:
         raise ParameterError(f"fragile_below must be in (0, 1], got {fragile_below!r}.")
-    if weights is None:
-        weights = default_weights()
-    if not isinstance(weights, Weights):
-        weights = Weights.from_mapping(weights)
-    w = weights.as_series()
-    norm = normalise_criteria(
-        criteria,
-        list(w.index),
-        directions=directions,
-        supply_ratio_cap=supply_ratio_cap,
+    w, norm = weighted_criteria(
+        criteria, weights, directions=directions, supply_ratio_cap=supply_ratio_cap,
         all_equal=all_equal,
     )
     values = norm.to_numpy(dtype=float)
