@@ -33,6 +33,7 @@ import logging
 import math
 import os
 import tempfile
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,7 @@ import shapely
 from pyproj import CRS as PyprojCRS
 from pyproj import Geod
 from rasterio.crs import CRS
-from rasterio.errors import RasterioIOError
+from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 from rasterio.transform import Affine
 from rasterio.windows import Window
 
@@ -176,7 +177,9 @@ def read_raster_info(path: str | os.PathLike) -> RasterInfo:
     """
     name = str(path)
     try:
-        with gdal_env(), rasterio.open(path) as src:
+        # A file without a geotransform makes rasterio warn; it is refused explicitly below.
+        with warnings.catch_warnings(), gdal_env(), rasterio.open(path) as src:
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
             info = RasterInfo(
                 path=name,
                 crs=src.crs,
@@ -198,7 +201,12 @@ def read_raster_info(path: str | os.PathLike) -> RasterInfo:
             "the raster has no CRS. Assign one (for example with "
             "'gdal_edit.py -a_srs EPSG:32749 file.tif') and try again."
         )
-    if info.transform.b != 0 or info.transform.d != 0:
+    if info.transform.is_identity:
+        problems.append(
+            "the raster has no georeferencing (no geotransform: pixel 1 would be 1 degree or 1 "
+            "metre from 0,0). Georeference it in a GIS and save it as a GeoTIFF again."
+        )
+    elif info.transform.b != 0 or info.transform.d != 0:
         problems.append("the raster is rotated. Warp it to a north-up grid first.")
     if problems:
         prefix = f"{name}: "

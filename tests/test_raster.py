@@ -160,3 +160,19 @@ def test_pixel_areas(tmp_path):
     np.testing.assert_allclose(
         pixel_area_m2_by_row(read_raster_info(geo)), deg * 111_320 * deg * 110_574, rtol=2e-3
     )
+
+
+def test_raster_without_georeferencing_is_refused(tmp_path):
+    from rasterio.errors import NotGeoreferencedWarning
+
+    from ovop_geo.raster import read_raster_info
+
+    path = tmp_path / "plain.tif"
+    with (
+        pytest.warns(NotGeoreferencedWarning),
+        rasterio.open(path, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32",
+                      crs="EPSG:4326", transform=Affine.identity()) as dst,
+    ):
+        dst.write(np.zeros((1, 4, 4), dtype="float32"))
+    with pytest.raises(InputDataError, match=r"plain\.tif: the raster has no georeferencing"):
+        read_raster_info(path)
