@@ -30,7 +30,7 @@ from streamlit_folium import st_folium
 from ovop_geo import charts, render, report
 from ovop_geo.errors import InputDataError, OvopError, ParameterError
 from ovop_geo.export import to_csv_bytes
-from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t
+from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t, translate_note
 from ovop_geo.io import read_vector
 from ovop_geo.manifest import load_manifest
 from ovop_geo.mcda import ahp_weights, load_default_criteria, normalise_criteria
@@ -652,7 +652,7 @@ def provenance(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
     if notes:
         with st.expander(t("analysis_notes", lang, n=len(notes))):
             for note in notes:
-                st.text(note)
+                st.text(translate_note(note, lang))
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from ovop_geo.errors import ParameterError
 
-__all__ = ["DEFAULT_LANG", "LANGUAGES", "STRINGS", "fmt_number", "t"]
+__all__ = ["DEFAULT_LANG", "LANGUAGES", "STRINGS", "fmt_number", "t", "translate_note"]
 
 DEFAULT_LANG = "id"
 LANGUAGES: Mapping[str, str] = MappingProxyType({"id": "Bahasa Indonesia", "en": "English"})
@@ -87,6 +87,38 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "layer_slope": ("Kemiringan lereng", "Slope"),
         "layer_zoning": ("Pola ruang (RTRW)", "Zoning (spatial plan)"),
         "layer_candidates": ("Calon sentra", "Candidate sentra"),
+        # notes of the analysis (the library writes them in English; the app shows them in
+        # the page's language through translate_note)
+        "note_no_elevation": (
+            "Tidak ada lapisan elevasi: kriteria kemiringan lereng tidak diketahui.",
+            "No elevation layer: slope criteria are unknown.",
+        ),
+        "note_no_landuse": (
+            "Tidak ada lapisan penggunaan lahan: lahan sesuai dan lahan tersedia tidak diketahui.",
+            "No land-use layer: suitable and available land are unknown.",
+        ),
+        "note_totals_not_spread": (
+            "Statistik panen berupa total wilayah dan tidak ada lapisan penggunaan lahan untuk "
+            "membaginya: produksi per desa tidak diketahui.",
+            "Harvest statistics are region totals and there is no land-use layer to spread "
+            "them: per-village production is unknown.",
+        ),
+        "note_harvest_estimated": (
+            "Panen per desa adalah perkiraan: total wilayah dibagi ke desa sebanding dengan "
+            "luas lahan yang sesuai.",
+            "Harvest per village is estimated: the region totals are spread over villages in "
+            "proportion to suitable land.",
+        ),
+        "note_no_harvest": (
+            "Tidak ada statistik panen: produksi dan rasio pasokan tidak diketahui.",
+            "No harvest statistics: production and supply ratios are unknown.",
+        ),
+        "note_no_businesses": (
+            "Tidak ada jumlah unit usaha: aturan sentra, skor dan alokasi OVOP memerlukannya. "
+            "Unduh templat CSV, isi jumlah per desa dan produk, lalu muat kembali.",
+            "No business counts: sentra rules, scores and the OVOP allocation need them. "
+            "Download the template CSV, fill in the counts per village and product, and load it.",
+        ),
         # messages
         "error_heading": ("Tidak dapat memuat data", "Cannot load the data"),
         # sidebar controls
@@ -349,3 +381,18 @@ def fmt_number(
         if lang == "id":
             text = text.translate(str.maketrans({",": ".", ".": ","}))
     return f"{text} {unit}" if unit else text
+
+
+def translate_note(note: str, lang: str = DEFAULT_LANG) -> str:
+    """A note of the analysis in ``lang``.
+
+    The library writes its notes in English; those with an entry in :data:`STRINGS` (keys
+    ``note_*``) are shown in the page's language, the others (which name files and villages)
+    as written.
+    """
+    if lang not in LANGUAGES:
+        raise ParameterError(f"Unknown language '{lang}': use one of {', '.join(LANGUAGES)}.")
+    for key, texts in STRINGS.items():
+        if key.startswith("note_") and texts["en"] == note:
+            return texts[lang]
+    return note

@@ -108,3 +108,17 @@ def test_keys_built_from_data_exist_in_both_languages():
     assert missing == []
     assert t("group_human_resources", "en") == "Human resources"
     assert t("status_deficit", "id") == "defisit"
+
+
+def test_analysis_notes_are_shown_in_the_page_language():
+    from ovop_geo.i18n import translate_note
+    from ovop_geo.pipeline import analyse, prepare_region
+    from ovop_geo.region import load_region
+
+    result = analyse(prepare_region(load_region("rasau-jaya")))
+    note = next(n for n in result.notes if n.startswith("Harvest per village is estimated"))
+    assert translate_note(note, "id").startswith("Panen per desa adalah perkiraan")
+    assert translate_note(note, "en") == note
+    # A note naming files stays as written.
+    named = "x.csv: 2 villages counted as 0"
+    assert translate_note(named, "id") == named
