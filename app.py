@@ -374,7 +374,7 @@ LAND_COLUMNS = ("production_t", "harvested_ha", "suitable_ha", "available_ha", "
 def show_land(result: AnalysisResult, lang: str) -> None:
     st.subheader(t("land_heading", lang))
     if result.land is None:
-        missing = missing_statistics(result.region) or ["–"]
+        missing = [translate_note(m, lang) for m in missing_statistics(result.region)] or ["–"]
         st.info(t("no_land", lang, missing="; ".join(missing)))
         return
     land = result.land[[c for c in LAND_COLUMNS if c in result.land.columns]].reset_index()
@@ -456,7 +456,7 @@ def show_exports(result: AnalysisResult, key: str, lang: str) -> None:
 
 def show_missing(result: AnalysisResult, key: str, lang: str) -> None:
     """Which statistics the region lacks, and a template keyed by village code."""
-    missing = missing_statistics(result.region)
+    missing = [translate_note(m, lang) for m in missing_statistics(result.region)]
     if not missing:
         return
     st.subheader(t("missing_heading", lang))

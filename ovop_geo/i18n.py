@@ -89,6 +89,31 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "layer_candidates": ("Calon sentra", "Candidate sentra"),
         # notes of the analysis (the library writes them in English; the app shows them in
         # the page's language through translate_note)
+        "note_missing_harvest": (
+            "luas panen dan produktivitas per tanaman ([statistics.harvest])",
+            "harvest area and yield per crop ([statistics.harvest])",
+        ),
+        "note_missing_businesses": (
+            "jumlah unit usaha per produk dan desa ([statistics.businesses])",
+            "number of businesses per product and village ([statistics.businesses])",
+        ),
+        "note_missing_households": (
+            "jumlah rumah tangga per desa ([boundaries] households_column)",
+            "households per village ([boundaries] households_column)",
+        ),
+        "note_missing_assessment": (
+            "penilaian OVOP para pelaku usaha ([statistics.assessment])",
+            "OVOP assessment of the firms ([statistics.assessment])",
+        ),
+        "note_missing_landuse": (
+            "lapisan penggunaan lahan ([landuse])",
+            "landuse layer ([landuse])",
+        ),
+        "note_missing_zoning": ("lapisan pola ruang ([zoning])", "zoning layer ([zoning])"),
+        "note_missing_elevation": (
+            "lapisan elevasi ([elevation])",
+            "elevation layer ([elevation])",
+        ),
         "note_no_elevation": (
             "Tidak ada lapisan elevasi: kriteria kemiringan lereng tidak diketahui.",
             "No elevation layer: slope criteria are unknown.",

@@ -189,7 +189,7 @@ def test_starts_on_the_province_and_offers_the_template():
     assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]
     assert len(args["script"]) < 5_000_000  # simplified borders keep the page light
     infos = " ".join(i.value for i in at.info)
-    assert "number of businesses per product and village" in infos
+    assert "jumlah unit usaha per produk dan desa" in infos
     labels = [b.label for b in at.get("download_button")]
     assert {"Unduh templat harvest_template.csv", "Unduh templat businesses_template.csv"} <= set(
         labels)
