@@ -206,7 +206,7 @@ def _cmd_regions(_args) -> int:
 
 
 def _cmd_load(args) -> int:
-    from .pipeline import missing_inputs
+    from .region import missing_statistics
 
     region = _load(args)
     v = region.villages
@@ -224,11 +224,11 @@ def _cmd_load(args) -> int:
             print(f"  {layer}: {region.manifest.relative(ref.path)}{flag}")
     for warning in region.warnings:
         print(f"  note: {warning}")
-    missing = missing_inputs(region)
+    missing = missing_statistics(region)
     if missing:
         print("  missing for a full analysis: " + "; ".join(missing))
-        print("  write a template to fill in: ovop-geo template --region "
-              f"{region.id} --out statistics.csv")
+        print("  write templates to fill in: ovop-geo template --region "
+              f"{region.id} --out templates/")
     print(f"  {region.manifest.boundaries.note or 'Indicative, not legal boundaries.'}")
     return 0
 

@@ -13,7 +13,6 @@ columns are prefixed with an apostrophe so a spreadsheet does not run them as fo
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import logging
@@ -32,7 +31,6 @@ from .errors import OvopError
 
 __all__ = [
     "atomic_write_bytes",
-    "file_sha256",
     "neutralise_formulas",
     "to_csv_bytes",
     "to_geojson_bytes",
@@ -51,15 +49,6 @@ def _file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    """SHA-256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:

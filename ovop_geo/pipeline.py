@@ -648,23 +648,3 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
         cc = result.carrying.by_village
         out = out.join(cc.add_prefix("capacity_"))
     return out
-
-
-def missing_inputs(region: Region) -> list[str]:
-    """What a region lacks for a full analysis, as sentences a user can act on."""
-    missing = []
-    if region.businesses is None:
-        missing.append("business counts per village and product (statistics.businesses)")
-    if region.harvest is None:
-        missing.append("harvest area and yield per crop (statistics.harvest)")
-    if region.layers.landuse is None:
-        missing.append("a land-use layer (landuse)")
-    if region.layers.elevation is None:
-        missing.append("an elevation raster (elevation)")
-    return missing
-
-
-def require_villages(region: Region) -> None:
-    """Refuse a region without villages (nothing to analyse)."""
-    if region.villages is None or len(region.villages) == 0:
-        raise InputDataError(f"{region.manifest.path.name}: the boundaries hold no villages.")

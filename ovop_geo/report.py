@@ -91,10 +91,8 @@ def map_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
     if result.scores is not None:
         wide = result.scores["score"].unstack("product").add_prefix("score_")
         frame = frame.join(wide)
-    flags = []
-    if "production_estimated" in frame.columns:
-        flags.append(frame["production_estimated"].fillna(False).astype(bool))
-    frame["estimated"] = np.logical_or.reduce(flags) if flags else False
+    frame["estimated"] = (frame["production_estimated"].fillna(False).astype(bool)
+                          if "production_estimated" in frame.columns else False)
     frame["illustrative"] = bool(result.prepared.illustrative_layers)
     return frame
 
