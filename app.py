@@ -281,35 +281,19 @@ def map_data(bundle: Bundle, result: AnalysisResult, lang: str) -> gpd.GeoDataFr
     return frame
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
-def cached_map(key: str, indicator: str, product: str | None, lang: str, base_map: str,
-               digest: str, *, _result: AnalysisResult, _frame: gpd.GeoDataFrame, _layers):
-    """The folium map, rebuilt only when what it shows changes (``digest`` of the values).
-
-    A weight change that leaves the shown indicator as it was (the province without business
-    counts, or an indicator that does not depend on weights) reuses the same map, so the browser
-    is not sent the page again.
-    """
-    return report.result_map(_result, indicator=indicator, product=product, lang=lang,
-                             base_map=base_map, frame=_frame, layers=_layers)
-
-
 def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choices: Choices):
     lang = choices.lang
     frame = map_data(bundle, result, lang)
     options = indicators_for(result, frame, product)
     indicator = st.selectbox(t("indicator", lang), options, key="indicator",
                              format_func=lambda k: t(f"indicator_{k}", lang))
-    # Everything the map can show comes from ``frame`` and the candidate ranks: hash them.
-    digest = hashlib.sha256(
-        pd.util.hash_pandas_object(pd.DataFrame(frame.drop(columns="geometry")), index=True)
-        .to_numpy().tobytes()
-    )
-    if result.candidates is not None:
-        digest.update(pd.util.hash_pandas_object(result.candidates["rank"], index=True)
-                      .to_numpy().tobytes())
-    m = cached_map(bundle.key, indicator, product, lang, choices.base_map, digest.hexdigest(),
-                   _result=result, _frame=frame, _layers=map_layers(bundle, lang))
+    # A new map on every run: a folium map is a page being built, and rendering one twice (as
+    # a map shared between sessions would be) drops its layers' scripts. Its element names are
+    # stable, so a run that shows the same thing sends the same script and the browser keeps
+    # the drawn map.
+    m = report.result_map(result, indicator=indicator, product=product, lang=lang,
+                          base_map=choices.base_map, frame=frame,
+                          layers=map_layers(bundle, lang))
     st_folium(m, returned_objects=[], height=MAP_HEIGHT_PX, use_container_width=True,
               key=f"map-{bundle.key}-{lang}-{choices.base_map}")
     st.caption(t("layers_note", lang))

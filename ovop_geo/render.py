@@ -824,6 +824,7 @@ def village_map(
     m = folium.Map(
         location=None, tiles=None, control_scale=True, height=height, prefer_canvas=False
     )
+    m._id = "ovop"  # stable: the page's script names the map (see _stable_ids)
     m.default_js = [("leaflet", leaflet_js_url)]
     m.default_css = [("leaflet_css", leaflet_css_url)]
     _Script(f"L.Icon.Default.imagePath = {_js_string(leaflet_images_url)};").add_to(m)
@@ -884,7 +885,27 @@ def village_map(
     if not villages.empty:
         xmin, ymin, xmax, ymax = villages.to_crs(4326).total_bounds
         m.fit_bounds([[float(ymin), float(xmin)], [float(ymax), float(xmax)]])
+    _stable_ids(m)
     return m
+
+
+def _stable_ids(m: folium.Map) -> None:
+    """Name every element of the page by its position instead of a random id.
+
+    A map's page then depends only on what it shows: the same content gives the same script,
+    so a front end that compares scripts (streamlit-folium) keeps the drawn map instead of
+    drawing it again, and exported pages are reproducible. Each map is a page (or iframe) of
+    its own, so names never meet another map's. The map itself is named when it is created,
+    because scripts added to it refer to it by name.
+    """
+    stack = [m.get_root()]
+    number = 0
+    while stack:
+        element = stack.pop()
+        if element is not m:
+            element._id = f"{number:05d}"
+            number += 1
+        stack.extend(reversed(list(getattr(element, "_children", {}).values())))
 
 
 def _js_string(text: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ovop_geo.offline import install_leaflet
 
@@ -164,3 +165,86 @@ def test_map_and_charts_draw_offline(app_url, chromium, tmp_path):
             browser.close()
     hosts = {urlparse(u).hostname for u in requested if urlparse(u).scheme in {"http", "https"}}
     assert hosts == {"127.0.0.1"}, sorted(hosts)
+
+
+# ---------------------------------------------------------------- every visitor gets a map
+class _Visit:
+    """One browser context (a session of its own) with its JavaScript errors collected."""
+
+    def __init__(self, browser, name: str):
+        self.name = name
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(TIMEOUT_S * 1000)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(f"{name}: {exc}"))
+        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(
+            f"{name}: console: {msg.text}"))
+
+    def villages_drawn(self, expected: int, tmp_path: Path, shot: str) -> int:
+        """Wait for the map to draw ``expected`` villages; return how many paths it shows."""
+        self.page.wait_for_selector(MAP_IFRAME, state="attached")
+        _wait_idle(self.page)  # a rerun may still show the previous map beside the new one
+        villages = self.page.frame_locator(MAP_IFRAME).last.locator("path.ovop-village")
+        with contextlib.suppress(PlaywrightTimeout):  # report the count and a screenshot
+            villages.nth(expected - 1).wait_for(timeout=TIMEOUT_S * 1000)
+        self.page.wait_for_timeout(300)
+        self.page.screenshot(path=str(tmp_path / f"{shot}.png"))
+        return villages.count()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the sidebar select box labelled ``label``."""
+    page.get_by_label(label).first.click()
+    page.get_by_role("option", name=option).first.click()
+    _wait_idle(page)
+
+
+def test_every_session_and_reload_draws_the_map(app_url, chromium, tmp_path):
+    """Sessions one after another and at once, reloads, other language and region."""
+    from playwright.sync_api import sync_playwright
+
+    province = 2130
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        visits: list[_Visit] = []
+        try:
+            # Three sessions one after another against one server.
+            for i in range(3):
+                visit = _Visit(browser, f"sequential-{i}")
+                visits.append(visit)
+                visit.page.goto(app_url)
+                assert visit.villages_drawn(6, tmp_path, f"sequential-{i}") == 6, visit.name
+            # A reload of the last one, then two sessions opened at once.
+            visits[-1].page.reload()
+            assert visits[-1].villages_drawn(6, tmp_path, "reload") == 6
+            both = [_Visit(browser, f"concurrent-{i}") for i in range(2)]
+            visits += both
+            for visit in both:
+                visit.page.goto(app_url)
+            for visit in both:
+                assert visit.villages_drawn(6, tmp_path, visit.name) == 6, visit.name
+            # The other language, and back: the map is drawn each time.
+            page = visits[0].page
+            page.get_by_text("English", exact=True).click()
+            _wait_idle(page)
+            assert visits[0].villages_drawn(6, tmp_path, "english") == 6
+            page.get_by_text("Bahasa Indonesia", exact=True).click()
+            _wait_idle(page)
+            assert visits[0].villages_drawn(6, tmp_path, "indonesian-again") == 6
+            # The province in one session, Rasau Jaya still in another.
+            _choose(page, "Wilayah", "Provinsi Kalimantan Barat")
+            assert visits[0].villages_drawn(province, tmp_path, "province") == province
+            visits[1].page.reload()
+            assert visits[1].villages_drawn(6, tmp_path, "reload-other") == 6
+            _choose(page, "Wilayah", "Kecamatan Rasau Jaya, Kabupaten Kubu Raya, Kalimantan Barat")
+            assert visits[0].villages_drawn(6, tmp_path, "back-to-rasau-jaya") == 6
+        finally:
+            errors = [e for v in visits for e in v.errors]
+            for visit in visits:
+                visit.close()
+            browser.close()
+    assert errors == [], errors
