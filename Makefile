@@ -5,6 +5,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+ADDRESS ?= 127.0.0.1
 
 .PHONY: run test bench bench-small lint install browser data clean
 
@@ -23,13 +24,13 @@ browser:
 	bash scripts/ensure-chromium.sh
 
 run: install
-	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT)
+	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) --server.address $(ADDRESS)
 
 test: install browser
 	$(PY) -m pytest
 
 bench: install
-	$(VENV)/bin/ovop-geo bench
+	$(PY) -m benchmarks
 
 lint: install
 	$(VENV)/bin/ruff check .

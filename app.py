@@ -28,12 +28,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ovop_geo import charts, render, report
+from ovop_geo.bundled import bundled_file
 from ovop_geo.errors import InputDataError, OvopError, ParameterError
 from ovop_geo.export import to_csv_bytes
 from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t, translate_note
 from ovop_geo.io import read_vector
 from ovop_geo.manifest import load_manifest
 from ovop_geo.mcda import ahp_weights, load_default_criteria, normalise_criteria
+from ovop_geo.offline import install_leaflet
 from ovop_geo.pipeline import (
     SLOPE_THRESHOLDS_PCT,
     AnalysisParams,
@@ -55,6 +57,8 @@ from ovop_geo.uploads import UploadSession
 REGIONS = ("rasau-jaya", "kalimantan-barat")
 OWN = "own"
 ROOT = Path(__file__).resolve().parent
+# Streamlit serves the folder "static" next to the app at /app/static/ (enableStaticServing).
+LEAFLET_DIR = ROOT / "static" / "leaflet"
 MAP_HEIGHT_PX = 620
 INDICATOR_ORDER = ("score", "lq", "businesses", "production", "available_land",
                    "year_land_short", "slope_share", "ovop_product", "land_capacity", "area")
@@ -144,6 +148,24 @@ def region_name(region_id: str) -> str:
 def criteria_table() -> pd.DataFrame:
     """The default criteria (names in both languages, group, weight, source)."""
     return load_default_criteria()
+
+
+@st.cache_resource(show_spinner=False)
+def leaflet_problem() -> str | None:
+    """Put Leaflet where the app serves it (once per server process); the problem, if any.
+
+    ``make run`` does this before the app starts; ``streamlit run app.py`` after a plain
+    ``pip install`` relies on this.
+    """
+    if not st.get_option("server.enableStaticServing"):
+        return "server.enableStaticServing = false"
+    try:
+        install_leaflet(LEAFLET_DIR)
+    except OvopError as err:
+        return str(err)
+    except OSError as err:
+        return f"{LEAFLET_DIR}: {err.strerror or err}"
+    return None
 
 
 # ------------------------------------------------------------------------------ sidebar
@@ -283,6 +305,10 @@ def map_data(bundle: Bundle, result: AnalysisResult, lang: str) -> gpd.GeoDataFr
 
 def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choices: Choices):
     lang = choices.lang
+    problem = leaflet_problem()
+    if problem is not None:
+        st.error(t("leaflet_missing", lang, problem=problem))
+        return
     frame = map_data(bundle, result, lang)
     options = indicators_for(result, frame, product)
     indicator = st.selectbox(t("indicator", lang), options, key="indicator",
@@ -507,7 +533,7 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
     for table in PARAM_TABLES.values():
         target = params / Path(table).name
         if not target.exists():
-            shutil.copyfile(ROOT / table, target)
+            shutil.copyfile(bundled_file(table), target)
 
     def rel(path: Path) -> str:
         return _toml("../" + path.resolve().relative_to(folder).as_posix())

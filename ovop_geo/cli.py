@@ -94,17 +94,6 @@ def build_parser() -> argparse.ArgumentParser:
     p_tpl.add_argument("--out", type=Path, required=True,
                        help="folder for harvest_template.csv and businesses_template.csv")
 
-    p_bench = sub.add_parser("bench", help="province-scale benchmark with baselines")
-    p_bench.add_argument("--resolution", type=float, default=90.0,
-                         help="DEM resolution in metres (default 90; 30 on request)")
-    p_bench.add_argument("--seed", type=int, default=0)
-    p_bench.add_argument("--workdir", type=Path, default=None,
-                         help="folder for the generated inputs (default: a temporary folder)")
-    p_bench.add_argument("--villages", type=int, default=None,
-                         help="use only the first N villages (a quick smoke run)")
-    p_bench.add_argument("--no-baselines", action="store_true",
-                         help="skip rasterstats and exactextract")
-    p_bench.add_argument("--json", type=Path, default=None, help="also write the figures here")
     return parser
 
 
@@ -296,17 +285,8 @@ def _cmd_template(args) -> int:
     return 0
 
 
-def _cmd_bench(args) -> int:
-    from .bench import run_benchmark
-
-    run_benchmark(resolution_m=args.resolution, seed=args.seed, workdir=args.workdir,
-                  max_villages=args.villages, baselines=not args.no_baselines,
-                  json_path=args.json)
-    return 0
-
-
 _COMMANDS = {"regions": _cmd_regions, "load": _cmd_load, "run": _cmd_run,
-             "template": _cmd_template, "bench": _cmd_bench}
+             "template": _cmd_template}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,14 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "base_map_osm": ("OpenStreetMap (perlu internet)", "OpenStreetMap (needs internet)"),
         "download_map": ("Unduh peta (HTML)", "Download map (HTML)"),
         "loading_region": ("Memuat wilayah…", "Loading region…"),
+        "leaflet_missing": (
+            "Peta tidak dapat digambar: berkas Leaflet tidak tersedia untuk aplikasi ({problem}). "
+            "Jalankan: python -m ovop_geo.offline static/leaflet di folder app.py, "
+            "lalu muat ulang halaman.",
+            "The map cannot be drawn: Leaflet's files are not available to the app ({problem}). "
+            "Run: python -m ovop_geo.offline static/leaflet in the folder of app.py, "
+            "then reload the page.",
+        ),
         "table_heading": ("Data desa", "Village data"),
         "data_notes": ("Catatan data ({n})", "Data notes ({n})"),
         # boundaries and provenance

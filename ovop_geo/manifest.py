@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ovop_geo import bundled
 from ovop_geo.errors import InputDataError, format_items, raise_problems
 
 __all__ = [
-    "LAYERS_DIR",
     "TABLE_NAMES",
     "AccessSpec",
     "BoundariesSpec",
@@ -37,7 +37,6 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Folder of the bundled region manifests.
-LAYERS_DIR = Path(__file__).resolve().parent.parent / "layers"
 
 #: Names allowed in the ``[tables]`` section.
 TABLE_NAMES = (
@@ -274,9 +273,13 @@ _STATISTICS = ("harvest", "businesses", "assessment")
 _HARVEST_LEVELS = ("region", "village")
 
 
-def available_regions(layers_dir: Path = LAYERS_DIR) -> list[str]:
-    """Return the ids of the manifests in ``layers_dir`` (file stems of ``*.toml``), sorted."""
-    return sorted(p.stem for p in Path(layers_dir).glob("*.toml"))
+def available_regions(layers_dir: Path | None = None) -> list[str]:
+    """Return the ids of the manifests in ``layers_dir`` (file stems of ``*.toml``), sorted.
+
+    By default the bundled regions (:func:`ovop_geo.bundled.layers_dir`).
+    """
+    folder = bundled.layers_dir() if layers_dir is None else Path(layers_dir)
+    return sorted(p.stem for p in folder.glob("*.toml"))
 
 
 def resolve_manifest_path(path_or_region_id: str | Path) -> Path:
@@ -301,7 +304,7 @@ def resolve_manifest_path(path_or_region_id: str | Path) -> Path:
         and not text.endswith(".toml")
     )
     if is_bare_id:
-        candidate = LAYERS_DIR / f"{text}.toml"
+        candidate = bundled.layers_dir() / f"{text}.toml"
         if not candidate.is_file():
             known = format_items(available_regions(), limit=20) or "none"
             raise InputDataError(

@@ -41,12 +41,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
+from . import bundled
 from .errors import InputDataError, ParameterError, format_items
 
 __all__ = [
@@ -68,8 +68,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
-
-_PARAMS_DIR = Path(__file__).resolve().parent.parent / "data" / "params"
 
 #: Direction of every known criterion: "benefit" (more is better) or "cost" (less is better).
 DIRECTIONS: Mapping[str, str] = MappingProxyType(
@@ -171,7 +169,7 @@ def load_default_criteria() -> pd.DataFrame:
         ``weight`` (relative), ``unit`` and ``source``. The weights are assumptions (equal
         weights for six groups of the paper's criteria, split equally within a group).
     """
-    path = _PARAMS_DIR / "criteria.csv"
+    path = bundled.params_table("criteria.csv")
     table = pd.read_csv(path, dtype={"id": str}, keep_default_na=False)
     table["weight"] = pd.to_numeric(table["weight"], errors="raise")
     return table.set_index("id")

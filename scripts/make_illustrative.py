@@ -24,11 +24,9 @@ import pyogrio
 import rasterio
 
 ROOT = Path(__file__).resolve().parents[1]
-try:
-    from ovop_geo import synthetic
-except ModuleNotFoundError:  # run from a checkout without `pip install -e .`
-    sys.path.insert(0, str(ROOT))
-    from ovop_geo import synthetic
+sys.path.insert(0, str(ROOT))  # the generators live in the checkout's benchmarks/ folder
+from benchmarks import synthetic  # noqa: E402
+
 VILLAGES = ROOT / "data" / "boundaries" / "rasau_jaya_villages.geojson"
 DEM_RESOLUTION_M = 30.0
 DEM_MARGIN_M = 1000.0

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ovop_geo.bench import format_report, make_benchmark_inputs, run_benchmark
-from ovop_geo.bench_zonal import _agreement
+from benchmarks.pipeline import format_report, make_benchmark_inputs, run_benchmark
+from benchmarks.zonal import _agreement
 from ovop_geo.errors import ParameterError
 
 SMALL = {"resolution_m": 250.0, "max_villages": 150, "seed": 3}

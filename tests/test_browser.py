@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -65,12 +66,10 @@ def chromium() -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    if not (ROOT / "static" / "leaflet" / "leaflet.js").is_file():
-        install_leaflet(ROOT / "static" / "leaflet")
+@contextlib.contextmanager
+def _serve(folder: Path, log_path: Path) -> Iterator[str]:
+    """``streamlit run app.py`` in ``folder`` on a free port; yields the URL, stops it after."""
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
     command = [
         *[sys.executable, "-m", "streamlit", "run", "app.py"],
         *["--server.headless", "true", "--server.port", str(port)],
@@ -79,7 +78,7 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     ]
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command, cwd=folder, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -102,6 +101,14 @@ def app_url(tmp_path_factory) -> Iterator[str]:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    if not (ROOT / "static" / "leaflet" / "leaflet.js").is_file():
+        install_leaflet(ROOT / "static" / "leaflet")
+    with _serve(ROOT, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
 
 
 def test_leaflet_is_served_by_the_app(app_url):
@@ -248,3 +255,24 @@ def test_every_session_and_reload_draws_the_map(app_url, chromium, tmp_path):
                 visit.close()
             browser.close()
     assert errors == [], errors
+
+
+def test_streamlit_run_without_the_makefile_draws_the_map(chromium, tmp_path):
+    """A fresh checkout after ``pip install -e .[app]``: no static/leaflet until the app runs."""
+    from playwright.sync_api import sync_playwright
+
+    folder = tmp_path / "checkout"
+    folder.mkdir()
+    shutil.copy(ROOT / "app.py", folder / "app.py")
+    shutil.copytree(ROOT / ".streamlit", folder / ".streamlit")
+    assert not (folder / "static").exists()
+    with _serve(folder, tmp_path / "streamlit.log") as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            visit = _Visit(browser, "plain-streamlit-run")
+            visit.page.goto(url)
+            assert visit.villages_drawn(6, tmp_path, "plain-streamlit-run") == 6
+            assert visit.errors == []
+        finally:
+            browser.close()
+    assert (folder / "static" / "leaflet" / "leaflet.js").is_file()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from ovop_geo.bundled import layers_dir
 from ovop_geo.io import read_table
-from ovop_geo.manifest import LAYERS_DIR
 from ovop_geo.names import match_names
 from ovop_geo.region import load_region, missing_statistics, statistics_templates
 
 RASAU_CODES = [f"61.12.07.200{i}" for i in range(1, 7)]
-DATA = LAYERS_DIR.parent / "data"
+DATA = layers_dir().parent / "data"
 
 
 @pytest.fixture(scope="module")

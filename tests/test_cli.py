@@ -103,7 +103,7 @@ def run_out(tmp_path_factory) -> tuple[Path, str]:
 def test_help_lists_commands():
     result = _cli("--help")
     assert result.returncode == 0
-    for command in ("regions", "load", "run", "template", "bench"):
+    for command in ("regions", "load", "run", "template"):
         assert re.search(rf"^\s+{command}\s+\w", result.stdout, re.M), command
 
 

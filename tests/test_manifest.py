@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from ovop_geo.bundled import layers_dir
 from ovop_geo.errors import InputDataError
-from ovop_geo.manifest import LAYERS_DIR, available_regions, load_manifest
+from ovop_geo.manifest import available_regions, load_manifest
 
 MINIMAL = """
 [region]
@@ -34,9 +35,9 @@ def test_bundled_rasau_jaya_by_id():
     assert m.region.id == "rasau-jaya"
     assert m.region.population == 23499
     assert m.region.area_km2_reported == pytest.approx(111.07)
-    assert m.path == LAYERS_DIR / "rasau-jaya.toml"
+    assert m.path == layers_dir() / "rasau-jaya.toml"
     # "../data/..." relative to layers/ resolves inside the project folder.
-    assert m.boundaries.path == LAYERS_DIR.parent / "data/boundaries/rasau_jaya_villages.geojson"
+    assert m.boundaries.path == layers_dir().parent / "data/boundaries/rasau_jaya_villages.geojson"
     assert m.boundaries.alt_name_columns == ("nama_paper", "nama_bps", "nama_paper_table1")
     assert m.boundaries.households_column == "households_kk"
     assert m.access.capital.name == "Pontianak"

@@ -12,7 +12,7 @@ import rasterio
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
-from ovop_geo import synthetic
+from benchmarks import synthetic
 from ovop_geo.errors import InputDataError, ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]

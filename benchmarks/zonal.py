@@ -1,7 +1,7 @@
 """Benchmark of :mod:`ovop_geo.zonal` against rasterstats, exactextract and a plain blocked read.
 
 Not a test: :func:`run_zonal_benchmark` times each tool on the same villages and rasters and
-compares the answers; the province benchmark (``ovop_geo.bench``) drives it. rasterstats and
+compares the answers; the province benchmark (``benchmarks.pipeline``) drives it. rasterstats and
 exactextract are optional dependencies (the ``bench`` extra).
 """
 
