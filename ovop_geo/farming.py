@@ -22,12 +22,14 @@ from ovop_geo.errors import InputDataError, ParameterError, format_items, raise_
 from ovop_geo.units import yield_to_t_ha
 
 __all__ = [
+    "RAW_MATERIAL_COLUMNS",
     "FarmingParams",
     "disaggregate_harvest",
     "growth_scenario",
     "land_availability",
     "production",
     "raw_material_demand",
+    "raw_material_table",
 ]
 
 logger = logging.getLogger(__name__)
@@ -307,6 +309,93 @@ def disaggregate_harvest(
 
 
 # --------------------------------------------------------------------------- raw materials
+#: Columns of the raw-material table (``data/paper/raw_materials.csv``).
+RAW_MATERIAL_COLUMNS = (
+    "product", "crop_id", "processed_input", "processed_input_t_per_business_yr",
+    "harvested_form", "processed_t_per_harvested_t", "link_source", "rate_source",
+    "conversion_source",
+)  # fmt: skip
+
+
+def _is_assumption(text: object) -> bool:
+    return str(text).strip().lower().startswith("assumption")
+
+
+def raw_material_table(raw_materials: pd.DataFrame, *, source: str = "raw_materials.csv"):
+    """The raw-material table checked and in its current layout.
+
+    Each row says which processed input a product is made of (beras ketan, tapioca, shelled
+    maize ...), how much of it one firm uses a year (``processed_input_t_per_business_yr``, t),
+    and how much processed input one tonne of the harvested crop gives
+    (``processed_t_per_harvested_t``, e.g. 0.6402 t beras per t of dry milled paddy), each with
+    its source (``rate_source``, ``conversion_source``: a reference, ``paper`` or
+    ``assumption ...``) and the source of the product-crop link (``link_source``).
+
+    The older layout (``input_t_per_business_yr`` in t of the harvested crop and one ``source``
+    column) is read as processed input = harvested crop (conversion 1, ``"no conversion given"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`RAW_MATERIAL_COLUMNS` plus ``assumed`` (True when the link, the
+        rate or the conversion is an assumption).
+
+    Raises
+    ------
+    InputDataError
+        Missing columns, text, negative or zero conversions, naming the rows.
+    """
+    rm = raw_materials.copy()
+    if "processed_input_t_per_business_yr" not in rm.columns and {
+        "input_t_per_business_yr", "source"
+    } <= set(rm.columns):
+        rm["processed_input_t_per_business_yr"] = rm["input_t_per_business_yr"]
+        rm["processed_input"] = rm["crop_id"].astype(str) + " (as harvested)"
+        rm["harvested_form"] = rm["processed_input"]
+        rm["processed_t_per_harvested_t"] = 1.0
+        rm["link_source"] = rm["source"]
+        rm["rate_source"] = rm["source"]
+        rm["conversion_source"] = "no conversion given"
+    missing = [c for c in RAW_MATERIAL_COLUMNS if c not in rm.columns]
+    if missing:
+        raise InputDataError(
+            f"{source}: columns {format_items(missing)} not found. The table needs "
+            f"{', '.join(RAW_MATERIAL_COLUMNS)} (see data/paper/README.md).",
+            path=source,
+        )
+    rm = rm[list(RAW_MATERIAL_COLUMNS)].copy()
+    rm["product"] = rm["product"].astype(str)
+    rm["crop_id"] = rm["crop_id"].astype(str)
+    label = rm["product"] + "/" + rm["crop_id"]
+    problems: list[str] = []
+    rm["processed_input_t_per_business_yr"] = _numeric_column(
+        rm, "processed_input_t_per_business_yr", problems, label=label
+    )
+    conv = _numeric_column(rm, "processed_t_per_harvested_t", problems, label=label)
+    bad = ~(conv > 0) & conv.notna()
+    if bad.any():
+        problems.append(
+            f"column 'processed_t_per_harvested_t': values must be above 0 (t of processed input "
+            f"per t of harvested crop, e.g. 0.64 for beras from paddy). Rows: "
+            f"{format_items(label[bad])}."
+        )
+    rm["processed_t_per_harvested_t"] = conv
+    for col in ("link_source", "rate_source", "conversion_source"):
+        empty = rm[col].isna() | (rm[col].astype(str).str.strip() == "")
+        if empty.any():
+            problems.append(
+                f"column '{col}': empty cells. Rows: {format_items(label[empty])}. Name the "
+                "source, or write 'assumption' and why."
+            )
+    raise_problems(source, problems)
+    rm["assumed"] = (
+        rm["link_source"].map(_is_assumption)
+        | rm["rate_source"].map(_is_assumption)
+        | rm["conversion_source"].map(_is_assumption)
+    )
+    return rm
+
+
 def raw_material_demand(
     businesses: pd.DataFrame,
     raw_materials: pd.DataFrame,
@@ -316,16 +405,17 @@ def raw_material_demand(
 ) -> pd.DataFrame:
     """Raw-material demand (t a year) per village and crop from business counts.
 
-    demand(v, c) = Σ_products businesses(v, p) × input_t_per_business_yr(p, c). Products without
-    a raw-material row (for example crafts or drinks) need no crop.
+    processed(v, c) = Σ_p businesses(v, p) × processed_input_t_per_business_yr(p, c), and the
+    harvested crop it takes: demand(v, c) = Σ_p businesses(v, p) × rate(p, c) ÷
+    processed_t_per_harvested_t(p, c). Products without a raw-material row (for example crafts
+    or drinks) need no crop.
 
     Parameters
     ----------
     businesses : pandas.DataFrame
         Indexed by ``village_code``, one integer column per product (number of firms).
     raw_materials : pandas.DataFrame
-        ``product``, ``crop_id``, ``input_t_per_business_yr`` (t a year per firm) and ``source``
-        (``paper`` or ``assumption``).
+        See :func:`raw_material_table`.
     source, businesses_source : str
         File names used in messages.
 
@@ -333,33 +423,19 @@ def raw_material_demand(
     -------
     pandas.DataFrame
         Indexed by (``village_code``, ``crop_id``) for every village and every crop named in
-        ``raw_materials``: ``businesses`` (firms using the crop), ``demand_t_yr`` (t a year),
-        ``source`` (the sources of the rows that contribute, e.g. ``"assumption; paper"``, empty
-        when there is no demand) and ``assumed`` (True when any contributing row is not from
-        the paper).
+        ``raw_materials``: ``businesses`` (firms using the crop), ``demand_processed_t_yr`` (t
+        of processed input a year), ``demand_t_yr`` (t of the harvested crop a year, in the form
+        of the harvest statistics), ``source`` (the rate sources of the contributing rows, e.g.
+        ``"assumption"``; empty without demand) and ``assumed`` (True when any contributing
+        row's link, rate or conversion is an assumption).
 
     Raises
     ------
     InputDataError
         Missing columns, text, negative or fractional business counts, bad input rates.
     """
-    need = ["product", "crop_id", "input_t_per_business_yr", "source"]
-    missing = [c for c in need if c not in raw_materials.columns]
-    if missing:
-        raise InputDataError(
-            f"{source}: columns {format_items(missing)} not found. "
-            "The table needs product, crop_id, input_t_per_business_yr and source.",
-            path=source,
-        )
-    rm = raw_materials[need].copy()
-    rm["product"] = rm["product"].astype(str)
-    rm["crop_id"] = rm["crop_id"].astype(str)
+    rm = raw_material_table(raw_materials, source=source)
     problems: list[str] = []
-    rm["input_t_per_business_yr"] = _numeric_column(
-        rm, "input_t_per_business_yr", problems, label=rm["product"] + "/" + rm["crop_id"]
-    )
-    raise_problems(source, problems)
-
     counts = businesses.copy()
     counts.index = counts.index.astype(str)
     counts.index.name = "village_code"
@@ -381,22 +457,30 @@ def raw_material_demand(
     long = counts.stack().rename("count").reset_index()
     long.columns = ["village_code", "product", "count"]
     merged = long.merge(rm, on="product", how="inner")
-    merged["demand_t_yr"] = merged["count"] * merged["input_t_per_business_yr"]
-    merged["source"] = merged["source"].astype(str).where(merged["count"] > 0, "")
+    merged["processed_t_yr"] = merged["count"] * merged["processed_input_t_per_business_yr"]
+    merged["demand_t_yr"] = merged["processed_t_yr"] / merged["processed_t_per_harvested_t"]
+    used = merged["count"] > 0
+    merged["source"] = merged["rate_source"].astype(str).where(used, "")
+    merged["assumed"] = merged["assumed"] & used
 
     def _sources(values: pd.Series) -> str:
         return "; ".join(sorted({v for v in values if v}))
 
     grouped = merged.groupby(_KEY).agg(
-        businesses=("count", "sum"), demand_t_yr=("demand_t_yr", "sum"), source=("source", _sources)
+        businesses=("count", "sum"),
+        demand_processed_t_yr=("processed_t_yr", "sum"),
+        demand_t_yr=("demand_t_yr", "sum"),
+        source=("source", _sources),
+        assumed=("assumed", "any"),
     )
     crops = list(dict.fromkeys(rm["crop_id"]))
     full = pd.MultiIndex.from_product([counts.index, crops], names=_KEY)
     out = grouped.reindex(full)
     out["businesses"] = out["businesses"].fillna(0).astype(int)
+    out["demand_processed_t_yr"] = out["demand_processed_t_yr"].fillna(0.0).astype(float)
     out["demand_t_yr"] = out["demand_t_yr"].fillna(0.0).astype(float)
     out["source"] = out["source"].fillna("")
-    out["assumed"] = out["source"].map(lambda s: any(p != "paper" for p in s.split("; ") if p))
+    out["assumed"] = out["assumed"].fillna(False).astype(bool)
     return out
 
 

@@ -63,12 +63,23 @@ _TABLE_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...
         (),
     ),
     "crop_landuse_suitability": (("crop_id", "class_id", "suitability"), (), ()),
-    "raw_materials": (("product", "crop_id"), ("input_t_per_business_yr",), ()),
+    "raw_materials": (("product", "crop_id"), (), ()),
     "prices": (("crop_id",), ("price_idr_per_kg",), ()),
     "landuse_classes": (("class_id",), (), ("idle",)),
     "zoning_classes": (("zone_id",), (), ("farming_allowed",)),
     "criteria": (("id", "direction"), ("weight",), ()),
     "sentra_rules": (("rule_id", "parameter"), ("value",), ()),
+}
+#: name -> (optional numeric columns, optional boolean columns): checked when present.
+_OPTIONAL_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "crops": (("cropping_intensity", "staple_t_per_harvested_t", "food_kg_per_person_yr"), ()),
+    # the current layout, and the older one (input_t_per_business_yr in t of harvested crop)
+    "raw_materials": (
+        ("processed_input_t_per_business_yr", "processed_t_per_harvested_t",
+         "input_t_per_business_yr"),
+        (),
+    ),
+    "landuse_classes": ((), ("farmland",)),
 }
 _SUITABILITY = ("S1", "S2", "S3", "N")
 
@@ -328,17 +339,20 @@ def _raster_ref(spec: RasterSpec | None) -> RasterRef | None:
 
 def _read_parameter_table(name: str, path: Path, manifest: Manifest) -> pd.DataFrame:
     required, numeric, booleans = _TABLE_SCHEMAS[name]
+    optional_numeric, optional_booleans = _OPTIONAL_COLUMNS.get(name, ((), ()))
     shown = manifest.relative(path)
     df = read_table(
         path,
         numeric_columns=numeric,
         required_columns=required + booleans,
+        optional_numeric_columns=optional_numeric,
         display_name=shown,
     )
-    for col in booleans:
+    for col in booleans + tuple(c for c in optional_booleans if c in df.columns):
         df = validate_bool(df, col, path=shown)
+    numeric = numeric + tuple(c for c in optional_numeric if c in df.columns)
     if numeric:
-        validate_numeric(df, numeric, path=shown, min_value=0)
+        validate_numeric(df, list(numeric), path=shown, min_value=0)
     if name == "crop_landuse_suitability":
         bad = ~df["suitability"].isin(_SUITABILITY)
         if bad.any():

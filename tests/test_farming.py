@@ -16,6 +16,7 @@ from ovop_geo.farming import (
     land_availability,
     production,
     raw_material_demand,
+    raw_material_table,
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -180,16 +181,47 @@ def test_raw_material_demand_by_hand(raw_materials):
     out = raw_material_demand(businesses, raw_materials)
     assert list(out.index.names) == KEY
     assert len(out) == 2 * 3  # every village x every crop of the table
-    assert out.loc[("A", "padi"), "demand_t_yr"] == pytest.approx(3 * 6.0)
-    assert out.loc[("A", "ubi_kayu"), "demand_t_yr"] == pytest.approx(2 * 12.0)
+    # 3 rengginang firms x 6 t beras ketan; 1 t dry milled paddy gives 0.6402 t beras (BPS 2018)
+    assert out.loc[("A", "padi"), "demand_processed_t_yr"] == pytest.approx(18.0)
+    assert out.loc[("A", "padi"), "demand_t_yr"] == pytest.approx(18.0 / 0.6402)
+    # 2 kerupuk firms x 12 t tapioca; fresh roots give 22 % starch: 24 / 0.22 = 109.09 t roots
+    assert out.loc[("A", "ubi_kayu"), "demand_t_yr"] == pytest.approx(109.0909, abs=1e-4)
     assert out.loc[("A", "jagung"), "demand_t_yr"] == 0.0
-    assert out.loc[("B", "jagung"), "demand_t_yr"] == pytest.approx(7.2)
+    assert out.loc[("B", "jagung"), "demand_t_yr"] == pytest.approx(7.2)  # shelled maize as is
     assert out.loc[("B", "padi"), "demand_t_yr"] == 0.0  # drinks need no crop
     assert out.loc[("A", "padi"), "source"] == "assumption"
-    assert out.loc[("A", "ubi_kayu"), "source"] == "paper"
-    assert not out.loc[("A", "ubi_kayu"), "assumed"]
-    assert out.loc[("A", "padi"), "assumed"]
+    # Every input rate is an assumption, kerupuk's too (its note always said so).
+    assert out.loc[("A", "ubi_kayu"), "source"] == "assumption"
+    assert out.loc[("A", "ubi_kayu"), "assumed"] and out.loc[("A", "padi"), "assumed"]
     assert out.loc[("A", "jagung"), "source"] == ""
+    assert not out.loc[("A", "jagung"), "assumed"]
+
+
+def test_raw_material_table_flags_and_conversions(raw_materials):
+    table = raw_material_table(raw_materials).set_index("product")
+    assert (table["rate_source"] == "assumption").all()
+    assert table.loc["kerupuk", "processed_input"].startswith("tepung tapioka")
+    assert table.loc["rengginang", "processed_input"].startswith("beras ketan")
+    assert table.loc["rengginang", "conversion_source"].startswith("BPS")
+    assert table["assumed"].all()
+    # Land needed per firm rises by 1 / 0.6402 = 1.56 for rice products, 1 / 0.22 = 4.5 for
+    # starch products, against the old table that counted the rate as harvested crop.
+    assert 1 / table.loc["dodol", "processed_t_per_harvested_t"] == pytest.approx(1.562, abs=1e-3)
+    assert 1 / table.loc["kerupuk", "processed_t_per_harvested_t"] == pytest.approx(4.545, abs=1e-3)
+
+
+def test_raw_material_table_old_layout_and_bad_conversion():
+    old = pd.DataFrame({"product": ["x"], "crop_id": ["padi"], "input_t_per_business_yr": [2.0],
+                        "source": ["paper"]})
+    table = raw_material_table(old)
+    assert table.loc[0, "processed_t_per_harvested_t"] == 1.0 and not table.loc[0, "assumed"]
+    bad = raw_material_table(old).drop(columns="assumed")
+    bad.loc[0, "processed_t_per_harvested_t"] = 0.0
+    bad.loc[0, "conversion_source"] = ""
+    with pytest.raises(InputDataError, match=r"rm\.csv: 2 problems") as info:
+        raw_material_table(bad, source="rm.csv")
+    assert "values must be above 0" in str(info.value)
+    assert "column 'conversion_source': empty cells. Rows: x/padi" in str(info.value)
 
 
 def test_raw_material_demand_on_table3(raw_materials):
@@ -199,13 +231,17 @@ def test_raw_material_demand_on_table3(raw_materials):
     )
     businesses.index.name = "village_code"
     out = raw_material_demand(businesses, raw_materials)
-    total = out.groupby(level="crop_id")["demand_t_yr"].sum()
-    # padi: 12 rengginang x 6 + 2 kue x 2.4 + 2 dodol x 2.4; jagung: 2 marning x 7.2;
-    # ubi kayu: 16 kerupuk x 12 + 7 keripik x 9.6 + 2 torratello x 4.8
-    assert total["padi"] == pytest.approx(81.6)
-    assert total["jagung"] == pytest.approx(14.4)
-    assert total["ubi_kayu"] == pytest.approx(268.8)
-    assert out.loc[("Rasau Jaya I", "ubi_kayu"), "source"] == "assumption; paper"
+    total = out.groupby(level="crop_id")[["demand_processed_t_yr", "demand_t_yr"]].sum()
+    # processed: padi 12 rengginang x 6 + 2 kue x 2.4 + 2 dodol x 2.4 = 81.6 t of rice products;
+    # jagung 2 marning x 7.2 = 14.4 t; ubi kayu 16 kerupuk x 12 + 2 torratello x 4.8 = 201.6 t
+    # tapioca plus 7 keripik x 9.6 = 67.2 t fresh roots.
+    assert total.loc["padi", "demand_processed_t_yr"] == pytest.approx(81.6)
+    assert total.loc["ubi_kayu", "demand_processed_t_yr"] == pytest.approx(268.8)
+    # harvested: padi 81.6 / 0.6402 = 127.46 t GKG; ubi kayu 201.6 / 0.22 + 67.2 = 983.56 t
+    assert total.loc["padi", "demand_t_yr"] == pytest.approx(127.460, abs=1e-3)
+    assert total.loc["jagung", "demand_t_yr"] == pytest.approx(14.4)
+    assert total.loc["ubi_kayu", "demand_t_yr"] == pytest.approx(983.564, abs=1e-3)
+    assert out.loc[("Rasau Jaya I", "ubi_kayu"), "source"] == "assumption"
 
 
 def test_raw_material_demand_bad_counts(raw_materials):
