@@ -350,9 +350,29 @@ def show_compare(result: AnalysisResult, product: str | None, lang: str) -> None
                                                   lang=lang), width="stretch")
 
 
-LAND_COLUMNS = ("production_t", "harvested_ha", "suitable_ha", "available_ha", "demand_t_yr",
-                "land_needed_ha", "land_needed_5y_ha", "land_needed_10y_ha",
+LAND_COLUMNS = ("production_t", "harvested_ha", "cropping_intensity", "in_use_ha",
+                "suitable_ha", "unused_suitable_ha", "available_ha", "demand_processed_t_yr",
+                "demand_t_yr", "land_needed_ha", "land_needed_5y_ha", "land_needed_10y_ha",
                 "year_exceeds_suitable", "estimated")
+BALANCE_COLUMNS = ("land_farmland_ha", "land_suitable_ha", "land_used_ha", "land_unused_ha",
+                   "land_unsuitable_ha", "land_overused_ha")
+
+
+def show_balance(result: AnalysisResult, lang: str) -> None:
+    """The physical land balance: a stacked bar per village and its table."""
+    balance = result.land_balance
+    if balance is None:
+        return
+    st.subheader(t("balance_heading", lang))
+    names = _names(result)
+    st.altair_chart(charts.land_balance_chart(balance, names.to_dict(), lang=lang),
+                    width="stretch")
+    table = balance[list(BALANCE_COLUMNS)].round(1)
+    table.insert(0, "village", names.reindex(table.index))
+    table = table.rename(columns={c: t(c, lang) for c in table.columns})
+    table.index.name = t("village_code", lang)
+    st.dataframe(table, width="stretch")
+    st.caption(t("balance_caption", lang))
 
 
 def show_land(result: AnalysisResult, lang: str) -> None:
@@ -361,6 +381,7 @@ def show_land(result: AnalysisResult, lang: str) -> None:
         missing = [translate_note(m, lang) for m in missing_statistics(result.region)] or ["–"]
         st.info(t("no_land", lang, missing="; ".join(missing)))
         return
+    show_balance(result, lang)
     land = result.land[[c for c in LAND_COLUMNS if c in result.land.columns]].reset_index()
     land.insert(1, "village", land["village_code"].map(_names(result)))
     headers = {"village_code": t("village_code", lang), "village": t("village", lang),

@@ -25,8 +25,10 @@ __all__ = [
     "RAW_MATERIAL_COLUMNS",
     "FarmingParams",
     "disaggregate_harvest",
+    "cropping_intensity",
     "growth_scenario",
     "land_availability",
+    "land_balance",
     "production",
     "raw_material_demand",
     "raw_material_table",
@@ -210,11 +212,19 @@ def production(harvest: pd.DataFrame, *, source: str = "harvest table") -> pd.Da
 
 # --------------------------------------------------------------------------- disaggregation
 def disaggregate_harvest(
-    totals: pd.DataFrame, suitable: pd.DataFrame, *, source: str = "harvest table"
+    totals: pd.DataFrame,
+    suitable: pd.DataFrame,
+    *,
+    source: str = "harvest table",
+    weight_column: str = "suitable_ha",
 ) -> pd.DataFrame:
-    """Spread region harvest totals over villages in proportion to suitable land (dasymetric).
+    """Spread region harvest totals over villages in proportion to a land area (dasymetric).
 
-    Harvest area of crop *c* in village *v* = total area × suitable_ha(v, c) / Σ_v suitable_ha.
+    Harvest area of crop *c* in village *v* = total area × w(v, c) / Σ_v w, with w the
+    ``weight_column`` of ``suitable`` (default ``suitable_ha``; the pipeline passes
+    ``cultivated_suitable_ha``, suitable land on land-use classes that are not idle, so idle
+    shrub land does not count as if harvested). A crop whose weights are all 0 falls back to
+    ``suitable_ha``.
     Nothing is rounded and the last floating-point residual is added to the village with the most
     suitable land, so village figures add back up to the totals. Every village takes the region's
     yield (no per-village yields are known).
@@ -225,10 +235,13 @@ def disaggregate_harvest(
         Region totals indexed by ``crop_id`` (the output of :func:`production`) with
         ``harvest_area_ha`` (ha) and ``yield_t_ha`` (t/ha).
     suitable : pandas.DataFrame
-        Indexed by (``village_code``, ``crop_id``) with ``suitable_ha`` (ha), e.g. from
-        :func:`ovop_geo.landuse.suitability_by_village`; an ``illustrative`` column is carried.
+        Indexed by (``village_code``, ``crop_id``) with ``suitable_ha`` (ha) and the
+        ``weight_column``, e.g. from :func:`ovop_geo.landuse.land_suitability`; an
+        ``illustrative`` column is carried.
     source : str
         File name of the totals, used in messages.
+    weight_column : str
+        Column of ``suitable`` holding the weights (ha).
 
     Returns
     -------
@@ -248,7 +261,8 @@ def disaggregate_harvest(
     if "crop_id" in tot.columns:
         tot = tot.set_index("crop_id")
     suit = _tidy(suitable)
-    missing = [c for c in ("village_code", "crop_id", "suitable_ha") if c not in suit.columns]
+    need = dict.fromkeys(("village_code", "crop_id", "suitable_ha", weight_column))
+    missing = [c for c in need if c not in suit.columns]
     if missing:
         raise InputDataError(
             f"suitable land table: {format_items(missing)} not found. "
@@ -258,7 +272,9 @@ def disaggregate_harvest(
     frames = []
     for crop, row in tot.iterrows():
         rows = suit[suit["crop_id"].astype(str) == str(crop)]
-        weights = pd.to_numeric(rows["suitable_ha"], errors="coerce").fillna(0.0).to_numpy()
+        weights = pd.to_numeric(rows[weight_column], errors="coerce").fillna(0.0).to_numpy()
+        if weights.sum() <= 0:
+            weights = pd.to_numeric(rows["suitable_ha"], errors="coerce").fillna(0.0).to_numpy()
         total = float(row["harvest_area_ha"])
         if rows.empty:
             problems.append(
@@ -281,11 +297,15 @@ def disaggregate_harvest(
                 "crop_id": str(crop),
                 "harvest_area_ha": area,
                 "yield_t_ha": float(row["yield_t_ha"]),
-                "suitable_ha": weights,
+                "suitable_ha": pd.to_numeric(rows["suitable_ha"], errors="coerce")
+                .fillna(0.0)
+                .to_numpy(),
             }
         )
         if "source" in tot.columns:
-            part["source"] = f"{row['source']} (spread over villages by suitable land)"
+            how = "suitable land" if weight_column == "suitable_ha" else (
+                "suitable land in current farm use")
+            part["source"] = f"{row['source']} (spread over villages by {how})"
         if "illustrative" in rows.columns:
             part["illustrative"] = rows["illustrative"].astype(bool).to_numpy()
         frames.append(part)
@@ -485,39 +505,80 @@ def raw_material_demand(
 
 
 # --------------------------------------------------------------------------- land
-def land_availability(
-    suitable: pd.DataFrame, harvest_by_village: pd.DataFrame, demand: pd.DataFrame
-) -> pd.DataFrame:
-    """Land available and land needed per village and crop.
+def cropping_intensity(crops: pd.DataFrame | None, crop_ids) -> pd.Series:
+    """Harvests a year per hectare of land in use, per crop (``cropping_intensity`` of crops.csv).
 
-    ``suitable`` must already exclude land that zoning closes to farming:
-    :func:`ovop_geo.landuse.suitability_by_village` rates such land N, so its ``suitable_ha``
-    only counts land open to farming. Available land is suitable land not yet harvested.
+    Harvest area is counted per season, so land in use = harvest area ÷ cropping intensity.
+    Crops without a figure (or without a crops table) get 1: one harvest a year.
+    """
+    out = pd.Series(1.0, index=pd.Index([str(c) for c in crop_ids], name="crop_id"))
+    if crops is not None and "cropping_intensity" in crops.columns:
+        given = pd.to_numeric(crops["cropping_intensity"], errors="coerce")
+        given.index = crops["crop_id"].astype(str)
+        bad = given.index[~(given > 0)]
+        if len(bad):
+            raise InputDataError(
+                f"crops table: column 'cropping_intensity' must be above 0 (harvests a year per "
+                f"hectare in use, e.g. 1 or 2). Crops: {format_items(bad)}."
+            )
+        out.update(given.reindex(out.index).dropna())
+    return out
+
+
+def land_availability(
+    suitable: pd.DataFrame,
+    harvest_by_village: pd.DataFrame,
+    demand: pd.DataFrame,
+    *,
+    village_land: pd.DataFrame | None = None,
+    intensity: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Land in use, available and needed per village and crop, from one physical land balance.
+
+    * land in use by crop c = harvest area ÷ cropping intensity (harvest area counts every
+      season, the land only once);
+    * unused suitable land U of the village = farmland suitable for at least one crop − land in
+      use by every crop (0 when the crops use more than that);
+    * the unused land suitable for crop c is at most ``min(suitable_c − in use_c, U)``: a bound
+      per crop, **not additive** over crops;
+    * available land is **one allocation** of U over the crops, in proportion to those bounds:
+      ``available_c = U × bound_c ÷ Σ bound``. Each crop gets no more than its bound (Σ bound ≥ U
+      because every unused suitable hectare suits some crop), and the sum over crops is U.
+
+    ``suitable`` must already exclude land that zoning closes to farming (as
+    :func:`ovop_geo.landuse.land_suitability` does).
 
     Parameters
     ----------
     suitable : pandas.DataFrame
-        Indexed by (``village_code``, ``crop_id``) with ``suitable_ha`` (ha); optional
-        ``illustrative``.
+        Indexed by (``village_code``, ``crop_id``) with ``suitable_ha`` (ha, for that crop);
+        optional ``illustrative``.
     harvest_by_village : pandas.DataFrame
-        Indexed by (``village_code``, ``crop_id``) with ``harvest_area_ha`` (ha),
-        ``yield_t_ha`` (t/ha), ``production_t`` (t) and ``estimated`` (from :func:`production`
-        or :func:`disaggregate_harvest`).
+        Indexed by (``village_code``, ``crop_id``) with ``harvest_area_ha`` (ha), ``yield_t_ha``
+        (t/ha), ``production_t`` (t) and ``estimated``.
     demand : pandas.DataFrame
-        Indexed by (``village_code``, ``crop_id``) with ``demand_t_yr`` (from
-        :func:`raw_material_demand`); optional ``source``.
+        Indexed by (``village_code``, ``crop_id``) with ``demand_t_yr`` (t of harvested crop a
+        year, from :func:`raw_material_demand`); optional ``demand_processed_t_yr``,
+        ``source`` and ``assumed``.
+    village_land : pandas.DataFrame, optional
+        ``LandSuitability.by_village`` (``farmland_suitable_ha`` per village). Without it the
+        land suitable for at least one crop is taken as the largest per-crop suitable area (a
+        lower bound of the union, so available land is not overstated).
+    intensity : pandas.Series, optional
+        Cropping intensity per ``crop_id`` (:func:`cropping_intensity`); 1 where missing.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by (``village_code``, ``crop_id``), the union of the three inputs:
-        ``suitable_ha``, ``harvested_ha``, ``available_ha`` (= suitable − harvested; negative when
-        more is harvested than the layer rates suitable, not clipped), ``production_t``,
-        ``yield_t_ha``, ``demand_t_yr``, ``land_needed_ha`` (= demand ÷ yield; 0 without demand,
-        NaN with demand but no known yield), ``supply_ratio`` (= production ÷ demand; inf with
+        Indexed by (``village_code``, ``crop_id``): ``suitable_ha`` (for this crop; not
+        additive), ``harvested_ha``, ``cropping_intensity``, ``in_use_ha``,
+        ``unused_suitable_ha`` (the crop's bound; not additive), ``available_ha`` (its share of
+        the one allocation; additive), ``production_t``, ``yield_t_ha``, ``demand_t_yr``,
+        ``demand_processed_t_yr``, ``land_needed_ha`` (= demand ÷ yield; 0 without demand, NaN
+        with demand but no known yield), ``supply_ratio`` (= production ÷ demand; inf with
         production but no demand, NaN with neither), ``estimated``, ``illustrative``,
-        ``demand_source``. Missing harvest means 0 harvested; missing suitability means unknown
-        (NaN).
+        ``demand_source``, ``demand_assumed``. Missing harvest means 0 harvested; missing
+        suitability means unknown (NaN).
     """
     suit = suitable.copy()
     harv = harvest_by_village.copy()
@@ -536,12 +597,33 @@ def land_availability(
             )
     index = suit.index.union(harv.index, sort=False).union(dem.index, sort=False)
     out = pd.DataFrame(index=index)
+    crops = index.get_level_values("crop_id")
+    villages = index.get_level_values("village_code")
     out["suitable_ha"] = suit["suitable_ha"].reindex(index).astype(float)
     out["harvested_ha"] = harv["harvest_area_ha"].reindex(index).fillna(0.0).astype(float)
-    out["available_ha"] = out["suitable_ha"] - out["harvested_ha"]
+    ci = intensity if intensity is not None else pd.Series(dtype=float)
+    out["cropping_intensity"] = pd.Series(crops, index=index).map(ci).fillna(1.0).astype(float)
+    out["in_use_ha"] = out["harvested_ha"] / out["cropping_intensity"]
+    used = out["in_use_ha"].groupby(level="village_code").sum()
+    if village_land is not None:
+        suitable_any = village_land["farmland_suitable_ha"].astype(float)
+        suitable_any.index = suitable_any.index.astype(str)
+    else:
+        suitable_any = out["suitable_ha"].groupby(level="village_code").max()
+    unused = (suitable_any.reindex(used.index) - used).clip(lower=0.0)
+    u = pd.Series(villages, index=index).map(unused).astype(float)
+    bound = np.minimum(out["suitable_ha"] - out["in_use_ha"], u).clip(lower=0.0)
+    out["unused_suitable_ha"] = bound
+    total_bound = bound.groupby(level="village_code").transform("sum")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["available_ha"] = np.where(total_bound > 0, u * bound / total_bound, 0.0)
+    out.loc[bound.isna(), "available_ha"] = np.nan
     out["production_t"] = harv["production_t"].reindex(index).fillna(0.0).astype(float)
     out["yield_t_ha"] = harv["yield_t_ha"].reindex(index).astype(float)
     out["demand_t_yr"] = dem["demand_t_yr"].reindex(index).fillna(0.0).astype(float)
+    processed = (dem["demand_processed_t_yr"] if "demand_processed_t_yr" in dem.columns
+                 else dem["demand_t_yr"])
+    out["demand_processed_t_yr"] = processed.reindex(index).fillna(0.0).astype(float)
     yld = out["yield_t_ha"].where(out["yield_t_ha"] > 0)
     out["land_needed_ha"] = np.where(out["demand_t_yr"] > 0, out["demand_t_yr"] / yld, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -556,7 +638,56 @@ def land_availability(
     out["illustrative"] = ill.reindex(index).fillna(False).astype(bool)
     src = dem["source"] if "source" in dem.columns else pd.Series("", index=dem.index)
     out["demand_source"] = src.reindex(index).fillna("").astype(str)
+    assumed = dem["assumed"] if "assumed" in dem.columns else pd.Series(False, index=dem.index)
+    out["demand_assumed"] = assumed.reindex(index).fillna(False).astype(bool)
     out.index.names = _KEY
+    return out
+
+
+def land_balance(village_land: pd.DataFrame, land_table: pd.DataFrame) -> pd.DataFrame:
+    """The physical land balance of each village, in hectares that add up.
+
+    Parameters
+    ----------
+    village_land : pandas.DataFrame
+        ``LandSuitability.by_village``: ``area_ha``, ``farmland_ha``, ``farmland_suitable_ha``,
+        ``farmland_idle_ha`` per ``village_code``.
+    land_table : pandas.DataFrame
+        Output of :func:`land_availability` (``in_use_ha``, ``available_ha``, ``estimated``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``village_code``: ``area_ha``; ``land_farmland_ha`` (land whose current use
+        is farmland), ``land_suitable_ha`` (farmland suitable for at least one crop),
+        ``land_idle_ha`` (idle farmland); and three parts of the village area that add up to
+        it: ``land_used_ha`` (in use by every crop: Σ harvest area ÷ cropping intensity),
+        ``land_unused_ha`` (suitable farmland not in use = the land to allocate; the sum of
+        ``available_ha`` over crops), ``land_unsuitable_ha`` (the rest: farmland suitable for
+        no crop, settlement, forest, water, plantations, closed zones); ``land_overused_ha``
+        (land in use beyond the suitable farmland: harvest the layers cannot place, reported,
+        not clipped); ``estimated`` and ``illustrative``.
+    """
+    vl = village_land.copy()
+    vl.index = vl.index.astype(str)
+    used = land_table["in_use_ha"].groupby(level="village_code").sum().reindex(vl.index)
+    used = used.fillna(0.0)
+    avail = land_table["available_ha"].groupby(level="village_code").sum(min_count=1)
+    out = pd.DataFrame(index=vl.index)
+    out["area_ha"] = vl["area_ha"].astype(float)
+    out["land_farmland_ha"] = vl["farmland_ha"].astype(float)
+    out["land_suitable_ha"] = vl["farmland_suitable_ha"].astype(float)
+    out["land_idle_ha"] = vl["farmland_idle_ha"].astype(float)
+    out["land_used_ha"] = used
+    out["land_unused_ha"] = (out["land_suitable_ha"] - used).clip(lower=0.0)
+    out["land_unsuitable_ha"] = (out["area_ha"] - used - out["land_unused_ha"]).clip(lower=0.0)
+    out["land_overused_ha"] = (used - out["land_suitable_ha"]).clip(lower=0.0)
+    out["land_available_sum_ha"] = avail.reindex(vl.index)
+    est = land_table["estimated"].groupby(level="village_code").any()
+    out["estimated"] = est.reindex(vl.index).fillna(False).astype(bool)
+    ill = vl["illustrative"] if "illustrative" in vl.columns else False
+    out["illustrative"] = ill
+    out.index.name = "village_code"
     return out
 
 

@@ -130,9 +130,9 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         ),
         "note_harvest_estimated": (
             "Panen per desa adalah perkiraan: total wilayah dibagi ke desa sebanding dengan "
-            "luas lahan yang sesuai.",
+            "luas lahan sesuai yang kini diusahakan (lahan tidur tidak dihitung).",
             "Harvest per village is estimated: the region totals are spread over villages in "
-            "proportion to suitable land.",
+            "proportion to suitable land in current farm use (idle land excluded).",
         ),
         "note_no_harvest": (
             "Tidak ada statistik panen: produksi dan rasio pasokan tidak diketahui.",
@@ -203,9 +203,10 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "illustrative_layers": ("Lapisan ilustratif (bukan data lapangan): {layers}.",
                                 "Illustrative layers (not field data): {layers}."),
         "estimated_note": ("Angka produksi per desa adalah perkiraan (total wilayah dibagi "
-                           "menurut lahan sesuai).",
+                           "menurut lahan sesuai yang kini diusahakan, dari lapisan "
+                           "penggunaan lahan).",
                            "Production per village is estimated (region totals spread by "
-                           "suitable land)."),
+                           "suitable land in current farm use, from the land-use layer)."),
         "analysis_notes": ("Catatan analisis ({n})", "Analysis notes ({n})"),
         # compare
         "compare_villages": ("Pilih desa untuk dibandingkan", "Villages to compare"),
@@ -236,8 +237,43 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         # land
         "land_heading": ("Ketersediaan lahan per desa dan tanaman",
                          "Land availability per village and crop"),
-        "suitable_ha": ("Lahan sesuai (ha)", "Suitable land (ha)"),
-        "available_ha": ("Lahan tersedia (ha)", "Available land (ha)"),
+        "suitable_ha": ("Lahan sesuai untuk tanaman ini (ha; tidak dijumlahkan antar tanaman)",
+                        "Suitable for this crop (ha; not additive over crops)"),
+        "in_use_ha": ("Lahan dipakai tanaman ini (ha = luas panen ÷ indeks pertanaman)",
+                      "Land in use by this crop (ha = harvest area ÷ cropping intensity)"),
+        "unused_suitable_ha": ("Lahan sesuai yang belum dipakai, batas atas (ha; tidak "
+                               "dijumlahkan)",
+                               "Unused land suitable for this crop, upper bound (ha; not "
+                               "additive)"),
+        "available_ha": ("Lahan tersedia, bagian alokasi (ha; dijumlahkan = lahan belum dipakai)",
+                         "Available land, share of one allocation (ha; adds up to unused land)"),
+        "demand_processed_t_yr": ("Kebutuhan bahan olahan (t/tahun)",
+                                  "Processed-input demand (t/yr)"),
+        "cropping_intensity": ("Indeks pertanaman (panen/tahun)",
+                               "Cropping intensity (harvests/yr)"),
+        "balance_heading": ("Neraca lahan fisik per desa", "Physical land balance per village"),
+        "chart_land_balance": ("Luas desa: dipakai / sesuai belum dipakai / tidak sesuai (ha)",
+                               "Village area: in use / unused suitable / unsuitable (ha)"),
+        "land_part": ("Bagian lahan", "Part of the land"),
+        "area_ha_axis": ("Luas (ha)", "Area (ha)"),
+        "land_used_ha": ("Dipakai tanaman (ha)", "In use by crops (ha)"),
+        "land_unused_ha": ("Sesuai, belum dipakai (ha)", "Suitable, unused (ha)"),
+        "land_unsuitable_ha": ("Tidak sesuai / bukan lahan tani (ha)",
+                               "Unsuitable / not farmland (ha)"),
+        "land_farmland_ha": ("Lahan tani menurut penggunaan kini (ha)",
+                             "Farmland by current use (ha)"),
+        "land_suitable_ha": ("Lahan tani sesuai untuk minimal satu tanaman (ha)",
+                             "Farmland suitable for at least one crop (ha)"),
+        "land_overused_ha": ("Dipakai melebihi lahan sesuai (ha)",
+                             "In use beyond the suitable land (ha)"),
+        "balance_caption": (
+            "Luas panen dihitung per musim, maka lahan dipakai = luas panen ÷ indeks pertanaman "
+            "(asumsi di crops.csv). Lahan tersedia per tanaman adalah satu alokasi lahan yang "
+            "belum dipakai, sehingga jumlahnya tidak pernah melebihi lahan yang belum dipakai.",
+            "Harvest area counts every season, so land in use = harvest area ÷ cropping "
+            "intensity (assumptions in crops.csv). Available land per crop is one allocation of "
+            "the unused land, so it never adds up to more than the unused land.",
+        ),
         "harvested_ha": ("Luas panen (ha)", "Harvested area (ha)"),
         "demand_t_yr": ("Kebutuhan bahan baku (t/tahun)", "Raw-material demand (t/yr)"),
         "land_needed_ha": ("Lahan dibutuhkan kini (ha)", "Land needed now (ha)"),

@@ -162,6 +162,7 @@ class PreparedRegion:
     readiness_by_dimension: pd.DataFrame | None
     readiness_by_aspect: pd.DataFrame | None
     notes: tuple[str, ...] = ()
+    village_land: pd.DataFrame | None = None
 
     @property
     def illustrative_layers(self) -> tuple[str, ...]:
@@ -193,6 +194,7 @@ class AnalysisResult:
     candidates: pd.DataFrame | None
     villages: gpd.GeoDataFrame = field(repr=False, default=None)
     notes: tuple[str, ...] = ()
+    land_balance: pd.DataFrame | None = None
 
     @property
     def region(self) -> Region:
@@ -239,9 +241,10 @@ def prepare_region(
     else:
         notes.append("No elevation layer: slope criteria are unknown.")
 
-    landuse_ha = suitability = None
+    landuse_ha = suitability = village_land = None
     if region.layers.landuse is not None:
-        landuse_ha, suitability = _landuse_stage(region, slope, grid, progress, notes)
+        landuse_ha, suitability, village_land = _landuse_stage(region, slope, grid, progress,
+                                                               notes)
     else:
         notes.append("No land-use layer: suitable and available land are unknown.")
 
@@ -260,14 +263,19 @@ def prepare_region(
                     "spread them: per-village production is unknown."
                 )
             else:
+                weights = suitability.assign(
+                    cultivated_suitable_ha=suitability["suitable_ha"]
+                    - suitability["suitable_idle_ha"]
+                )
                 spread = farming.disaggregate_harvest(
-                    production_region.reset_index(), suitability, source=source
+                    production_region.reset_index(), weights, source=source,
+                    weight_column="cultivated_suitable_ha",
                 )
                 harvest_by_village = farming.production(spread.reset_index(), source=source)
                 harvest_by_village["estimated"] = True
                 notes.append(
                     "Harvest per village is estimated: the region totals are spread over villages "
-                    "in proportion to suitable land."
+                    "in proportion to suitable land in current farm use (idle land excluded)."
                 )
         else:
             harvest_by_village = farming.production(harvest, source=source)
@@ -295,6 +303,7 @@ def prepare_region(
         readiness_by_dimension=by_dim,
         readiness_by_aspect=by_aspect,
         notes=tuple(notes),
+        village_land=village_land,
     )
 
 
@@ -336,11 +345,11 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
         )
         if region.layers.zoning is not None:
             zoning = read_zoning(region)
-    suitability = None
+    suitability = village_land = None
     if "crops" in tables and "crop_landuse_suitability" in tables:
         progress("crop suitability (S1/S2/S3/N)")
         zoning_ref = None if ref.raster else region.layers.zoning
-        suitability = landuse.suitability_by_village(
+        land = landuse.land_suitability(
             villages,
             lu,
             zoning,
@@ -354,7 +363,8 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
             illustrative=bool(ref.illustrative
                               or (zoning_ref is not None and zoning_ref.illustrative)),
         )
-    return landuse_ha, suitability
+        suitability, village_land = land.by_crop, land.by_village
+    return landuse_ha, suitability, village_land
 
 
 def _slope_statistics(region: Region, *, workdir: str | Path | None):
@@ -403,14 +413,19 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
     businesses = region.businesses
     households = villages["households"] if "households" in villages.columns else None
 
-    demand = land = None
+    demand = land = balance = None
     if businesses is not None and "raw_materials" in region.tables:
         demand = farming.raw_material_demand(businesses, region.tables["raw_materials"])
     if prepared.suitability is not None and prepared.harvest_by_village is not None:
+        crops = prepared.suitability.index.get_level_values("crop_id").unique()
         land = farming.land_availability(
             prepared.suitability, prepared.harvest_by_village,
             demand if demand is not None else _empty_demand(),
+            village_land=prepared.village_land,
+            intensity=farming.cropping_intensity(region.tables.get("crops"), crops),
         )
+        if prepared.village_land is not None:
+            balance = farming.land_balance(prepared.village_land, land)
         growth_table = farming.growth_scenario(
             land, growth_rate_pct_yr=growth, base_year=base_year,
             horizon_years=params.horizon_years,
@@ -462,6 +477,7 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
         prepared=prepared, params=params, weights=weights, land=land, demand=demand,
         carrying=carrying, lq_businesses=lq, rules=rules, criteria=criteria, scores=scores,
         sensitivity=sens, allocation=alloc, candidates=candidates, notes=tuple(notes),
+        land_balance=balance,
     )
     object.__setattr__(result, "villages", village_indicators(result))
     return result
@@ -609,8 +625,11 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
         wide_cols = {
             "harvested_ha": "harvest_area_{}_ha",
             "production_t": "production_{}_t",
-            "suitable_ha": "suitable_{}_ha",
+            "suitable_ha": "suitable_for_{}_ha",
+            "in_use_ha": "in_use_{}_ha",
+            "unused_suitable_ha": "unused_suitable_for_{}_ha",
             "available_ha": "available_{}_ha",
+            "demand_processed_t_yr": "demand_processed_{}_t_yr",
             "demand_t_yr": "demand_{}_t_yr",
             "land_needed_ha": "land_needed_{}_ha",
             "land_needed_5y_ha": "land_needed_5y_{}_ha",
@@ -626,6 +645,10 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
             out = out.join(wide)
         out["production_estimated"] = bool(result.land["estimated"].any()) if (
             "estimated" in result.land.columns) else False
+    if result.land_balance is not None:
+        keep = [c for c in result.land_balance.columns if c.startswith("land_")
+                and c != "land_available_sum_ha"]
+        out = out.join(result.land_balance[keep])
     if result.lq_businesses is not None:
         out = out.join(result.lq_businesses.add_prefix("lq_"))
         spec = economy.specialisation(result.region.businesses)

@@ -13,7 +13,9 @@ from ovop_geo.farming import (
     FarmingParams,
     disaggregate_harvest,
     growth_scenario,
+    cropping_intensity,
     land_availability,
+    land_balance,
     production,
     raw_material_demand,
     raw_material_table,
@@ -279,16 +281,76 @@ def land_inputs():
 def test_land_availability_by_hand(land_inputs):
     out = land_availability(*land_inputs)
     a, b, c = (out.loc[(v, "padi")] for v in "ABC")
+    # One crop, no village land given: unused = suitable - harvested (intensity 1)
     assert a["available_ha"] == pytest.approx(12.0)
     assert a["production_t"] == pytest.approx(16.0)
     assert a["land_needed_ha"] == pytest.approx(2.0)  # 4 t / 2 t/ha
     assert a["supply_ratio"] == pytest.approx(4.0)
-    assert b["available_ha"] == pytest.approx(-1.0)  # harvested beyond suitable: not clipped
+    assert b["available_ha"] == 0.0  # harvested beyond suitable: nothing left to allocate
     assert b["supply_ratio"] == np.inf  # production without demand
     assert np.isnan(c["supply_ratio"])  # neither production nor demand
     assert c["land_needed_ha"] == 0.0
     assert out["estimated"].all() and out["illustrative"].all()
     assert a["demand_source"] == "assumption"
+
+
+@pytest.fixture
+def two_crops():
+    suitable = _suitable([("A", "padi", 100.0), ("A", "jagung", 80.0),
+                          ("B", "padi", 10.0), ("B", "jagung", 10.0)])
+    harvest = pd.DataFrame({
+        "village_code": ["A", "A", "B"], "crop_id": ["padi", "jagung", "padi"],
+        "harvest_area_ha": [60.0, 15.0, 24.0], "yield_t_ha": [2.0, 1.5, 2.0],
+    }).pipe(production)
+    village_land = pd.DataFrame(
+        {"area_ha": [200.0, 50.0], "farmland_ha": [150.0, 15.0],
+         "farmland_suitable_ha": [120.0, 12.0], "farmland_idle_ha": [30.0, 0.0],
+         "illustrative": True},
+        index=pd.Index(["A", "B"], name="village_code"),
+    )
+    intensity = pd.Series({"padi": 1.2, "jagung": 1.5})
+    return suitable, harvest, village_land, intensity
+
+
+def test_one_physical_land_balance_by_hand(two_crops):
+    suitable, harvest, village_land, intensity = two_crops
+    out = land_availability(suitable, harvest, _empty_demand(), village_land=village_land,
+                            intensity=intensity)
+    a = out.xs("A", level="village_code")
+    # In use: padi 60 ha harvested / 1.2 = 50 ha; jagung 15 / 1.5 = 10 ha; 60 ha in all.
+    assert a.loc["padi", "in_use_ha"] == pytest.approx(50.0)
+    assert a.loc["jagung", "in_use_ha"] == pytest.approx(10.0)
+    # Unused suitable land U = 120 (suitable for at least one crop) - 60 = 60 ha.
+    # Bounds: padi min(100 - 50, 60) = 50; jagung min(80 - 10, 60) = 60 (not additive: 110).
+    assert a.loc["padi", "unused_suitable_ha"] == pytest.approx(50.0)
+    assert a.loc["jagung", "unused_suitable_ha"] == pytest.approx(60.0)
+    # One allocation of the 60 ha in proportion to the bounds: 60 x 50/110 and 60 x 60/110.
+    assert a.loc["padi", "available_ha"] == pytest.approx(27.272727, abs=1e-6)
+    assert a.loc["jagung", "available_ha"] == pytest.approx(32.727273, abs=1e-6)
+    assert a["available_ha"].sum() == pytest.approx(60.0)
+    # B: padi 24 / 1.2 = 20 ha in use on 12 ha of suitable land: nothing to allocate.
+    assert out.xs("B", level="village_code")["available_ha"].sum() == 0.0
+    balance = land_balance(village_land, out)
+    assert balance.loc["A", ["land_used_ha", "land_unused_ha", "land_unsuitable_ha"]].tolist() \
+        == pytest.approx([60.0, 60.0, 80.0])  # 200 ha = 60 used + 60 unused + 80 other
+    assert balance.loc["B", ["land_used_ha", "land_unused_ha", "land_unsuitable_ha",
+                             "land_overused_ha"]].tolist() == pytest.approx([20.0, 0.0, 30.0, 8.0])
+    parts = balance[["land_used_ha", "land_unused_ha", "land_unsuitable_ha"]].sum(axis=1)
+    np.testing.assert_allclose(parts, balance["area_ha"])
+
+
+def test_cropping_intensity_from_the_crops_table():
+    crops = pd.read_csv(DATA / "params" / "crops.csv")
+    ci = cropping_intensity(crops, ["padi", "jagung", "ubi_kayu", "kedelai"])
+    assert ci.to_dict() == {"padi": 1.2, "jagung": 1.5, "ubi_kayu": 1.0, "kedelai": 1.0}
+    assert crops["cropping_intensity_source"].str.startswith("assumption").all()
+    with pytest.raises(InputDataError, match=r"'cropping_intensity' must be above 0.*padi"):
+        cropping_intensity(crops.assign(cropping_intensity=0.0), ["padi"])
+
+
+def _empty_demand():
+    index = pd.MultiIndex.from_arrays([[], []], names=KEY)
+    return pd.DataFrame({"demand_t_yr": pd.Series(dtype=float)}, index=index)
 
 
 def test_land_availability_wrong_index(land_inputs):

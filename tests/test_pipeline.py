@@ -46,13 +46,6 @@ def test_village_figures_add_back_to_the_totals_exactly(prepared):
     assert prepared.harvest_by_village["estimated"].all()
 
 
-def test_harvest_is_spread_in_proportion_to_suitable_land(prepared):
-    spread = prepared.harvest_by_village["harvest_area_ha"].xs("padi", level="crop_id")
-    suitable = prepared.suitability["suitable_ha"].xs("padi", level="crop_id")
-    ratio = spread / suitable
-    assert ratio.max() / ratio.min() == pytest.approx(1.0, rel=1e-9)
-
-
 def test_slopes_are_those_of_flat_tidal_lowland(prepared):
     # The paper: slopes of 0-3 % across the kecamatan.
     slope = prepared.slope
@@ -67,14 +60,45 @@ def test_only_kerupuk_in_rasau_jaya_i_meets_pp29(result):
     assert result.lq_businesses.loc[RJ1, "kerupuk"] == pytest.approx((6 / 13) / (16 / 50))
 
 
-def test_available_land_is_suitable_minus_harvested(result):
-    land = result.land
-    np.testing.assert_allclose(
-        land["available_ha"], land["suitable_ha"] - land["harvested_ha"], rtol=1e-12
-    )
-    # Land needed = demand / yield, with yields from the paper (t/ha).
+def test_available_land_never_exceeds_the_physical_land(prepared, result):
+    land, balance, villages = result.land, result.land_balance, result.villages
+    crops = ("padi", "jagung", "ubi_kayu")
+    total = villages[[f"available_{c}_ha" for c in crops]].sum(axis=1)
+    assert (total <= villages["land_unused_ha"] * (1 + 1e-12)).all()
+    assert (villages["land_unused_ha"] <= villages["land_farmland_ha"]).all()
+    # Rasau Jaya Umum by hand: land in use = padi harvest / 1.2 + jagung / 1.5 + ubi kayu / 1.0
+    # (cropping intensities of crops.csv); unused = farmland suitable for some crop - in use.
+    rju = "61.12.07.2001"
+    harvest = land.xs(rju, level="village_code")["harvested_ha"]
+    in_use = harvest["padi"] / 1.2 + harvest["jagung"] / 1.5 + harvest["ubi_kayu"] / 1.0
+    assert balance.loc[rju, "land_used_ha"] == pytest.approx(in_use, rel=1e-12)
+    suitable_any = prepared.village_land.loc[rju, "farmland_suitable_ha"]
+    assert balance.loc[rju, "land_unused_ha"] == pytest.approx(suitable_any - in_use, rel=1e-12)
+    assert total[rju] == pytest.approx(suitable_any - in_use, rel=1e-9)
+    # farmland = sawah + tegalan + semak of the land-use layer (the farmland classes)
+    lu = prepared.landuse_ha.loc[rju]
+    assert balance.loc[rju, "land_farmland_ha"] == pytest.approx(
+        lu["sawah_ha"] + lu["tegalan_ha"] + lu["semak_ha"], rel=1e-9)
+    # used + unused + unsuitable = the village area
+    parts = balance[["land_used_ha", "land_unused_ha", "land_unsuitable_ha"]].sum(axis=1)
+    np.testing.assert_allclose(parts, balance["area_ha"], rtol=1e-9)
+    # "suitable for crop X" is kept as its own, non-additive figure
+    assert (villages["suitable_for_jagung_ha"] <= villages["land_suitable_ha"] + 1e-6).all()
+    sums = villages[[f"suitable_for_{c}_ha" for c in crops]].sum(axis=1)
+    assert (sums > villages["land_suitable_ha"]).all()  # the same hectare suits several crops
+    # Land needed = harvested-crop demand / yield (t/ha from the paper).
     padi = land.xs("padi", level="crop_id")
     np.testing.assert_allclose(padi["land_needed_ha"], padi["demand_t_yr"] / 2.306, rtol=1e-9)
+
+
+def test_harvest_is_not_spread_over_idle_land(prepared):
+    weights = prepared.suitability["suitable_ha"] - prepared.suitability["suitable_idle_ha"]
+    spread = prepared.harvest_by_village["harvest_area_ha"]
+    for crop in ("padi", "jagung", "ubi_kayu"):
+        w = weights.xs(crop, level="crop_id")
+        h = spread.xs(crop, level="crop_id")
+        ratio = h / w
+        assert ratio.max() / ratio.min() == pytest.approx(1.0, rel=1e-9)
 
 
 def test_weights_change_scores_but_not_the_prepared_region(prepared, result):
