@@ -214,10 +214,11 @@ def land_balance_chart(
     tidy = data.reset_index().melt(id_vars="village", var_name="part", value_name="area_ha")
     tidy["order"] = tidy["part"].map({c: i for i, c in enumerate(columns)})
     tidy["part"] = tidy["part"].map(names)
-    flags = []
-    for flag in ("estimated", "illustrative"):
-        if flag in balance.columns and bool(balance[flag].fillna(False).any()):
-            flags.append(t(flag if flag == "estimated" else "illustrative_data", lang))
+    flags = [
+        t(flag if flag == "estimated" else "illustrative_data", lang)
+        for flag in ("estimated", "illustrative")
+        if flag in balance.columns and bool(balance[flag].fillna(False).any())
+    ]
     tidy["note"] = ", ".join(flags)
     return (
         alt.Chart(tidy, title=t("chart_land_balance", lang), height=_HEIGHT_PX)

@@ -24,8 +24,8 @@ from ovop_geo.units import yield_to_t_ha
 __all__ = [
     "RAW_MATERIAL_COLUMNS",
     "FarmingParams",
-    "disaggregate_harvest",
     "cropping_intensity",
+    "disaggregate_harvest",
     "growth_scenario",
     "land_availability",
     "land_balance",

@@ -11,9 +11,9 @@ from ovop_geo.capacity import carrying_capacity, population_by_village
 from ovop_geo.errors import InputDataError, ParameterError
 from ovop_geo.farming import (
     FarmingParams,
+    cropping_intensity,
     disaggregate_harvest,
     growth_scenario,
-    cropping_intensity,
     land_availability,
     land_balance,
     production,
