@@ -22,16 +22,22 @@ from ovop_geo.errors import InputDataError, ParameterError, format_items, raise_
 from ovop_geo.units import yield_to_t_ha
 
 __all__ = [
+    "BINDING",
     "RAW_MATERIAL_COLUMNS",
     "FarmingParams",
+    "GrowthScenario",
     "cropping_intensity",
     "disaggregate_harvest",
-    "growth_scenario",
+    "food_first",
+    "food_need",
+    "growth_scenarios",
     "land_availability",
     "land_balance",
     "production",
     "raw_material_demand",
     "raw_material_table",
+    "region_totals",
+    "scenarios_from_table",
 ]
 
 logger = logging.getLogger(__name__)
@@ -48,28 +54,33 @@ class FarmingParams:
     Attributes
     ----------
     growth_rate_pct_yr : float
-        Growth of raw-material demand, % a year. Default 30: the paper reports that 90 % of firms
-        raised capacity by more than 30 % a year.
+        Central growth of raw-material demand, % a year, when no scenario table is given.
+        Default 10: an assumption between population growth (2.35 %) and the paper's survey
+        answer (90 % of firms raised capacity by more than 30 % in a year: the lower bound of one
+        answer, not a trend).
     base_year : int
-        Year of the statistics (the paper's are 2013).
+        Year of the statistics, the *data year* (the paper's are 2013).
     horizon_years : int
-        Years looked ahead by :func:`growth_scenario`.
+        Years looked ahead by :func:`growth_scenarios`, from the start year.
+    population_growth_pct_yr : float
+        Population growth, % a year (paper Table 2: 2.35).
     persons_per_household : float or None
-        Average household size used to turn households into population. None (default): spread
-        the region's published population over villages in proportion to households instead
-        (the paper's 23,499 persons against 20,806 households gives 1.13 persons per household,
-        which is not plausible, so no household size is assumed by default).
+        Average household size used to turn the village figures of Table 1 into population.
+        None (default): spread the region's published population over villages in proportion
+        to those figures (the paper's "Jumlah KK" add up to 20,806 against 23,499 people, so they
+        are more likely persons than households).
     rice_crop : str
-        Crop id of rice (the reference commodity of Permen LH 17/2009).
+        Crop id of paddy (the reference commodity of Permen LH 17/2009, counted as beras).
     rice_need_t_person_yr : float
-        Rice-equivalent a person needs a year for a decent living: 1 t (Permen LH 17/2009).
+        Beras equivalent a person needs a year for a decent living: 1 t (Permen LH 17/2009).
     kfm_kg_person_yr : float
-        Minimum physical need for the older α index: 265 kg rice per person a year.
+        Minimum physical need for the older α index: 265 kg beras per person a year.
     """
 
-    growth_rate_pct_yr: float = 30.0
+    growth_rate_pct_yr: float = 10.0
     base_year: int = 2013
     horizon_years: int = 30
+    population_growth_pct_yr: float = 2.35
     persons_per_household: float | None = None
     rice_crop: str = "padi"
     rice_need_t_person_yr: float = 1.0
@@ -77,6 +88,7 @@ class FarmingParams:
 
     def __post_init__(self) -> None:
         _check_growth(self.growth_rate_pct_yr, self.horizon_years)
+        _check_growth(self.population_growth_pct_yr, self.horizon_years)
         if self.persons_per_household is not None and not self.persons_per_household > 0:
             raise ParameterError(
                 f"persons_per_household must be above 0 (got {self.persons_per_household})."
@@ -691,61 +703,202 @@ def land_balance(village_land: pd.DataFrame, land_table: pd.DataFrame) -> pd.Dat
     return out
 
 
-def growth_scenario(
-    land_table: pd.DataFrame,
-    *,
-    growth_rate_pct_yr: float = FarmingParams.growth_rate_pct_yr,
-    base_year: int = FarmingParams.base_year,
-    horizon_years: int = FarmingParams.horizon_years,
+# --------------------------------------------------------------------------- food first
+def food_need(
+    population: pd.Series, crops: pd.DataFrame | None, crop_ids
 ) -> pd.DataFrame:
-    """When does the land the firms need outgrow the village's suitable land?
+    """The population's food need per village and crop, in t of the harvested crop a year.
 
-    Demand grows by g % a year, so land needed in year t is ``land_needed_ha × (1 + g)^t``. It is
-    compared with **all suitable land** for the crop (harvested + available = ``suitable_ha``):
-    the firms' raw material competes with existing production for the same land, so the
-    comparison is against the whole suitable area, not only the part not yet harvested.
-
-    Parameters
-    ----------
-    land_table : pandas.DataFrame
-        Output of :func:`land_availability` (``land_needed_ha`` and ``suitable_ha``, ha).
-    growth_rate_pct_yr : float
-        g in % a year (above -100).
-    base_year : int
-        Year of t = 0.
-    horizon_years : int
-        Years looked ahead (t = 0 .. horizon).
+    need(v, c) = population(v) × ``food_kg_per_person_yr``(c) / 1000 ÷
+    ``staple_t_per_harvested_t``(c) (e.g. 81.23 kg beras a person ÷ 0.6402 t beras per t of
+    paddy). Crops without ``food_kg_per_person_yr`` in the crops table need 0 (not counted).
 
     Returns
     -------
     pandas.DataFrame
-        Same index: ``land_needed_ha``, ``suitable_ha``, ``land_needed_5y_ha``,
-        ``land_needed_10y_ha``, ``years_to_exceed`` and ``year_exceeds_suitable`` (nullable
-        integers: the first t with need > suitable land, and base_year + t; <NA> when never
-        within the horizon or when either figure is unknown).
-
-    Raises
-    ------
-    ParameterError
-        g ≤ -100 % or a horizon below 1 year.
+        Indexed by (``village_code``, ``crop_id``): ``population``, ``food_need_t_yr``.
     """
-    _check_growth(growth_rate_pct_yr, horizon_years)
-    need = land_table["land_needed_ha"].astype(float).to_numpy()
-    have = land_table["suitable_ha"].astype(float).to_numpy()
-    factor = 1.0 + growth_rate_pct_yr / 100.0
-    years = np.arange(int(horizon_years) + 1)
-    path = need[:, None] * factor ** years[None, :]
-    with np.errstate(invalid="ignore"):
-        over = path > have[:, None]
-    first = np.where(over.any(axis=1), over.argmax(axis=1), -1)
-    known = np.isfinite(need) & np.isfinite(have)
-    t = pd.array(np.where((first >= 0) & known, first, 0), dtype="Int64")
-    t[(first < 0) | ~known] = pd.NA
+    ids = [str(c) for c in crop_ids]
+    kg = pd.Series(0.0, index=ids)
+    conversion = pd.Series(1.0, index=ids)
+    if crops is not None and "food_kg_per_person_yr" in crops.columns:
+        table = crops.set_index(crops["crop_id"].astype(str))
+        kg.update(pd.to_numeric(table["food_kg_per_person_yr"], errors="coerce")
+                  .reindex(ids).dropna())
+        if "staple_t_per_harvested_t" in table.columns:
+            given = pd.to_numeric(table["staple_t_per_harvested_t"], errors="coerce")
+            conversion.update(given.reindex(ids).where(lambda x: x > 0).dropna())
+    pop = pd.to_numeric(population, errors="coerce").astype(float)
+    pop.index = pop.index.astype(str)
+    index = pd.MultiIndex.from_product([pop.index, ids], names=_KEY)
+    out = pd.DataFrame(index=index)
+    out["population"] = pop.reindex(index.get_level_values("village_code")).to_numpy()
+    per_person = (kg / 1000.0 / conversion).reindex(index.get_level_values("crop_id")).to_numpy()
+    out["food_need_t_yr"] = out["population"] * per_person
+    return out
+
+
+#: ``food_first_binding`` values: what limits the raw material the firms can get locally.
+BINDING = ("food_need", "raw_material_need", "none")
+
+
+def food_first(land_table: pd.DataFrame, food: pd.DataFrame | None) -> pd.DataFrame:
+    """Raw-material needs against what is left of production after the population's food.
+
+    Parameters
+    ----------
+    land_table : pandas.DataFrame
+        :func:`land_availability` output (``production_t``, ``demand_t_yr``), or region totals
+        with the same columns.
+    food : pandas.DataFrame or None
+        ``food_need_t_yr`` on the same index (:func:`food_need`); None: no food is counted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index: ``food_need_t_yr``, ``left_after_food_t_yr`` (production − food need;
+        negative in a food deficit), ``raw_material_balance_t_yr`` (left after food − the
+        firms' demand) and ``food_first_binding``: ``"food_need"`` when food alone needs more
+        than is produced, ``"raw_material_need"`` when food is met but what is left does not
+        cover the firms, ``"none"`` when both are met.
+    """
     out = pd.DataFrame(index=land_table.index)
-    out["land_needed_ha"] = need
-    out["suitable_ha"] = have
-    out["land_needed_5y_ha"] = need * factor**5
-    out["land_needed_10y_ha"] = need * factor**10
-    out["years_to_exceed"] = t
-    out["year_exceeds_suitable"] = t + int(base_year)
+    need = (food["food_need_t_yr"].reindex(land_table.index).fillna(0.0) if food is not None
+            else pd.Series(0.0, index=land_table.index))
+    out["food_need_t_yr"] = need.astype(float)
+    out["left_after_food_t_yr"] = land_table["production_t"] - out["food_need_t_yr"]
+    out["raw_material_balance_t_yr"] = out["left_after_food_t_yr"] - land_table["demand_t_yr"]
+    out["food_first_binding"] = np.select(
+        [out["left_after_food_t_yr"] < 0, out["raw_material_balance_t_yr"] < 0],
+        ["food_need", "raw_material_need"], default="none",
+    )
+    return out
+
+
+def region_totals(land_table: pd.DataFrame) -> pd.DataFrame:
+    """The land table summed over villages per crop (yield = production ÷ harvest area)."""
+    cols = [c for c in ("harvested_ha", "in_use_ha", "available_ha", "production_t",
+                        "demand_t_yr", "demand_processed_t_yr", "food_need_t_yr",
+                        "land_needed_ha") if c in land_table.columns]
+    out = land_table[cols].groupby(level="crop_id").sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        yld = out["production_t"] / out["harvested_ha"]
+    fallback = land_table["yield_t_ha"].groupby(level="crop_id").mean()
+    out["yield_t_ha"] = yld.where(out["harvested_ha"] > 0, fallback)
+    return out
+
+
+# --------------------------------------------------------------------------- growth
+@dataclass(frozen=True)
+class GrowthScenario:
+    """One growth rate of raw-material demand with its source ("assumption ..." when none)."""
+
+    name: str
+    growth_rate_pct_yr: float
+    source: str
+
+    def __post_init__(self) -> None:
+        _check_growth(self.growth_rate_pct_yr, 1)
+
+
+def scenarios_from_table(table: pd.DataFrame | None, *, central_pct_yr: float | None = None,
+                         source: str = "growth_scenarios.csv") -> tuple[GrowthScenario, ...]:
+    """Low / central / high scenarios from a table (``scenario``, ``growth_rate_pct_yr``,
+    ``source``); ``central_pct_yr`` (the user's rate) replaces the central one."""
+    rows: list[GrowthScenario] = []
+    if table is not None:
+        missing = [c for c in ("scenario", "growth_rate_pct_yr", "source")
+                   if c not in table.columns]
+        if missing:
+            raise InputDataError(f"{source}: columns {format_items(missing)} not found.",
+                                 path=source)
+        rows = [GrowthScenario(str(r.scenario), float(r.growth_rate_pct_yr), str(r.source))
+                for r in table.itertuples(index=False)]
+    if central_pct_yr is not None:
+        rows = [r for r in rows if r.name != "central"]
+        rows.append(GrowthScenario("central", float(central_pct_yr), "set by the user"))
+    if not any(r.name == "central" for r in rows):
+        rows.append(GrowthScenario(
+            "central", FarmingParams.growth_rate_pct_yr,
+            "assumption: default of ovop_geo (no growth scenario table given)"))
+    order = {"low": 0, "central": 1, "high": 2}
+    return tuple(sorted(rows, key=lambda r: (order.get(r.name, 3), r.growth_rate_pct_yr)))
+
+
+def growth_scenarios(
+    table: pd.DataFrame,
+    scenarios: tuple[GrowthScenario, ...],
+    *,
+    start_year: int,
+    population_growth_pct_yr: float = FarmingParams.population_growth_pct_yr,
+    horizon_years: int = FarmingParams.horizon_years,
+) -> pd.DataFrame:
+    """In which year does the crop's land stop holding food and the firms' raw material?
+
+    Starting in ``start_year`` (today, or the data year when the caller says so) from the
+    latest figures, for each year t = 0 .. horizon:
+
+    * raw-material demand grows with the scenario: ``demand_t_yr × (1 + g)^t``;
+    * food need grows with the population: ``food_need_t_yr × (1 + p)^t``;
+    * what the land balance can hold for the crop: production now plus its available (unused,
+      allocated) land at the current yield, ``production_t + available_ha × yield_t_ha``.
+
+    The land runs short in the first year food + raw material exceed what the land can hold:
+    ``start_year + t``, never a year before the start. t = 0 means short already at the start
+    (``land_short_now``), for example in a village whose food need alone exceeds its land.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows with ``production_t``, ``available_ha``, ``yield_t_ha``, ``demand_t_yr`` and
+        ``food_need_t_yr`` (the land table joined with :func:`food_first`, or
+        :func:`region_totals`).
+    scenarios : tuple of GrowthScenario
+        Usually low, central and high (:func:`scenarios_from_table`).
+    start_year : int
+        Year of t = 0.
+    population_growth_pct_yr : float
+        p, % a year (paper Table 2: 2.35).
+    horizon_years : int
+        Years looked ahead.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index: ``land_for_raw_materials_ha`` (what the land balance can hold for the
+        firms now, beyond food: (production + available × yield − food) ÷ yield, ≥ 0);
+        ``land_needed_5y_ha`` and ``land_needed_10y_ha`` (central scenario); per scenario s
+        ``year_land_short_<s>`` (nullable integer, <NA> when not within the horizon);
+        ``year_land_short`` and ``land_short_now`` for the central scenario.
+    """
+    _check_growth(population_growth_pct_yr, horizon_years)
+    years = np.arange(int(horizon_years) + 1)
+    yld = table["yield_t_ha"].astype(float).to_numpy()
+    prod = table["production_t"].astype(float).to_numpy()
+    avail = table["available_ha"].astype(float).fillna(0.0).to_numpy()
+    demand = table["demand_t_yr"].astype(float).to_numpy()
+    food = table["food_need_t_yr"].astype(float).to_numpy()
+    hold = prod + avail * np.nan_to_num(yld)
+    food_path = food[:, None] * (1 + population_growth_pct_yr / 100.0) ** years[None, :]
+    out = pd.DataFrame(index=table.index)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["land_for_raw_materials_ha"] = np.where(
+            yld > 0, np.clip(hold - food, 0, None) / yld, np.nan)
+    central = next((s for s in scenarios if s.name == "central"), scenarios[0])
+    for scenario in scenarios:
+        factor = 1.0 + scenario.growth_rate_pct_yr / 100.0
+        need = demand[:, None] * factor ** years[None, :]
+        with np.errstate(invalid="ignore"):
+            over = (food_path + need) > hold[:, None] * (1 + 1e-12)
+        first = np.where(over.any(axis=1), over.argmax(axis=1), -1)
+        known = np.isfinite(hold) & np.isfinite(demand) & np.isfinite(food)
+        year = pd.array(np.where(first >= 0, first + int(start_year), 0), dtype="Int64")
+        year[(first < 0) | ~known] = pd.NA
+        out[f"year_land_short_{scenario.name}"] = year
+        if scenario is central:
+            with np.errstate(invalid="ignore"):
+                out["land_needed_5y_ha"] = np.where(demand > 0, demand * factor**5 / yld, 0.0)
+                out["land_needed_10y_ha"] = np.where(demand > 0, demand * factor**10 / yld, 0.0)
+            out["year_land_short"] = year
+            out["land_short_now"] = (first == 0) & known
     return out

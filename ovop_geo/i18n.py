@@ -283,16 +283,77 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "year_land_short": ("Tahun lahan tidak cukup", "Year land runs short"),
         "estimated": ("Perkiraan", "Estimated"),
         "estimated_caption": ("Kolom 'Perkiraan' = angka perkiraan, bukan data lapangan. "
-                              "Pertumbuhan {growth} per tahun.",
+                              "Tahun lahan tidak cukup: skenario tengah.",
                               "Column 'Estimated' marks estimated figures, not field data. "
-                              "Growth {growth} per year."),
+                              "Year land runs short: central scenario."),
+        "growth_rate_help": (
+            "Skenario tengah. Rendah 2,35 %/tahun (pertumbuhan penduduk, makalah Tabel 2) dan "
+            "tinggi 30 %/tahun (batas bawah satu jawaban survei makalah, bukan tren) tetap "
+            "ditampilkan.",
+            "Central scenario. Low 2.35 %/yr (population growth, paper Table 2) and high "
+            "30 %/yr (the lower bound of one survey answer in the paper, not a trend) are "
+            "shown beside it.",
+        ),
+        "food_growth_heading": ("Pangan dulu, lalu bahan baku: wilayah per tanaman",
+                                "Food first, then raw materials: the region per crop"),
+        "food_need_t_yr": ("Kebutuhan pangan penduduk (t hasil panen/tahun)",
+                           "Population's food need (t of harvest/yr)"),
+        "left_after_food_t_yr": ("Sisa setelah pangan (t/tahun)", "Left after food (t/yr)"),
+        "food_first_binding": ("Pembatas", "What binds"),
+        "binding_food_need": ("kebutuhan pangan melebihi produksi",
+                              "food need exceeds production"),
+        "binding_raw_material_need": ("sisa setelah pangan kurang untuk bahan baku",
+                                      "what is left after food is short of raw material"),
+        "binding_none": ("cukup untuk pangan dan bahan baku", "enough for food and raw material"),
+        "scenario_low": ("rendah", "low"),
+        "scenario_central": ("tengah", "central"),
+        "scenario_high": ("tinggi", "high"),
+        "year_land_short_scenario": ("Tahun lahan tidak cukup, skenario {name} ({rate}/tahun)",
+                                     "Year land runs short, {name} scenario ({rate}/yr)"),
+        "growth_caption": (
+            "Skenario mulai tahun {start} dari angka tahun {data} (data terbaru, dianggap "
+            "keadaan {start}); penduduk tumbuh {pop}/tahun; {horizon} tahun ke depan. Lahan "
+            "tidak cukup bila pangan + bahan baku melebihi produksi ditambah lahan tersedia. "
+            "Kosong: tidak dalam {horizon} tahun. Sumber: {sources}.",
+            "The scenarios start in {start} from the {data} figures (the latest, taken as the "
+            "state in {start}); the population grows {pop}/yr; {horizon} years ahead. Land runs "
+            "short when food + raw material exceed production plus the available land. Empty: "
+            "not within {horizon} years. Sources: {sources}.",
+        ),
+        "short_now": ("Sudah tidak cukup pada {year} (kebutuhan pangan desa saja melebihi "
+                      "lahannya, atau pangan + bahan baku kini): {items}.",
+                      "Already short in {year} (the village's food need alone exceeds its "
+                      "land, or food + raw material now): {items}."),
+        "capacity_heading_variant": (
+            "Daya dukung lahan (varian tanaman OVOP dari Permen LH 17/2009, setara beras)",
+            "Land carrying capacity (the paper's OVOP-crop variant of Permen LH 17/2009, in "
+            "beras equivalent)",
+        ),
+        "capacity_caption": (
+            "Setara beras: harga beras Rp{beras}/kg; padi → beras {factor}; produktivitas beras "
+            "{ptv} ({source}). Kelas α: I > 2,47 (swasembada pangan dan hidup layak), II 1–2,47 "
+            "(swasembada pangan), III < 1 (belum swasembada).",
+            "Beras equivalent: beras price Rp{beras}/kg; paddy → beras {factor}; beras "
+            "productivity {ptv} ({source}). α classes: I > 2.47 (self-sufficient in food and a "
+            "decent living), II 1–2.47 (self-sufficient in food), III < 1 (not self-sufficient).",
+        ),
+        "capacity_variant_note": (
+            "Hanya tanaman pada tabel panen ({crops}) yang dihitung, bukan semua komoditas "
+            "wilayah seperti pedoman: ini varian tanaman OVOP dari makalah.",
+            "Only the crops of the harvest table ({crops}) are counted, not every commodity of "
+            "the region as the guideline does: this is the paper's OVOP-crop variant.",
+        ),
+        "alpha_index": ("Indeks α", "α index"),
+        "alpha_class": ("Kelas α", "α class"),
         "no_land": ("Ketersediaan lahan belum dapat dihitung: {missing}.",
                     "Land availability cannot be computed yet: {missing}."),
         "capacity_heading": ("Daya dukung lahan (Permen LH 17/2009)",
                              "Land carrying capacity (Permen LH 17/2009)"),
-        "capacity_region": ("Wilayah: {status}, rasio pasokan/kebutuhan {ratio}",
-                            "Region: {status}, supply/demand ratio {ratio}"),
-        "land_supply_ha": ("Pasokan lahan (ha setara padi)", "Land supply (rice-equivalent ha)"),
+        "capacity_region": ("Wilayah: {status}, rasio pasokan/kebutuhan {ratio}; indeks α "
+                            "{alpha} (kelas {alpha_class})",
+                            "Region: {status}, supply/demand ratio {ratio}; α index {alpha} "
+                            "(class {alpha_class})"),
+        "land_supply_ha": ("Pasokan lahan (ha setara beras)", "Land supply (beras-equivalent ha)"),
         "land_demand_ha": ("Kebutuhan lahan (ha)", "Land demand (ha)"),
         "supply_demand_ratio": ("Rasio pasokan/kebutuhan", "Supply/demand ratio"),
         "status": ("Status", "Status"),

@@ -49,6 +49,7 @@ TABLE_NAMES = (
     "zoning_classes",
     "criteria",
     "sentra_rules",
+    "growth_scenarios",
 )
 
 _REGION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -245,6 +246,8 @@ _SECTIONS: dict[str, _Spec] = {
     "parameters": {
         "growth_rate_pct_yr": ("number", False),
         "base_year": ("int", False),
+        "start_year": ("int", False),
+        "capacity_all_commodities": ("bool", False),
     },
 }
 _SECTIONS["zoning"] = {**_SECTIONS["landuse"], "class_column": ("str", True)}

@@ -12,6 +12,7 @@ temporary folder for the derived slope raster.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tempfile
 from collections.abc import Callable, Mapping
@@ -26,6 +27,7 @@ from . import capacity, economy, farming, landuse, mcda, readiness, sentra
 from .access import Place, distance_to_centres
 from .allocation import allocate_products
 from .errors import InputDataError, ParameterError
+from .farming import FarmingParams
 from .raster import slope_from_dem
 from .region import Region, landuse_raster_info, read_landuse, read_zoning
 from .sensitivity import weight_sensitivity
@@ -75,12 +77,19 @@ class AnalysisParams:
         Slope (%) under which land counts as slope-suitable for the ``share_slope_suitable``
         criterion; one of :data:`SLOPE_THRESHOLDS_PCT`.
     growth_rate_pct_yr : float, optional
-        Yearly growth of raw-material demand; None: the region manifest's value (30 % for the
-        bundled regions, after the paper).
+        Yearly growth of raw-material demand in the central scenario; None: the manifest's
+        ``growth_rate_pct_yr`` if set, else the central row of the growth scenario table
+        (10 %, an assumption, for the bundled regions; low 2.35 % and high 30 % beside it).
     base_year : int, optional
-        Year of the statistics; None: the manifest's value, else 2013.
+        Year of the statistics (the data year); None: the manifest's value, else 2013.
+    start_year : int, optional
+        First year of the growth scenarios; None: the manifest's ``start_year``, else the
+        current year. The latest figures are taken as the state in that year.
+    population_growth_pct_yr : float, optional
+        Population growth, % a year; None: the manifest's ``[region]`` value (2.35 for Rasau
+        Jaya, paper Table 2).
     horizon_years : int
-        Years looked ahead by the growth scenario.
+        Years looked ahead by the growth scenarios.
     sensitivity_runs, sensitivity_concentration, seed
         Dirichlet weight perturbation: number of draws, concentration around the chosen weights,
         random seed (the result is the same for the same seed).
@@ -101,6 +110,8 @@ class AnalysisParams:
     slope_limit_pct: float = 3.0
     growth_rate_pct_yr: float | None = None
     base_year: int | None = None
+    start_year: int | None = None
+    population_growth_pct_yr: float | None = None
     horizon_years: int = 30
     sensitivity_runs: int = 500
     sensitivity_concentration: float = 50.0
@@ -176,6 +187,22 @@ class PreparedRegion:
 
 
 @dataclass(frozen=True)
+class GrowthSettings:
+    """What the growth scenarios of a run started from.
+
+    ``start_year`` is the first year of the scenarios (the current year unless the user or the
+    manifest says otherwise); ``data_year`` is the year of the statistics they start from (the
+    latest figures are taken as the state in ``start_year``).
+    """
+
+    scenarios: tuple[farming.GrowthScenario, ...]
+    start_year: int
+    data_year: int
+    population_growth_pct_yr: float
+    horizon_years: int
+
+
+@dataclass(frozen=True)
 class AnalysisResult:
     """Everything shown or exported for one region and one set of parameters."""
 
@@ -195,6 +222,8 @@ class AnalysisResult:
     villages: gpd.GeoDataFrame = field(repr=False, default=None)
     notes: tuple[str, ...] = ()
     land_balance: pd.DataFrame | None = None
+    region_land: pd.DataFrame | None = None
+    growth: GrowthSettings | None = None
 
     @property
     def region(self) -> Region:
@@ -404,16 +433,34 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
     params = params or AnalysisParams()
     region = prepared.region
     manifest_params = region.manifest.parameters
-    growth = (params.growth_rate_pct_yr if params.growth_rate_pct_yr is not None
-              else float(manifest_params.get("growth_rate_pct_yr", 30.0)))
-    base_year = (params.base_year if params.base_year is not None
-                 else int(manifest_params.get("base_year", 2013)))
+    central = (params.growth_rate_pct_yr if params.growth_rate_pct_yr is not None
+               else manifest_params.get("growth_rate_pct_yr"))
+    scenarios = farming.scenarios_from_table(
+        region.tables.get("growth_scenarios"),
+        central_pct_yr=None if central is None else float(central),
+        source=_table_name(region, "growth_scenarios"),
+    )
+    data_year = (params.base_year if params.base_year is not None
+                 else int(manifest_params.get("base_year", FarmingParams.base_year)))
+    start_year = (params.start_year if params.start_year is not None
+                  else int(manifest_params.get("start_year", dt.date.today().year)))
+    pop_growth = (params.population_growth_pct_yr if params.population_growth_pct_yr is not None
+                  else region.manifest.region.population_growth_pct_yr)
     notes = list(prepared.notes)
+    if pop_growth is None:
+        pop_growth = 0.0
+        notes.append("No population growth given ([region] population_growth_pct_yr): the "
+                     "growth scenarios keep the population constant.")
     villages = prepared.villages
     businesses = region.businesses
     households = villages["households"] if "households" in villages.columns else None
+    population = None
+    if households is not None and region.manifest.region.population:
+        population = capacity.population_by_village(
+            households, region_population=region.manifest.region.population
+        )
 
-    demand = land = balance = None
+    demand = land = balance = region_land = None
     if businesses is not None and "raw_materials" in region.tables:
         demand = farming.raw_material_demand(businesses, region.tables["raw_materials"])
     if prepared.suitability is not None and prepared.harvest_by_village is not None:
@@ -426,21 +473,30 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
         )
         if prepared.village_land is not None:
             balance = farming.land_balance(prepared.village_land, land)
-        growth_table = farming.growth_scenario(
-            land, growth_rate_pct_yr=growth, base_year=base_year,
-            horizon_years=params.horizon_years,
-        )
-        land = land.join(growth_table.drop(columns=growth_table.columns.intersection(
-            land.columns)))
+        food = (None if population is None
+                else farming.food_need(population, region.tables.get("crops"), crops))
+        if food is None:
+            notes.append("No population per village: the food need is not counted in the food-"
+                         "first balance and the growth scenarios.")
+        land = land.join(farming.food_first(land, food))
+        growth = {"scenarios": scenarios, "start_year": start_year,
+                  "population_growth_pct_yr": float(pop_growth),
+                  "horizon_years": params.horizon_years}
+        land = land.join(farming.growth_scenarios(land, **growth))
+        region_land = farming.region_totals(land)
+        region_land = region_land.join(farming.food_first(
+            region_land, region_land[["food_need_t_yr"]]).drop(columns="food_need_t_yr"))
+        region_land = region_land.join(farming.growth_scenarios(region_land, **growth))
 
     carrying = None
     if (prepared.harvest_by_village is not None and "prices" in region.tables
-            and households is not None and region.manifest.region.population):
-        population = capacity.population_by_village(
-            households, region_population=region.manifest.region.population
-        )
+            and population is not None):
+        conversion, conversion_source = _milled_rice_conversion(region)
         carrying = capacity.carrying_capacity(
             prepared.harvest_by_village, region.tables["prices"], population,
+            milled_rice_t_per_paddy_t=conversion, conversion_source=conversion_source,
+            all_commodities=bool(manifest_params.get("capacity_all_commodities", False)),
+            prices_source=_table_name(region, "prices"),
         )
 
     lq = rules = criteria = scores = sens = alloc = candidates = None
@@ -477,10 +533,36 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
         prepared=prepared, params=params, weights=weights, land=land, demand=demand,
         carrying=carrying, lq_businesses=lq, rules=rules, criteria=criteria, scores=scores,
         sensitivity=sens, allocation=alloc, candidates=candidates, notes=tuple(notes),
-        land_balance=balance,
+        land_balance=balance, region_land=region_land,
+        growth=GrowthSettings(scenarios=scenarios, start_year=start_year, data_year=data_year,
+                              population_growth_pct_yr=float(pop_growth),
+                              horizon_years=params.horizon_years),
     )
     object.__setattr__(result, "villages", village_indicators(result))
     return result
+
+
+def _table_name(region: Region, name: str) -> str:
+    path = region.manifest.tables.get(name)
+    return region.manifest.relative(path) if path is not None else f"{name}.csv"
+
+
+def _milled_rice_conversion(region: Region) -> tuple[float, str]:
+    """Beras per tonne of paddy for the rice crop, from the crops table, with its source."""
+    crops = region.tables.get("crops")
+    rice = FarmingParams.rice_crop
+    shown = _table_name(region, "crops")
+    row = None if crops is None else crops[crops["crop_id"].astype(str) == rice]
+    if row is None or row.empty or "staple_t_per_harvested_t" not in row.columns:
+        raise InputDataError(
+            f"{shown}: no 'staple_t_per_harvested_t' for '{rice}'. Carrying capacity after "
+            "Permen LH 17/2009 counts beras, not paddy: add the columns staple_form, "
+            "staple_t_per_harvested_t (t beras per t of paddy as the harvest table measures it; "
+            "BPS 2018: 0.6402) and staple_source (see data/params/crops.csv).",
+            path=shown,
+        )
+    source = str(row["staple_source"].iloc[0]) if "staple_source" in row.columns else ""
+    return float(row["staple_t_per_harvested_t"].iloc[0]), source
 
 
 def _resolve_weights(params: AnalysisParams) -> dict[str, float]:
@@ -635,8 +717,18 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
             "land_needed_5y_ha": "land_needed_5y_{}_ha",
             "land_needed_10y_ha": "land_needed_10y_{}_ha",
             "supply_ratio": "supply_ratio_{}",
-            "year_exceeds_suitable": "year_land_short_{}",
+            "food_need_t_yr": "food_need_{}_t_yr",
+            "left_after_food_t_yr": "left_after_food_{}_t_yr",
+            "raw_material_balance_t_yr": "raw_material_balance_{}_t_yr",
+            "food_first_binding": "food_first_binding_{}",
+            "land_for_raw_materials_ha": "land_for_raw_materials_{}_ha",
+            "year_land_short": "year_land_short_{}",
+            "land_short_now": "land_short_now_{}",
         }
+        if result.growth is not None:
+            for scenario in result.growth.scenarios:
+                wide_cols[f"year_land_short_{scenario.name}"] = (
+                    f"year_land_short_{scenario.name}_{{}}")
         for col, pattern in wide_cols.items():
             if col not in result.land.columns:
                 continue

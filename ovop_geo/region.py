@@ -69,6 +69,7 @@ _TABLE_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...
     "zoning_classes": (("zone_id",), (), ("farming_allowed",)),
     "criteria": (("id", "direction"), ("weight",), ()),
     "sentra_rules": (("rule_id", "parameter"), ("value",), ()),
+    "growth_scenarios": (("scenario", "source"), ("growth_rate_pct_yr",), ()),
 }
 #: name -> (optional numeric columns, optional boolean columns): checked when present.
 _OPTIONAL_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

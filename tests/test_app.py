@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import zipfile
@@ -173,6 +174,14 @@ def test_land_and_capacity_tables(rasau):
     assert any("Lahan tani menurut penggunaan kini (ha)" in df.value.columns
                for df in rasau.dataframe)
     assert any("Permen LH 17/2009" in h.value for h in rasau.subheader)
+    # No year that has already passed is shown as a future shortage.
+    this_year = datetime.date.today().year
+    years = land["Tahun lahan tidak cukup"].dropna()
+    assert (years >= this_year).all()
+    # Carrying capacity in beras equivalent: the paper's OVOP-crop variant, alpha class III.
+    assert any("varian tanaman OVOP" in h.value for h in rasau.subheader)
+    assert any("rasio pasokan/kebutuhan 0,25; indeks α 0,64 (kelas III)" in m.value
+               for m in rasau.markdown)
 
 
 def test_exports_are_offered_lazily(rasau):

@@ -159,3 +159,45 @@ def test_outputs_follow_rfc7946_and_record_the_inputs(result, tmp_path):
     assert boundaries["sha256"] == expected
     assert record["weights"] == result.weights
     assert "elevation" in record["illustrative_layers"]
+
+
+def test_run_record_region_summary_and_capacity_columns(prepared):
+    result = analyse(prepared, AnalysisParams(sensitivity_runs=20, start_year=2026))
+    summary = run_record(result)["region_summary"]
+    # Hand calculation in tests/test_farming.py::test_carrying_capacity_of_rasau_jaya_in_beras
+    assert summary["capacity_supply_demand_ratio"] == pytest.approx(0.2515, abs=1e-4)
+    assert summary["capacity_alpha_index"] == pytest.approx(0.6422, abs=1e-4)
+    assert summary["capacity_alpha_class"] == "III"
+    assert summary["capacity_status"] == "deficit"
+    assert "OVOP-crop variant" in summary["capacity_method"]
+    params = summary["capacity_parameters"]
+    assert {p["crop_id"] for p in params["prices"]} == {"padi", "jagung", "ubi_kayu", "beras"}
+    assert all(p["source"] for p in params["prices"])
+    assert params["conversions"][0]["factor"] == 0.6402
+    assert params["conversions"][0]["source"].startswith("BPS")
+    growth = summary["growth"]
+    assert growth["start_year"] == 2026 and growth["data_year"] == 2013
+    assert [s["name"] for s in growth["scenarios"]] == ["low", "central", "high"]
+    assert [s["growth_rate_pct_yr"] for s in growth["scenarios"]] == [2.35, 10.0, 30.0]
+    assert all(s["source"] for s in growth["scenarios"])
+    assert growth["population_growth_pct_yr"] == 2.35  # paper Table 2, from the manifest
+    for s in growth["scenarios"]:
+        assert all(y is None or y >= 2026 for y in s["region_year_land_short"].values())
+    conversions = {r["product"]: r for r in summary["raw_material_conversions"]}
+    assert conversions["kerupuk"]["rate_source"] == "assumption"
+    villages = result.villages
+    assert {"capacity_alpha_index", "capacity_alpha_class", "capacity_status"} <= set(
+        villages.columns)
+    # Bintang Mas: surplus with the paddy price (ratio 1.246), deficit in beras equivalent
+    assert villages.loc["61.12.07.2005", "capacity_status"] == "deficit"
+    years = villages[[c for c in villages.columns if c.startswith("year_land_short")]]
+    assert (years.stack().dropna() >= 2026).all()
+
+
+def test_a_past_start_year_is_only_used_when_asked(prepared):
+    # The data year as the start, clearly labelled: years counted from 2013, never earlier.
+    result = analyse(prepared, AnalysisParams(sensitivity_runs=20, start_year=2013))
+    assert result.growth.start_year == 2013 and result.growth.data_year == 2013
+    assert (result.land["year_land_short"].dropna() >= 2013).all()
+    record = run_record(result)["region_summary"]["growth"]
+    assert record["baseline"] == "the 2013 figures (the latest) taken as the state in 2013"
