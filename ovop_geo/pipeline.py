@@ -23,13 +23,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import capacity, economy, farming, landuse, mcda, readiness, sentra
+from . import capacity, economy, farming, landuse, lowland, mcda, readiness, sentra
 from .access import Place, distance_to_centres
 from .allocation import allocate_products
 from .errors import InputDataError, ParameterError
 from .farming import FarmingParams
 from .raster import slope_from_dem
-from .region import Region, landuse_raster_info, read_landuse, read_zoning
+from .region import Region, landuse_raster_info, read_landuse, read_lowland, read_zoning
 from .sensitivity import weight_sensitivity
 from .zonal import rasterize_villages, zonal_stats
 
@@ -174,6 +174,7 @@ class PreparedRegion:
     readiness_by_aspect: pd.DataFrame | None
     notes: tuple[str, ...] = ()
     village_land: pd.DataFrame | None = None
+    lowland: pd.DataFrame | None = None
 
     @property
     def illustrative_layers(self) -> tuple[str, ...]:
@@ -270,10 +271,16 @@ def prepare_region(
     else:
         notes.append("No elevation layer: slope criteria are unknown.")
 
+    lowland_values = lowland_rank = None
+    if manifest.lowland:
+        progress("tidal-lowland factors per village")
+        lowland_values, lowland_rank = _lowland_stage(region)
+    else:
+        notes.append(_slope_only_note(region, slope))
     landuse_ha = suitability = village_land = None
     if region.layers.landuse is not None:
         landuse_ha, suitability, village_land = _landuse_stage(region, slope, grid, progress,
-                                                               notes)
+                                                               notes, lowland_rank)
     else:
         notes.append("No land-use layer: suitable and available land are unknown.")
 
@@ -333,10 +340,60 @@ def prepare_region(
         readiness_by_aspect=by_aspect,
         notes=tuple(notes),
         village_land=village_land,
+        lowland=lowland_values,
     )
 
 
-def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[str]):
+def _slope_only_note(region: Region, slope: pd.DataFrame | None) -> str:
+    """Say that slope is the only terrain factor, and whether it discriminates here."""
+    text = ("No tidal-lowland factors supplied ([lowland] flood type, peat thickness, depth to "
+            "sulfidic material, salinity): slope is the only terrain factor of the suitability")
+    crops = region.tables.get("crops")
+    if slope is None or crops is None or "slope_s1_max_pct" not in crops.columns:
+        return text + "."
+    steepest = float(slope["slope_max_pct"].max())
+    limit = float(pd.to_numeric(crops["slope_s1_max_pct"], errors="coerce").min())
+    if steepest <= limit:
+        return (text + f", and it does not discriminate: every village's steepest slope "
+                f"({steepest:.1f} %) is under every crop's S1 limit ({limit:g} %).")
+    return text + "."
+
+
+def _lowland_stage(region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-village values of the tidal-lowland factors and the suitability ranks they give."""
+    from .zonal import zonal_classes
+
+    villages, manifest = region.villages, region.manifest
+    limits = region.tables.get("lowland_limits")
+    if limits is None:
+        raise InputDataError(
+            f"{manifest.path.name}: [lowland] layers need the limits table: add "
+            'lowland_limits = "../data/params/lowland_limits.csv" to [tables] (or your own).',
+            path=manifest.path.name,
+        )
+    values = pd.DataFrame(index=villages.index.copy())
+    for factor, spec in manifest.lowland.items():
+        layer = read_lowland(region, factor)
+        categorical = factor == "flood_type"
+        if spec.raster and categorical:
+            areas = zonal_classes(villages, layer)
+            letters = {float(v): k for k, v in lowland.FLOOD_TYPES.items()}
+            top = pd.to_numeric(areas.idxmax(axis=1), errors="coerce").astype(float)
+            values[factor] = top.where(areas.sum(axis=1) > 0).map(letters)
+        elif spec.raster:
+            values[factor] = zonal_stats(villages, layer)["mean"]
+        else:
+            values[factor] = lowland.village_values_from_polygons(
+                villages, layer, spec.column, categorical=categorical,
+                name=manifest.relative(spec.path))
+    crops = region.tables["crops"]["crop_id"].astype(str) if "crops" in region.tables else []
+    ranks = lowland.lowland_ranks(values, limits, list(crops),
+                                  source=_table_name(region, "lowland_limits"))
+    return values, ranks
+
+
+def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[str],
+                   lowland_rank: pd.DataFrame | None = None):
     """Class areas per village (polygons or class raster) and crop suitability.
 
     A class raster on the DEM's grid reuses the villages rasterized for the DEM (``grid``).
@@ -389,6 +446,7 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
             classes=classes,
             zone_column=zoning_ref.class_column if zoning_ref is not None else "zone_id",
             zoning_classes=tables.get("zoning_classes"),
+            village_ranks=lowland_rank,
             illustrative=bool(ref.illustrative
                               or (zoning_ref is not None and zoning_ref.illustrative)),
         )
@@ -700,6 +758,8 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
     out = out.join(prepared.access.drop(columns=["centre_method"]))
     if prepared.slope is not None:
         out = out.join(prepared.slope)
+    if prepared.lowland is not None:
+        out = out.join(prepared.lowland.add_prefix("lowland_"))
     if prepared.landuse_ha is not None:
         out = out.join(prepared.landuse_ha.add_prefix("landuse_"))
         out["landuse_illustrative"] = bool(prepared.region.layers.landuse.illustrative)

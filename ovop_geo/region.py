@@ -44,6 +44,7 @@ __all__ = [
     "load_region",
     "missing_statistics",
     "read_landuse",
+    "read_lowland",
     "read_zoning",
     "statistics_templates",
 ]
@@ -70,6 +71,7 @@ _TABLE_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...
     "criteria": (("id", "direction"), ("weight",), ()),
     "sentra_rules": (("rule_id", "parameter"), ("value",), ()),
     "growth_scenarios": (("scenario", "source"), ("growth_rate_pct_yr",), ()),
+    "lowland_limits": (("crop_id", "factor", "direction", "s1", "s2", "s3", "source"), (), ()),
 }
 #: name -> (optional numeric columns, optional boolean columns): checked when present.
 _OPTIONAL_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -294,6 +296,7 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         ("landuse", manifest.landuse),
         ("zoning", manifest.zoning),
         ("elevation", manifest.elevation),
+        *((f"lowland:{k}", v) for k, v in manifest.lowland.items()),
     ):
         if spec is not None:
             record(role, spec.path, spec.source, spec.illustrative)
@@ -667,6 +670,27 @@ def elevation_info(region: Region, *, max_pixels: int | None = None) -> RasterIn
         )
     kwargs = {"max_pixels": max_pixels} if max_pixels is not None else {}
     return check_raster(spec.path, display_name=shown, **kwargs)
+
+
+def read_lowland(region: Region, factor: str):
+    """A tidal-lowland layer of the region: polygons (GeoDataFrame) or raster metadata.
+
+    Raises
+    ------
+    InputDataError
+        No such ``[lowland.<factor>]`` section, a missing file, a layer without CRS.
+    """
+    spec = region.manifest.lowland.get(factor)
+    manifest_name = region.manifest.path.name
+    if spec is None:
+        raise InputDataError(
+            f"{manifest_name}: region '{region.id}' has no [lowland.{factor}] layer.",
+            path=manifest_name,
+        )
+    shown = _check_layer_file(region, spec, f"lowland {factor}")
+    if spec.raster:
+        return check_raster(spec.path, display_name=shown)
+    return read_vector(spec.path, layer=spec.layer, display_name=shown)
 
 
 # --- regions with boundaries only -------------------------------------------------------------

@@ -78,6 +78,7 @@ def test_assessment_and_tables(rasau):
         "landuse_classes",
         "zoning_classes",
         "growth_scenarios",
+        "lowland_limits",
     }
     assert rasau.tables["zoning_classes"]["farming_allowed"].tolist() == [
         False,
