@@ -715,6 +715,9 @@ def provenance(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
                  n=fmt_number(len(region.villages), lang, decimals=0)))
     st.warning(t("indicative_boundaries", lang))
     st.caption(t("boundary_source", lang, source=boundaries.source or "–"))
+    businesses = region.manifest.statistics.businesses
+    if businesses is not None and businesses.source:
+        st.caption(t("businesses_source", lang, source=businesses.source))
     layers = result.prepared.illustrative_layers
     if layers:
         st.caption(t("illustrative_layers", lang,

@@ -289,9 +289,13 @@ def carrying_capacity(
         frame["paddy_yield_t_ha"] = rice_yield_t_ha
         frame["beras_yield_t_ha"] = ptv
     commodities = sorted(prod["crop_id"].unique())
-    method = PERMEN_LH if all_commodities else (
-        f"the paper's OVOP-crop variant of {PERMEN_LH}: only the crops of the harvest table "
-        f"({', '.join(commodities)}), not every commodity of the region"
+    method = (
+        PERMEN_LH
+        if all_commodities
+        else (
+            f"the paper's OVOP-crop variant of {PERMEN_LH}: only the crops of the harvest table "
+            f"({', '.join(commodities)}), not every commodity of the region"
+        )
     )
 
     def _row(crop_id: str) -> dict:
@@ -309,15 +313,21 @@ def carrying_capacity(
         "commodities": commodities,
         "all_commodities": bool(all_commodities),
         "prices": [_row(c) for c in dict.fromkeys(needed)],
-        "conversions": [{
-            "crop_id": rice_crop, "from": "paddy (as in the harvest table)", "to": "beras",
-            "factor": float(milled_rice_t_per_paddy_t), "source": conversion_source,
-        }],
+        "conversions": [
+            {
+                "crop_id": rice_crop,
+                "from": "paddy (as in the harvest table)",
+                "to": "beras",
+                "factor": float(milled_rice_t_per_paddy_t),
+                "source": conversion_source,
+            }
+        ],
         "paddy_yield_t_ha": float(rice_yield_t_ha),
         "beras_yield_t_ha": float(ptv),
         "khll_need_t_beras_person_yr": float(rice_need_t_person_yr),
         "kfm_kg_beras_person_yr": float(kfm_kg_person_yr),
         "alpha_classes": ALPHA_CLASSES_SOURCE,
     }
-    return CarryingCapacity(by_village=by_village, region=region, method=method,
-                            parameters=parameters)
+    return CarryingCapacity(
+        by_village=by_village, region=region, method=method, parameters=parameters
+    )

@@ -315,8 +315,11 @@ def disaggregate_harvest(
             }
         )
         if "source" in tot.columns:
-            how = "suitable land" if weight_column == "suitable_ha" else (
-                "suitable land in current farm use")
+            how = (
+                "suitable land"
+                if weight_column == "suitable_ha"
+                else ("suitable land in current farm use")
+            )
             part["source"] = f"{row['source']} (spread over villages by {how})"
         if "illustrative" in rows.columns:
             part["illustrative"] = rows["illustrative"].astype(bool).to_numpy()
@@ -379,7 +382,8 @@ def raw_material_table(raw_materials: pd.DataFrame, *, source: str = "raw_materi
     """
     rm = raw_materials.copy()
     if "processed_input_t_per_business_yr" not in rm.columns and {
-        "input_t_per_business_yr", "source"
+        "input_t_per_business_yr",
+        "source",
     } <= set(rm.columns):
         rm["processed_input_t_per_business_yr"] = rm["input_t_per_business_yr"]
         rm["processed_input"] = rm["crop_id"].astype(str) + " (as harvested)"
@@ -633,8 +637,11 @@ def land_availability(
     out["production_t"] = harv["production_t"].reindex(index).fillna(0.0).astype(float)
     out["yield_t_ha"] = harv["yield_t_ha"].reindex(index).astype(float)
     out["demand_t_yr"] = dem["demand_t_yr"].reindex(index).fillna(0.0).astype(float)
-    processed = (dem["demand_processed_t_yr"] if "demand_processed_t_yr" in dem.columns
-                 else dem["demand_t_yr"])
+    processed = (
+        dem["demand_processed_t_yr"]
+        if "demand_processed_t_yr" in dem.columns
+        else dem["demand_t_yr"]
+    )
     out["demand_processed_t_yr"] = processed.reindex(index).fillna(0.0).astype(float)
     yld = out["yield_t_ha"].where(out["yield_t_ha"] > 0)
     out["land_needed_ha"] = np.where(out["demand_t_yr"] > 0, out["demand_t_yr"] / yld, 0.0)
@@ -704,9 +711,7 @@ def land_balance(village_land: pd.DataFrame, land_table: pd.DataFrame) -> pd.Dat
 
 
 # --------------------------------------------------------------------------- food first
-def food_need(
-    population: pd.Series, crops: pd.DataFrame | None, crop_ids
-) -> pd.DataFrame:
+def food_need(population: pd.Series, crops: pd.DataFrame | None, crop_ids) -> pd.DataFrame:
     """The population's food need per village and crop, in t of the harvested crop a year.
 
     need(v, c) = population(v) × ``food_kg_per_person_yr``(c) / 1000 ÷
@@ -723,8 +728,9 @@ def food_need(
     conversion = pd.Series(1.0, index=ids)
     if crops is not None and "food_kg_per_person_yr" in crops.columns:
         table = crops.set_index(crops["crop_id"].astype(str))
-        kg.update(pd.to_numeric(table["food_kg_per_person_yr"], errors="coerce")
-                  .reindex(ids).dropna())
+        kg.update(
+            pd.to_numeric(table["food_kg_per_person_yr"], errors="coerce").reindex(ids).dropna()
+        )
         if "staple_t_per_harvested_t" in table.columns:
             given = pd.to_numeric(table["staple_t_per_harvested_t"], errors="coerce")
             conversion.update(given.reindex(ids).where(lambda x: x > 0).dropna())
@@ -763,23 +769,38 @@ def food_first(land_table: pd.DataFrame, food: pd.DataFrame | None) -> pd.DataFr
         cover the firms, ``"none"`` when both are met.
     """
     out = pd.DataFrame(index=land_table.index)
-    need = (food["food_need_t_yr"].reindex(land_table.index).fillna(0.0) if food is not None
-            else pd.Series(0.0, index=land_table.index))
+    need = (
+        food["food_need_t_yr"].reindex(land_table.index).fillna(0.0)
+        if food is not None
+        else pd.Series(0.0, index=land_table.index)
+    )
     out["food_need_t_yr"] = need.astype(float)
     out["left_after_food_t_yr"] = land_table["production_t"] - out["food_need_t_yr"]
     out["raw_material_balance_t_yr"] = out["left_after_food_t_yr"] - land_table["demand_t_yr"]
     out["food_first_binding"] = np.select(
         [out["left_after_food_t_yr"] < 0, out["raw_material_balance_t_yr"] < 0],
-        ["food_need", "raw_material_need"], default="none",
+        ["food_need", "raw_material_need"],
+        default="none",
     )
     return out
 
 
 def region_totals(land_table: pd.DataFrame) -> pd.DataFrame:
     """The land table summed over villages per crop (yield = production ÷ harvest area)."""
-    cols = [c for c in ("harvested_ha", "in_use_ha", "available_ha", "production_t",
-                        "demand_t_yr", "demand_processed_t_yr", "food_need_t_yr",
-                        "land_needed_ha") if c in land_table.columns]
+    cols = [
+        c
+        for c in (
+            "harvested_ha",
+            "in_use_ha",
+            "available_ha",
+            "production_t",
+            "demand_t_yr",
+            "demand_processed_t_yr",
+            "food_need_t_yr",
+            "land_needed_ha",
+        )
+        if c in land_table.columns
+    ]
     out = land_table[cols].groupby(level="crop_id").sum()
     with np.errstate(divide="ignore", invalid="ignore"):
         yld = out["production_t"] / out["harvested_ha"]
@@ -801,26 +822,38 @@ class GrowthScenario:
         _check_growth(self.growth_rate_pct_yr, 1)
 
 
-def scenarios_from_table(table: pd.DataFrame | None, *, central_pct_yr: float | None = None,
-                         source: str = "growth_scenarios.csv") -> tuple[GrowthScenario, ...]:
+def scenarios_from_table(
+    table: pd.DataFrame | None,
+    *,
+    central_pct_yr: float | None = None,
+    source: str = "growth_scenarios.csv",
+) -> tuple[GrowthScenario, ...]:
     """Low / central / high scenarios from a table (``scenario``, ``growth_rate_pct_yr``,
     ``source``); ``central_pct_yr`` (the user's rate) replaces the central one."""
     rows: list[GrowthScenario] = []
     if table is not None:
-        missing = [c for c in ("scenario", "growth_rate_pct_yr", "source")
-                   if c not in table.columns]
+        missing = [
+            c for c in ("scenario", "growth_rate_pct_yr", "source") if c not in table.columns
+        ]
         if missing:
-            raise InputDataError(f"{source}: columns {format_items(missing)} not found.",
-                                 path=source)
-        rows = [GrowthScenario(str(r.scenario), float(r.growth_rate_pct_yr), str(r.source))
-                for r in table.itertuples(index=False)]
+            raise InputDataError(
+                f"{source}: columns {format_items(missing)} not found.", path=source
+            )
+        rows = [
+            GrowthScenario(str(r.scenario), float(r.growth_rate_pct_yr), str(r.source))
+            for r in table.itertuples(index=False)
+        ]
     if central_pct_yr is not None:
         rows = [r for r in rows if r.name != "central"]
         rows.append(GrowthScenario("central", float(central_pct_yr), "set by the user"))
     if not any(r.name == "central" for r in rows):
-        rows.append(GrowthScenario(
-            "central", FarmingParams.growth_rate_pct_yr,
-            "assumption: default of ovop_geo (no growth scenario table given)"))
+        rows.append(
+            GrowthScenario(
+                "central",
+                FarmingParams.growth_rate_pct_yr,
+                "assumption: default of ovop_geo (no growth scenario table given)",
+            )
+        )
     order = {"low": 0, "central": 1, "high": 2}
     return tuple(sorted(rows, key=lambda r: (order.get(r.name, 3), r.growth_rate_pct_yr)))
 
@@ -883,7 +916,8 @@ def growth_scenarios(
     out = pd.DataFrame(index=table.index)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["land_for_raw_materials_ha"] = np.where(
-            yld > 0, np.clip(hold - food, 0, None) / yld, np.nan)
+            yld > 0, np.clip(hold - food, 0, None) / yld, np.nan
+        )
     central = next((s for s in scenarios if s.name == "central"), scenarios[0])
     for scenario in scenarios:
         factor = 1.0 + scenario.growth_rate_pct_yr / 100.0

@@ -49,6 +49,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "data_notes": ("Catatan data ({n})", "Data notes ({n})"),
         # boundaries and provenance
         "boundary_source": ("Sumber batas: {source}", "Boundary source: {source}"),
+        "businesses_source": ("Sumber jumlah unit usaha: {source}",
+                              "Source of the business counts: {source}"),
         "indicative_boundaries": (
             "Batas indikatif, bukan batas hukum",
             "Indicative, not legal boundaries",
@@ -79,7 +81,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "villages": ("Desa", "Villages"),
         "village_code": ("Kode desa", "Village code"),
         "group": ("Kecamatan", "Sub-district"),
-        "households": ("Rumah tangga (KK)", "Households"),
+        "households": ("Jumlah KK (seperti tercetak; kemungkinan jiwa)",
+                       "Households (KK as printed; likely persons)"),
         "area": ("Luas", "Area"),
         # map layers and legend
         "legend_no_data": ("tidak ada data", "no data"),
@@ -133,6 +136,13 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
             "luas lahan sesuai yang kini diusahakan (lahan tidur tidak dihitung).",
             "Harvest per village is estimated: the region totals are spread over villages in "
             "proportion to suitable land in current farm use (idle land excluded).",
+        ),
+        "note_two_periods": (
+            "LQ dinamis, shift-share dan tipologi Klassen memerlukan dua periode jumlah unit "
+            "usaha: tambahkan [statistics.businesses_previous] (dengan tahunnya) untuk "
+            "menghitungnya.",
+            "Dynamic LQ, shift-share and the Klassen typology need two periods of business "
+            "counts: add [statistics.businesses_previous] (with its year) to compute them.",
         ),
         "note_no_harvest": (
             "Tidak ada statistik panen: produksi dan rasio pasokan tidak diketahui.",

@@ -702,15 +702,20 @@ def land_suitability(
     by_code = areas["village_code"].to_numpy()
 
     def _sum(mask) -> pd.Series:
-        return pd.Series(np.where(mask, area_col, 0.0)).groupby(by_code).sum().reindex(
-            codes, fill_value=0.0)
+        return (
+            pd.Series(np.where(mask, area_col, 0.0))
+            .groupby(by_code)
+            .sum()
+            .reindex(codes, fill_value=0.0)
+        )
 
     by_village = pd.DataFrame(index=codes)
     by_village["area_ha"] = village_area.reindex(codes).astype(float).to_numpy()
     by_village["farmland_ha"] = _sum(is_farmland).to_numpy()
     by_village["farmland_suitable_ha"] = _sum(is_farmland & (best < 3)).to_numpy()
     by_village["farmland_unsuitable_ha"] = (
-        by_village["farmland_ha"] - by_village["farmland_suitable_ha"])
+        by_village["farmland_ha"] - by_village["farmland_suitable_ha"]
+    )
     by_village["farmland_idle_ha"] = _sum(is_farmland & is_idle).to_numpy()
     by_village["illustrative"] = bool(illustrative)
     by_village.index.name = "village_code"
@@ -724,8 +729,17 @@ def land_suitability(
     out["share_suitable"] = out["suitable_ha"] / np.where(area > 0, area, np.nan)
     out["illustrative"] = bool(illustrative)
     order = pd.MultiIndex.from_product([codes, crop_ids], names=["village_code", "crop_id"])
-    cols = ["s1_ha", "s2_ha", "s3_ha", "n_ha", "suitable_ha", "suitable_idle_ha", "unmapped_ha",
-            "share_suitable", "illustrative"]
+    cols = [
+        "s1_ha",
+        "s2_ha",
+        "s3_ha",
+        "n_ha",
+        "suitable_ha",
+        "suitable_idle_ha",
+        "unmapped_ha",
+        "share_suitable",
+        "illustrative",
+    ]
     return LandSuitability(by_crop=out.reindex(order)[cols], by_village=by_village)
 
 

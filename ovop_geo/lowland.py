@@ -30,7 +30,11 @@ _DIRECTIONS = ("max", "min", "class")
 
 
 def village_values_from_polygons(
-    villages: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, column: str, *, categorical: bool,
+    villages: gpd.GeoDataFrame,
+    layer: gpd.GeoDataFrame,
+    column: str,
+    *,
+    categorical: bool,
     name: str = "lowland layer",
 ) -> pd.Series:
     """One value per village from polygons: area-weighted mean, or the dominant class.
@@ -43,19 +47,24 @@ def village_values_from_polygons(
     if column not in layer.columns:
         raise InputDataError(
             f"{name}: column '{column}' not found. Columns present: "
-            f"{format_items(layer.columns, limit=12)}.", path=name)
+            f"{format_items(layer.columns, limit=12)}.",
+            path=name,
+        )
     utm = villages.estimate_utm_crs()
-    left = gpd.GeoDataFrame({"village_code": villages.index.astype(str)},
-                            geometry=villages.geometry.to_crs(utm).make_valid().to_numpy(),
-                            crs=utm)
+    left = gpd.GeoDataFrame(
+        {"village_code": villages.index.astype(str)},
+        geometry=villages.geometry.to_crs(utm).make_valid().to_numpy(),
+        crs=utm,
+    )
     values = layer[column]
     if categorical:
         values = values.astype(str).str.strip().str.upper()
         bad = sorted(set(values[layer[column].notna()]) - set(FLOOD_TYPES))
         if bad:
             raise InputDataError(
-                f"{name}: column '{column}': flood types {format_items(bad)} are not A, B, C or "
-                "D.", path=name)
+                f"{name}: column '{column}': flood types {format_items(bad)} are not A, B, C or D.",
+                path=name,
+            )
     else:
         values = pd.to_numeric(values, errors="coerce")
         if values.isna().any() and layer[column].notna().any():
@@ -63,11 +72,17 @@ def village_values_from_polygons(
             if len(text):
                 raise InputDataError(
                     f"{name}: column '{column}': values {format_items(text.astype(str))} are not "
-                    "numbers.", path=name)
-    right = gpd.GeoDataFrame({"value": values.to_numpy()},
-                             geometry=layer.geometry.to_crs(utm).make_valid().to_numpy(), crs=utm)
-    pieces = gpd.overlay(left, right[right["value"].notna()], how="intersection",
-                         keep_geom_type=True)
+                    "numbers.",
+                    path=name,
+                )
+    right = gpd.GeoDataFrame(
+        {"value": values.to_numpy()},
+        geometry=layer.geometry.to_crs(utm).make_valid().to_numpy(),
+        crs=utm,
+    )
+    pieces = gpd.overlay(
+        left, right[right["value"].notna()], how="intersection", keep_geom_type=True
+    )
     pieces["area"] = pieces.geometry.area
     codes = pd.Index(villages.index.astype(str), name="village_code")
     if pieces.empty:
@@ -110,8 +125,11 @@ def lowland_ranks(
     InputDataError
         A supplied factor without limits for a crop, unknown directions, limits not in order.
     """
-    missing = [c for c in ("crop_id", "factor", "direction", "s1", "s2", "s3", "source")
-               if c not in limits.columns]
+    missing = [
+        c
+        for c in ("crop_id", "factor", "direction", "s1", "s2", "s3", "source")
+        if c not in limits.columns
+    ]
     if missing:
         raise InputDataError(f"{source}: columns {format_items(missing)} not found.", path=source)
     table = limits.copy()
@@ -120,18 +138,25 @@ def lowland_ranks(
     problems: list[str] = []
     bad = ~table["direction"].isin(_DIRECTIONS)
     if bad.any():
-        problems.append(f"column 'direction': use max, min or class. Rows: "
-                        f"{format_items((np.flatnonzero(bad.to_numpy()) + 2).tolist())}.")
-    out = pd.DataFrame(0, index=pd.Index(values.index.astype(str), name="village_code"),
-                       columns=[str(c) for c in crop_ids])
+        problems.append(
+            f"column 'direction': use max, min or class. Rows: "
+            f"{format_items((np.flatnonzero(bad.to_numpy()) + 2).tolist())}."
+        )
+    out = pd.DataFrame(
+        0,
+        index=pd.Index(values.index.astype(str), name="village_code"),
+        columns=[str(c) for c in crop_ids],
+    )
     for factor in values.columns:
         column = values[factor]
         column.index = out.index
         for crop in out.columns:
             row = table[(table["crop_id"] == crop) & (table["factor"] == factor)]
             if row.empty:
-                problems.append(f"no limits for crop '{crop}' and factor '{factor}'. Add a row "
-                                f"({crop}, {factor}, direction, s1, s2, s3, source).")
+                problems.append(
+                    f"no limits for crop '{crop}' and factor '{factor}'. Add a row "
+                    f"({crop}, {factor}, direction, s1, s2, s3, source)."
+                )
                 continue
             r = row.iloc[0]
             if r["direction"] == "class":
@@ -147,7 +172,8 @@ def lowland_ranks(
                 if bounds.isna().any() or not ordered:
                     problems.append(
                         f"crop '{crop}', factor '{factor}': s1, s2, s3 must be numbers in order "
-                        f"({'increasing' if r['direction'] == 'max' else 'decreasing'}).")
+                        f"({'increasing' if r['direction'] == 'max' else 'decreasing'})."
+                    )
                     continue
                 v = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
                 s1, s2, s3 = bounds

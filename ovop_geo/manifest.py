@@ -158,6 +158,7 @@ class TableSpec:
     note: str | None = None
     level: str | None = None
     illustrative: bool = False
+    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -189,11 +190,16 @@ class LowlandSpec:
 
 @dataclass(frozen=True)
 class StatisticsSpec:
-    """The ``[statistics]`` section; every table is optional."""
+    """The ``[statistics]`` section; every table is optional.
+
+    ``businesses_previous`` is a second period of the business counts (same layout, with its
+    ``year``): dynamic LQ, shift-share and the Klassen typology need it.
+    """
 
     harvest: TableSpec | None = None
     businesses: TableSpec | None = None
     assessment: TableSpec | None = None
+    businesses_previous: TableSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -289,6 +295,7 @@ _SECTIONS: dict[str, _Spec] = {
         "note": ("str", False),
         "level": ("str", False),
         "illustrative": ("bool", False),
+        "year": ("int", False),
     },
     "tables": dict.fromkeys(TABLE_NAMES, ("path", False)),
     "parameters": {
@@ -322,7 +329,7 @@ _TOP_LEVEL = (
     "parameters",
     "lowland",
 )
-_STATISTICS = ("harvest", "businesses", "assessment")
+_STATISTICS = ("harvest", "businesses", "assessment", "businesses_previous")
 _HARVEST_LEVELS = ("region", "village")
 
 
@@ -650,4 +657,17 @@ class _Parser:
             if name != "harvest" and level is not None:
                 self.problems.append(f"[statistics.{name}] does not take a 'level'.")
             specs[name] = TableSpec(**values)
+        previous = specs.get("businesses_previous")
+        if previous is not None:
+            current = specs.get("businesses")
+            if current is None or current.year is None or previous.year is None:
+                self.problems.append(
+                    "[statistics.businesses_previous] needs [statistics.businesses], and both "
+                    "need a 'year' (for example year = 2013 and year = 2010)."
+                )
+            elif previous.year >= current.year:
+                self.problems.append(
+                    f"[statistics.businesses_previous] year {previous.year} must be before "
+                    f"[statistics.businesses] year {current.year}."
+                )
         return StatisticsSpec(**specs)

@@ -225,6 +225,7 @@ class AnalysisResult:
     land_balance: pd.DataFrame | None = None
     region_land: pd.DataFrame | None = None
     growth: GrowthSettings | None = None
+    two_period: dict[str, pd.DataFrame] | None = None
 
     @property
     def region(self) -> Region:
@@ -557,10 +558,11 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
             prices_source=_table_name(region, "prices"),
         )
 
-    lq = rules = criteria = scores = sens = alloc = candidates = None
+    lq = rules = criteria = scores = sens = alloc = candidates = two_period = None
     weights = _resolve_weights(params)
     if businesses is not None and len(businesses.columns):
         lq = economy.location_quotient(businesses)
+        two_period = _two_period(region, notes)
         if households is not None:
             rules = sentra.apply_sentra_rules(
                 businesses, households,
@@ -591,7 +593,7 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
         prepared=prepared, params=params, weights=weights, land=land, demand=demand,
         carrying=carrying, lq_businesses=lq, rules=rules, criteria=criteria, scores=scores,
         sensitivity=sens, allocation=alloc, candidates=candidates, notes=tuple(notes),
-        land_balance=balance, region_land=region_land,
+        land_balance=balance, region_land=region_land, two_period=two_period,
         growth=GrowthSettings(scenarios=scenarios, start_year=start_year, data_year=data_year,
                               population_growth_pct_yr=float(pop_growth),
                               horizon_years=params.horizon_years),
@@ -621,6 +623,24 @@ def _milled_rice_conversion(region: Region) -> tuple[float, str]:
         )
     source = str(row["staple_source"].iloc[0]) if "staple_source" in row.columns else ""
     return float(row["staple_t_per_harvested_t"].iloc[0]), source
+
+
+def _two_period(region: Region, notes: list[str]) -> dict[str, pd.DataFrame] | None:
+    """Dynamic LQ, shift-share and Klassen typology of business counts, when two periods exist."""
+    previous = region.businesses_previous
+    if previous is None:
+        notes.append("Dynamic LQ, shift-share and the Klassen typology need two periods of "
+                     "business counts: add [statistics.businesses_previous] (with its year) to "
+                     "compute them.")
+        return None
+    stats = region.manifest.statistics
+    years = float(stats.businesses.year - stats.businesses_previous.year)
+    current = region.businesses
+    return {
+        "dynamic_lq": economy.dynamic_lq(previous, current, years),
+        "shift_share": economy.shift_share(previous, current),
+        "klassen": economy.klassen_typology(previous, current, years),
+    }
 
 
 def _resolve_weights(params: AnalysisParams) -> dict[str, float]:
@@ -812,6 +832,13 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
                        .add_prefix("lq_production_"))
     if result.region.businesses is not None:
         out = out.join(result.region.businesses.add_prefix("businesses_"))
+    if result.two_period is not None:
+        for key, column, prefix in (("dynamic_lq", "dlq", "dlq_"),
+                                    ("dynamic_lq", "class", "dlq_class_"),
+                                    ("shift_share", "c_competitive", "shift_share_competitive_"),
+                                    ("klassen", "class", "klassen_")):
+            wide = result.two_period[key][column].unstack("product")
+            out = out.join(wide.add_prefix(prefix))
     if result.allocation is not None:
         alloc = result.allocation[["product", "score", "best_product", "best_score",
                                    "score_lost"]]

@@ -78,8 +78,11 @@ _OPTIONAL_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "crops": (("cropping_intensity", "staple_t_per_harvested_t", "food_kg_per_person_yr"), ()),
     # the current layout, and the older one (input_t_per_business_yr in t of harvested crop)
     "raw_materials": (
-        ("processed_input_t_per_business_yr", "processed_t_per_harvested_t",
-         "input_t_per_business_yr"),
+        (
+            "processed_input_t_per_business_yr",
+            "processed_t_per_harvested_t",
+            "input_t_per_business_yr",
+        ),
         (),
     ),
     "landuse_classes": ((), ("farmland",)),
@@ -151,6 +154,9 @@ class Region:
         ``yield_value``, ``yield_unit`` (t/ha, ku/ha or kg/ha), ``source``.
     assessment : pandas.DataFrame or None
         The OVOP assessment table (paper Table 4) as read.
+    businesses_previous : pandas.DataFrame or None
+        Business counts of an earlier period (``[statistics.businesses_previous]``), with the
+        same villages and products as ``businesses`` (a product missing in one period is 0).
     tables : dict of str to DataFrame
         Parameter tables by name (crops, crop_landuse_suitability, raw_materials, prices,
         landuse_classes, zoning_classes), when the manifest names them.
@@ -166,6 +172,7 @@ class Region:
     harvest: pd.DataFrame | None = None
     assessment: pd.DataFrame | None = None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    businesses_previous: pd.DataFrame | None = None
     layers: RegionLayers = field(default_factory=RegionLayers)
     provenance: tuple[Provenance, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -271,6 +278,18 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         businesses, note = _read_businesses(stats.businesses.path, villages, alt_names, manifest)
         warnings.extend(note)
         record("businesses", stats.businesses.path, stats.businesses.source)
+    previous = None
+    if stats.businesses_previous is not None:
+        previous, note = _read_businesses(
+            stats.businesses_previous.path, villages, alt_names, manifest
+        )
+        warnings.extend(note)
+        record(
+            "businesses_previous", stats.businesses_previous.path, stats.businesses_previous.source
+        )
+        products = list(dict.fromkeys([*businesses.columns, *previous.columns]))
+        businesses = businesses.reindex(columns=products, fill_value=0)
+        previous = previous.reindex(columns=products, fill_value=0)
     if stats.harvest is not None:
         harvest = _read_harvest(stats.harvest, villages, alt_names, tables, manifest)
         record("harvest", stats.harvest.path, stats.harvest.source, stats.harvest.illustrative)
@@ -312,6 +331,7 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         layers=layers,
         provenance=tuple(provenance),
         warnings=tuple(warnings),
+        businesses_previous=previous,
     )
 
 

@@ -217,8 +217,14 @@ def test_raw_material_table_flags_and_conversions(raw_materials):
 
 
 def test_raw_material_table_old_layout_and_bad_conversion():
-    old = pd.DataFrame({"product": ["x"], "crop_id": ["padi"], "input_t_per_business_yr": [2.0],
-                        "source": ["paper"]})
+    old = pd.DataFrame(
+        {
+            "product": ["x"],
+            "crop_id": ["padi"],
+            "input_t_per_business_yr": [2.0],
+            "source": ["paper"],
+        }
+    )
     table = raw_material_table(old)
     assert table.loc[0, "processed_t_per_harvested_t"] == 1.0 and not table.loc[0, "assumed"]
     bad = raw_material_table(old).drop(columns="assumed")
@@ -300,16 +306,25 @@ def test_land_availability_by_hand(land_inputs):
 
 @pytest.fixture
 def two_crops():
-    suitable = _suitable([("A", "padi", 100.0), ("A", "jagung", 80.0),
-                          ("B", "padi", 10.0), ("B", "jagung", 10.0)])
-    harvest = pd.DataFrame({
-        "village_code": ["A", "A", "B"], "crop_id": ["padi", "jagung", "padi"],
-        "harvest_area_ha": [60.0, 15.0, 24.0], "yield_t_ha": [2.0, 1.5, 2.0],
-    }).pipe(production)
+    suitable = _suitable(
+        [("A", "padi", 100.0), ("A", "jagung", 80.0), ("B", "padi", 10.0), ("B", "jagung", 10.0)]
+    )
+    harvest = pd.DataFrame(
+        {
+            "village_code": ["A", "A", "B"],
+            "crop_id": ["padi", "jagung", "padi"],
+            "harvest_area_ha": [60.0, 15.0, 24.0],
+            "yield_t_ha": [2.0, 1.5, 2.0],
+        }
+    ).pipe(production)
     village_land = pd.DataFrame(
-        {"area_ha": [200.0, 50.0], "farmland_ha": [150.0, 15.0],
-         "farmland_suitable_ha": [120.0, 12.0], "farmland_idle_ha": [30.0, 0.0],
-         "illustrative": True},
+        {
+            "area_ha": [200.0, 50.0],
+            "farmland_ha": [150.0, 15.0],
+            "farmland_suitable_ha": [120.0, 12.0],
+            "farmland_idle_ha": [30.0, 0.0],
+            "illustrative": True,
+        },
         index=pd.Index(["A", "B"], name="village_code"),
     )
     intensity = pd.Series({"padi": 1.2, "jagung": 1.5})
@@ -318,8 +333,9 @@ def two_crops():
 
 def test_one_physical_land_balance_by_hand(two_crops):
     suitable, harvest, village_land, intensity = two_crops
-    out = land_availability(suitable, harvest, _empty_demand(), village_land=village_land,
-                            intensity=intensity)
+    out = land_availability(
+        suitable, harvest, _empty_demand(), village_land=village_land, intensity=intensity
+    )
     a = out.xs("A", level="village_code")
     # In use: padi 60 ha harvested / 1.2 = 50 ha; jagung 15 / 1.5 = 10 ha; 60 ha in all.
     assert a.loc["padi", "in_use_ha"] == pytest.approx(50.0)
@@ -335,10 +351,12 @@ def test_one_physical_land_balance_by_hand(two_crops):
     # B: padi 24 / 1.2 = 20 ha in use on 12 ha of suitable land: nothing to allocate.
     assert out.xs("B", level="village_code")["available_ha"].sum() == 0.0
     balance = land_balance(village_land, out)
-    assert balance.loc["A", ["land_used_ha", "land_unused_ha", "land_unsuitable_ha"]].tolist() \
-        == pytest.approx([60.0, 60.0, 80.0])  # 200 ha = 60 used + 60 unused + 80 other
-    assert balance.loc["B", ["land_used_ha", "land_unused_ha", "land_unsuitable_ha",
-                             "land_overused_ha"]].tolist() == pytest.approx([20.0, 0.0, 30.0, 8.0])
+    assert balance.loc[
+        "A", ["land_used_ha", "land_unused_ha", "land_unsuitable_ha"]
+    ].tolist() == pytest.approx([60.0, 60.0, 80.0])  # 200 ha = 60 used + 60 unused + 80 other
+    assert balance.loc[
+        "B", ["land_used_ha", "land_unused_ha", "land_unsuitable_ha", "land_overused_ha"]
+    ].tolist() == pytest.approx([20.0, 0.0, 30.0, 8.0])
     parts = balance[["land_used_ha", "land_unused_ha", "land_unsuitable_ha"]].sum(axis=1)
     np.testing.assert_allclose(parts, balance["area_ha"])
 
@@ -373,8 +391,7 @@ def test_food_need_and_food_first_by_hand():
     assert food.loc[("A", "jagung"), "food_need_t_yr"] == 0.0  # not counted (assumption)
     land = pd.DataFrame(
         {"production_t": [200.0, 100.0, 1.0], "demand_t_yr": [50.0, 10.0, 0.0]},
-        index=pd.MultiIndex.from_tuples([("A", "padi"), ("A", "jagung"), ("B", "padi")],
-                                        names=KEY),
+        index=pd.MultiIndex.from_tuples([("A", "padi"), ("A", "jagung"), ("B", "padi")], names=KEY),
     )
     out = food_first(land, food)
     a = out.loc[("A", "padi")]
@@ -397,15 +414,15 @@ def _growth_table():
             "demand_t_yr": [10.0, 10.0, 0.0],
             "food_need_t_yr": [50.0, 130.0, 0.0],
         },
-        index=pd.MultiIndex.from_tuples([("A", "padi"), ("B", "padi"), ("C", "padi")],
-                                        names=KEY),
+        index=pd.MultiIndex.from_tuples([("A", "padi"), ("B", "padi"), ("C", "padi")], names=KEY),
     )
 
 
 def test_growth_scenarios_from_today_by_hand():
     scenarios = (GrowthScenario("low", 0.0, "test"), GrowthScenario("central", 30.0, "test"))
-    out = growth_scenarios(_growth_table(), scenarios, start_year=2026,
-                           population_growth_pct_yr=0.0, horizon_years=30)
+    out = growth_scenarios(
+        _growth_table(), scenarios, start_year=2026, population_growth_pct_yr=0.0, horizon_years=30
+    )
     a, b, c = (out.loc[(v, "padi")] for v in "ABC")
     # A holds 100 t + 10 ha x 2 t/ha = 120 t; food 50 t; raw material 10 x 1.3^t:
     # 50 + 10 x 1.3^t > 120 when 1.3^t > 7, t > ln 7 / ln 1.3 = 7.42, so t = 8: 2034.
@@ -422,8 +439,13 @@ def test_growth_scenarios_from_today_by_hand():
 
 def test_population_growth_moves_the_year():
     scenarios = (GrowthScenario("central", 0.0, "test"),)
-    out = growth_scenarios(_growth_table().iloc[:1], scenarios, start_year=2026,
-                           population_growth_pct_yr=10.0, horizon_years=30)
+    out = growth_scenarios(
+        _growth_table().iloc[:1],
+        scenarios,
+        start_year=2026,
+        population_growth_pct_yr=10.0,
+        horizon_years=30,
+    )
     # 50 x 1.1^t + 10 > 120 when 1.1^t > 2.2, t > 8.27, so t = 9: 2035
     assert out.iloc[0]["year_land_short"] == 2035
 
@@ -432,7 +454,10 @@ def test_growth_scenarios_from_the_table():
     table = pd.read_csv(DATA / "params" / "growth_scenarios.csv")
     scenarios = scenarios_from_table(table)
     assert [(s.name, s.growth_rate_pct_yr) for s in scenarios] == [
-        ("low", 2.35), ("central", 10.0), ("high", 30.0)]
+        ("low", 2.35),
+        ("central", 10.0),
+        ("high", 30.0),
+    ]
     assert scenarios[0].source.startswith("paper Table 2")
     assert scenarios[1].source.startswith("assumption")
     assert "not a trend" in scenarios[2].source
@@ -463,11 +488,13 @@ def test_carrying_capacity_by_hand():
             "yield_t_ha": [2.0, 2.0, 2.0],
         }
     ).pipe(production)
-    prices = pd.DataFrame({"crop_id": ["padi", "jagung", "beras"],
-                           "price_idr_per_kg": [5000, 2500, 10000]})
+    prices = pd.DataFrame(
+        {"crop_id": ["padi", "jagung", "beras"], "price_idr_per_kg": [5000, 2500, 10000]}
+    )
     pop = pd.Series({"X": 10.0, "Y": 20.0})
-    cc = carrying_capacity(prod, prices, pop, milled_rice_t_per_paddy_t=0.5,
-                           conversion_source="test")
+    cc = carrying_capacity(
+        prod, prices, pop, milled_rice_t_per_paddy_t=0.5, conversion_source="test"
+    )
     x, y = cc.by_village.loc["X"], cc.by_village.loc["Y"]
     # beras productivity Ptv_b = 2 t paddy/ha x 0.5 = 1 t beras/ha
     # X: beras-eq = (10 t x 5000 + 4 t x 2500) / 10000 = 6 t; SL = 6 / 1 = 6 ha;
@@ -489,14 +516,22 @@ def test_carrying_capacity_by_hand():
     assert cc.region["alpha_index"] == pytest.approx((5 / 30) / 0.265)
     assert cc.region["beras_yield_t_ha"] == pytest.approx(1.0)
     assert "OVOP-crop variant" in cc.method  # the table does not hold every commodity
-    every = carrying_capacity(prod, prices, pop, milled_rice_t_per_paddy_t=0.5,
-                              all_commodities=True)
+    every = carrying_capacity(
+        prod, prices, pop, milled_rice_t_per_paddy_t=0.5, all_commodities=True
+    )
     assert every.method == "Permen LH 17/2009"
 
 
 def test_alpha_classes_at_their_bounds():
     assert alpha_class([3.0, 2.47, 2.471, 1.0, 0.999, 0.0, np.nan]).tolist() == [
-        "I", "II", "I", "II", "III", "III", ""]
+        "I",
+        "II",
+        "I",
+        "II",
+        "III",
+        "III",
+        "",
+    ]
 
 
 def test_carrying_capacity_of_rasau_jaya_in_beras():
@@ -518,8 +553,9 @@ def test_carrying_capacity_of_rasau_jaya_in_beras():
     crops = pd.read_csv(DATA / "params" / "crops.csv").set_index("crop_id")
     conversion = crops.loc["padi", "staple_t_per_harvested_t"]
     assert conversion == 0.6402 and crops.loc["padi", "staple_source"].startswith("BPS")
-    cc = carrying_capacity(prod, prices, pd.Series({"6112070": 23499.0}),
-                           milled_rice_t_per_paddy_t=conversion)
+    cc = carrying_capacity(
+        prod, prices, pd.Series({"6112070": 23499.0}), milled_rice_t_per_paddy_t=conversion
+    )
     assert cc.region["rice_equivalent_t"] == pytest.approx(5910.03, abs=0.01)
     assert cc.region["beras_yield_t_ha"] == pytest.approx(1.476301, abs=1e-6)
     assert cc.region["land_supply_ha"] == pytest.approx(4003.27, abs=0.01)

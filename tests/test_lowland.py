@@ -23,8 +23,11 @@ LIMITS = pd.read_csv(ROOT / "data" / "params" / "lowland_limits.csv")
 
 def test_ranks_by_hand():
     values = pd.DataFrame(
-        {"flood_type": ["A", "C", None], "peat_thickness": [20.0, 150.0, 400.0],
-         "salinity": [np.nan, 3.5, 1.0]},
+        {
+            "flood_type": ["A", "C", None],
+            "peat_thickness": [20.0, 150.0, 400.0],
+            "salinity": [np.nan, 3.5, 1.0],
+        },
         index=pd.Index(["V1", "V2", "V3"], name="village_code"),
     )
     ranks = lowland_ranks(values, LIMITS, ["padi", "jagung"])
@@ -41,8 +44,9 @@ def test_limits_refused_with_every_problem():
     limits = LIMITS.copy()
     limits.loc[limits["factor"] == "salinity", "s2"] = "0.5"  # not increasing
     limits = limits[~((limits["crop_id"] == "jagung") & (limits["factor"] == "peat_thickness"))]
-    values = pd.DataFrame({"peat_thickness": [10.0], "salinity": [1.0]},
-                          index=pd.Index(["V"], name="village_code"))
+    values = pd.DataFrame(
+        {"peat_thickness": [10.0], "salinity": [1.0]}, index=pd.Index(["V"], name="village_code")
+    )
     with pytest.raises(InputDataError, match=r"lim\.csv: \d+ problems") as info:
         lowland_ranks(values, limits, ["padi", "jagung"], source="lim.csv")
     text = str(info.value)
@@ -57,7 +61,8 @@ def test_values_from_polygons_dominant_class_and_weighted_mean():
     split = x0 + 700.0
     layer = gpd.GeoDataFrame(
         {"tipe": ["B", "D"], "peat": [100.0, 0.0]},
-        geometry=[box(x0, y0, split, y1), box(split, y0, x1, y1)], crs=villages.crs,
+        geometry=[box(x0, y0, split, y1), box(split, y0, x1, y1)],
+        crs=villages.crs,
     )
     flood = village_values_from_polygons(villages, layer, "tipe", categorical=True)
     assert flood.to_dict() == {"A01": "B", "A02": "D"}
@@ -70,18 +75,22 @@ def test_values_from_polygons_dominant_class_and_weighted_mean():
 
 def _tidal_region(tmp_path, flood_type: str):
     villages = gpd.read_file(ROOT / "data" / "boundaries" / "rasau_jaya_villages.geojson")
-    flood = gpd.GeoDataFrame({"tipe_luapan": [flood_type]}, geometry=[villages.union_all()],
-                             crs=villages.crs)
+    flood = gpd.GeoDataFrame(
+        {"tipe_luapan": [flood_type]}, geometry=[villages.union_all()], crs=villages.crs
+    )
     flood_path = tmp_path / f"flood_{flood_type}.gpkg"
     flood.to_file(flood_path)
     text = (ROOT / "layers" / "rasau-jaya.toml").read_text(encoding="utf-8")
     text = text.replace('"../', f'"{ROOT.as_posix()}/')
-    text += (f'\n[lowland.flood_type]\npath = "{flood_path.as_posix()}"\n'
-             f'column = "tipe_luapan"\nsource = "test: every village type {flood_type}"\n')
+    text += (
+        f'\n[lowland.flood_type]\npath = "{flood_path.as_posix()}"\n'
+        f'column = "tipe_luapan"\nsource = "test: every village type {flood_type}"\n'
+    )
     manifest_path = tmp_path / "layers" / f"rj-{flood_type}.toml"
     manifest_path.parent.mkdir(exist_ok=True)
-    manifest_path.write_text(text.replace('id = "rasau-jaya"', f'id = "rj-{flood_type.lower()}"'),
-                             encoding="utf-8")
+    manifest_path.write_text(
+        text.replace('id = "rasau-jaya"', f'id = "rj-{flood_type.lower()}"'), encoding="utf-8"
+    )
     manifest = load_manifest(manifest_path, allow_outside=True)
     assert set(manifest.lowland) == {"flood_type"}
     return load_region(manifest)
@@ -96,8 +105,9 @@ def test_flood_type_layer_changes_suitability_in_the_bundled_region(tmp_path):
     plain = prepare_region(load_region("rasau-jaya"))
     np.testing.assert_allclose(tidal.suitability["suitable_ha"], plain.suitability["suitable_ha"])
     assert (tidal.suitability["s1_ha"] == 0).all() and (plain.suitability["s1_ha"] > 0).any()
-    np.testing.assert_allclose(tidal.suitability["s2_ha"],
-                               plain.suitability["s1_ha"] + plain.suitability["s2_ha"])
+    np.testing.assert_allclose(
+        tidal.suitability["s2_ha"], plain.suitability["s1_ha"] + plain.suitability["s2_ha"]
+    )
     assert (tidal.lowland["flood_type"] == "C").all()
     assert not any("slope is the only terrain factor" in n for n in tidal.notes)
     note = next(n for n in plain.notes if "slope is the only terrain factor" in n)

@@ -78,7 +78,8 @@ def test_available_land_never_exceeds_the_physical_land(prepared, result):
     # farmland = sawah + tegalan + semak of the land-use layer (the farmland classes)
     lu = prepared.landuse_ha.loc[rju]
     assert balance.loc[rju, "land_farmland_ha"] == pytest.approx(
-        lu["sawah_ha"] + lu["tegalan_ha"] + lu["semak_ha"], rel=1e-9)
+        lu["sawah_ha"] + lu["tegalan_ha"] + lu["semak_ha"], rel=1e-9
+    )
     # used + unused + unsuitable = the village area
     parts = balance[["land_used_ha", "land_unused_ha", "land_unsuitable_ha"]].sum(axis=1)
     np.testing.assert_allclose(parts, balance["area_ha"], rtol=1e-9)
@@ -187,7 +188,8 @@ def test_run_record_region_summary_and_capacity_columns(prepared):
     assert conversions["kerupuk"]["rate_source"] == "assumption"
     villages = result.villages
     assert {"capacity_alpha_index", "capacity_alpha_class", "capacity_status"} <= set(
-        villages.columns)
+        villages.columns
+    )
     # Bintang Mas: surplus with the paddy price (ratio 1.246), deficit in beras equivalent
     assert villages.loc["61.12.07.2005", "capacity_status"] == "deficit"
     years = villages[[c for c in villages.columns if c.startswith("year_land_short")]]
@@ -201,3 +203,35 @@ def test_a_past_start_year_is_only_used_when_asked(prepared):
     assert (result.land["year_land_short"].dropna() >= 2013).all()
     record = run_record(result)["region_summary"]["growth"]
     assert record["baseline"] == "the 2013 figures (the latest) taken as the state in 2013"
+
+
+def test_two_periods_of_business_counts_give_dynamic_lq(tmp_path):
+    from ovop_geo.manifest import load_manifest
+
+    root = load_region("rasau-jaya").manifest.project_dir
+    t3 = (root / "data/paper/table3_businesses.csv").read_text(encoding="utf-8").splitlines()
+    # 2010: the same counts except kerupuk in Rasau Jaya I, 3 firms instead of 6
+    earlier = [line.replace("kerupuk,Rasau Jaya I,6,", "kerupuk,Rasau Jaya I,3,") for line in t3]
+    (tmp_path / "t3_2010.csv").write_text("\n".join(earlier) + "\n", encoding="utf-8")
+    text = (root / "layers" / "rasau-jaya.toml").read_text(encoding="utf-8")
+    text = text.replace('"../', f'"{root.as_posix()}/')
+    text += (
+        f'\n[statistics.businesses_previous]\npath = "{(tmp_path / "t3_2010.csv").as_posix()}"'
+        '\nyear = 2010\nsource = "test"\n'
+    )
+    (tmp_path / "layers").mkdir()
+    path = tmp_path / "layers" / "rj-two.toml"
+    path.write_text(text.replace('id = "rasau-jaya"', 'id = "rj-two"'), encoding="utf-8")
+    result = analyse(
+        prepare_region(load_region(load_manifest(path, allow_outside=True))),
+        AnalysisParams(sensitivity_runs=10),
+    )
+    dlq = result.two_period["dynamic_lq"].loc[(RJ1, "kerupuk"), "dlq"]
+    # DLQ = (x1_ij / x0_ij) / (X1_j / X0_j) / ((X1_i / X0_i) / (X1 / X0)) with compound growth:
+    # Rasau Jaya I kerupuk 3 -> 6, its total 10 -> 13, kerupuk 13 -> 16, all firms 47 -> 50
+    assert dlq == pytest.approx((6 / 3) / (13 / 10) / ((16 / 13) / (50 / 47)), rel=1e-12)
+    assert result.villages.loc[RJ1, "dlq_kerupuk"] == pytest.approx(dlq)
+    assert result.villages.loc[RJ1, "dlq_class_kerupuk"] == "unggulan"
+    shift = result.two_period["shift_share"].loc[(RJ1, "kerupuk")]
+    assert shift["change"] == 3
+    assert not any("need two periods" in n for n in result.notes)

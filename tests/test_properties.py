@@ -398,11 +398,16 @@ def test_csv_export_neutralises_formulas_and_keeps_numbers(frame):
 @given(
     st.lists(
         st.tuples(
-            st.floats(0, 500), st.floats(0, 500), st.floats(0, 500),  # suitable per crop
+            st.floats(0, 500),
+            st.floats(0, 500),
+            st.floats(0, 500),  # suitable per crop
             st.floats(0, 1),  # where the union lies between the largest and the sum
-            st.floats(0, 400), st.floats(0, 400), st.floats(0, 400),  # harvest per crop
+            st.floats(0, 400),
+            st.floats(0, 400),
+            st.floats(0, 400),  # harvest per crop
         ),
-        min_size=1, max_size=5,
+        min_size=1,
+        max_size=5,
     ),
     st.tuples(st.floats(0.5, 3), st.floats(0.5, 3), st.floats(0.5, 3)),
 )
@@ -419,17 +424,26 @@ def test_available_land_never_exceeds_the_unused_physical_land(villages, ci):
             harv_rows.append((code, crop, h, 2.0))
     suitable = pd.DataFrame(suit_rows, columns=["village_code", "crop_id", "suitable_ha"])
     suitable = suitable.set_index(["village_code", "crop_id"])
-    harvest = pd.DataFrame(harv_rows, columns=["village_code", "crop_id", "harvest_area_ha",
-                                               "yield_t_ha"])
+    harvest = pd.DataFrame(
+        harv_rows, columns=["village_code", "crop_id", "harvest_area_ha", "yield_t_ha"]
+    )
     harvest["production_t"] = harvest["harvest_area_ha"] * 2.0
     harvest = harvest.set_index(["village_code", "crop_id"])
     village_land = pd.DataFrame(
-        land_rows, columns=["village_code", "area_ha", "farmland_ha", "farmland_suitable_ha",
-                            "farmland_idle_ha"]).set_index("village_code")
+        land_rows,
+        columns=[
+            "village_code",
+            "area_ha",
+            "farmland_ha",
+            "farmland_suitable_ha",
+            "farmland_idle_ha",
+        ],
+    ).set_index("village_code")
     demand = pd.DataFrame({"demand_t_yr": 0.0}, index=suitable.index)
     intensity = pd.Series(dict(zip(crops, ci, strict=True)))
-    out = land_availability(suitable, harvest, demand, village_land=village_land,
-                            intensity=intensity)
+    out = land_availability(
+        suitable, harvest, demand, village_land=village_land, intensity=intensity
+    )
     balance = land_balance(village_land, out)
     total = out["available_ha"].groupby(level="village_code").sum()
     unused = balance["land_unused_ha"]

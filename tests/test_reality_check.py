@@ -48,8 +48,12 @@ def _table() -> dict[str, dict]:
     for line in block.group(1).strip().splitlines()[2:]:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         rid, _, published, illustrative, tolerance, verdict = cells
-        rows[rid] = {"published": float(published), "illustrative": float(illustrative),
-                     "tolerance": float(tolerance), "verdict": verdict}
+        rows[rid] = {
+            "published": float(published),
+            "illustrative": float(illustrative),
+            "tolerance": float(tolerance),
+            "verdict": verdict,
+        }
     return rows
 
 
@@ -62,8 +66,12 @@ def illustrative() -> dict[str, float]:
     villages = gpd.read_file(DATA / "boundaries" / "rasau_jaya_villages.geojson")
     with rasterio.open(DATA / "illustrative" / "rasau_jaya_dem.tif") as src:
         z = src.read(1).astype(float)
-        inside = geometry_mask(villages.dissolve().to_crs(src.crs).geometry, out_shape=z.shape,
-                               transform=src.transform, invert=True)
+        inside = geometry_mask(
+            villages.dissolve().to_crs(src.crs).geometry,
+            out_shape=z.shape,
+            transform=src.transform,
+            invert=True,
+        )
         dy, dx = np.gradient(z, src.res[1], src.res[0])
     slope = np.degrees(np.arctan(np.hypot(dx, dy)))[inside]
     cells = z[inside]
