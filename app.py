@@ -31,6 +31,7 @@ from ovop_geo import charts, render, report
 from ovop_geo.bundled import bundled_file
 from ovop_geo.errors import InputDataError, OvopError, ParameterError
 from ovop_geo.export import to_csv_bytes
+from ovop_geo.farming import scenarios_from_table
 from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t, translate_note
 from ovop_geo.io import read_vector
 from ovop_geo.manifest import load_manifest
@@ -245,13 +246,22 @@ def parameter_controls(bundle: Bundle, lang: str) -> AnalysisParams:
     slope = st.sidebar.select_slider(t("slope_limit", lang), options=list(SLOPE_THRESHOLDS_PCT),
                                      value=3.0, key="slope_limit",
                                      format_func=lambda v: fmt_number(v, lang, "%", decimals=0))
-    default_growth = float(bundle.prepared.region.manifest.parameters.get(
-        "growth_rate_pct_yr", 30.0))
-    growth = st.sidebar.slider(t("growth_rate", lang), 0.0, 100.0, default_growth, 1.0,
-                               key="growth")
+    default_growth = central_growth(bundle)
+    growth = st.sidebar.slider(t("growth_rate", lang), 0.0, 100.0, default_growth, 0.05,
+                               key="growth", help=t("growth_rate_help", lang))
     params = AnalysisParams(min_units=int(min_units), min_household_share=share / 100.0,
-                            slope_limit_pct=float(slope), growth_rate_pct_yr=float(growth))
+                            slope_limit_pct=float(slope),
+                            growth_rate_pct_yr=None if growth == default_growth else float(growth))
     return params if weights is None else params.with_weights(weights)
+
+
+def central_growth(bundle: Bundle) -> float:
+    """The central growth rate of the region's scenarios (the manifest's, else its table's)."""
+    region = bundle.prepared.region
+    central = region.manifest.parameters.get("growth_rate_pct_yr")
+    scenarios = scenarios_from_table(region.tables.get("growth_scenarios"),
+                                     central_pct_yr=None if central is None else float(central))
+    return float(next(s.growth_rate_pct_yr for s in scenarios if s.name == "central"))
 
 
 def products_of(bundle: Bundle) -> list[str]:
@@ -376,9 +386,29 @@ def show_compare(result: AnalysisResult, product: str | None, lang: str) -> None
                                                   lang=lang), width="stretch")
 
 
-LAND_COLUMNS = ("production_t", "harvested_ha", "suitable_ha", "available_ha", "demand_t_yr",
-                "land_needed_ha", "land_needed_5y_ha", "land_needed_10y_ha",
-                "year_exceeds_suitable", "estimated")
+LAND_COLUMNS = ("production_t", "harvested_ha", "cropping_intensity", "in_use_ha",
+                "suitable_ha", "unused_suitable_ha", "available_ha", "demand_processed_t_yr",
+                "demand_t_yr", "food_need_t_yr", "food_first_binding", "land_needed_ha",
+                "land_needed_5y_ha", "land_needed_10y_ha", "year_land_short", "estimated")
+BALANCE_COLUMNS = ("land_farmland_ha", "land_suitable_ha", "land_used_ha", "land_unused_ha",
+                   "land_unsuitable_ha", "land_overused_ha")
+
+
+def show_balance(result: AnalysisResult, lang: str) -> None:
+    """The physical land balance: a stacked bar per village and its table."""
+    balance = result.land_balance
+    if balance is None:
+        return
+    st.subheader(t("balance_heading", lang))
+    names = _names(result)
+    st.altair_chart(charts.land_balance_chart(balance, names.to_dict(), lang=lang),
+                    width="stretch")
+    table = balance[list(BALANCE_COLUMNS)].round(1)
+    table.insert(0, "village", names.reindex(table.index))
+    table = table.rename(columns={c: t(c, lang) for c in table.columns})
+    table.index.name = t("village_code", lang)
+    st.dataframe(table, width="stretch")
+    st.caption(t("balance_caption", lang))
 
 
 def show_land(result: AnalysisResult, lang: str) -> None:
@@ -387,35 +417,95 @@ def show_land(result: AnalysisResult, lang: str) -> None:
         missing = [translate_note(m, lang) for m in missing_statistics(result.region)] or ["–"]
         st.info(t("no_land", lang, missing="; ".join(missing)))
         return
+    show_balance(result, lang)
     land = result.land[[c for c in LAND_COLUMNS if c in result.land.columns]].reset_index()
     land.insert(1, "village", land["village_code"].map(_names(result)))
+    if "food_first_binding" in land.columns:
+        land["food_first_binding"] = land["food_first_binding"].map(
+            lambda b: t(f"binding_{b}", lang))
     headers = {"village_code": t("village_code", lang), "village": t("village", lang),
-               "crop_id": t("crop", lang), "year_exceeds_suitable": t("year_land_short", lang),
+               "crop_id": t("crop", lang), "year_land_short": t("year_land_short", lang),
                "estimated": t("estimated", lang), "production_t": t("production_t", lang)}
     headers |= {c: t(c, lang) for c in LAND_COLUMNS if c not in headers}
     st.dataframe(land.rename(columns=headers), hide_index=True, width="stretch",
                  column_config={t("year_land_short", lang): st.column_config.NumberColumn(
                      format="%d")})
-    growth = fmt_number(result.params.growth_rate_pct_yr, lang, "%", decimals=0)
-    st.caption(t("estimated_caption", lang, growth=growth))
+    st.caption(t("estimated_caption", lang))
+    show_food_and_growth(result, lang)
+    show_capacity(result, lang)
+
+
+def show_food_and_growth(result: AnalysisResult, lang: str) -> None:
+    """Food first and the growth scenarios, for the region and per village."""
+    region_land, growth = result.region_land, result.growth
+    if region_land is None or growth is None:
+        return
+    st.subheader(t("food_growth_heading", lang))
+    scenario_cols = [f"year_land_short_{s.name}" for s in growth.scenarios]
+    table = pd.DataFrame({
+        t("crop", lang): region_land.index,
+        t("production_t", lang): region_land["production_t"].round(1).to_numpy(),
+        t("food_need_t_yr", lang): region_land["food_need_t_yr"].round(1).to_numpy(),
+        t("left_after_food_t_yr", lang): region_land["left_after_food_t_yr"].round(1).to_numpy(),
+        t("demand_t_yr", lang): region_land["demand_t_yr"].round(1).to_numpy(),
+        t("food_first_binding", lang): [t(f"binding_{b}", lang)
+                                        for b in region_land["food_first_binding"]],
+        **{t("year_land_short_scenario", lang, name=t(f"scenario_{s.name}", lang),
+             rate=fmt_number(s.growth_rate_pct_yr, lang, "%", decimals=2)):
+           region_land[c].to_numpy() for s, c in zip(growth.scenarios, scenario_cols,
+                                                      strict=True)},
+    })
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(t("growth_caption", lang, start=growth.start_year, data=growth.data_year,
+                 pop=fmt_number(growth.population_growth_pct_yr, lang, "%", decimals=2),
+                 horizon=growth.horizon_years,
+                 sources="; ".join(f"{t(f'scenario_{s.name}', lang)}: {s.source}"
+                                   for s in growth.scenarios)))
+    short = result.land[result.land["land_short_now"]]
+    if len(short):
+        names = _names(result)
+        items = ", ".join(f"{names.get(v, v)} ({c})" for v, c in short.index)
+        st.info(t("short_now", lang, year=growth.start_year, items=items))
+
+
+def show_capacity(result: AnalysisResult, lang: str) -> None:
     if result.carrying is None:
         return
-    st.subheader(t("capacity_heading", lang))
-    region_cc = result.carrying.region
+    cc = result.carrying
+    variant = cc.method != "Permen LH 17/2009"
+    st.subheader(t("capacity_heading_variant" if variant else "capacity_heading", lang))
+    region_cc = cc.region
     st.markdown(t("capacity_region", lang, status=t(f"status_{region_cc['status']}", lang),
-                  ratio=fmt_number(region_cc["supply_demand_ratio"], lang, decimals=2)))
-    cc = result.carrying.by_village
+                  ratio=fmt_number(region_cc["supply_demand_ratio"], lang, decimals=2),
+                  alpha=fmt_number(region_cc["alpha_index"], lang, decimals=2),
+                  alpha_class=region_cc["alpha_class"]))
+    by = cc.by_village
     table = pd.DataFrame({
-        t("village", lang): _names(result).reindex(cc.index),
-        t("population", lang): cc["population"].round(0),
-        t("land_supply_ha", lang): cc["land_supply_ha"].round(1),
-        t("land_demand_ha", lang): cc["land_demand_ha"].round(1),
-        t("supply_demand_ratio", lang): cc["supply_demand_ratio"].round(2),
-        t("status", lang): cc["status"].map(lambda s: t(f"status_{s}", lang)),
-        t("estimated", lang): cc["estimated"].astype(bool),
+        t("village", lang): _names(result).reindex(by.index),
+        t("population", lang): by["population"].round(0),
+        t("land_supply_ha", lang): by["land_supply_ha"].round(1),
+        t("land_demand_ha", lang): by["land_demand_ha"].round(1),
+        t("supply_demand_ratio", lang): by["supply_demand_ratio"].round(2),
+        t("status", lang): by["status"].map(lambda s: t(f"status_{s}", lang)),
+        t("alpha_index", lang): by["alpha_index"].round(2),
+        t("alpha_class", lang): by["alpha_class"],
+        t("estimated", lang): by["estimated"].astype(bool),
     })
     table.index.name = t("village_code", lang)
     st.dataframe(table, width="stretch")
+    params = cc.parameters
+    prices = {p["crop_id"]: p for p in params.get("prices", [])}
+    conversion = params.get("conversions", [{}])[0]
+    st.caption(t("capacity_caption", lang,
+                 beras=fmt_number(prices.get("beras", {}).get("price_idr_per_kg"), lang,
+                                  decimals=0),
+                 factor=fmt_number(100 * conversion.get("factor", float("nan")), lang, "%",
+                                   decimals=2),
+                 ptv=fmt_number(params.get("beras_yield_t_ha"), lang, "t/ha", decimals=3),
+                 source=conversion.get("source", "")))
+    if variant:
+        st.caption(t("capacity_variant_note", lang,
+                     crops=", ".join(params.get("commodities", []))))
 
 
 def show_readiness(prepared: PreparedRegion, lang: str) -> None:
@@ -651,6 +741,9 @@ def provenance(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
                  n=fmt_number(len(region.villages), lang, decimals=0)))
     st.warning(t("indicative_boundaries", lang))
     st.caption(t("boundary_source", lang, source=boundaries.source or "–"))
+    businesses = region.manifest.statistics.businesses
+    if businesses is not None and businesses.source:
+        st.caption(t("businesses_source", lang, source=businesses.source))
     layers = result.prepared.illustrative_layers
     if layers:
         st.caption(t("illustrative_layers", lang,

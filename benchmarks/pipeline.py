@@ -349,9 +349,11 @@ def _analyse_breakdown(result, stages: dict) -> None:
 
     p, prep = result.params, result.prepared
     if result.demand is not None and prep.suitability is not None:
-        _timed(stages, "re-run: land availability + growth", lambda: farming.growth_scenario(
-            farming.land_availability(prep.suitability, prep.harvest_by_village, result.demand),
-            growth_rate_pct_yr=30.0, base_year=2013, horizon_years=p.horizon_years))
+        _timed(stages, "re-run: land availability + growth", lambda: farming.growth_scenarios(
+            farming.land_availability(prep.suitability, prep.harvest_by_village, result.demand,
+                                      village_land=prep.village_land).assign(food_need_t_yr=0.0),
+            result.growth.scenarios, start_year=result.growth.start_year,
+            horizon_years=p.horizon_years))
     if result.criteria is None:
         return
     _timed(stages, "re-run: criteria + scores", lambda: mcda.score(build_criteria(

@@ -16,9 +16,21 @@ import pandas as pd
 from ovop_geo.errors import ParameterError
 from ovop_geo.i18n import DEFAULT_LANG, t
 
-__all__ = ["businesses_chart", "criteria_profile_chart", "production_chart"]
+__all__ = [
+    "businesses_chart",
+    "criteria_profile_chart",
+    "land_balance_chart",
+    "production_chart",
+]
 
 _HEIGHT_PX = 260
+
+#: Parts of the land balance, bottom to top of the stacked bar, with their colours.
+LAND_PARTS = (
+    ("land_used_ha", "#8c6d31"),
+    ("land_unused_ha", "#74c476"),
+    ("land_unsuitable_ha", "#bdbdbd"),
+)
 
 
 def _names(codes: pd.Index | Sequence[str], names: Mapping[str, str]) -> list[str]:
@@ -164,6 +176,69 @@ def criteria_profile_chart(
                 alt.Tooltip("village:N", title=t("village", lang)),
                 alt.Tooltip("criterion:N", title=t("criterion", lang)),
                 alt.Tooltip("value:Q", title=t("normalised_value", lang), format=".2f"),
+            ],
+        )
+    )
+
+
+def land_balance_chart(
+    balance: pd.DataFrame,
+    village_names: Mapping[str, str],
+    *,
+    lang: str = DEFAULT_LANG,
+) -> alt.Chart:
+    """Stacked bars: each village's area as land in use, unused suitable land and the rest.
+
+    Parameters
+    ----------
+    balance : pandas.DataFrame
+        Indexed by ``village_code`` with ``land_used_ha``, ``land_unused_ha`` and
+        ``land_unsuitable_ha`` (ha; the output of :func:`ovop_geo.farming.land_balance`), and
+        optionally ``estimated`` and ``illustrative`` (bool).
+    village_names : Mapping
+        Village code -> name for the axis.
+    lang : {"id", "en"}
+        Language of titles and part names.
+
+    Returns
+    -------
+    altair.Chart
+        One bar per village, the three parts stacked in a fixed order and colour; the tooltip
+        gives each part in ha and says when the figures are estimated or illustrative.
+    """
+    columns = [c for c, _ in LAND_PARTS]
+    _check(balance, columns, "land balance chart")
+    names = {c: t(c, lang) for c in columns}
+    data = balance[columns].copy()
+    data.index = pd.Index(_names(data.index, village_names), name="village")
+    tidy = data.reset_index().melt(id_vars="village", var_name="part", value_name="area_ha")
+    tidy["order"] = tidy["part"].map({c: i for i, c in enumerate(columns)})
+    tidy["part"] = tidy["part"].map(names)
+    flags = [
+        t(flag if flag == "estimated" else "illustrative_data", lang)
+        for flag in ("estimated", "illustrative")
+        if flag in balance.columns and bool(balance[flag].fillna(False).any())
+    ]
+    tidy["note"] = ", ".join(flags)
+    return (
+        alt.Chart(tidy, title=t("chart_land_balance", lang), height=_HEIGHT_PX)
+        .mark_bar()
+        .encode(
+            x=alt.X("village:N", title=t("village", lang)),
+            y=alt.Y("area_ha:Q", stack="zero", title=t("area_ha_axis", lang)),
+            color=alt.Color(
+                "part:N",
+                title=t("land_part", lang),
+                sort=[names[c] for c in columns],
+                scale=alt.Scale(domain=[names[c] for c in columns],
+                                range=[colour for _, colour in LAND_PARTS]),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("village:N", title=t("village", lang)),
+                alt.Tooltip("part:N", title=t("land_part", lang)),
+                alt.Tooltip("area_ha:Q", title=t("area_ha_axis", lang), format=",.1f"),
+                alt.Tooltip("note:N", title=t("note", lang)),
             ],
         )
     )

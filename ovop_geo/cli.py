@@ -260,6 +260,18 @@ def _print_summary(result, written, seconds: float) -> None:
         lost = result.allocation["score_lost"].sum()
         print(f"OVOP allocation: {result.allocation['assigned'].sum()} villages, "
               f"score lost against each village's best: {lost:.1f}")
+    if result.land_balance is not None:
+        b = result.land_balance.sum(numeric_only=True)
+        print(f"land: {b['land_farmland_ha']:,.0f} ha farmland, {b['land_used_ha']:,.0f} ha in "
+              f"use by crops, {b['land_unused_ha']:,.0f} ha suitable and unused (allocated once "
+              "over crops)")
+    if result.carrying is not None:
+        cc = result.carrying.region
+        name = ("Permen LH 17/2009" if result.carrying.method == "Permen LH 17/2009"
+                else "OVOP-crop variant of Permen LH 17/2009")
+        print(f"carrying capacity ({name}, beras equivalent): supply/demand "
+              f"{cc['supply_demand_ratio']:.2f}, {cc['status']}; alpha {cc['alpha_index']:.2f} "
+              f"(class {cc['alpha_class']})")
     for note in result.notes:
         print(f"note: {note}")
     print("wrote: " + ", ".join(p.name for p in written))

@@ -57,6 +57,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "data_notes": ("Catatan data ({n})", "Data notes ({n})"),
         # boundaries and provenance
         "boundary_source": ("Sumber batas: {source}", "Boundary source: {source}"),
+        "businesses_source": ("Sumber jumlah unit usaha: {source}",
+                              "Source of the business counts: {source}"),
         "indicative_boundaries": (
             "Batas indikatif, bukan batas hukum",
             "Indicative, not legal boundaries",
@@ -87,7 +89,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "villages": ("Desa", "Villages"),
         "village_code": ("Kode desa", "Village code"),
         "group": ("Kecamatan", "Sub-district"),
-        "households": ("Rumah tangga (KK)", "Households"),
+        "households": ("Jumlah KK (seperti tercetak; kemungkinan jiwa)",
+                       "Households (KK as printed; likely persons)"),
         "area": ("Luas", "Area"),
         # map layers and legend
         "legend_no_data": ("tidak ada data", "no data"),
@@ -138,9 +141,16 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         ),
         "note_harvest_estimated": (
             "Panen per desa adalah perkiraan: total wilayah dibagi ke desa sebanding dengan "
-            "luas lahan yang sesuai.",
+            "luas lahan sesuai yang kini diusahakan (lahan tidur tidak dihitung).",
             "Harvest per village is estimated: the region totals are spread over villages in "
-            "proportion to suitable land.",
+            "proportion to suitable land in current farm use (idle land excluded).",
+        ),
+        "note_two_periods": (
+            "LQ dinamis, shift-share dan tipologi Klassen memerlukan dua periode jumlah unit "
+            "usaha: tambahkan [statistics.businesses_previous] (dengan tahunnya) untuk "
+            "menghitungnya.",
+            "Dynamic LQ, shift-share and the Klassen typology need two periods of business "
+            "counts: add [statistics.businesses_previous] (with its year) to compute them.",
         ),
         "note_no_harvest": (
             "Tidak ada statistik panen: produksi dan rasio pasokan tidak diketahui.",
@@ -211,9 +221,10 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "illustrative_layers": ("Lapisan ilustratif (bukan data lapangan): {layers}.",
                                 "Illustrative layers (not field data): {layers}."),
         "estimated_note": ("Angka produksi per desa adalah perkiraan (total wilayah dibagi "
-                           "menurut lahan sesuai).",
+                           "menurut lahan sesuai yang kini diusahakan, dari lapisan "
+                           "penggunaan lahan).",
                            "Production per village is estimated (region totals spread by "
-                           "suitable land)."),
+                           "suitable land in current farm use, from the land-use layer)."),
         "analysis_notes": ("Catatan analisis ({n})", "Analysis notes ({n})"),
         # compare
         "compare_villages": ("Pilih desa untuk dibandingkan", "Villages to compare"),
@@ -244,8 +255,43 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         # land
         "land_heading": ("Ketersediaan lahan per desa dan tanaman",
                          "Land availability per village and crop"),
-        "suitable_ha": ("Lahan sesuai (ha)", "Suitable land (ha)"),
-        "available_ha": ("Lahan tersedia (ha)", "Available land (ha)"),
+        "suitable_ha": ("Lahan sesuai untuk tanaman ini (ha; tidak dijumlahkan antar tanaman)",
+                        "Suitable for this crop (ha; not additive over crops)"),
+        "in_use_ha": ("Lahan dipakai tanaman ini (ha = luas panen ÷ indeks pertanaman)",
+                      "Land in use by this crop (ha = harvest area ÷ cropping intensity)"),
+        "unused_suitable_ha": ("Lahan sesuai yang belum dipakai, batas atas (ha; tidak "
+                               "dijumlahkan)",
+                               "Unused land suitable for this crop, upper bound (ha; not "
+                               "additive)"),
+        "available_ha": ("Lahan tersedia, bagian alokasi (ha; dijumlahkan = lahan belum dipakai)",
+                         "Available land, share of one allocation (ha; adds up to unused land)"),
+        "demand_processed_t_yr": ("Kebutuhan bahan olahan (t/tahun)",
+                                  "Processed-input demand (t/yr)"),
+        "cropping_intensity": ("Indeks pertanaman (panen/tahun)",
+                               "Cropping intensity (harvests/yr)"),
+        "balance_heading": ("Neraca lahan fisik per desa", "Physical land balance per village"),
+        "chart_land_balance": ("Luas desa: dipakai / sesuai belum dipakai / tidak sesuai (ha)",
+                               "Village area: in use / unused suitable / unsuitable (ha)"),
+        "land_part": ("Bagian lahan", "Part of the land"),
+        "area_ha_axis": ("Luas (ha)", "Area (ha)"),
+        "land_used_ha": ("Dipakai tanaman (ha)", "In use by crops (ha)"),
+        "land_unused_ha": ("Sesuai, belum dipakai (ha)", "Suitable, unused (ha)"),
+        "land_unsuitable_ha": ("Tidak sesuai / bukan lahan tani (ha)",
+                               "Unsuitable / not farmland (ha)"),
+        "land_farmland_ha": ("Lahan tani menurut penggunaan kini (ha)",
+                             "Farmland by current use (ha)"),
+        "land_suitable_ha": ("Lahan tani sesuai untuk minimal satu tanaman (ha)",
+                             "Farmland suitable for at least one crop (ha)"),
+        "land_overused_ha": ("Dipakai melebihi lahan sesuai (ha)",
+                             "In use beyond the suitable land (ha)"),
+        "balance_caption": (
+            "Luas panen dihitung per musim, maka lahan dipakai = luas panen ÷ indeks pertanaman "
+            "(asumsi di crops.csv). Lahan tersedia per tanaman adalah satu alokasi lahan yang "
+            "belum dipakai, sehingga jumlahnya tidak pernah melebihi lahan yang belum dipakai.",
+            "Harvest area counts every season, so land in use = harvest area ÷ cropping "
+            "intensity (assumptions in crops.csv). Available land per crop is one allocation of "
+            "the unused land, so it never adds up to more than the unused land.",
+        ),
         "harvested_ha": ("Luas panen (ha)", "Harvested area (ha)"),
         "demand_t_yr": ("Kebutuhan bahan baku (t/tahun)", "Raw-material demand (t/yr)"),
         "land_needed_ha": ("Lahan dibutuhkan kini (ha)", "Land needed now (ha)"),
@@ -255,16 +301,77 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "year_land_short": ("Tahun lahan tidak cukup", "Year land runs short"),
         "estimated": ("Perkiraan", "Estimated"),
         "estimated_caption": ("Kolom 'Perkiraan' = angka perkiraan, bukan data lapangan. "
-                              "Pertumbuhan {growth} per tahun.",
+                              "Tahun lahan tidak cukup: skenario tengah.",
                               "Column 'Estimated' marks estimated figures, not field data. "
-                              "Growth {growth} per year."),
+                              "Year land runs short: central scenario."),
+        "growth_rate_help": (
+            "Skenario tengah. Rendah 2,35 %/tahun (pertumbuhan penduduk, makalah Tabel 2) dan "
+            "tinggi 30 %/tahun (batas bawah satu jawaban survei makalah, bukan tren) tetap "
+            "ditampilkan.",
+            "Central scenario. Low 2.35 %/yr (population growth, paper Table 2) and high "
+            "30 %/yr (the lower bound of one survey answer in the paper, not a trend) are "
+            "shown beside it.",
+        ),
+        "food_growth_heading": ("Pangan dulu, lalu bahan baku: wilayah per tanaman",
+                                "Food first, then raw materials: the region per crop"),
+        "food_need_t_yr": ("Kebutuhan pangan penduduk (t hasil panen/tahun)",
+                           "Population's food need (t of harvest/yr)"),
+        "left_after_food_t_yr": ("Sisa setelah pangan (t/tahun)", "Left after food (t/yr)"),
+        "food_first_binding": ("Pembatas", "What binds"),
+        "binding_food_need": ("kebutuhan pangan melebihi produksi",
+                              "food need exceeds production"),
+        "binding_raw_material_need": ("sisa setelah pangan kurang untuk bahan baku",
+                                      "what is left after food is short of raw material"),
+        "binding_none": ("cukup untuk pangan dan bahan baku", "enough for food and raw material"),
+        "scenario_low": ("rendah", "low"),
+        "scenario_central": ("tengah", "central"),
+        "scenario_high": ("tinggi", "high"),
+        "year_land_short_scenario": ("Tahun lahan tidak cukup, skenario {name} ({rate}/tahun)",
+                                     "Year land runs short, {name} scenario ({rate}/yr)"),
+        "growth_caption": (
+            "Skenario mulai tahun {start} dari angka tahun {data} (data terbaru, dianggap "
+            "keadaan {start}); penduduk tumbuh {pop}/tahun; {horizon} tahun ke depan. Lahan "
+            "tidak cukup bila pangan + bahan baku melebihi produksi ditambah lahan tersedia. "
+            "Kosong: tidak dalam {horizon} tahun. Sumber: {sources}.",
+            "The scenarios start in {start} from the {data} figures (the latest, taken as the "
+            "state in {start}); the population grows {pop}/yr; {horizon} years ahead. Land runs "
+            "short when food + raw material exceed production plus the available land. Empty: "
+            "not within {horizon} years. Sources: {sources}.",
+        ),
+        "short_now": ("Sudah tidak cukup pada {year} (kebutuhan pangan desa saja melebihi "
+                      "lahannya, atau pangan + bahan baku kini): {items}.",
+                      "Already short in {year} (the village's food need alone exceeds its "
+                      "land, or food + raw material now): {items}."),
+        "capacity_heading_variant": (
+            "Daya dukung lahan (varian tanaman OVOP dari Permen LH 17/2009, setara beras)",
+            "Land carrying capacity (the paper's OVOP-crop variant of Permen LH 17/2009, in "
+            "beras equivalent)",
+        ),
+        "capacity_caption": (
+            "Setara beras: harga beras Rp{beras}/kg; padi → beras {factor}; produktivitas beras "
+            "{ptv} ({source}). Kelas α: I > 2,47 (swasembada pangan dan hidup layak), II 1–2,47 "
+            "(swasembada pangan), III < 1 (belum swasembada).",
+            "Beras equivalent: beras price Rp{beras}/kg; paddy → beras {factor}; beras "
+            "productivity {ptv} ({source}). α classes: I > 2.47 (self-sufficient in food and a "
+            "decent living), II 1–2.47 (self-sufficient in food), III < 1 (not self-sufficient).",
+        ),
+        "capacity_variant_note": (
+            "Hanya tanaman pada tabel panen ({crops}) yang dihitung, bukan semua komoditas "
+            "wilayah seperti pedoman: ini varian tanaman OVOP dari makalah.",
+            "Only the crops of the harvest table ({crops}) are counted, not every commodity of "
+            "the region as the guideline does: this is the paper's OVOP-crop variant.",
+        ),
+        "alpha_index": ("Indeks α", "α index"),
+        "alpha_class": ("Kelas α", "α class"),
         "no_land": ("Ketersediaan lahan belum dapat dihitung: {missing}.",
                     "Land availability cannot be computed yet: {missing}."),
         "capacity_heading": ("Daya dukung lahan (Permen LH 17/2009)",
                              "Land carrying capacity (Permen LH 17/2009)"),
-        "capacity_region": ("Wilayah: {status}, rasio pasokan/kebutuhan {ratio}",
-                            "Region: {status}, supply/demand ratio {ratio}"),
-        "land_supply_ha": ("Pasokan lahan (ha setara padi)", "Land supply (rice-equivalent ha)"),
+        "capacity_region": ("Wilayah: {status}, rasio pasokan/kebutuhan {ratio}; indeks α "
+                            "{alpha} (kelas {alpha_class})",
+                            "Region: {status}, supply/demand ratio {ratio}; α index {alpha} "
+                            "(class {alpha_class})"),
+        "land_supply_ha": ("Pasokan lahan (ha setara beras)", "Land supply (beras-equivalent ha)"),
         "land_demand_ha": ("Kebutuhan lahan (ha)", "Land demand (ha)"),
         "supply_demand_ratio": ("Rasio pasokan/kebutuhan", "Supply/demand ratio"),
         "status": ("Status", "Status"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -24,6 +25,8 @@ from ovop_geo.errors import InputDataError, format_items, raise_problems
 
 __all__ = [
     "SUITABILITY_CLASSES",
+    "LandSuitability",
+    "land_suitability",
     "landuse_by_village",
     "landuse_by_village_raster",
     "suitability_by_village",
@@ -514,7 +517,52 @@ def _area_table(
     return areas, village_area
 
 
-def suitability_by_village(
+def suitability_by_village(villages, landuse, zoning=None, slope=None, **kwargs) -> pd.DataFrame:
+    """Hectares of each suitability class per village and crop (see :func:`land_suitability`).
+
+    Returns ``land_suitability(...).by_crop``; the parameters are those of
+    :func:`land_suitability`.
+    """
+    return land_suitability(villages, landuse, zoning, slope, **kwargs).by_crop
+
+
+@dataclass(frozen=True)
+class LandSuitability:
+    """Suitability per crop (``by_crop``) and the physical land of each village (``by_village``).
+
+    ``by_crop`` is indexed by (``village_code``, ``crop_id``); its ``suitable_ha`` is land
+    suitable *for that crop*, so it does not add up over crops (the same hectare may suit
+    several). ``by_village`` is indexed by ``village_code`` and its figures are physical areas
+    that do add up: ``farmland_ha`` (land whose current use is farmland), of which
+    ``farmland_suitable_ha`` is suitable for at least one crop and ``farmland_unsuitable_ha`` for
+    none (closed zone, slope or another limiting factor); ``farmland_idle_ha`` is the idle part
+    (classes with ``idle`` true); ``area_ha`` is the village area in UTM.
+    """
+
+    by_crop: pd.DataFrame
+    by_village: pd.DataFrame
+
+
+def _class_flags(classes, class_ids, lookup) -> tuple[dict, dict]:
+    """``farmland`` and ``idle`` per class id.
+
+    Farmland is the class table's ``farmland`` column when it has one; otherwise the classes that
+    the crop-suitability table rates S1-S3 for at least one crop. Idle is the ``idle`` column
+    (False without one).
+    """
+    rated = lookup[lookup < 3].index.get_level_values("class_id")
+    farmland = {c: c in set(rated) for c in class_ids}
+    idle = dict.fromkeys(class_ids, False)
+    if isinstance(classes, pd.DataFrame) and "class_id" in classes.columns:
+        ids = classes["class_id"].astype(str)
+        for column, target in (("farmland", farmland), ("idle", idle)):
+            if column in classes.columns:
+                flags = _parse_bool(classes[column], name="land-use class table", column=column)
+                target.update(dict(zip(ids, flags, strict=True)))
+    return farmland, idle
+
+
+def land_suitability(
     villages: gpd.GeoDataFrame,
     landuse,
     zoning: gpd.GeoDataFrame | None = None,
@@ -527,10 +575,11 @@ def suitability_by_village(
     zone_column: str = "zone_id",
     zoning_classes: pd.DataFrame | None = None,
     unzoned_farming_allowed: bool = True,
+    village_ranks: pd.DataFrame | None = None,
     illustrative: bool = False,
     suitability_source: str = "crop_landuse_suitability.csv",
     crops_source: str = "crops.csv",
-) -> pd.DataFrame:
+) -> LandSuitability:
     """Hectares of each suitability class (S1/S2/S3/N) per village and crop.
 
     Every piece of land (village x land-use class x zone, intersected in the UTM zone of
@@ -570,6 +619,10 @@ def suitability_by_village(
         ``zone_id`` and ``farming_allowed`` (true/false).
     unzoned_farming_allowed : bool
         Whether land not covered by the zoning layer is open to farming.
+    village_ranks : pandas.DataFrame, optional
+        Further limiting factors taken per village (as slope is): rank 0 (S1) .. 3 (N) indexed by
+        ``village_code`` with one column per crop, e.g. from
+        :func:`ovop_geo.lowland.lowland_ranks`; combined with the others by the most limiting.
     illustrative : bool
         Copied to the ``illustrative`` column (the caller knows whether a layer is illustrative).
     suitability_source, crops_source : str
@@ -577,11 +630,13 @@ def suitability_by_village(
 
     Returns
     -------
-    pandas.DataFrame
-        Indexed by (``village_code``, ``crop_id``): ``s1_ha``, ``s2_ha``, ``s3_ha``, ``n_ha``,
-        ``suitable_ha`` (S1+S2+S3; already excludes land closed by zoning), ``unmapped_ha`` (land
-        not covered by the land-use layer, not evaluated), ``share_suitable`` (0-1 of the village
-        area) and ``illustrative`` (bool).
+    LandSuitability
+        ``by_crop`` indexed by (``village_code``, ``crop_id``): ``s1_ha``, ``s2_ha``, ``s3_ha``,
+        ``n_ha``, ``suitable_ha`` (S1+S2+S3 for this crop, not additive over crops; already
+        excludes land closed by zoning), ``suitable_idle_ha`` (the part on idle classes: land
+        not cultivated now), ``unmapped_ha`` (land not covered by the land-use layer, not
+        evaluated), ``share_suitable`` (0-1 of the village area) and ``illustrative`` (bool).
+        ``by_village``: see :class:`LandSuitability`.
 
     Raises
     ------
@@ -617,20 +672,53 @@ def suitability_by_village(
     if gaps:
         raise_problems(suitability_source, gaps)
 
+    extra = _extra_ranks(village_ranks, codes, crop_ids)
+    class_ids = areas["class_id"].astype(str)
+    farmland, idle = _class_flags(classes, sorted(set(class_ids)), lookup)
+    is_farmland = class_ids.map(farmland).fillna(False).to_numpy(dtype=bool)
+    is_idle = class_ids.map(idle).fillna(False).to_numpy(dtype=bool)
     frames = []
+    best = np.full(len(areas), 3)
     for crop in crop_ids:
         a = areas[["village_code", "class_id", "farming_allowed", "area_ha"]].copy()
         lu_rank = a["class_id"].astype(str).map(lookup.xs(crop, level="crop_id")).fillna(3)
         zone_rank = np.where(a["farming_allowed"].to_numpy(dtype=bool), 0, 3)
         sl_rank = a["village_code"].map(slope_rank[crop]).to_numpy()
-        a["rank"] = np.maximum.reduce([lu_rank.to_numpy(dtype=int), zone_rank, sl_rank])
+        ex_rank = a["village_code"].map(extra[crop]).to_numpy()
+        a["rank"] = np.maximum.reduce([lu_rank.to_numpy(dtype=int), zone_rank, sl_rank, ex_rank])
+        best = np.minimum(best, a["rank"].to_numpy())
         wide = a.pivot_table(
             index="village_code", columns="rank", values="area_ha", aggfunc="sum", fill_value=0.0
         )
         wide = wide.reindex(index=codes, columns=range(4), fill_value=0.0).fillna(0.0)
         wide.columns = ["s1_ha", "s2_ha", "s3_ha", "n_ha"]
+        idle_suitable = a["area_ha"].where((a["rank"] < 3).to_numpy() & is_idle, 0.0)
+        wide["suitable_idle_ha"] = (
+            idle_suitable.groupby(a["village_code"]).sum().reindex(codes, fill_value=0.0)
+        )
         wide["crop_id"] = crop
         frames.append(wide)
+    area_col = areas["area_ha"].to_numpy(dtype=float)
+    by_code = areas["village_code"].to_numpy()
+
+    def _sum(mask) -> pd.Series:
+        return (
+            pd.Series(np.where(mask, area_col, 0.0))
+            .groupby(by_code)
+            .sum()
+            .reindex(codes, fill_value=0.0)
+        )
+
+    by_village = pd.DataFrame(index=codes)
+    by_village["area_ha"] = village_area.reindex(codes).astype(float).to_numpy()
+    by_village["farmland_ha"] = _sum(is_farmland).to_numpy()
+    by_village["farmland_suitable_ha"] = _sum(is_farmland & (best < 3)).to_numpy()
+    by_village["farmland_unsuitable_ha"] = (
+        by_village["farmland_ha"] - by_village["farmland_suitable_ha"]
+    )
+    by_village["farmland_idle_ha"] = _sum(is_farmland & is_idle).to_numpy()
+    by_village["illustrative"] = bool(illustrative)
+    by_village.index.name = "village_code"
     out = pd.concat(frames).reset_index().set_index(["village_code", "crop_id"])
     out["suitable_ha"] = out[["s1_ha", "s2_ha", "s3_ha"]].sum(axis=1)
     mapped = out[["suitable_ha", "n_ha"]].sum(axis=1)
@@ -641,4 +729,28 @@ def suitability_by_village(
     out["share_suitable"] = out["suitable_ha"] / np.where(area > 0, area, np.nan)
     out["illustrative"] = bool(illustrative)
     order = pd.MultiIndex.from_product([codes, crop_ids], names=["village_code", "crop_id"])
-    return out.reindex(order)
+    cols = [
+        "s1_ha",
+        "s2_ha",
+        "s3_ha",
+        "n_ha",
+        "suitable_ha",
+        "suitable_idle_ha",
+        "unmapped_ha",
+        "share_suitable",
+        "illustrative",
+    ]
+    return LandSuitability(by_crop=out.reindex(order)[cols], by_village=by_village)
+
+
+def _extra_ranks(village_ranks, codes: pd.Index, crop_ids) -> pd.DataFrame:
+    """Per-village ranks of further factors, 0 (not limiting) where none are given."""
+    out = pd.DataFrame(0, index=codes, columns=crop_ids)
+    if village_ranks is None:
+        return out
+    ranks = village_ranks.copy()
+    ranks.index = ranks.index.astype(str)
+    for crop in crop_ids:
+        if crop in ranks.columns:
+            out[crop] = ranks[crop].reindex(codes).fillna(0).astype(int).clip(0, 3)
+    return out

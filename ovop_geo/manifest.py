@@ -19,11 +19,13 @@ from ovop_geo import bundled
 from ovop_geo.errors import InputDataError, format_items, raise_problems
 
 __all__ = [
+    "LOWLAND_FACTORS",
     "TABLE_NAMES",
     "AccessSpec",
     "BoundariesSpec",
     "CapitalSpec",
     "ClassLayerSpec",
+    "LowlandSpec",
     "Manifest",
     "RasterSpec",
     "RegionInfo",
@@ -48,7 +50,18 @@ TABLE_NAMES = (
     "zoning_classes",
     "criteria",
     "sentra_rules",
+    "growth_scenarios",
+    "lowland_limits",
 )
+
+#: Optional suitability factors of tidal lowland, ``[lowland.<factor>]``: factor -> unit of its
+#: values (flood type: classes A-D; in a raster, codes 1-4 for A-D).
+LOWLAND_FACTORS = {
+    "flood_type": "class A-D",
+    "peat_thickness": "cm",
+    "sulfidic_depth": "cm",
+    "salinity": "dS/m",
+}
 
 _REGION_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -144,15 +157,48 @@ class TableSpec:
     note: str | None = None
     level: str | None = None
     illustrative: bool = False
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class LowlandSpec:
+    """An optional tidal-lowland suitability layer (``[lowland.<factor>]``).
+
+    A GeoTIFF (``.tif``) of values in the factor's unit, or polygons whose ``column`` holds them
+    (flood type as the letters A-D; a raster holds the codes 1-4 for A-D).
+    """
+
+    factor: str
+    path: Path
+    column: str | None = None
+    layer: str | None = None
+    source: str | None = None
+    note: str | None = None
+    illustrative: bool = False
+
+    @property
+    def raster(self) -> bool:
+        """True when the layer is a GeoTIFF."""
+        return self.path.suffix.lower() in RASTER_SUFFIXES
+
+    @property
+    def unit(self) -> str:
+        """Unit of the factor's values."""
+        return LOWLAND_FACTORS[self.factor]
 
 
 @dataclass(frozen=True)
 class StatisticsSpec:
-    """The ``[statistics]`` section; every table is optional."""
+    """The ``[statistics]`` section; every table is optional.
+
+    ``businesses_previous`` is a second period of the business counts (same layout, with its
+    ``year``): dynamic LQ, shift-share and the Klassen typology need it.
+    """
 
     harvest: TableSpec | None = None
     businesses: TableSpec | None = None
     assessment: TableSpec | None = None
+    businesses_previous: TableSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +216,7 @@ class Manifest:
     statistics: StatisticsSpec = field(default_factory=StatisticsSpec)
     tables: dict[str, Path] = field(default_factory=dict)
     parameters: dict[str, float] = field(default_factory=dict)
+    lowland: dict[str, LowlandSpec] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -233,17 +280,28 @@ _SECTIONS: dict[str, _Spec] = {
         "note": ("str", False),
         "illustrative": ("bool", False),
     },
+    "lowland": {
+        "path": ("path", True),
+        "column": ("str", False),
+        "layer": ("str", False),
+        "source": ("str", False),
+        "note": ("str", False),
+        "illustrative": ("bool", False),
+    },
     "statistics_table": {
         "path": ("path", True),
         "source": ("str", False),
         "note": ("str", False),
         "level": ("str", False),
         "illustrative": ("bool", False),
+        "year": ("int", False),
     },
     "tables": dict.fromkeys(TABLE_NAMES, ("path", False)),
     "parameters": {
         "growth_rate_pct_yr": ("number", False),
         "base_year": ("int", False),
+        "start_year": ("int", False),
+        "capacity_all_commodities": ("bool", False),
     },
 }
 _SECTIONS["zoning"] = {**_SECTIONS["landuse"], "class_column": ("str", True)}
@@ -268,8 +326,9 @@ _TOP_LEVEL = (
     "statistics",
     "tables",
     "parameters",
+    "lowland",
 )
-_STATISTICS = ("harvest", "businesses", "assessment")
+_STATISTICS = ("harvest", "businesses", "assessment", "businesses_previous")
 _HARVEST_LEVELS = ("region", "village")
 
 
@@ -507,6 +566,7 @@ class _Parser:
         tables = self._section(data, "tables", _SECTIONS["tables"]) or {}
         parameters = self._section(data, "parameters", _SECTIONS["parameters"]) or {}
         statistics = self._statistics(data.get("statistics"))
+        lowland = self._lowland(data.get("lowland"))
 
         if self.problems:
             return None
@@ -522,6 +582,7 @@ class _Parser:
             statistics=statistics,
             tables={k: v for k, v in tables.items() if v is not None},
             parameters=dict(parameters),
+            lowland=lowland,
         )
 
     def _check_class_layers(self, landuse: dict | None, zoning: dict | None) -> None:
@@ -545,6 +606,33 @@ class _Parser:
                 f"[zoning] path '{zoning_path.name}' is a raster; zoning must be a polygon "
                 "layer (GeoPackage, GeoJSON, shapefile) with a class_column."
             )
+
+    def _lowland(self, raw: Any) -> dict[str, LowlandSpec]:
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.problems.append("[lowland] must be a table of [lowland.<factor>] sections.")
+            return {}
+        specs: dict[str, LowlandSpec] = {}
+        for key in raw:
+            if key not in LOWLAND_FACTORS:
+                self.problems.append(
+                    f"unknown section '[lowland.{key}]'. Allowed: "
+                    f"{', '.join('lowland.' + f for f in LOWLAND_FACTORS)}."
+                )
+                continue
+            values = self._section(raw, key, _SECTIONS["lowland"], f"[lowland.{key}]")
+            if values is None or values.get("path") is None:
+                continue
+            raster = values["path"].suffix.lower() in RASTER_SUFFIXES
+            if not raster and "column" not in values:
+                self.problems.append(
+                    f"[lowland.{key}]: polygons need a 'column' holding the "
+                    f"{LOWLAND_FACTORS[key]} values (or give a GeoTIFF)."
+                )
+                continue
+            specs[key] = LowlandSpec(factor=key, **values)
+        return specs
 
     def _statistics(self, raw: Any) -> StatisticsSpec:
         if raw is None:
@@ -572,4 +660,17 @@ class _Parser:
             if name != "harvest" and level is not None:
                 self.problems.append(f"[statistics.{name}] does not take a 'level'.")
             specs[name] = TableSpec(**values)
+        previous = specs.get("businesses_previous")
+        if previous is not None:
+            current = specs.get("businesses")
+            if current is None or current.year is None or previous.year is None:
+                self.problems.append(
+                    "[statistics.businesses_previous] needs [statistics.businesses], and both "
+                    "need a 'year' (for example year = 2013 and year = 2010)."
+                )
+            elif previous.year >= current.year:
+                self.problems.append(
+                    f"[statistics.businesses_previous] year {previous.year} must be before "
+                    f"[statistics.businesses] year {current.year}."
+                )
         return StatisticsSpec(**specs)

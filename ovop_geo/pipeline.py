@@ -12,6 +12,7 @@ temporary folder for the derived slope raster.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import tempfile
 from collections.abc import Callable, Mapping
@@ -22,12 +23,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from . import capacity, economy, farming, landuse, mcda, readiness, sentra
+from . import capacity, economy, farming, landuse, lowland, mcda, readiness, sentra
 from .access import Place, distance_to_centres
 from .allocation import allocate_products
 from .errors import InputDataError, ParameterError
+from .farming import FarmingParams
 from .raster import slope_from_dem
-from .region import Region, landuse_raster_info, read_landuse, read_zoning
+from .region import Region, landuse_raster_info, read_landuse, read_lowland, read_zoning
 from .sensitivity import weight_sensitivity
 from .zonal import rasterize_villages, zonal_stats
 
@@ -75,12 +77,19 @@ class AnalysisParams:
         Slope (%) under which land counts as slope-suitable for the ``share_slope_suitable``
         criterion; one of :data:`SLOPE_THRESHOLDS_PCT`.
     growth_rate_pct_yr : float, optional
-        Yearly growth of raw-material demand; None: the region manifest's value (30 % for the
-        bundled regions, after the paper).
+        Yearly growth of raw-material demand in the central scenario; None: the manifest's
+        ``growth_rate_pct_yr`` if set, else the central row of the growth scenario table
+        (10 %, an assumption, for the bundled regions; low 2.35 % and high 30 % beside it).
     base_year : int, optional
-        Year of the statistics; None: the manifest's value, else 2013.
+        Year of the statistics (the data year); None: the manifest's value, else 2013.
+    start_year : int, optional
+        First year of the growth scenarios; None: the manifest's ``start_year``, else the
+        current year. The latest figures are taken as the state in that year.
+    population_growth_pct_yr : float, optional
+        Population growth, % a year; None: the manifest's ``[region]`` value (2.35 for Rasau
+        Jaya, paper Table 2).
     horizon_years : int
-        Years looked ahead by the growth scenario.
+        Years looked ahead by the growth scenarios.
     sensitivity_runs, sensitivity_concentration, seed
         Dirichlet weight perturbation: number of draws, concentration around the chosen weights,
         random seed (the result is the same for the same seed).
@@ -101,6 +110,8 @@ class AnalysisParams:
     slope_limit_pct: float = 3.0
     growth_rate_pct_yr: float | None = None
     base_year: int | None = None
+    start_year: int | None = None
+    population_growth_pct_yr: float | None = None
     horizon_years: int = 30
     sensitivity_runs: int = 500
     sensitivity_concentration: float = 50.0
@@ -162,6 +173,8 @@ class PreparedRegion:
     readiness_by_dimension: pd.DataFrame | None
     readiness_by_aspect: pd.DataFrame | None
     notes: tuple[str, ...] = ()
+    village_land: pd.DataFrame | None = None
+    lowland: pd.DataFrame | None = None
 
     @property
     def illustrative_layers(self) -> tuple[str, ...]:
@@ -172,6 +185,22 @@ class PreparedRegion:
             for name in ("landuse", "zoning", "elevation")
             if getattr(layers, name) is not None and getattr(layers, name).illustrative
         )
+
+
+@dataclass(frozen=True)
+class GrowthSettings:
+    """What the growth scenarios of a run started from.
+
+    ``start_year`` is the first year of the scenarios (the current year unless the user or the
+    manifest says otherwise); ``data_year`` is the year of the statistics they start from (the
+    latest figures are taken as the state in ``start_year``).
+    """
+
+    scenarios: tuple[farming.GrowthScenario, ...]
+    start_year: int
+    data_year: int
+    population_growth_pct_yr: float
+    horizon_years: int
 
 
 @dataclass(frozen=True)
@@ -193,6 +222,10 @@ class AnalysisResult:
     candidates: pd.DataFrame | None
     villages: gpd.GeoDataFrame = field(repr=False, default=None)
     notes: tuple[str, ...] = ()
+    land_balance: pd.DataFrame | None = None
+    region_land: pd.DataFrame | None = None
+    growth: GrowthSettings | None = None
+    two_period: dict[str, pd.DataFrame] | None = None
 
     @property
     def region(self) -> Region:
@@ -239,9 +272,16 @@ def prepare_region(
     else:
         notes.append("No elevation layer: slope criteria are unknown.")
 
-    landuse_ha = suitability = None
+    lowland_values = lowland_rank = None
+    if manifest.lowland:
+        progress("tidal-lowland factors per village")
+        lowland_values, lowland_rank = _lowland_stage(region)
+    else:
+        notes.append(_slope_only_note(region, slope))
+    landuse_ha = suitability = village_land = None
     if region.layers.landuse is not None:
-        landuse_ha, suitability = _landuse_stage(region, slope, grid, progress, notes)
+        landuse_ha, suitability, village_land = _landuse_stage(region, slope, grid, progress,
+                                                               notes, lowland_rank)
     else:
         notes.append("No land-use layer: suitable and available land are unknown.")
 
@@ -260,14 +300,19 @@ def prepare_region(
                     "spread them: per-village production is unknown."
                 )
             else:
+                weights = suitability.assign(
+                    cultivated_suitable_ha=suitability["suitable_ha"]
+                    - suitability["suitable_idle_ha"]
+                )
                 spread = farming.disaggregate_harvest(
-                    production_region.reset_index(), suitability, source=source
+                    production_region.reset_index(), weights, source=source,
+                    weight_column="cultivated_suitable_ha",
                 )
                 harvest_by_village = farming.production(spread.reset_index(), source=source)
                 harvest_by_village["estimated"] = True
                 notes.append(
                     "Harvest per village is estimated: the region totals are spread over villages "
-                    "in proportion to suitable land."
+                    "in proportion to suitable land in current farm use (idle land excluded)."
                 )
         else:
             harvest_by_village = farming.production(harvest, source=source)
@@ -295,10 +340,61 @@ def prepare_region(
         readiness_by_dimension=by_dim,
         readiness_by_aspect=by_aspect,
         notes=tuple(notes),
+        village_land=village_land,
+        lowland=lowland_values,
     )
 
 
-def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[str]):
+def _slope_only_note(region: Region, slope: pd.DataFrame | None) -> str:
+    """Say that slope is the only terrain factor, and whether it discriminates here."""
+    text = ("No tidal-lowland factors supplied ([lowland] flood type, peat thickness, depth to "
+            "sulfidic material, salinity): slope is the only terrain factor of the suitability")
+    crops = region.tables.get("crops")
+    if slope is None or crops is None or "slope_s1_max_pct" not in crops.columns:
+        return text + "."
+    steepest = float(slope["slope_max_pct"].max())
+    limit = float(pd.to_numeric(crops["slope_s1_max_pct"], errors="coerce").min())
+    if steepest <= limit:
+        return (text + f", and it does not discriminate: every village's steepest slope "
+                f"({steepest:.1f} %) is under every crop's S1 limit ({limit:g} %).")
+    return text + "."
+
+
+def _lowland_stage(region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-village values of the tidal-lowland factors and the suitability ranks they give."""
+    from .zonal import zonal_classes
+
+    villages, manifest = region.villages, region.manifest
+    limits = region.tables.get("lowland_limits")
+    if limits is None:
+        raise InputDataError(
+            f"{manifest.path.name}: [lowland] layers need the limits table: add "
+            'lowland_limits = "../data/params/lowland_limits.csv" to [tables] (or your own).',
+            path=manifest.path.name,
+        )
+    values = pd.DataFrame(index=villages.index.copy())
+    for factor, spec in manifest.lowland.items():
+        layer = read_lowland(region, factor)
+        categorical = factor == "flood_type"
+        if spec.raster and categorical:
+            areas = zonal_classes(villages, layer)
+            letters = {float(v): k for k, v in lowland.FLOOD_TYPES.items()}
+            top = pd.to_numeric(areas.idxmax(axis=1), errors="coerce").astype(float)
+            values[factor] = top.where(areas.sum(axis=1) > 0).map(letters)
+        elif spec.raster:
+            values[factor] = zonal_stats(villages, layer)["mean"]
+        else:
+            values[factor] = lowland.village_values_from_polygons(
+                villages, layer, spec.column, categorical=categorical,
+                name=manifest.relative(spec.path))
+    crops = region.tables["crops"]["crop_id"].astype(str) if "crops" in region.tables else []
+    ranks = lowland.lowland_ranks(values, limits, list(crops),
+                                  source=_table_name(region, "lowland_limits"))
+    return values, ranks
+
+
+def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[str],
+                   lowland_rank: pd.DataFrame | None = None):
     """Class areas per village (polygons or class raster) and crop suitability.
 
     A class raster on the DEM's grid reuses the villages rasterized for the DEM (``grid``).
@@ -336,11 +432,11 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
         )
         if region.layers.zoning is not None:
             zoning = read_zoning(region)
-    suitability = None
+    suitability = village_land = None
     if "crops" in tables and "crop_landuse_suitability" in tables:
         progress("crop suitability (S1/S2/S3/N)")
         zoning_ref = None if ref.raster else region.layers.zoning
-        suitability = landuse.suitability_by_village(
+        land = landuse.land_suitability(
             villages,
             lu,
             zoning,
@@ -351,10 +447,12 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
             classes=classes,
             zone_column=zoning_ref.class_column if zoning_ref is not None else "zone_id",
             zoning_classes=tables.get("zoning_classes"),
+            village_ranks=lowland_rank,
             illustrative=bool(ref.illustrative
                               or (zoning_ref is not None and zoning_ref.illustrative)),
         )
-    return landuse_ha, suitability
+        suitability, village_land = land.by_crop, land.by_village
+    return landuse_ha, suitability, village_land
 
 
 def _slope_statistics(region: Region, *, workdir: str | Path | None):
@@ -394,44 +492,77 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
     params = params or AnalysisParams()
     region = prepared.region
     manifest_params = region.manifest.parameters
-    growth = (params.growth_rate_pct_yr if params.growth_rate_pct_yr is not None
-              else float(manifest_params.get("growth_rate_pct_yr", 30.0)))
-    base_year = (params.base_year if params.base_year is not None
-                 else int(manifest_params.get("base_year", 2013)))
+    central = (params.growth_rate_pct_yr if params.growth_rate_pct_yr is not None
+               else manifest_params.get("growth_rate_pct_yr"))
+    scenarios = farming.scenarios_from_table(
+        region.tables.get("growth_scenarios"),
+        central_pct_yr=None if central is None else float(central),
+        source=_table_name(region, "growth_scenarios"),
+    )
+    data_year = (params.base_year if params.base_year is not None
+                 else int(manifest_params.get("base_year", FarmingParams.base_year)))
+    start_year = (params.start_year if params.start_year is not None
+                  else int(manifest_params.get("start_year", dt.date.today().year)))
+    pop_growth = (params.population_growth_pct_yr if params.population_growth_pct_yr is not None
+                  else region.manifest.region.population_growth_pct_yr)
     notes = list(prepared.notes)
+    if pop_growth is None:
+        pop_growth = 0.0
+        notes.append("No population growth given ([region] population_growth_pct_yr): the "
+                     "growth scenarios keep the population constant.")
     villages = prepared.villages
     businesses = region.businesses
     households = villages["households"] if "households" in villages.columns else None
-
-    demand = land = None
-    if businesses is not None and "raw_materials" in region.tables:
-        demand = farming.raw_material_demand(businesses, region.tables["raw_materials"])
-    if prepared.suitability is not None and prepared.harvest_by_village is not None:
-        land = farming.land_availability(
-            prepared.suitability, prepared.harvest_by_village,
-            demand if demand is not None else _empty_demand(),
-        )
-        growth_table = farming.growth_scenario(
-            land, growth_rate_pct_yr=growth, base_year=base_year,
-            horizon_years=params.horizon_years,
-        )
-        land = land.join(growth_table.drop(columns=growth_table.columns.intersection(
-            land.columns)))
-
-    carrying = None
-    if (prepared.harvest_by_village is not None and "prices" in region.tables
-            and households is not None and region.manifest.region.population):
+    population = None
+    if households is not None and region.manifest.region.population:
         population = capacity.population_by_village(
             households, region_population=region.manifest.region.population
         )
+
+    demand = land = balance = region_land = None
+    if businesses is not None and "raw_materials" in region.tables:
+        demand = farming.raw_material_demand(businesses, region.tables["raw_materials"])
+    if prepared.suitability is not None and prepared.harvest_by_village is not None:
+        crops = prepared.suitability.index.get_level_values("crop_id").unique()
+        land = farming.land_availability(
+            prepared.suitability, prepared.harvest_by_village,
+            demand if demand is not None else _empty_demand(),
+            village_land=prepared.village_land,
+            intensity=farming.cropping_intensity(region.tables.get("crops"), crops),
+        )
+        if prepared.village_land is not None:
+            balance = farming.land_balance(prepared.village_land, land)
+        food = (None if population is None
+                else farming.food_need(population, region.tables.get("crops"), crops))
+        if food is None:
+            notes.append("No population per village: the food need is not counted in the food-"
+                         "first balance and the growth scenarios.")
+        land = land.join(farming.food_first(land, food))
+        growth = {"scenarios": scenarios, "start_year": start_year,
+                  "population_growth_pct_yr": float(pop_growth),
+                  "horizon_years": params.horizon_years}
+        land = land.join(farming.growth_scenarios(land, **growth))
+        region_land = farming.region_totals(land)
+        region_land = region_land.join(farming.food_first(
+            region_land, region_land[["food_need_t_yr"]]).drop(columns="food_need_t_yr"))
+        region_land = region_land.join(farming.growth_scenarios(region_land, **growth))
+
+    carrying = None
+    if (prepared.harvest_by_village is not None and "prices" in region.tables
+            and population is not None):
+        conversion, conversion_source = _milled_rice_conversion(region)
         carrying = capacity.carrying_capacity(
             prepared.harvest_by_village, region.tables["prices"], population,
+            milled_rice_t_per_paddy_t=conversion, conversion_source=conversion_source,
+            all_commodities=bool(manifest_params.get("capacity_all_commodities", False)),
+            prices_source=_table_name(region, "prices"),
         )
 
-    lq = rules = criteria = scores = sens = alloc = candidates = None
+    lq = rules = criteria = scores = sens = alloc = candidates = two_period = None
     weights = _resolve_weights(params)
     if businesses is not None and len(businesses.columns):
         lq = economy.location_quotient(businesses)
+        two_period = _two_period(region, notes)
         if households is not None:
             rules = sentra.apply_sentra_rules(
                 businesses, households,
@@ -462,9 +593,54 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
         prepared=prepared, params=params, weights=weights, land=land, demand=demand,
         carrying=carrying, lq_businesses=lq, rules=rules, criteria=criteria, scores=scores,
         sensitivity=sens, allocation=alloc, candidates=candidates, notes=tuple(notes),
+        land_balance=balance, region_land=region_land, two_period=two_period,
+        growth=GrowthSettings(scenarios=scenarios, start_year=start_year, data_year=data_year,
+                              population_growth_pct_yr=float(pop_growth),
+                              horizon_years=params.horizon_years),
     )
     object.__setattr__(result, "villages", village_indicators(result))
     return result
+
+
+def _table_name(region: Region, name: str) -> str:
+    path = region.manifest.tables.get(name)
+    return region.manifest.relative(path) if path is not None else f"{name}.csv"
+
+
+def _milled_rice_conversion(region: Region) -> tuple[float, str]:
+    """Beras per tonne of paddy for the rice crop, from the crops table, with its source."""
+    crops = region.tables.get("crops")
+    rice = FarmingParams.rice_crop
+    shown = _table_name(region, "crops")
+    row = None if crops is None else crops[crops["crop_id"].astype(str) == rice]
+    if row is None or row.empty or "staple_t_per_harvested_t" not in row.columns:
+        raise InputDataError(
+            f"{shown}: no 'staple_t_per_harvested_t' for '{rice}'. Carrying capacity after "
+            "Permen LH 17/2009 counts beras, not paddy: add the columns staple_form, "
+            "staple_t_per_harvested_t (t beras per t of paddy as the harvest table measures it; "
+            "BPS 2018: 0.6402) and staple_source (see data/params/crops.csv).",
+            path=shown,
+        )
+    source = str(row["staple_source"].iloc[0]) if "staple_source" in row.columns else ""
+    return float(row["staple_t_per_harvested_t"].iloc[0]), source
+
+
+def _two_period(region: Region, notes: list[str]) -> dict[str, pd.DataFrame] | None:
+    """Dynamic LQ, shift-share and Klassen typology of business counts, when two periods exist."""
+    previous = region.businesses_previous
+    if previous is None:
+        notes.append("Dynamic LQ, shift-share and the Klassen typology need two periods of "
+                     "business counts: add [statistics.businesses_previous] (with its year) to "
+                     "compute them.")
+        return None
+    stats = region.manifest.statistics
+    years = float(stats.businesses.year - stats.businesses_previous.year)
+    current = region.businesses
+    return {
+        "dynamic_lq": economy.dynamic_lq(previous, current, years),
+        "shift_share": economy.shift_share(previous, current),
+        "klassen": economy.klassen_typology(previous, current, years),
+    }
 
 
 def _resolve_weights(params: AnalysisParams) -> dict[str, float]:
@@ -602,6 +778,8 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
     out = out.join(prepared.access.drop(columns=["centre_method"]))
     if prepared.slope is not None:
         out = out.join(prepared.slope)
+    if prepared.lowland is not None:
+        out = out.join(prepared.lowland.add_prefix("lowland_"))
     if prepared.landuse_ha is not None:
         out = out.join(prepared.landuse_ha.add_prefix("landuse_"))
         out["landuse_illustrative"] = bool(prepared.region.layers.landuse.illustrative)
@@ -609,15 +787,28 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
         wide_cols = {
             "harvested_ha": "harvest_area_{}_ha",
             "production_t": "production_{}_t",
-            "suitable_ha": "suitable_{}_ha",
+            "suitable_ha": "suitable_for_{}_ha",
+            "in_use_ha": "in_use_{}_ha",
+            "unused_suitable_ha": "unused_suitable_for_{}_ha",
             "available_ha": "available_{}_ha",
+            "demand_processed_t_yr": "demand_processed_{}_t_yr",
             "demand_t_yr": "demand_{}_t_yr",
             "land_needed_ha": "land_needed_{}_ha",
             "land_needed_5y_ha": "land_needed_5y_{}_ha",
             "land_needed_10y_ha": "land_needed_10y_{}_ha",
             "supply_ratio": "supply_ratio_{}",
-            "year_exceeds_suitable": "year_land_short_{}",
+            "food_need_t_yr": "food_need_{}_t_yr",
+            "left_after_food_t_yr": "left_after_food_{}_t_yr",
+            "raw_material_balance_t_yr": "raw_material_balance_{}_t_yr",
+            "food_first_binding": "food_first_binding_{}",
+            "land_for_raw_materials_ha": "land_for_raw_materials_{}_ha",
+            "year_land_short": "year_land_short_{}",
+            "land_short_now": "land_short_now_{}",
         }
+        if result.growth is not None:
+            for scenario in result.growth.scenarios:
+                wide_cols[f"year_land_short_{scenario.name}"] = (
+                    f"year_land_short_{scenario.name}_{{}}")
         for col, pattern in wide_cols.items():
             if col not in result.land.columns:
                 continue
@@ -626,6 +817,10 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
             out = out.join(wide)
         out["production_estimated"] = bool(result.land["estimated"].any()) if (
             "estimated" in result.land.columns) else False
+    if result.land_balance is not None:
+        keep = [c for c in result.land_balance.columns if c.startswith("land_")
+                and c != "land_available_sum_ha"]
+        out = out.join(result.land_balance[keep])
     if result.lq_businesses is not None:
         out = out.join(result.lq_businesses.add_prefix("lq_"))
         spec = economy.specialisation(result.region.businesses)
@@ -637,6 +832,13 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
                        .add_prefix("lq_production_"))
     if result.region.businesses is not None:
         out = out.join(result.region.businesses.add_prefix("businesses_"))
+    if result.two_period is not None:
+        for key, column, prefix in (("dynamic_lq", "dlq", "dlq_"),
+                                    ("dynamic_lq", "class", "dlq_class_"),
+                                    ("shift_share", "c_competitive", "shift_share_competitive_"),
+                                    ("klassen", "class", "klassen_")):
+            wide = result.two_period[key][column].unstack("product")
+            out = out.join(wide.add_prefix(prefix))
     if result.allocation is not None:
         alloc = result.allocation[["product", "score", "best_product", "best_score",
                                    "score_lost"]]

@@ -44,6 +44,7 @@ __all__ = [
     "load_region",
     "missing_statistics",
     "read_landuse",
+    "read_lowland",
     "read_zoning",
     "statistics_templates",
 ]
@@ -63,12 +64,28 @@ _TABLE_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...
         (),
     ),
     "crop_landuse_suitability": (("crop_id", "class_id", "suitability"), (), ()),
-    "raw_materials": (("product", "crop_id"), ("input_t_per_business_yr",), ()),
+    "raw_materials": (("product", "crop_id"), (), ()),
     "prices": (("crop_id",), ("price_idr_per_kg",), ()),
     "landuse_classes": (("class_id",), (), ("idle",)),
     "zoning_classes": (("zone_id",), (), ("farming_allowed",)),
     "criteria": (("id", "direction"), ("weight",), ()),
     "sentra_rules": (("rule_id", "parameter"), ("value",), ()),
+    "growth_scenarios": (("scenario", "source"), ("growth_rate_pct_yr",), ()),
+    "lowland_limits": (("crop_id", "factor", "direction", "s1", "s2", "s3", "source"), (), ()),
+}
+#: name -> (optional numeric columns, optional boolean columns): checked when present.
+_OPTIONAL_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "crops": (("cropping_intensity", "staple_t_per_harvested_t", "food_kg_per_person_yr"), ()),
+    # the current layout, and the older one (input_t_per_business_yr in t of harvested crop)
+    "raw_materials": (
+        (
+            "processed_input_t_per_business_yr",
+            "processed_t_per_harvested_t",
+            "input_t_per_business_yr",
+        ),
+        (),
+    ),
+    "landuse_classes": ((), ("farmland",)),
 }
 _SUITABILITY = ("S1", "S2", "S3", "N")
 
@@ -137,6 +154,9 @@ class Region:
         ``yield_value``, ``yield_unit`` (t/ha, ku/ha or kg/ha), ``source``.
     assessment : pandas.DataFrame or None
         The OVOP assessment table (paper Table 4) as read.
+    businesses_previous : pandas.DataFrame or None
+        Business counts of an earlier period (``[statistics.businesses_previous]``), with the
+        same villages and products as ``businesses`` (a product missing in one period is 0).
     tables : dict of str to DataFrame
         Parameter tables by name (crops, crop_landuse_suitability, raw_materials, prices,
         landuse_classes, zoning_classes), when the manifest names them.
@@ -152,6 +172,7 @@ class Region:
     harvest: pd.DataFrame | None = None
     assessment: pd.DataFrame | None = None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    businesses_previous: pd.DataFrame | None = None
     layers: RegionLayers = field(default_factory=RegionLayers)
     provenance: tuple[Provenance, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -257,6 +278,18 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         businesses, note = _read_businesses(stats.businesses.path, villages, alt_names, manifest)
         warnings.extend(note)
         record("businesses", stats.businesses.path, stats.businesses.source)
+    previous = None
+    if stats.businesses_previous is not None:
+        previous, note = _read_businesses(
+            stats.businesses_previous.path, villages, alt_names, manifest
+        )
+        warnings.extend(note)
+        record(
+            "businesses_previous", stats.businesses_previous.path, stats.businesses_previous.source
+        )
+        products = list(dict.fromkeys([*businesses.columns, *previous.columns]))
+        businesses = businesses.reindex(columns=products, fill_value=0)
+        previous = previous.reindex(columns=products, fill_value=0)
     if stats.harvest is not None:
         harvest = _read_harvest(stats.harvest, villages, alt_names, tables, manifest)
         record("harvest", stats.harvest.path, stats.harvest.source, stats.harvest.illustrative)
@@ -282,6 +315,7 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         ("landuse", manifest.landuse),
         ("zoning", manifest.zoning),
         ("elevation", manifest.elevation),
+        *((f"lowland:{k}", v) for k, v in manifest.lowland.items()),
     ):
         if spec is not None:
             record(role, spec.path, spec.source, spec.illustrative)
@@ -297,6 +331,7 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         layers=layers,
         provenance=tuple(provenance),
         warnings=tuple(warnings),
+        businesses_previous=previous,
     )
 
 
@@ -328,17 +363,20 @@ def _raster_ref(spec: RasterSpec | None) -> RasterRef | None:
 
 def _read_parameter_table(name: str, path: Path, manifest: Manifest) -> pd.DataFrame:
     required, numeric, booleans = _TABLE_SCHEMAS[name]
+    optional_numeric, optional_booleans = _OPTIONAL_COLUMNS.get(name, ((), ()))
     shown = manifest.relative(path)
     df = read_table(
         path,
         numeric_columns=numeric,
         required_columns=required + booleans,
+        optional_numeric_columns=optional_numeric,
         display_name=shown,
     )
-    for col in booleans:
+    for col in booleans + tuple(c for c in optional_booleans if c in df.columns):
         df = validate_bool(df, col, path=shown)
+    numeric = numeric + tuple(c for c in optional_numeric if c in df.columns)
     if numeric:
-        validate_numeric(df, numeric, path=shown, min_value=0)
+        validate_numeric(df, list(numeric), path=shown, min_value=0)
     if name == "crop_landuse_suitability":
         bad = ~df["suitability"].isin(_SUITABILITY)
         if bad.any():
@@ -652,6 +690,27 @@ def elevation_info(region: Region, *, max_pixels: int | None = None) -> RasterIn
         )
     kwargs = {"max_pixels": max_pixels} if max_pixels is not None else {}
     return check_raster(spec.path, display_name=shown, **kwargs)
+
+
+def read_lowland(region: Region, factor: str):
+    """A tidal-lowland layer of the region: polygons (GeoDataFrame) or raster metadata.
+
+    Raises
+    ------
+    InputDataError
+        No such ``[lowland.<factor>]`` section, a missing file, a layer without CRS.
+    """
+    spec = region.manifest.lowland.get(factor)
+    manifest_name = region.manifest.path.name
+    if spec is None:
+        raise InputDataError(
+            f"{manifest_name}: region '{region.id}' has no [lowland.{factor}] layer.",
+            path=manifest_name,
+        )
+    shown = _check_layer_file(region, spec, f"lowland {factor}")
+    if spec.raster:
+        return check_raster(spec.path, display_name=shown)
+    return read_vector(spec.path, layer=spec.layer, display_name=shown)
 
 
 # --- regions with boundaries only -------------------------------------------------------------

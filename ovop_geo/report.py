@@ -24,6 +24,7 @@ import pandas as pd
 from . import __version__, render
 from .errors import ParameterError
 from .export import to_csv_bytes, to_geojson_bytes, to_json_bytes
+from .farming import raw_material_table
 from .i18n import t
 from .pipeline import AnalysisResult
 
@@ -33,6 +34,7 @@ __all__ = [
     "build_outputs",
     "candidates_frame",
     "indicator_column",
+    "region_summary",
     "result_map",
     "run_record",
 ]
@@ -225,7 +227,136 @@ def run_record(result: AnalysisResult, *, now: dt.datetime | None = None) -> dic
         "illustrative_layers": list(result.prepared.illustrative_layers),
         "notes": list(result.notes),
         "boundaries_note": region.manifest.boundaries.note,
+        "region_summary": region_summary(result),
     }
+
+
+def _num(value):
+    """A plain float or int for JSON (None for NaN / NA)."""
+    if value is None or value is pd.NA:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    return float(value)
+
+
+def _crop_parameters(result: AnalysisResult) -> dict:
+    crops = result.region.tables.get("crops")
+    if crops is None:
+        return {}
+    out = {}
+    for row in crops.to_dict("records"):
+        out[str(row["crop_id"])] = {
+            k: (_num(v) if isinstance(v, (int, float, np.number)) else v)
+            for k, v in row.items()
+            if k in ("cropping_intensity", "cropping_intensity_source", "staple_form",
+                     "staple_t_per_harvested_t", "staple_source", "food_kg_per_person_yr",
+                     "food_source")
+        }
+    return out
+
+
+def _raw_material_conversions(result: AnalysisResult) -> list[dict]:
+    raw = result.region.tables.get("raw_materials")
+    if raw is None:
+        return []
+    table = raw_material_table(raw)
+    return [
+        {"product": r["product"], "crop_id": r["crop_id"], "processed_input": r["processed_input"],
+         "processed_input_t_per_business_yr": _num(r["processed_input_t_per_business_yr"]),
+         "harvested_form": r["harvested_form"],
+         "processed_t_per_harvested_t": _num(r["processed_t_per_harvested_t"]),
+         "rate_source": r["rate_source"], "conversion_source": r["conversion_source"],
+         "link_source": r["link_source"]}
+        for r in table.to_dict("records")
+    ]
+
+
+def region_summary(result: AnalysisResult) -> dict:
+    """Region-level figures of a run: carrying capacity, land balance, food first, growth.
+
+    Keys: ``capacity_method``, ``capacity_supply_demand_ratio``, ``capacity_alpha_index``,
+    ``capacity_alpha_class``, ``capacity_status``, ``capacity_land_supply_ha``,
+    ``capacity_land_demand_ha``, ``capacity_parameters`` (prices with their year and source,
+    the paddy-to-beras conversion, needs); ``raw_material_conversions``; ``crop_parameters``
+    (cropping intensity, staple conversion and food need per crop with sources); ``land``
+    (physical land balance summed over villages and available land per crop); ``food_first``
+    per crop; ``growth`` (start year, data year, population growth and the scenarios with the
+    year the land runs short per crop). Missing parts are None.
+    """
+    out: dict = {}
+    cc = result.carrying
+    if cc is not None:
+        reg = cc.region
+        out |= {
+            "capacity_method": cc.method,
+            "capacity_supply_demand_ratio": _num(reg["supply_demand_ratio"]),
+            "capacity_alpha_index": _num(reg["alpha_index"]),
+            "capacity_alpha_class": str(reg["alpha_class"]),
+            "capacity_status": str(reg["status"]),
+            "capacity_land_supply_ha": _num(reg["land_supply_ha"]),
+            "capacity_land_demand_ha": _num(reg["land_demand_ha"]),
+            "capacity_population": _num(reg["population"]),
+            "capacity_estimated": bool(reg["estimated"]),
+            "capacity_parameters": cc.parameters,
+        }
+    else:
+        out |= dict.fromkeys(("capacity_method", "capacity_supply_demand_ratio",
+                              "capacity_alpha_index", "capacity_alpha_class", "capacity_status"))
+    out["raw_material_conversions"] = _raw_material_conversions(result)
+    out["crop_parameters"] = _crop_parameters(result)
+    balance, region_land = result.land_balance, result.region_land
+    out["land"] = None if balance is None else {
+        **{c: _num(balance[c].sum()) for c in ("area_ha", "land_farmland_ha",
+                                               "land_suitable_ha", "land_used_ha",
+                                               "land_unused_ha", "land_unsuitable_ha",
+                                               "land_overused_ha")},
+        "available_ha_by_crop": {
+            str(c): _num(v) for c, v in result.land["available_ha"]
+            .groupby(level="crop_id").sum().items()},
+        "illustrative": bool(balance["illustrative"].any()),
+        "estimated": bool(balance["estimated"].any()),
+    }
+    out["food_first"] = None if region_land is None else {
+        str(crop): {k: (_num(row[k]) if k != "food_first_binding" else str(row[k]))
+                    for k in ("production_t", "food_need_t_yr", "left_after_food_t_yr",
+                              "demand_t_yr", "raw_material_balance_t_yr",
+                              "food_first_binding")}
+        for crop, row in region_land.iterrows()
+    }
+    growth = result.growth
+    if growth is None or result.land is None:
+        out["growth"] = None
+        return out
+    short_now = result.land["land_short_now"]
+    out["growth"] = {
+        "start_year": growth.start_year,
+        "data_year": growth.data_year,
+        "baseline": (f"the {growth.data_year} figures (the latest) taken as the state in "
+                     f"{growth.start_year}"),
+        "population_growth_pct_yr": growth.population_growth_pct_yr,
+        "horizon_years": growth.horizon_years,
+        "scenarios": [
+            {"name": s.name, "growth_rate_pct_yr": s.growth_rate_pct_yr, "source": s.source,
+             "region_year_land_short": {
+                 str(crop): _num(region_land.loc[crop, f"year_land_short_{s.name}"])
+                 for crop in region_land.index}}
+            for s in growth.scenarios
+        ],
+        "villages_short_now": {
+            str(crop): sorted(str(v) for v in rows.index.get_level_values("village_code")
+                              [rows.to_numpy(dtype=bool)])
+            for crop, rows in short_now.groupby(level="crop_id")
+        },
+    }
+    return out
 
 
 def build_outputs(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import zipfile
@@ -93,6 +94,7 @@ def test_compare_table_ranks_rasau_jaya_satu_first_for_rengginang(rasau):
         "Produksi bahan baku per desa (t/tahun)",
         "Unit usaha per produk",
         "Profil kriteria ternormalisasi (0-1) untuk rengginang",
+        "Luas desa: dipakai / sesuai belum dipakai / tidak sesuai (ha)",  # the land tab
     ]
 
 
@@ -162,9 +164,24 @@ def test_land_and_capacity_tables(rasau):
     land = _frame(rasau, "Kode desa")
     assert len(land) == 18  # 6 villages x 3 crops
     assert land["Perkiraan"].all()  # region totals spread over villages: all estimated
-    row = land[(land["Kode desa"] == "61.12.07.2001") & (land["Tanaman"] == "padi")].iloc[0]
-    assert row["Tahun lahan tidak cukup"] == 2035
+    assert "Lahan sesuai untuk tanaman ini (ha; tidak dijumlahkan antar tanaman)" in land.columns
+    # The land balance as a stacked bar per village (its data are tested in test_render.py).
+    spec = next(json.loads(c.proto.spec) for c in rasau.get("vega_lite_chart")
+                if json.loads(c.proto.spec).get("title", "").startswith("Luas desa"))
+    assert spec["encoding"]["color"]["scale"]["domain"] == [
+        "Dipakai tanaman (ha)", "Sesuai, belum dipakai (ha)",
+        "Tidak sesuai / bukan lahan tani (ha)"]
+    assert any("Lahan tani menurut penggunaan kini (ha)" in df.value.columns
+               for df in rasau.dataframe)
     assert any("Permen LH 17/2009" in h.value for h in rasau.subheader)
+    # No year that has already passed is shown as a future shortage.
+    this_year = datetime.date.today().year
+    years = land["Tahun lahan tidak cukup"].dropna()
+    assert (years >= this_year).all()
+    # Carrying capacity in beras equivalent: the paper's OVOP-crop variant, alpha class III.
+    assert any("varian tanaman OVOP" in h.value for h in rasau.subheader)
+    assert any("rasio pasokan/kebutuhan 0,25; indeks α 0,64 (kelas III)" in m.value
+               for m in rasau.markdown)
 
 
 def test_exports_are_offered_lazily(rasau):

@@ -77,6 +77,8 @@ def test_assessment_and_tables(rasau):
         "prices",
         "landuse_classes",
         "zoning_classes",
+        "growth_scenarios",
+        "lowland_limits",
     }
     assert rasau.tables["zoning_classes"]["farming_allowed"].tolist() == [
         False,

@@ -45,8 +45,15 @@ def test_bundled_rasau_jaya_by_id():
     assert m.access.centre_village == "61.12.07.2001"
     assert m.landuse.illustrative and m.zoning.illustrative and m.elevation.illustrative
     assert m.statistics.harvest.level == "region"
-    assert set(m.tables) == {"crops", "crop_landuse_suitability", "raw_materials", "prices"}
-    assert m.parameters == {"growth_rate_pct_yr": 30, "base_year": 2013}
+    assert set(m.tables) == {
+        "crops",
+        "crop_landuse_suitability",
+        "raw_materials",
+        "prices",
+        "growth_scenarios",
+        "lowland_limits",
+    }
+    assert m.parameters == {"base_year": 2013}  # growth scenarios come from their table
     assert m.relative(m.boundaries.path) == "data/boundaries/rasau_jaya_villages.geojson"
 
 

@@ -20,7 +20,7 @@ from shapely.geometry import Point, box
 
 from ovop_geo.economy import location_quotient
 from ovop_geo.export import neutralise_formulas, to_csv_bytes, to_geojson_bytes
-from ovop_geo.farming import disaggregate_harvest
+from ovop_geo.farming import disaggregate_harvest, land_availability, land_balance
 from ovop_geo.landuse import landuse_by_village
 from ovop_geo.mcda import Weights, score
 from ovop_geo.units import YIELD_UNITS, t_ha_to, yield_to_t_ha
@@ -391,3 +391,66 @@ def test_csv_export_neutralises_formulas_and_keeps_numbers(frame):
     assert [int(r[3]) for r in body] == frame["count"].tolist()
     for r in body:
         assert not r[1].startswith(("=", "+", "-", "@"))
+
+
+# ---- one physical land balance -------------------------------------------------------------
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 500),
+            st.floats(0, 500),
+            st.floats(0, 500),  # suitable per crop
+            st.floats(0, 1),  # where the union lies between the largest and the sum
+            st.floats(0, 400),
+            st.floats(0, 400),
+            st.floats(0, 400),  # harvest per crop
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.tuples(st.floats(0.5, 3), st.floats(0.5, 3), st.floats(0.5, 3)),
+)
+def test_available_land_never_exceeds_the_unused_physical_land(villages, ci):
+    crops = ("a", "b", "c")
+    suit_rows, harv_rows, land_rows = [], [], []
+    for i, (s1, s2, s3, mix, h1, h2, h3) in enumerate(villages):
+        code = f"V{i}"
+        suit = (s1, s2, s3)
+        union = max(suit) + mix * (sum(suit) - max(suit))
+        land_rows.append((code, union * 1.5 + 1, union * 1.2, union, 0.0))
+        for crop, s, h in zip(crops, suit, (h1, h2, h3), strict=True):
+            suit_rows.append((code, crop, s))
+            harv_rows.append((code, crop, h, 2.0))
+    suitable = pd.DataFrame(suit_rows, columns=["village_code", "crop_id", "suitable_ha"])
+    suitable = suitable.set_index(["village_code", "crop_id"])
+    harvest = pd.DataFrame(
+        harv_rows, columns=["village_code", "crop_id", "harvest_area_ha", "yield_t_ha"]
+    )
+    harvest["production_t"] = harvest["harvest_area_ha"] * 2.0
+    harvest = harvest.set_index(["village_code", "crop_id"])
+    village_land = pd.DataFrame(
+        land_rows,
+        columns=[
+            "village_code",
+            "area_ha",
+            "farmland_ha",
+            "farmland_suitable_ha",
+            "farmland_idle_ha",
+        ],
+    ).set_index("village_code")
+    demand = pd.DataFrame({"demand_t_yr": 0.0}, index=suitable.index)
+    intensity = pd.Series(dict(zip(crops, ci, strict=True)))
+    out = land_availability(
+        suitable, harvest, demand, village_land=village_land, intensity=intensity
+    )
+    balance = land_balance(village_land, out)
+    total = out["available_ha"].groupby(level="village_code").sum()
+    unused = balance["land_unused_ha"]
+    assert (out["available_ha"] >= 0).all()
+    assert (out["available_ha"] <= out["unused_suitable_ha"] * (1 + 1e-9) + 1e-9).all()
+    assert (total <= unused * (1 + 1e-9) + 1e-9).all()
+    # the whole unused land is allocated whenever some crop can take it
+    np.testing.assert_allclose(total, unused, rtol=1e-9, atol=1e-9)
+    parts = balance[["land_used_ha", "land_unused_ha", "land_unsuitable_ha"]].sum(axis=1)
+    assert (parts >= balance["area_ha"] * (1 - 1e-9) - 1e-9).all()

@@ -443,6 +443,33 @@ def test_charts_have_translated_titles_and_do_not_modify_inputs():
     assert spec["title"] == "Normalised criteria profile (0-1) for kue"
 
 
+def test_land_balance_chart_stacks_the_three_parts_in_both_languages():
+    import pandas as pd
+
+    from ovop_geo import charts
+
+    balance = pd.DataFrame(
+        {"land_used_ha": [60.0, 20.0], "land_unused_ha": [60.0, 0.0],
+         "land_unsuitable_ha": [80.0, 30.0], "estimated": [True, True]},
+        index=pd.Index(["A", "B"], name="village_code"),
+    )
+    before = balance.copy()
+    spec = charts.land_balance_chart(balance, {"A": "Desa A"}, lang="en").to_dict()
+    pd.testing.assert_frame_equal(balance, before)
+    assert spec["title"] == "Village area: in use / unused suitable / unsuitable (ha)"
+    assert spec["encoding"]["y"]["stack"] == "zero"
+    assert spec["encoding"]["color"]["scale"]["domain"] == [
+        "In use by crops (ha)", "Suitable, unused (ha)", "Unsuitable / not farmland (ha)"]
+    values = next(iter(spec["datasets"].values()))
+    totals = {}
+    for v in values:
+        totals[v["village"]] = totals.get(v["village"], 0.0) + v["area_ha"]
+    assert totals == {"Desa A": 200.0, "B": 50.0}  # the parts add up to the village area
+    assert {v["note"] for v in values} == {"Estimated"}
+    spec_id = charts.land_balance_chart(balance, {}, lang="id").to_dict()
+    assert spec_id["encoding"]["color"]["scale"]["domain"][0] == "Dipakai tanaman (ha)"
+
+
 def test_labels_are_sent_once_and_features_carry_escaped_values_only(villages):
     frame = villages.assign(group=["R|J", "x", "<b>Kec</b>"])
     m = _map(frame, tooltip_columns=["group", "area_ha"], popup_columns=["households"],
