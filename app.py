@@ -27,7 +27,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ovop_geo import charts, render, report
+from ovop_geo import charts, report
 from ovop_geo.bundled import bundled_file
 from ovop_geo.errors import InputDataError, OvopError, ParameterError
 from ovop_geo.export import to_csv_bytes
@@ -37,6 +37,7 @@ from ovop_geo.io import read_vector
 from ovop_geo.manifest import load_manifest
 from ovop_geo.mcda import ahp_weights, load_default_criteria, normalise_criteria
 from ovop_geo.offline import install_leaflet
+from ovop_geo.overlays import ClassLayer, RasterLayer, slope_layer
 from ovop_geo.pipeline import (
     SLOPE_THRESHOLDS_PCT,
     AnalysisParams,
@@ -53,6 +54,7 @@ from ovop_geo.region import (
     read_zoning,
     statistics_templates,
 )
+from ovop_geo.simplify import auto_tolerance_m, simplify_coverage
 from ovop_geo.uploads import UploadSession
 
 REGIONS = ("rasau-jaya", "kalimantan-barat")
@@ -93,7 +95,7 @@ class Bundle:
     map_geometry: gpd.GeoSeries
     landuse: gpd.GeoDataFrame | None
     zoning: gpd.GeoDataFrame | None
-    slope: render.RasterLayer | None
+    slope: RasterLayer | None
     layer_notes: tuple[str, ...]
 
 
@@ -101,8 +103,8 @@ def _simplified_layer(region, reader, villages) -> gpd.GeoDataFrame:
     frame = reader(region)
     column = region.layers.landuse.class_column if reader is read_landuse else (
         region.layers.zoning.class_column)
-    tolerance = render.auto_tolerance_m(villages)
-    out = render.simplify_coverage(frame, tolerance_m=tolerance, keep_columns=[column])
+    tolerance = auto_tolerance_m(villages)
+    out = simplify_coverage(frame, tolerance_m=tolerance, keep_columns=[column])
     return out.rename(columns={column: "class_id"})
 
 
@@ -112,7 +114,7 @@ def load_bundle(key: str, _source: str) -> Bundle:
     region = load_region(_source)
     prepared = prepare_region(region)
     villages = region.villages
-    geometry = render.simplify_coverage(villages, keep_columns=[]).geometry
+    geometry = simplify_coverage(villages, keep_columns=[]).geometry
     notes: list[str] = []
     layers: dict[str, object] = {"landuse": None, "zoning": None, "slope": None}
     for name, reader in (("landuse", read_landuse), ("zoning", read_zoning)):
@@ -121,14 +123,9 @@ def load_bundle(key: str, _source: str) -> Bundle:
                 layers[name] = _simplified_layer(region, reader, villages)
             except InputDataError as err:
                 notes.append(str(err))
-    if region.layers.elevation is not None:
-        try:
-            layers["slope"] = render.slope_layer(
-                region.layers.elevation.path, name="slope",
-                illustrative=region.layers.elevation.illustrative,
-            )
-        except InputDataError as err:
-            notes.append(str(err))
+    if prepared.slope_overview is not None:  # computed once, with the slope statistics
+        layers["slope"] = slope_layer(prepared.slope_overview, name="slope",
+                                      illustrative=region.layers.elevation.illustrative)
     return Bundle(key, prepared, geometry, layers["landuse"], layers["zoning"], layers["slope"],
                   tuple(notes))
 
@@ -294,7 +291,7 @@ def map_layers(bundle: Bundle, lang: str) -> list:
         ids = classes["class_id" if name == "landuse" else "zone_id"].astype(str)
         colours = dict(zip(ids, classes["colour"], strict=True)) if "colour" in classes else {}
         labels = dict(zip(ids, classes.get(f"name_{lang}", ids), strict=True))
-        layers.append(render.ClassLayer(
+        layers.append(ClassLayer(
             name=t(f"layer_{name}", lang), frame=frame, class_column="class_id",
             colours=colours, class_labels=labels,
             illustrative=bool(getattr(region.layers, name).illustrative)))

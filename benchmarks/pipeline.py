@@ -457,15 +457,15 @@ def map_timings(result, folder: str | os.PathLike, name: str, *, browser: bool =
         ``unsimplified_page_bytes`` (the exported map.html), and ``drawn_s`` / ``paths`` when
         ``browser``.
     """
-    from ovop_geo import render
+    from ovop_geo import render, simplify
     from ovop_geo.export import atomic_write_bytes
     from ovop_geo.report import map_frame, result_map
 
     villages = result.villages
     out: dict = {"villages": len(villages)}
     start = time.perf_counter()
-    tol = render.auto_tolerance_m(villages)
-    frame = render.simplify_coverage(map_frame(result), tolerance_m=tol)
+    tol = simplify.auto_tolerance_m(villages)
+    frame = simplify.simplify_coverage(map_frame(result), tolerance_m=tol)
     out.update(tolerance_m=tol, simplify_s=time.perf_counter() - start)
     start = time.perf_counter()
     page = render.to_standalone_html(result_map(result, frame=frame)).encode("utf-8")

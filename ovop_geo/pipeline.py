@@ -28,7 +28,7 @@ from .access import Place, distance_to_centres
 from .allocation import allocate_products
 from .errors import InputDataError, ParameterError
 from .farming import FarmingParams
-from .raster import slope_from_dem
+from .raster import Overview, overview_web_mercator, slope_from_dem
 from .region import Region, landuse_raster_info, read_landuse, read_lowland, read_zoning
 from .sensitivity import weight_sensitivity
 from .zonal import rasterize_villages, zonal_stats
@@ -48,6 +48,8 @@ log.addHandler(logging.NullHandler())
 #: Slope limits (%) for which the share of each village below the limit is precomputed; the
 #: slope-limit control offers these values so changing it never re-reads the DEM.
 SLOPE_THRESHOLDS_PCT: tuple[float, ...] = (1.0, 2.0, 3.0, 5.0, 8.0, 15.0, 25.0, 40.0)
+#: Largest side, in cells, of the slope overview kept for the map.
+SLOPE_OVERVIEW_PX = 800
 
 #: Supply ratios above this count as "enough" (scores use the same cap); a village whose firms
 #: demand none of a crop it grows is reported at the cap.
@@ -175,6 +177,9 @@ class PreparedRegion:
     notes: tuple[str, ...] = ()
     village_land: pd.DataFrame | None = None
     lowland: pd.DataFrame | None = None
+    #: Slope (%) on a small Web Mercator grid for the map's slope layer (computed with the
+    #: statistics, so the map never recomputes slope); None without an elevation layer.
+    slope_overview: Overview | None = None
 
     @property
     def illustrative_layers(self) -> tuple[str, ...]:
@@ -265,10 +270,10 @@ def prepare_region(
         group_column="group",
     )
 
-    slope = grid = None
+    slope = grid = slope_overview = None
     if region.layers.elevation is not None:
         progress("slope and elevation per village")
-        slope, grid = _slope_statistics(region, workdir=workdir)
+        slope, grid, slope_overview = _slope_statistics(region, workdir=workdir)
     else:
         notes.append("No elevation layer: slope criteria are unknown.")
 
@@ -342,6 +347,7 @@ def prepare_region(
         notes=tuple(notes),
         village_land=village_land,
         lowland=lowland_values,
+        slope_overview=slope_overview,
     )
 
 
@@ -458,7 +464,8 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
 def _slope_statistics(region: Region, *, workdir: str | Path | None):
     """Mean elevation, slope statistics and shares under each slope threshold per village.
 
-    Returns the table and the villages rasterized on the DEM's grid (for other rasters on it).
+    Returns the table, the villages rasterized on the DEM's grid (for other rasters on it) and
+    a small Web Mercator copy of the slope raster for maps (:class:`ovop_geo.raster.Overview`).
     """
     dem = region.layers.elevation.path
     villages = region.villages
@@ -467,6 +474,7 @@ def _slope_statistics(region: Region, *, workdir: str | Path | None):
         grid = rasterize_villages(villages, dem)
         elev = zonal_stats(villages, dem, grid=grid)
         slope = zonal_stats(villages, slope_path, thresholds=SLOPE_THRESHOLDS_PCT, grid=grid)
+        overview = overview_web_mercator(slope_path, max_size_px=SLOPE_OVERVIEW_PX)
     out = pd.DataFrame(index=villages.index.copy())
     out["elevation_mean_m"] = elev["mean"]
     out["slope_mean_pct"] = slope["mean"]
@@ -476,7 +484,7 @@ def _slope_statistics(region: Region, *, workdir: str | Path | None):
         out[_slope_share_column(t)] = slope[f"share_below_{t:g}"]
     out["slope_reason"] = slope["reason"]
     out["slope_illustrative"] = bool(region.layers.elevation.illustrative)
-    return out, grid
+    return out, grid, overview
 
 
 def _slope_share_column(threshold: float) -> str:

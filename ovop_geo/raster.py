@@ -56,12 +56,15 @@ __all__ = [
     "M_PER_DEG_LAT",
     "M_PER_DEG_LON_EQUATOR",
     "SLOPE_NODATA",
+    "Overview",
     "RasterInfo",
     "coverage_fractions",
     "gdal_env",
     "iter_row_blocks",
+    "overview_web_mercator",
     "pixel_area_m2_by_row",
     "pixel_window",
+    "png_data_url",
     "read_raster_info",
     "slope_array",
     "slope_from_dem",
@@ -506,3 +509,82 @@ def coverage_fractions(info: RasterInfo, geom, win) -> np.ndarray:
     # slivers below a millionth of a pixel are rounding noise (e.g. from reprojection)
     frac[frac < _MIN_COVERAGE] = 0.0
     return np.clip(frac, 0.0, 1.0)
+
+
+# --------------------------------------------------------------------------- map overviews
+
+
+@dataclass(frozen=True, eq=False)
+class Overview:
+    """A small copy of a raster in Web Mercator for a map image (NaN for nodata).
+
+    Attributes
+    ----------
+    values : numpy.ndarray
+        ``(rows, cols)`` float32, north up, on an EPSG:3857 grid (the map's own projection).
+    bounds : tuple
+        ``((south, west), (north, east))`` of that grid, in degrees (EPSG:4326).
+    """
+
+    values: np.ndarray
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+
+
+def overview_web_mercator(path: str | os.PathLike, *, max_size_px: int = 800) -> Overview:
+    """Resample band 1 of a raster (average) to Web Mercator, at most ``max_size_px`` a side.
+
+    Parameters
+    ----------
+    path : path-like
+        A raster with a CRS (for example the slope raster of :func:`slope_from_dem`).
+    max_size_px : int
+        Largest width or height of the overview in cells.
+
+    Returns
+    -------
+    Overview
+    """
+    from rasterio.transform import array_bounds
+    from rasterio.warp import Resampling, calculate_default_transform, reproject, transform_bounds
+
+    with gdal_env(), rasterio.open(path) as src:
+        transform, width, height = calculate_default_transform(
+            src.crs, "EPSG:3857", src.width, src.height, *src.bounds
+        )
+        scale = max(width, height) / max(int(max_size_px), 1)
+        if scale > 1:
+            width, height = max(round(width / scale), 1), max(round(height / scale), 1)
+            transform, width, height = calculate_default_transform(
+                src.crs, "EPSG:3857", src.width, src.height, *src.bounds,
+                dst_width=width, dst_height=height,
+            )  # fmt: skip
+        values = np.full((height, width), np.nan, dtype=np.float32)
+        reproject(
+            source=rasterio.band(src, 1), destination=values, src_nodata=src.nodata,
+            dst_transform=transform, dst_crs="EPSG:3857", dst_nodata=np.nan,
+            resampling=Resampling.average,
+        )  # fmt: skip
+    west, south, east, north = transform_bounds(
+        "EPSG:3857", "EPSG:4326", *array_bounds(height, width, transform)
+    )
+    return Overview(values=values, bounds=((south, west), (north, east)))
+
+
+def png_data_url(rgba: np.ndarray) -> str:
+    """An RGBA image (``rows, cols, 4`` uint8) as a ``data:image/png;base64,...`` URL (GDAL)."""
+    import base64
+
+    from rasterio.io import MemoryFile
+
+    rgba = np.ascontiguousarray(rgba, dtype=np.uint8)
+    if rgba.ndim != 3 or rgba.shape[2] != 4:
+        raise ParameterError(f"png_data_url needs a (rows, cols, 4) array, got {rgba.shape}.")
+    height, width = rgba.shape[:2]
+    with warnings.catch_warnings(), gdal_env():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)  # a picture, not a map layer
+        with MemoryFile() as mem:
+            with mem.open(driver="PNG", width=width, height=height, count=4,
+                          dtype="uint8") as dst:
+                dst.write(np.moveaxis(rgba, 2, 0))
+            data = mem.read()
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")

@@ -27,6 +27,7 @@ from .export import to_csv_bytes, to_geojson_bytes, to_json_bytes
 from .farming import raw_material_table
 from .i18n import t
 from .pipeline import AnalysisResult
+from .simplify import auto_tolerance_m
 
 __all__ = [
     "INDICATORS",
@@ -372,6 +373,6 @@ def build_outputs(
         "sentra_candidates.csv": lambda: to_csv_bytes(candidates_frame(result), index=False),
         "map.html": lambda: render.to_standalone_html(
             result_map(result, lang=lang,
-                       simplify_tolerance_m=render.auto_tolerance_m(villages))).encode("utf-8"),
+                       simplify_tolerance_m=auto_tolerance_m(villages))).encode("utf-8"),
         "run.json": lambda: to_json_bytes(run_record(result, now=now)),
     }

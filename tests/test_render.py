@@ -15,9 +15,10 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from ovop_geo import render
+from ovop_geo import mapstyle, overlays, render, simplify
 from ovop_geo.errors import InputDataError, ParameterError
 from ovop_geo.offline import install_leaflet, leaflet_source_dir
+from ovop_geo.raster import overview_web_mercator, slope_from_dem
 
 XSS = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "${alert(1)}`")
 STEP = 0.01  # degrees, about 1.1 km at the equator
@@ -112,7 +113,7 @@ def test_names_and_values_from_the_data_are_escaped(villages):
 
 def test_categorical_legend_and_layer_names_are_escaped(villages):
     frame = villages.assign(product=["<img src=z onerror=alert(4)>", "kerupuk", None])
-    layer = render.ClassLayer(
+    layer = overlays.ClassLayer(
         name="<svg onload=alert(5)>",
         frame=villages.assign(cls=["a", "b", "a"]),
         class_column="cls",
@@ -135,7 +136,7 @@ def test_categorical_legend_and_layer_names_are_escaped(villages):
 
 
 def test_map_loads_only_local_leaflet(villages):
-    layer = render.ClassLayer(
+    layer = overlays.ClassLayer(
         name="Penggunaan lahan",
         frame=villages.assign(cls="a"),
         class_column="cls",
@@ -217,7 +218,7 @@ def test_legend_has_classes_with_units_and_no_data(villages):
     assert "2.500 – 4.000 ha" in legend
     assert "tidak ada data" in legend
     fills = [f["properties"]["fill"] for f in _geojson_layers(m)[0].data["features"]]
-    assert fills == [render.SEQUENTIAL[3], render.SEQUENTIAL[4], render.NO_DATA_COLOUR]
+    assert fills == [mapstyle.SEQUENTIAL[3], mapstyle.SEQUENTIAL[4], mapstyle.NO_DATA_COLOUR]
     legend_en = _legend(_map(villages, lang="en"))
     assert "1,000 – 2,500 ha" in legend_en and "no data" in legend_en
 
@@ -248,7 +249,7 @@ def test_quantile_and_equal_interval_classes(classification, expected):
         frame, value_column="production_t", legend_title="P", classification=classification
     )
     fills = [f["properties"]["fill"] for f in _geojson_layers(m)[0].data["features"]]
-    assert fills == [render.SEQUENTIAL[i] for i in expected]
+    assert fills == [mapstyle.SEQUENTIAL[i] for i in expected]
     legend = _legend(m)
     if classification == "quantile":
         assert "1,8 – 2,6 t" in legend and "23,2 – 100,0 t" in legend
@@ -266,7 +267,7 @@ def test_candidate_circles_are_filled(villages):
 
 def test_estimated_and_illustrative_data_are_labelled(villages):
     frame = villages.assign(estimated=[True, False, False])
-    layer = render.ClassLayer(
+    layer = overlays.ClassLayer(
         name="Pola ruang",
         frame=villages.assign(z=1),
         class_column="z",
@@ -302,13 +303,13 @@ def test_missing_crs_and_columns_are_reported(villages):
 
 def test_classify_raster():
     values = np.array([[0.0, 2.9], [3.0, np.nan]])
-    rgba = render.classify_raster(values, [3.0], ["#00ff00", "#ff0000"])
+    rgba = overlays.classify_raster(values, [3.0], ["#00ff00", "#ff0000"])
     assert rgba.tolist() == [
         [[0, 255, 0, 255], [0, 255, 0, 255]],
         [[255, 0, 0, 255], [0, 0, 0, 0]],
     ]
     with pytest.raises(ParameterError, match="breaks must increase"):
-        render.classify_raster(values, [3.0, 1.0], ["#000000"] * 3)
+        overlays.classify_raster(values, [3.0, 1.0], ["#000000"] * 3)
 
 
 # ------------------------------------------------------------------------------- simplification
@@ -333,7 +334,7 @@ def _zigzag_pair() -> gpd.GeoDataFrame:
 def test_simplify_keeps_neighbours_touching():
     pair = _zigzag_pair()
     original = pair.copy()
-    out = render.simplify_coverage(pair, tolerance_m=10, keep_columns=["village_name"])
+    out = simplify.simplify_coverage(pair, tolerance_m=10, keep_columns=["village_name"])
     assert list(out.columns) == ["village_name", "geometry"]
     assert out.crs.to_epsg() == 4326 and list(out.index) == ["A", "B"]
     west, east = out.geometry
@@ -353,25 +354,25 @@ def test_simplify_keeps_neighbours_touching():
 def test_simplify_repairs_invalid_polygons_and_rejects_bad_tolerance():
     bowtie = Polygon([(109.30, -0.21), (109.31, -0.20), (109.31, -0.21), (109.30, -0.20)])
     frame = gpd.GeoDataFrame({"village_name": ["X"]}, geometry=[bowtie], crs=4326)
-    out = render.simplify_coverage(frame, tolerance_m=5)
+    out = simplify.simplify_coverage(frame, tolerance_m=5)
     assert out.geometry.is_valid.all()
     assert shapely.area(out.geometry.iloc[0]) == pytest.approx(0.5 * STEP * STEP, rel=1e-3)
     with pytest.raises(ParameterError, match="tolerance_m must be a number >= 0"):
-        render.simplify_coverage(frame, tolerance_m=-1)
+        simplify.simplify_coverage(frame, tolerance_m=-1)
     with pytest.raises(InputDataError, match="columns not found: nama"):
-        render.simplify_coverage(frame, keep_columns=["nama"])
+        simplify.simplify_coverage(frame, keep_columns=["nama"])
 
 
 def test_auto_tolerance_is_half_a_pixel_of_the_region():
     pair = _zigzag_pair()  # 0.02 degrees wide: about 2,226 m
-    assert render.auto_tolerance_m(pair, map_width_px=1000) == pytest.approx(1.113, rel=0.01)
+    assert simplify.auto_tolerance_m(pair, map_width_px=1000) == pytest.approx(1.113, rel=0.01)
 
 
 # --------------------------------------------------------------------------- app additions
 
 
 def test_paths_carry_class_names_for_villages_candidates_and_layers(villages):
-    layer = render.ClassLayer(name="Lahan", frame=villages.iloc[:1].assign(c="a"),
+    layer = overlays.ClassLayer(name="Lahan", frame=villages.iloc[:1].assign(c="a"),
                               class_column="c", colours={"a": "#ff0000"}, show=True)
     m = render.village_map(villages, value_column="area_ha", legend_title="Luas",
                            layers=[layer], candidates={"61.12.07.2001": "kerupuk"})
@@ -387,10 +388,10 @@ def test_years_have_no_thousands_separator(villages):
                            tooltip_columns=["year_land_short_padi"], lang="id")
     page = m.get_root().render()
     # Two classes split at the median year 2029.5, rounded to a whole year.
-    legend = render._scale_for(frame, "year_land_short_padi", "id", "-", "quantile").legend
+    legend = mapstyle.scale_for(frame, "year_land_short_padi", "id", "-", "quantile").legend
     assert [label for _, label in legend[:2]] == ["2024 – 2030", "2030 – 2035"]
     assert "2.024" not in page and "2.035" not in page
-    assert render._format_value(2035.0, "year_land_short_padi", "id") == "2035"
+    assert mapstyle.format_value(2035.0, "year_land_short_padi", "id") == "2035"
 
 
 def test_slope_layer_classes_a_tilted_plane(tmp_path):
@@ -406,7 +407,9 @@ def test_slope_layer_classes_a_tilted_plane(tmp_path):
                "nodata": -9999.0}
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(dem, 1)
-    layer = render.slope_layer(path, name="Lereng", lang="en", max_size_px=20)
+    slope = slope_from_dem(path, tmp_path / "slope.tif", units="percent")
+    layer = overlays.slope_layer(overview_web_mercator(slope, max_size_px=20), name="Lereng",
+                                 lang="en")
     assert max(layer.rgba.shape[:2]) <= 20
     opaque = layer.rgba[layer.rgba[..., 3] > 0][:, :3]
     assert len(opaque) > 0
