@@ -1,13 +1,14 @@
 # Two commands on a fresh machine with Python 3.11:
 #   make run    install everything into .venv and start the app on the bundled Rasau Jaya data
-#   make test   install everything (including Debian's chromium for the browser test) and run all tests
+#   make test   install everything (including Debian's chromium, LibreOffice Calc and poppler
+#               for the browser, spreadsheet and printed-page tests) and run all tests
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test bench bench-small lint install browser data clean
+.PHONY: run test bench lint install system clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +21,13 @@ static/leaflet/leaflet.js: $(VENV)/.installed
 
 install: $(VENV)/.installed static/leaflet/leaflet.js
 
-browser:
-	bash scripts/ensure-chromium.sh
+system:
+	bash scripts/ensure-system-packages.sh
 
 run: install
 	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) --server.address $(ADDRESS)
 
-test: install browser
+test: install system
 	$(PY) -m pytest
 
 bench: install

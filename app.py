@@ -542,7 +542,9 @@ def show_exports(result: AnalysisResult, key: str, lang: str) -> None:
     st.subheader(t("exports_heading", lang))
     st.caption(t("exports_caption", lang))
     mimes = {"geojson": "application/geo+json", "csv": "text/csv", "html": "text/html",
-             "json": "application/json"}
+             "json": "application/json", "gpkg": "application/geopackage+sqlite3",
+             "csvt": "text/plain",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     outputs = report.build_outputs(result, lang=lang)
     for name, make in outputs.items():
         st.download_button(t("download_file", lang, name=name), data=make, file_name=name,

@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--seed", type=int, help="seed of the weight sensitivity (default 0)")
     p_run.add_argument("--lang", choices=("id", "en"), default="id",
                        help="language of the map (default id)")
+    p_run.add_argument("--csv-dialect", choices=("rfc4180", "id"), default="rfc4180",
+                       help="CSV files: rfc4180 (comma, dot decimals; for GIS and scripts, with "
+                            ".csvt type files) or id (';' and a decimal comma, for spreadsheets "
+                            "in the Indonesian locale); results.xlsx suits every spreadsheet")
 
     p_tpl = sub.add_parser("template",
                            help="write statistics templates (CSV) keyed by village code")
@@ -236,7 +240,7 @@ def _cmd_run(args) -> int:
     progress("scores, sensitivity and allocation")
     result = analyse(prepared, params)
     progress(f"writing outputs to {args.out}")
-    outputs = build_outputs(result, lang=args.lang)
+    outputs = build_outputs(result, lang=args.lang, csv_dialect=args.csv_dialect)
     protected = tuple(region.manifest.project_dir / p.path for p in region.provenance)
     written = write_outputs(args.out, outputs, protected=protected)
     _print_summary(result, written, time.perf_counter() - started)

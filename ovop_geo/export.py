@@ -5,9 +5,20 @@ Every output is written to a temporary file in the destination folder and rename
 outputs is staged first and only renamed once all of them were written: a failure part way leaves
 the previous outputs untouched and no partial files behind.
 
-GeoJSON follows RFC 7946: EPSG:4326, longitude/latitude order, no ``crs`` member.
-CSV cells that begin with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) in text
-columns are prefixed with an apostrophe so a spreadsheet does not run them as formulas.
+Formats, each written by a real writer and read back in the tests by another library:
+
+- GeoJSON (RFC 7946) through GDAL (pyogrio, ``RFC7946=YES``): EPSG:4326, longitude/latitude,
+  counter-clockwise exterior rings, one geometry type per layer (MultiPolygon), integers as
+  integers, booleans as booleans, ``null`` for missing and non-finite values;
+- GeoPackage (GDAL): the same layers in one file, full column names;
+- CSV (RFC 4180: UTF-8, comma, dot decimals, CRLF) with a ``.csvt`` sidecar naming each column's
+  type for QGIS/GDAL; or the Indonesian spreadsheet dialect (``;`` and a decimal comma) that
+  spreadsheets in the id-ID locale read without changing a number;
+- an ``.xlsx`` workbook (openpyxl) with typed cells, one sheet per table and a sheet of columns
+  with their units and labels in both languages.
+
+Text cells that begin with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) are prefixed
+with an apostrophe in CSV and xlsx so a spreadsheet does not run them as formulas.
 """
 
 from __future__ import annotations
@@ -25,16 +36,21 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely.geometry
+import pyogrio
 
 from .errors import OvopError
 
 __all__ = [
+    "CSV_DIALECTS",
     "atomic_write_bytes",
+    "csvt_bytes",
+    "export_frame",
     "neutralise_formulas",
     "to_csv_bytes",
     "to_geojson_bytes",
+    "to_gpkg_bytes",
     "to_json_bytes",
+    "to_xlsx_bytes",
     "write_outputs",
 ]
 
@@ -42,6 +58,14 @@ log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: CSV dialects: name -> (separator, decimal mark). "rfc4180" for GIS and scripts; "id" for
+#: spreadsheets in the Indonesian locale, where "." groups thousands and "," marks decimals.
+CSV_DIALECTS: Mapping[str, tuple[str, str]] = {"rfc4180": (",", "."), "id": (";", ",")}
+#: Columns holding whole numbers (ranks, counts, years): written as integers where every value
+#: is whole, missing values staying empty (pandas' nullable Int64).
+_INTEGER_NAMES = ("rank", "businesses", "households", "firms", "villages_n", "n_villages")
+_INTEGER_PREFIXES = ("rank_", "businesses_", "year_", "n_", "firms_")
+_INTEGER_SUFFIXES = ("_year", "_count", "_rank", "_firms", "_businesses")
 
 
 def _file_mode() -> int:
@@ -71,16 +95,82 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame, *, index: bool = True) -> bytes:
-    """CSV (UTF-8, comma separator, dot decimals) with formula cells neutralised.
+def _is_integer_name(column: str) -> bool:
+    return (column in _INTEGER_NAMES or column.startswith(_INTEGER_PREFIXES)
+            or column.endswith(_INTEGER_SUFFIXES))
 
-    Lines end with CRLF (RFC 4180), so text cells holding a carriage return or a line feed are
-    quoted and cannot split a row.
+
+def export_frame(df: pd.DataFrame, *, index: bool = True) -> pd.DataFrame:
+    """The table as written: index as a column, typed columns, no non-finite numbers.
+
+    - ``±inf`` becomes missing (as in the GeoJSON, where it is ``null``);
+    - float columns named as counts, ranks or years (``rank``, ``businesses_<product>``,
+      ``households``, ``year_…``) whose values are all whole become nullable integers;
+    - object columns holding only booleans (and missing values) become nullable booleans;
+    - lists and tuples become text joined by ``;``.
+    The input is not modified.
     """
-    frame = df.drop(columns="geometry", errors="ignore")
+    frame = pd.DataFrame(df.drop(columns="geometry", errors="ignore"))
+    if index:
+        frame = frame.reset_index()
+    out = {}
+    for col in frame.columns:
+        values = frame[col]
+        if pd.api.types.is_float_dtype(values):
+            values = values.where(np.isfinite(values.to_numpy(dtype=float)))
+            finite = values.dropna()
+            if _is_integer_name(str(col)) and (finite == np.round(finite)).all():
+                values = values.round().astype("Int64")
+        elif values.dtype == object:
+            present = values.dropna()
+            if len(present) and present.map(lambda v: isinstance(v, bool | np.bool_)).all():
+                values = values.astype("boolean")
+            elif present.map(lambda v: isinstance(v, list | tuple)).any():
+                values = values.map(lambda v: ";".join(map(str, v))
+                                    if isinstance(v, list | tuple) else v)
+        out[col] = values
+    return pd.DataFrame(out, index=frame.index)
+
+
+def to_csv_bytes(df: pd.DataFrame, *, index: bool = True, dialect: str = "rfc4180") -> bytes:
+    """CSV with formula cells neutralised, in one of :data:`CSV_DIALECTS`.
+
+    ``"rfc4180"``: UTF-8, comma separator, dot decimals, lines ending with CRLF (text cells
+    holding a carriage return or a line feed are quoted and cannot split a row). ``"id"``: the
+    same with ``;`` and a decimal comma, for spreadsheets in the Indonesian locale. Booleans are
+    written ``true``/``false``; non-finite numbers are empty.
+    """
+    if dialect not in CSV_DIALECTS:
+        raise OvopError(f"unknown CSV dialect {dialect!r}: use one of {', '.join(CSV_DIALECTS)}")
+    sep, decimal = CSV_DIALECTS[dialect]
+    frame = export_frame(df, index=index)
+    for col in frame.columns:
+        if pd.api.types.is_bool_dtype(frame[col]):
+            frame[col] = frame[col].map({True: "true", False: "false"}).astype(object)
     buf = io.StringIO()
-    neutralise_formulas(pd.DataFrame(frame)).to_csv(buf, index=index, lineterminator="\r\n")
+    neutralise_formulas(frame).to_csv(buf, index=False, sep=sep, decimal=decimal,
+                                      lineterminator="\r\n")
     return buf.getvalue().encode("utf-8")
+
+
+def _csvt_type(values: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(values):
+        return "Integer(Boolean)"
+    if pd.api.types.is_integer_dtype(values):
+        return "Integer64"
+    if pd.api.types.is_float_dtype(values):
+        return "Real"
+    return "String"
+
+
+def csvt_bytes(df: pd.DataFrame, *, index: bool = True) -> bytes:
+    """The ``.csvt`` sidecar of :func:`to_csv_bytes` (``"rfc4180"``): one type per column.
+
+    QGIS and GDAL's CSV driver read it to type the columns (``String`` for village codes,
+    ``Integer64``, ``Real``, ``Integer(Boolean)``) instead of reading every column as text.
+    """
+    frame = export_frame(df, index=index)
+    return (",".join(f'"{_csvt_type(frame[c])}"' for c in frame.columns) + "\r\n").encode()
 
 
 def _json_default(value):
@@ -114,47 +204,85 @@ def _clean_nan(obj):
     return obj
 
 
-def to_geojson_bytes(gdf: gpd.GeoDataFrame, *, index_name: str | None = "village_code") -> bytes:
-    """RFC 7946 GeoJSON: EPSG:4326, lon/lat order, no ``crs`` member, NaN written as null.
-
-    The index is written as a property named ``index_name`` (unless None).
-    """
+def _vector_frame(gdf: gpd.GeoDataFrame, index_name: str | None, what: str) -> gpd.GeoDataFrame:
     if gdf.crs is None:
-        raise OvopError("cannot write GeoJSON: the layer has no CRS")
-    frame = gdf.to_crs(4326)
+        raise OvopError(f"cannot write {what}: the layer has no CRS")
+    frame = export_frame(gdf, index=index_name is not None)
     if index_name is not None:
-        frame = frame.reset_index(names=index_name)
-    else:
-        frame = frame.reset_index(drop=True)
-    props = frame.drop(columns=frame.geometry.name)
-    features = []
-    for geom, (_, row) in zip(frame.geometry, props.iterrows(), strict=True):
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {k: _plain(v) for k, v in row.items()},
-                "geometry": None
-                if geom is None or geom.is_empty
-                else shapely.geometry.mapping(geom),
-            }
-        )
-    collection = {"type": "FeatureCollection", "features": features}
-    return (
-        json.dumps(collection, ensure_ascii=False, default=_json_default, allow_nan=False) + "\n"
-    ).encode("utf-8")
+        frame = frame.rename(columns={frame.columns[0]: index_name})
+    geometry = gdf.geometry.to_crs(4326).to_numpy()
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs=4326)
 
 
-def _plain(value):
-    if value is None:
+def to_geojson_bytes(gdf: gpd.GeoDataFrame, *, index_name: str | None = "village_code") -> bytes:
+    """RFC 7946 GeoJSON written by GDAL: EPSG:4326, counter-clockwise rings, MultiPolygon.
+
+    The index is written as a property named ``index_name`` (unless None). Missing and
+    non-finite numbers are ``null``; counts, ranks and years are integers (:func:`export_frame`).
+    """
+    frame = _vector_frame(gdf, index_name, "GeoJSON")
+    buf = io.BytesIO()
+    pyogrio.write_dataframe(frame, buf, driver="GeoJSON", promote_to_multi=True,
+                            layer_options={"RFC7946": "YES", "WRITE_NAME": "NO"})
+    return buf.getvalue()
+
+
+def to_gpkg_bytes(layers: Mapping[str, tuple[gpd.GeoDataFrame, str | None]]) -> bytes:
+    """A GeoPackage holding each ``name -> (frame, index_name)`` as a layer (EPSG:4326)."""
+    with tempfile.TemporaryDirectory(prefix="ovop-gpkg-") as tmp:
+        path = Path(tmp) / "out.gpkg"
+        for name, (gdf, index_name) in layers.items():
+            frame = _vector_frame(gdf, index_name, "GeoPackage")
+            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", append=path.exists(),
+                                    promote_to_multi=True)
+        return path.read_bytes()
+
+
+def to_xlsx_bytes(
+    sheets: Mapping[str, tuple[pd.DataFrame, bool]], *, columns: pd.DataFrame | None = None
+) -> bytes:
+    """An xlsx workbook: one sheet per ``name -> (frame, write_index)``, typed cells.
+
+    Numbers stay numbers and codes stay text whatever the reader's locale; formula-like text is
+    neutralised. ``columns`` (column, unit, label_id, label_en, …) becomes a last sheet
+    ``columns`` describing every column.
+    """
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    tables = dict(sheets)
+    frames = {name: (neutralise_formulas(export_frame(df, index=idx)), True)
+              for name, (df, idx) in tables.items()}
+    if columns is not None:
+        frames["columns"] = (neutralise_formulas(pd.DataFrame(columns)), True)
+    for name, (frame, _) in frames.items():
+        sheet = book.create_sheet(name[:31])
+        sheet.append([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            sheet.append([_cell(v) for v in row])
+        sheet.freeze_panes = "B2"
+        for i, col in enumerate(frame.columns, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = min(max(len(str(col)), 10), 40)
+        for cells in sheet.iter_rows(min_row=2):
+            for cell in cells:
+                if cell.data_type == "f":  # text that looks like a formula stays text
+                    cell.data_type = "s"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def _cell(value):
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
-    if isinstance(value, (float, np.floating)):
-        return None if math.isnan(value) or math.isinf(value) else float(value)
-    if isinstance(value, (np.integer,)):
+    if isinstance(value, float | np.floating):
+        return None if not math.isfinite(value) else float(value)
+    if isinstance(value, np.integer):
         return int(value)
-    if isinstance(value, (np.bool_, bool)):
+    if isinstance(value, np.bool_):
         return bool(value)
-    if value is pd.NA or value is pd.NaT:
-        return None
     return value
 
 

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import platform
 from collections.abc import Callable
+from functools import cache
 
 import geopandas as gpd
 import numpy as np
@@ -23,9 +24,18 @@ import pandas as pd
 
 from . import __version__, render
 from .errors import ParameterError
-from .export import to_csv_bytes, to_geojson_bytes, to_json_bytes
+from .export import (
+    csvt_bytes,
+    export_frame,
+    to_csv_bytes,
+    to_geojson_bytes,
+    to_gpkg_bytes,
+    to_json_bytes,
+    to_xlsx_bytes,
+)
 from .farming import raw_material_table
-from .i18n import t
+from .i18n import STRINGS, t
+from .mapstyle import unit_for
 from .pipeline import AnalysisResult
 from .simplify import auto_tolerance_m
 
@@ -34,6 +44,7 @@ __all__ = [
     "OUTPUT_FILES",
     "build_outputs",
     "candidates_frame",
+    "columns_table",
     "indicator_column",
     "region_summary",
     "result_map",
@@ -56,8 +67,9 @@ INDICATORS: dict[str, tuple[str, bool]] = {
 }
 
 #: The files one run writes, in order.
-OUTPUT_FILES = ("villages.geojson", "sentra_candidates.geojson", "villages.csv",
-                "sentra_candidates.csv", "map.html", "run.json")
+OUTPUT_FILES = ("villages.geojson", "sentra_candidates.geojson", "results.gpkg",
+                "results.xlsx", "villages.csv", "villages.csvt", "sentra_candidates.csv",
+                "sentra_candidates.csvt", "map.html", "run.json")
 
 _CANDIDATE_COLUMNS = (
     "village_name", "product", "score", "rank", "candidate_reason", "meets_pp29_2018",
@@ -360,19 +372,60 @@ def region_summary(result: AnalysisResult) -> dict:
     return out
 
 
+def columns_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per column of each exported table: its unit and its label in both languages.
+
+    The unit comes from the column's name (the project's unit suffixes); labels are the app's
+    texts where the column has one, else empty.
+    """
+    rows = []
+    for sheet, frame in tables.items():
+        for column in frame.columns:
+            name = str(column)
+            unit, _ = unit_for(name)
+            labels = {lang: (t(name, lang) if name in STRINGS else "") for lang in ("id", "en")}
+            rows.append({"sheet": sheet, "column": name,
+                         "unit": "share 0-1" if name.startswith("share_") else unit,
+                         "label_id": labels["id"], "label_en": labels["en"]})
+    return pd.DataFrame(rows)
+
+
 def build_outputs(
-    result: AnalysisResult, *, lang: str = "id", now: dt.datetime | None = None
+    result: AnalysisResult, *, lang: str = "id", now: dt.datetime | None = None,
+    csv_dialect: str = "rfc4180",
 ) -> dict[str, Callable[[], bytes]]:
-    """Every output file of a run as a function returning its bytes, keyed by file name."""
+    """Every output file of a run as a function returning its bytes, keyed by file name.
+
+    ``csv_dialect`` chooses the CSV files' separator and decimal mark
+    (:data:`ovop_geo.export.CSV_DIALECTS`); the ``.csvt`` type sidecars are written for the
+    default (GDAL and QGIS read only that one).
+    """
     villages = result.villages
-    return {
+    candidates = cache(lambda: candidates_frame(result))
+
+    def workbook() -> bytes:
+        tables = {"villages": export_frame(villages),
+                  "sentra_candidates": export_frame(candidates(), index=False)}
+        return to_xlsx_bytes({"villages": (villages, True),
+                              "sentra_candidates": (candidates(), False)},
+                             columns=columns_table(tables))
+
+    outputs = {
         "villages.geojson": lambda: to_geojson_bytes(villages),
-        "sentra_candidates.geojson": lambda: to_geojson_bytes(candidates_frame(result),
-                                                              index_name=None),
-        "villages.csv": lambda: to_csv_bytes(villages),
-        "sentra_candidates.csv": lambda: to_csv_bytes(candidates_frame(result), index=False),
+        "sentra_candidates.geojson": lambda: to_geojson_bytes(candidates(), index_name=None),
+        "results.gpkg": lambda: to_gpkg_bytes({"villages": (villages, "village_code"),
+                                               "sentra_candidates": (candidates(), None)}),
+        "results.xlsx": workbook,
+        "villages.csv": lambda: to_csv_bytes(villages, dialect=csv_dialect),
+        "villages.csvt": lambda: csvt_bytes(villages),
+        "sentra_candidates.csv": lambda: to_csv_bytes(candidates(), index=False,
+                                                      dialect=csv_dialect),
+        "sentra_candidates.csvt": lambda: csvt_bytes(candidates(), index=False),
         "map.html": lambda: render.to_standalone_html(
             result_map(result, lang=lang,
                        simplify_tolerance_m=auto_tolerance_m(villages))).encode("utf-8"),
         "run.json": lambda: to_json_bytes(run_record(result, now=now)),
     }
+    if csv_dialect != "rfc4180":
+        del outputs["villages.csvt"], outputs["sentra_candidates.csvt"]
+    return outputs

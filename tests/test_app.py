@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from ovop_geo.errors import InputDataError
+from ovop_geo.report import OUTPUT_FILES
 from tests.conftest import make_squares
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -186,9 +187,8 @@ def test_land_and_capacity_tables(rasau):
 
 def test_exports_are_offered_lazily(rasau):
     labels = [b.label for b in rasau.get("download_button")]
-    assert labels == [f"Unduh {n}" for n in ("villages.geojson", "sentra_candidates.geojson",
-                                             "villages.csv", "sentra_candidates.csv",
-                                             "map.html", "run.json")]
+    assert labels == [f"Unduh {n}" for n in OUTPUT_FILES]
+    assert {"results.xlsx", "results.gpkg", "villages.csvt"} <= set(OUTPUT_FILES)
 
 
 def test_ahp_mode_shows_the_consistency_ratio():

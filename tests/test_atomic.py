@@ -19,6 +19,7 @@ from ovop_geo import export
 from ovop_geo.cli import main
 from ovop_geo.errors import OvopError
 from ovop_geo.export import atomic_write_bytes, write_outputs
+from ovop_geo.report import OUTPUT_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST = {
@@ -202,16 +203,7 @@ def test_cli_run_leaves_bundled_inputs_unchanged(tmp_path, capsys):
     capsys.readouterr()
     assert _bundled_inputs() == before  # same files (none added) with the same SHA-256
     names = sorted(p.name for p in out.iterdir())
-    assert names == sorted(
-        [
-            "villages.geojson",
-            "sentra_candidates.geojson",
-            "villages.csv",
-            "sentra_candidates.csv",
-            "map.html",
-            "run.json",
-        ]
-    )
+    assert names == sorted(OUTPUT_FILES)
 
 
 def test_cli_refuses_output_folder_holding_an_input(tmp_path, capsys):

@@ -60,7 +60,7 @@ def _get(url: str) -> tuple[int, bytes]:
 def chromium() -> str:
     if Path(CHROMIUM).exists():
         return CHROMIUM
-    reason = f"{CHROMIUM} not found: run 'bash scripts/ensure-chromium.sh' (make test does)"
+    reason = f"{CHROMIUM} not found: run 'bash scripts/ensure-system-packages.sh' (make test does)"
     if os.environ.get("CI"):
         pytest.fail(reason)
     pytest.skip(reason)

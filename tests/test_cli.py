@@ -24,8 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = (
     "villages.geojson",
     "sentra_candidates.geojson",
+    "results.gpkg",
+    "results.xlsx",
     "villages.csv",
+    "villages.csvt",
     "sentra_candidates.csv",
+    "sentra_candidates.csvt",
     "map.html",
     "run.json",
 )
