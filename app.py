@@ -122,7 +122,7 @@ def load_bundle(key: str, _source: str) -> Bundle:
             try:
                 layers[name] = _simplified_layer(region, reader, villages)
             except InputDataError as err:
-                notes.append(str(err))
+                notes.append(err.message)
     if prepared.slope_overview is not None:  # computed once, with the slope statistics
         layers["slope"] = slope_layer(prepared.slope_overview, name="slope",
                                       illustrative=region.layers.elevation.illustrative)
@@ -160,7 +160,7 @@ def leaflet_problem() -> str | None:
     try:
         install_leaflet(LEAFLET_DIR)
     except OvopError as err:
-        return str(err)
+        return err.message
     except OSError as err:
         return f"{LEAFLET_DIR}: {err.strerror or err}"
     return None
@@ -226,7 +226,7 @@ def ahp_controls(table: pd.DataFrame, lang: str) -> dict[str, float] | None:
     try:
         result = ahp_weights(np.nan_to_num(matrix, nan=-1.0), labels=names)
     except ParameterError as err:
-        st.sidebar.error(str(err))
+        st.sidebar.error(err.text(lang))
         st.sidebar.warning(t("ahp_rejected", lang))
         return None
     st.sidebar.caption(t("ahp_cr", lang, cr=fmt_number(result.cr, lang, decimals=3)))
@@ -694,13 +694,13 @@ def own_data(lang: str) -> Bundle | None:
         try:
             paths[slot] = save_upload(session, slot, kind, uploaded)
         except InputDataError as err:
-            place.error(str(err))
+            place.error(err.text(lang))
             continue
         if slot == "boundaries":
             try:
                 names = list(vector_columns(str(paths[slot])))
             except InputDataError as err:
-                place.error(str(err))
+                place.error(err.text(lang))
                 paths.pop(slot)
                 continue
             columns["id"] = place.selectbox(t("id_column", lang), names, key="col-id")
@@ -717,7 +717,7 @@ def own_data(lang: str) -> Bundle | None:
         bundle = load_bundle(content_key(paths, manifest), str(manifest))
     except InputDataError as err:
         slot = _slot_of_error(err, paths)
-        (places[slot] if slot else st.error)(str(err))
+        (places[slot] if slot else st.error)(err.text(lang))
         st.warning(t("own_not_loaded", lang))
         return None
     st.success(t("own_loaded", lang, n=len(bundle.prepared.villages)))
@@ -795,7 +795,7 @@ def main() -> None:
         with tabs[4]:
             show_exports(result, bundle.key, lang)
     except OvopError as err:
-        st.error(str(err))
+        st.error(err.text(lang))
 
 
 main()

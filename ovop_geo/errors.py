@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from ovop_geo.messages import msg, translate
+
 __all__ = [
     "InputDataError",
     "OvopError",
@@ -21,7 +23,19 @@ __all__ = [
 
 
 class OvopError(Exception):
-    """Base class of every error ovop_geo raises on purpose."""
+    """Base class of every error ovop_geo raises on purpose.
+
+    ``message`` is the text given (a :class:`ovop_geo.messages.Message` where it has an id);
+    :meth:`text` gives it in the user's language.
+    """
+
+    def __init__(self, message: str = "", *args: object):
+        super().__init__(message, *args)
+        self.message = message
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"id"`` or ``"en"``) when it has an id; else as written."""
+        return translate(self.message, lang)
 
 
 class InputDataError(OvopError, ValueError):
@@ -83,7 +97,7 @@ def raise_problems(path: str | None, problems: Sequence[str]) -> None:
         return
     prefix = f"{path}: " if path else ""
     if len(problems) == 1:
-        message = prefix + problems[0]
+        message = msg("problems.one", prefix=prefix, problem=problems[0])
     else:
-        message = prefix + f"{len(problems)} problems:\n" + "\n".join(f"- {p}" for p in problems)
+        message = msg("problems.many", prefix=prefix, n=len(problems), problems=list(problems))
     raise InputDataError(message, path=path, problems=problems)

@@ -13,6 +13,7 @@ from numbers import Real
 from types import MappingProxyType
 
 from ovop_geo.errors import ParameterError
+from ovop_geo.messages import translate
 
 __all__ = ["DEFAULT_LANG", "LANGUAGES", "STRINGS", "fmt_number", "t", "translate_note"]
 
@@ -98,70 +99,6 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "layer_slope": ("Kemiringan lereng", "Slope"),
         "layer_zoning": ("Pola ruang (RTRW)", "Zoning (spatial plan)"),
         "layer_candidates": ("Calon sentra", "Candidate sentra"),
-        # notes of the analysis (the library writes them in English; the app shows them in
-        # the page's language through translate_note)
-        "note_missing_harvest": (
-            "luas panen dan produktivitas per tanaman ([statistics.harvest])",
-            "harvest area and yield per crop ([statistics.harvest])",
-        ),
-        "note_missing_businesses": (
-            "jumlah unit usaha per produk dan desa ([statistics.businesses])",
-            "number of businesses per product and village ([statistics.businesses])",
-        ),
-        "note_missing_households": (
-            "jumlah rumah tangga per desa ([boundaries] households_column)",
-            "households per village ([boundaries] households_column)",
-        ),
-        "note_missing_assessment": (
-            "penilaian OVOP para pelaku usaha ([statistics.assessment])",
-            "OVOP assessment of the firms ([statistics.assessment])",
-        ),
-        "note_missing_landuse": (
-            "lapisan penggunaan lahan ([landuse])",
-            "landuse layer ([landuse])",
-        ),
-        "note_missing_zoning": ("lapisan pola ruang ([zoning])", "zoning layer ([zoning])"),
-        "note_missing_elevation": (
-            "lapisan elevasi ([elevation])",
-            "elevation layer ([elevation])",
-        ),
-        "note_no_elevation": (
-            "Tidak ada lapisan elevasi: kriteria kemiringan lereng tidak diketahui.",
-            "No elevation layer: slope criteria are unknown.",
-        ),
-        "note_no_landuse": (
-            "Tidak ada lapisan penggunaan lahan: lahan sesuai dan lahan tersedia tidak diketahui.",
-            "No land-use layer: suitable and available land are unknown.",
-        ),
-        "note_totals_not_spread": (
-            "Statistik panen berupa total wilayah dan tidak ada lapisan penggunaan lahan untuk "
-            "membaginya: produksi per desa tidak diketahui.",
-            "Harvest statistics are region totals and there is no land-use layer to spread "
-            "them: per-village production is unknown.",
-        ),
-        "note_harvest_estimated": (
-            "Panen per desa adalah perkiraan: total wilayah dibagi ke desa sebanding dengan "
-            "luas lahan sesuai yang kini diusahakan (lahan tidur tidak dihitung).",
-            "Harvest per village is estimated: the region totals are spread over villages in "
-            "proportion to suitable land in current farm use (idle land excluded).",
-        ),
-        "note_two_periods": (
-            "LQ dinamis, shift-share dan tipologi Klassen memerlukan dua periode jumlah unit "
-            "usaha: tambahkan [statistics.businesses_previous] (dengan tahunnya) untuk "
-            "menghitungnya.",
-            "Dynamic LQ, shift-share and the Klassen typology need two periods of business "
-            "counts: add [statistics.businesses_previous] (with its year) to compute them.",
-        ),
-        "note_no_harvest": (
-            "Tidak ada statistik panen: produksi dan rasio pasokan tidak diketahui.",
-            "No harvest statistics: production and supply ratios are unknown.",
-        ),
-        "note_no_businesses": (
-            "Tidak ada jumlah unit usaha: aturan sentra, skor dan alokasi OVOP memerlukannya. "
-            "Unduh templat CSV, isi jumlah per desa dan produk, lalu muat kembali.",
-            "No business counts: sentra rules, scores and the OVOP allocation need them. "
-            "Download the template CSV, fill in the counts per village and product, and load it.",
-        ),
         # messages
         "error_heading": ("Tidak dapat memuat data", "Cannot load the data"),
         # sidebar controls
@@ -524,15 +461,11 @@ def fmt_number(
 
 
 def translate_note(note: str, lang: str = DEFAULT_LANG) -> str:
-    """A note of the analysis in ``lang``.
+    """A note or message of the library in ``lang``.
 
-    The library writes its notes in English; those with an entry in :data:`STRINGS` (keys
-    ``note_*``) are shown in the page's language, the others (which name files and villages)
-    as written.
+    Notes and messages built from the catalogue (:class:`ovop_geo.messages.Message`) are shown
+    in ``lang``; any other text as written.
     """
     if lang not in LANGUAGES:
         raise ParameterError(f"Unknown language '{lang}': use one of {', '.join(LANGUAGES)}.")
-    for key, texts in STRINGS.items():
-        if key.startswith("note_") and texts["en"] == note:
-            return texts[lang]
-    return note
+    return translate(note, lang)

@@ -28,6 +28,7 @@ from .access import Place, distance_to_centres
 from .allocation import allocate_products
 from .errors import InputDataError, ParameterError
 from .farming import FarmingParams
+from .messages import msg
 from .raster import Overview, overview_web_mercator, slope_from_dem
 from .region import Region, landuse_raster_info, read_landuse, read_lowland, read_zoning
 from .sensitivity import weight_sensitivity
@@ -275,7 +276,7 @@ def prepare_region(
         progress("slope and elevation per village")
         slope, grid, slope_overview = _slope_statistics(region, workdir=workdir)
     else:
-        notes.append("No elevation layer: slope criteria are unknown.")
+        notes.append(msg("note.no_elevation"))
 
     lowland_values = lowland_rank = None
     if manifest.lowland:
@@ -288,7 +289,7 @@ def prepare_region(
         landuse_ha, suitability, village_land = _landuse_stage(region, slope, grid, progress,
                                                                notes, lowland_rank)
     else:
-        notes.append("No land-use layer: suitable and available land are unknown.")
+        notes.append(msg("note.no_landuse"))
 
     harvest_by_village = production_region = None
     if region.harvest is not None and len(region.harvest):
@@ -300,10 +301,7 @@ def prepare_region(
             production_region = farming.production(harvest.drop(columns="village_code"),
                                                     source=source)
             if suitability is None:
-                notes.append(
-                    "Harvest statistics are region totals and there is no land-use layer to "
-                    "spread them: per-village production is unknown."
-                )
+                notes.append(msg("note.totals_not_spread"))
             else:
                 weights = suitability.assign(
                     cultivated_suitable_ha=suitability["suitable_ha"]
@@ -315,10 +313,7 @@ def prepare_region(
                 )
                 harvest_by_village = farming.production(spread.reset_index(), source=source)
                 harvest_by_village["estimated"] = True
-                notes.append(
-                    "Harvest per village is estimated: the region totals are spread over villages "
-                    "in proportion to suitable land in current farm use (idle land excluded)."
-                )
+                notes.append(msg("note.harvest_estimated"))
         else:
             harvest_by_village = farming.production(harvest, source=source)
             production_region = (
@@ -326,7 +321,7 @@ def prepare_region(
                 .sum()
             )
     else:
-        notes.append("No harvest statistics: production and supply ratios are unknown.")
+        notes.append(msg("note.no_harvest"))
 
     by_dim = by_aspect = None
     if region.assessment is not None and len(region.assessment):
@@ -353,17 +348,14 @@ def prepare_region(
 
 def _slope_only_note(region: Region, slope: pd.DataFrame | None) -> str:
     """Say that slope is the only terrain factor, and whether it discriminates here."""
-    text = ("No tidal-lowland factors supplied ([lowland] flood type, peat thickness, depth to "
-            "sulfidic material, salinity): slope is the only terrain factor of the suitability")
     crops = region.tables.get("crops")
     if slope is None or crops is None or "slope_s1_max_pct" not in crops.columns:
-        return text + "."
+        return msg("note.slope_only")
     steepest = float(slope["slope_max_pct"].max())
     limit = float(pd.to_numeric(crops["slope_s1_max_pct"], errors="coerce").min())
     if steepest <= limit:
-        return (text + f", and it does not discriminate: every village's steepest slope "
-                f"({steepest:.1f} %) is under every crop's S1 limit ({limit:g} %).")
-    return text + "."
+        return msg("note.slope_only_flat", steepest=steepest, limit=limit)
+    return msg("note.slope_only")
 
 
 def _lowland_stage(region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -426,11 +418,8 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
         lu = landuse.landuse_by_village_raster(villages, info.path, classes, grid=shared)
         landuse_ha = lu
         if region.layers.zoning is not None:
-            notes.append(
-                f"Zoning ({manifest.relative(region.layers.zoning.path)}) was not applied: the "
-                f"land use ({shown}) is a class raster, whose areas per village cannot be "
-                "intersected with zoning polygons. Suitable land includes land in closed zones."
-            )
+            notes.append(msg("note.zoning_not_applied", landuse=shown,
+                             zoning=manifest.relative(region.layers.zoning.path)))
     else:
         lu = read_landuse(region)
         landuse_ha = landuse.landuse_by_village(
@@ -516,8 +505,7 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
     notes = list(prepared.notes)
     if pop_growth is None:
         pop_growth = 0.0
-        notes.append("No population growth given ([region] population_growth_pct_yr): the "
-                     "growth scenarios keep the population constant.")
+        notes.append(msg("note.no_population_growth"))
     villages = prepared.villages
     businesses = region.businesses
     households = villages["households"] if "households" in villages.columns else None
@@ -543,8 +531,7 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
         food = (None if population is None
                 else farming.food_need(population, region.tables.get("crops"), crops))
         if food is None:
-            notes.append("No population per village: the food need is not counted in the food-"
-                         "first balance and the growth scenarios.")
+            notes.append(msg("note.no_population"))
         land = land.join(farming.food_first(land, food))
         growth = {"scenarios": scenarios, "start_year": start_year,
                   "population_growth_pct_yr": float(pop_growth),
@@ -592,10 +579,7 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
         )
         candidates = _candidates(criteria, scores, rules, sens, businesses, params)
     else:
-        notes.append(
-            "No business counts: sentra rules, scores and the OVOP allocation need them. "
-            "Download the template CSV, fill in the counts per village and product, and load it."
-        )
+        notes.append(msg("note.no_businesses"))
 
     result = AnalysisResult(
         prepared=prepared, params=params, weights=weights, land=land, demand=demand,
@@ -637,9 +621,7 @@ def _two_period(region: Region, notes: list[str]) -> dict[str, pd.DataFrame] | N
     """Dynamic LQ, shift-share and Klassen typology of business counts, when two periods exist."""
     previous = region.businesses_previous
     if previous is None:
-        notes.append("Dynamic LQ, shift-share and the Klassen typology need two periods of "
-                     "business counts: add [statistics.businesses_previous] (with its year) to "
-                     "compute them.")
+        notes.append(msg("note.two_periods"))
         return None
     stats = region.manifest.statistics
     years = float(stats.businesses.year - stats.businesses_previous.year)

@@ -20,6 +20,7 @@ import pandas as pd
 from ovop_geo.errors import InputDataError, format_items, raise_problems
 from ovop_geo.io import RasterInfo, check_raster, read_table, read_vector
 from ovop_geo.manifest import ClassLayerSpec, Manifest, RasterSpec, TableSpec, load_manifest
+from ovop_geo.messages import msg
 from ovop_geo.names import match_names
 from ovop_geo.units import yield_to_t_ha
 from ovop_geo.validate import (
@@ -720,17 +721,17 @@ def missing_statistics(region: Region) -> list[str]:
     """List the statistics a region lacks for the full analysis, one sentence each."""
     missing = []
     if region.harvest is None:
-        missing.append("harvest area and yield per crop ([statistics.harvest])")
+        missing.append(msg("missing.harvest"))
     if region.businesses is None:
-        missing.append("number of businesses per product and village ([statistics.businesses])")
+        missing.append(msg("missing.businesses"))
     if "households" not in region.villages.columns:
-        missing.append("households per village ([boundaries] households_column)")
+        missing.append(msg("missing.households"))
     if region.assessment is None:
-        missing.append("OVOP assessment of the firms ([statistics.assessment])")
+        missing.append(msg("missing.assessment"))
     for role in ("landuse", "zoning", "elevation"):
         ref = getattr(region.layers, role)
         if ref is None:
-            missing.append(f"{role} layer ([{role}])")
+            missing.append(msg(f"missing.{role}"))
     return missing
 
 
