@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 
 from ovop_geo.errors import ParameterError
-from ovop_geo.i18n import DEFAULT_LANG, t
+from ovop_geo.i18n import DEFAULT_LANG, fmt_number, t
 
 __all__ = [
     "businesses_chart",
     "criteria_profile_chart",
     "land_balance_chart",
+    "house_of_quality_chart",
     "production_chart",
 ]
 
@@ -242,3 +243,96 @@ def land_balance_chart(
             ],
         )
     )
+
+
+#: Colours of the relationship strengths 0, 1, 3, 9 (white to dark blue; readable in grey).
+_STRENGTH_COLOURS = ("#ffffff", "#c6dbef", "#6baed6", "#08306b")
+_CELL_PX = 34
+
+
+def _hoq_rows(section: Mapping, lang: str) -> pd.DataFrame:
+    """Bottom rows of the house: technical weight, readiness, priority, per dimension."""
+    rows = []
+    for d in section["dimension_table"]:
+        for key, value, text in (
+            ("qfd_row_weight", d["technical_weight"],
+             fmt_number(100 * d["technical_weight"], lang, decimals=1)),
+            ("qfd_row_readiness", d["readiness"],
+             fmt_number(d["readiness"], lang, decimals=2)),
+            ("qfd_row_priority", d["priority_share"],
+             fmt_number(100 * d["priority_share"], lang, decimals=1)),
+        ):
+            rows.append({"dimension": d["label"], "row": t(key, lang), "key": key,
+                         "value": np.nan if value is None else float(value), "text": text})
+    frame = pd.DataFrame(rows)
+    # Shade each row by its own range; readiness the other way round (low readiness = dark).
+    top = frame.groupby("key")["value"].transform("max").replace(0, np.nan)
+    frame["shade"] = (frame["value"] / top).fillna(0.0)
+    readiness = frame["key"] == "qfd_row_readiness"
+    frame.loc[readiness, "shade"] = 1.0 - frame.loc[readiness, "value"].fillna(0.0)
+    return frame
+
+
+def house_of_quality_chart(section: Mapping, *, lang: str = DEFAULT_LANG) -> alt.VConcatChart:
+    """The house of quality as a matrix a planner reads at a glance.
+
+    Parameters
+    ----------
+    section : Mapping
+        :func:`ovop_geo.qfd.report_section` in ``lang``: needs (rows), dimensions (columns,
+        sorted by priority), the 0/1/3/9 matrix and the dimension table.
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    altair.VConcatChart
+        On top, needs × dimensions with the strength in each cell (blank = no relationship) and
+        the buyer importance in the row label; below, one row each for the technical weight (%),
+        the readiness (0-1) and the priority (%) of every dimension, darker = more urgent.
+    """
+    needs = [f"{n['label']} ({n['importance']})" for n in section["needs"]]
+    dims = [d["label"] for d in section["dimensions"]]
+    cells = pd.DataFrame(
+        [{"need": needs[i], "dimension": dims[j], "strength": int(v),
+          "text": str(int(v)) if v else ""}
+         for i, row in enumerate(section["matrix"]) for j, v in enumerate(row)]
+    )
+    x = alt.X("dimension:N", sort=dims, title=None,
+              axis=alt.Axis(orient="top", labelAngle=-50, labelLimit=230))
+    base = alt.Chart(cells, title=t("qfd_chart_title", lang, product=section["product"]))
+    matrix = base.mark_rect(stroke="#bdbdbd", strokeWidth=0.5).encode(
+        x=x,
+        y=alt.Y("need:N", sort=needs, title=f"{t('qfd_need', lang)} "
+                                             f"({t('qfd_importance', lang)})",
+                axis=alt.Axis(labelLimit=320)),
+        color=alt.Color("strength:O", title=t("qfd_strength", lang),
+                        scale=alt.Scale(domain=[0, 1, 3, 9], range=list(_STRENGTH_COLOURS)),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("need:N", title=t("qfd_need", lang)),
+                 alt.Tooltip("dimension:N", title=t("dimension", lang)),
+                 alt.Tooltip("strength:O", title=t("qfd_strength", lang))],
+    )
+    text = base.mark_text(fontSize=11).encode(
+        x=alt.X("dimension:N", sort=dims), y=alt.Y("need:N", sort=needs),
+        text="text:N",
+        color=alt.condition(alt.datum.strength == 9, alt.value("white"), alt.value("black")),
+    )
+    top = (matrix + text).properties(width=alt.Step(_CELL_PX), height=alt.Step(24))
+    rows = _hoq_rows(section, lang)
+    order = [t(k, lang) for k in ("qfd_row_weight", "qfd_row_readiness", "qfd_row_priority")]
+    strip = alt.Chart(rows)
+    cells_b = strip.mark_rect(stroke="#bdbdbd", strokeWidth=0.5).encode(
+        x=alt.X("dimension:N", sort=dims, title=None, axis=alt.Axis(labels=False, ticks=False)),
+        y=alt.Y("row:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        color=alt.Color("shade:Q", scale=alt.Scale(domain=[0, 1], range=["#fff5eb", "#d94801"]),
+                        legend=None),
+        tooltip=[alt.Tooltip("dimension:N", title=t("dimension", lang)),
+                 alt.Tooltip("row:N", title=t("qfd_value", lang)),
+                 alt.Tooltip("text:N", title=" ")],
+    )
+    labels = strip.mark_text(fontSize=10).encode(
+        x=alt.X("dimension:N", sort=dims), y=alt.Y("row:N", sort=order), text="text:N",
+        color=alt.condition(alt.datum.shade > 0.6, alt.value("white"), alt.value("black")),
+    )
+    bottom = (cells_b + labels).properties(width=alt.Step(_CELL_PX), height=alt.Step(22))
+    return alt.vconcat(top, bottom, spacing=4).resolve_scale(color="independent")

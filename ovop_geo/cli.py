@@ -98,6 +98,32 @@ def build_parser() -> argparse.ArgumentParser:
     p_tpl.add_argument("--out", type=Path, required=True,
                        help="folder for harvest_template.csv and businesses_template.csv")
 
+    p_qfd = sub.add_parser(
+        "qfd", help="house of quality (QFD) of a product and its ranked improvement plan")
+    _region_arg(p_qfd)
+    p_qfd.add_argument("--product", required=True, help="a product of the region, e.g. kerupuk")
+    p_qfd.add_argument("--lang", choices=("id", "en"), default="id",
+                       help="language of the labels and the picture (default id)")
+    p_qfd.add_argument("--out", type=Path, default=None,
+                       help="folder for the CSV tables, the picture (PNG) and the report data "
+                            "(JSON); without it only the summary is printed")
+    p_qfd.add_argument("--importance", type=Path, default=None,
+                       help="your buyer-need importance table (CSV: product_family, need_id, "
+                            "importance 1-5, ...) instead of the default assumptions")
+    p_qfd.add_argument("--relationships", type=Path, default=None,
+                       help="your relationship matrix (CSV, strengths 0/1/3/9; long rows or one "
+                            "column per dimension)")
+    p_qfd.add_argument("--measures", type=Path, default=None,
+                       help="your support measures and the dimensions they move (CSV)")
+    p_qfd.add_argument("--survey", type=Path, default=None,
+                       help="per-firm assessment rows (firm_id, product, dimension, level) for a "
+                            "readiness of the product's own firms; the region's Table 4 is the "
+                            "rubric")
+    p_qfd.add_argument("--top-measures", type=int, default=3,
+                       help="measures in the what-if scenario (default 3)")
+    p_qfd.add_argument("--gap-closed", type=float, default=0.5,
+                       help="share of a gap one strongly linked measure closes in the scenario "
+                            "(assumption, default 0.5)")
     return parser
 
 
@@ -301,8 +327,90 @@ def _cmd_template(args) -> int:
     return 0
 
 
+def _cmd_qfd(args) -> int:
+    from . import qfd
+    from .export import to_csv_bytes, to_json_bytes, write_outputs
+    from .figures import house_of_quality_picture
+    from .io import read_table
+
+    params = qfd.QfdParams(top_measures=args.top_measures,
+                           gap_closed_by_strong_link=args.gap_closed)
+    region = _load(args)
+    products = [] if region.businesses is None else [str(c) for c in region.businesses.columns]
+    if products and args.product not in products:
+        raise InputDataError(f"--product {args.product}: not a product of {region.name}. "
+                             f"Choose one of: {', '.join(products)}.")
+    paths = {"needs": args.importance, "relationships": args.relationships,
+             "measures": args.measures}
+    tables = qfd.load_tables(region, paths={k: v for k, v in paths.items() if v is not None},
+                             required_products=[args.product])
+    assessment, rubric = region.assessment, None
+    if args.survey is not None:
+        if region.assessment is None:
+            raise InputDataError(f"{args.survey}: per-firm rows need the region's rubric "
+                                 "([statistics.assessment] in its manifest).")
+        assessment = read_table(args.survey, display_name=str(args.survey))
+        rubric = region.assessment
+    by_dim, level = qfd.product_readiness(assessment, args.product, rubric=rubric)
+    house = qfd.house_of_quality(tables, args.product, by_dim, readiness_level=level)
+    plan = qfd.improvement_plan(house, tables, businesses=region.businesses,
+                                village_names=region.villages["village_name"].to_dict(),
+                                params=params)
+    section = qfd.report_section(house, plan, args.lang)
+    _print_qfd(section, plan, args.lang)
+    if args.out is not None:
+        stem = f"qfd_{args.product}"
+        outputs = {f"{stem}_{name.removeprefix('qfd_')}.csv": (lambda f=frame: to_csv_bytes(f))
+                   for name, frame in qfd.export_frames(house, plan).items()}
+        outputs[f"{stem}.png"] = lambda: house_of_quality_picture(section, lang=args.lang)
+        outputs[f"{stem}.json"] = lambda: to_json_bytes(section)
+        protected = tuple(region.manifest.project_dir / p.path for p in region.provenance)
+        written = write_outputs(args.out, outputs, protected=protected)
+        print("wrote: " + ", ".join(p.name for p in written) + " (CSV; no xlsx writer yet)")
+    return 0
+
+
+def _print_qfd(section: dict, plan, lang: str) -> None:
+    from .i18n import fmt_number, t
+
+    def pct(x: float) -> str:
+        return fmt_number(100 * x, lang, "%", decimals=1)
+
+    product = section["product"]
+    print(t("qfd_heading", lang, product=product) + f" [{section['family']}]")
+    level = section["readiness_level"]
+    print("  " + (t("qfd_readiness_none", lang) if level == "none"
+                  else t(f"qfd_readiness_{level}", lang, product=product)))
+    print(f"  {t('qfd_priority', lang)}:")
+    for d in section["dimension_table"][:6]:
+        readiness = "–" if d["readiness"] is None else fmt_number(d["readiness"], lang,
+                                                                  decimals=2)
+        print(f"    {d['priority_rank'] or '-':>2}. {d['label']:38s} {pct(d['priority_share']):>7}"
+              f"  ({t('qfd_technical_weight', lang).lower()} {pct(d['technical_weight'])}, "
+              f"{t('qfd_readiness', lang).lower()} {readiness})")
+    print(f"  {t('qfd_plan_heading', lang)}:")
+    for m in section["plan"]:
+        mark = " *" if m["in_scenario"] else ""
+        print(f"    {m['rank']:>2}. {m['label']:44s} "
+              f"{fmt_number(m['priority_addressed'], lang, decimals=3)}  "
+              f"({', '.join(m['main_dimensions'])}){mark}")
+    places = plan.places
+    if len(places):
+        villages = ", ".join(f"{r.village_name} ({r.businesses})" for r in places.itertuples())
+        print("  " + t("qfd_places", lang, n=int(places["businesses"].sum()), product=product,
+                       villages=villages))
+    sc = section["scenario"]
+    print("  * " + t("qfd_buyer_readiness", lang,
+                     now=fmt_number(sc["buyer_weighted_readiness"], lang, decimals=2),
+                     after=fmt_number(sc["buyer_weighted_readiness_after"], lang, decimals=2)))
+    print("    " + section["assumptions"]["scenario"])
+    if section["assumptions"]["default_tables"]:
+        print("  " + t("qfd_assumption_note", lang,
+                       tables=", ".join(section["assumptions"]["default_tables"])))
+
+
 _COMMANDS = {"regions": _cmd_regions, "load": _cmd_load, "run": _cmd_run,
-             "template": _cmd_template}
+             "template": _cmd_template, "qfd": _cmd_qfd}
 
 
 def main(argv: list[str] | None = None) -> int:

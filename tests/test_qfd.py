@@ -489,3 +489,67 @@ def test_export_and_report_section(rasau):
     assert math.isclose(sum(d["priority_share"] for d in section["dimension_table"]), 1.0)
     assert "scenario" in section["assumptions"]["scenario"].lower()
     assert qfd.report_section(house, plan, "id")["plan"][0]["label"] == "Pendampingan tenaga ahli"
+
+
+# --------------------------------------------------------------------------- command line
+def _cli(*argv: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    from ovop_geo.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli_writes_the_house_and_plan(tmp_path):
+    code, out, _ = _cli(
+        "qfd",
+        "--region",
+        "rasau-jaya",
+        "--product",
+        "kerupuk",
+        "--lang",
+        "en",
+        "--out",
+        str(tmp_path),
+    )
+    assert code == 0
+    assert out.startswith("House of quality (QFD): kerupuk [camilan_kering]")
+    assert "Scenario, not a forecast" in out
+    assert "16 kerupuk firms in Rasau Jaya Satu (6)" in out
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [
+        "qfd_kerupuk.json",
+        "qfd_kerupuk.png",
+        "qfd_kerupuk_dimensions.csv",
+        "qfd_kerupuk_matrix.csv",
+        "qfd_kerupuk_plan.csv",
+        "qfd_kerupuk_scenario.csv",
+    ]
+    assert (tmp_path / "qfd_kerupuk.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    plan = pd.read_csv(tmp_path / "qfd_kerupuk_plan.csv")
+    assert plan["rank"].tolist() == sorted(plan["rank"])
+    assert len(plan) == 8
+    matrix = pd.read_csv(tmp_path / "qfd_kerupuk_matrix.csv", index_col="need_id")
+    assert set(matrix["Pembukuan"].unique()) <= {0, 1, 3, 9}
+
+
+def test_cli_bad_importance_file_is_one_message(tmp_path):
+    bad = tmp_path / "importance.csv"
+    bad.write_text(
+        "product_family,need_id,importance\ncamilan_kering,rasa_konsisten,6\n", encoding="utf-8"
+    )
+    code, out, err = _cli("qfd", "--product", "kerupuk", "--importance", str(bad))
+    assert code == 2
+    assert out == ""
+    assert f"{bad}: row 2, column 'importance': values 6 are not whole numbers" in err
+    assert "Traceback" not in err
+
+
+def test_cli_unknown_product(tmp_path):
+    code, _, err = _cli("qfd", "--product", "bakso")
+    assert code == 2
+    assert "--product bakso: not a product of" in err and "kerupuk" in err
