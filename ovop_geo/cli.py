@@ -119,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="per-firm assessment rows (firm_id, product, dimension, level) for a "
                             "readiness of the product's own firms; the region's Table 4 is the "
                             "rubric")
+    p_qfd.add_argument("--clusters", type=Path, default=None,
+                       help="sentra clusters (CSV: product, cluster_id, villages as codes "
+                            "separated by ';'), to group the villages concerned")
     p_qfd.add_argument("--top-measures", type=int, default=3,
                        help="measures in the what-if scenario (default 3)")
     p_qfd.add_argument("--gap-closed", type=float, default=0.5,
@@ -344,18 +347,12 @@ def _cmd_qfd(args) -> int:
              "measures": args.measures}
     tables = qfd.load_tables(region, paths={k: v for k, v in paths.items() if v is not None},
                              required_products=[args.product])
-    assessment, rubric = region.assessment, None
-    if args.survey is not None:
-        if region.assessment is None:
-            raise InputDataError(f"{args.survey}: per-firm rows need the region's rubric "
-                                 "([statistics.assessment] in its manifest).")
-        assessment = read_table(args.survey, display_name=str(args.survey))
-        rubric = region.assessment
-    by_dim, level = qfd.product_readiness(assessment, args.product, rubric=rubric)
-    house = qfd.house_of_quality(tables, args.product, by_dim, readiness_level=level)
-    plan = qfd.improvement_plan(house, tables, businesses=region.businesses,
-                                village_names=region.villages["village_name"].to_dict(),
-                                params=params)
+    survey = None if args.survey is None else read_table(args.survey,
+                                                         display_name=str(args.survey))
+    clusters = None if args.clusters is None else qfd.check_clusters(
+        read_table(args.clusters, display_name=str(args.clusters)), str(args.clusters))
+    house, plan = qfd.product_qfd(region, args.product, tables=tables, survey=survey,
+                                  clusters=clusters, params=params)
     section = qfd.report_section(house, plan, args.lang)
     _print_qfd(section, plan, args.lang)
     if args.out is not None:
@@ -366,7 +363,7 @@ def _cmd_qfd(args) -> int:
         outputs[f"{stem}.json"] = lambda: to_json_bytes(section)
         protected = tuple(region.manifest.project_dir / p.path for p in region.provenance)
         written = write_outputs(args.out, outputs, protected=protected)
-        print("wrote: " + ", ".join(p.name for p in written) + " (CSV; no xlsx writer yet)")
+        print("wrote: " + ", ".join(p.name for p in written))
     return 0
 
 
@@ -394,11 +391,7 @@ def _print_qfd(section: dict, plan, lang: str) -> None:
         print(f"    {m['rank']:>2}. {m['label']:44s} "
               f"{fmt_number(m['priority_addressed'], lang, decimals=3)}  "
               f"({', '.join(m['main_dimensions'])}){mark}")
-    places = plan.places
-    if len(places):
-        villages = ", ".join(f"{r.village_name} ({r.businesses})" for r in places.itertuples())
-        print("  " + t("qfd_places", lang, n=int(places["businesses"].sum()), product=product,
-                       villages=villages))
+    print("  " + section["places_text"])
     sc = section["scenario"]
     print("  * " + t("qfd_buyer_readiness", lang,
                      now=fmt_number(sc["buyer_weighted_readiness"], lang, decimals=2),

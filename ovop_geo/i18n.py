@@ -389,16 +389,20 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         # house of quality (QFD) and the improvement plan
         "qfd_heading": ("Rumah mutu (QFD): {product}", "House of quality (QFD): {product}"),
         "qfd_intro": (
-            "Baris: kebutuhan pembeli dengan kepentingannya (1-5). Kolom: dimensi penilaian OVOP "
-            "(Tabel 4), diurutkan menurut prioritas. Sel: hubungan 9 kuat, 3 sedang, 1 lemah. "
-            "Prioritas = bobot teknis × celah kesiapan (1 − kesiapan).",
-            "Rows: what buyers need, with its importance (1-5). Columns: the OVOP assessment "
-            "dimensions (Table 4), sorted by priority. Cells: relationship 9 strong, 3 medium, "
-            "1 weak. Priority = technical weight × readiness gap (1 − readiness).",
+            "Rumah mutu diputar agar muat di samping rencana: baris = dimensi penilaian OVOP "
+            "(Tabel 4), prioritas pertama di atas; kolom = kebutuhan pembeli dengan "
+            "kepentingannya (1-5). Sel: hubungan 9 kuat, 3 sedang, 1 lemah. Bobot teknis = "
+            "Σ kepentingan × hubungan, dinormalkan; prioritas = bobot teknis × celah kesiapan "
+            "(1 − kesiapan), dinormalkan.",
+            "The house of quality is turned to fit beside the plan: rows = the OVOP assessment "
+            "dimensions (Table 4), first priority on top; columns = what buyers need, with its "
+            "importance (1-5). Cells: relationship 9 strong, 3 medium, 1 weak. Technical weight "
+            "= Σ importance × relationship, normalised; priority = technical weight × readiness "
+            "gap (1 − readiness), normalised.",
         ),
-        "qfd_product": ("Produk", "Product"),
         "qfd_no_products": ("Tidak ada produk untuk rumah mutu.",
                             "No products for a house of quality."),
+        "qfd_table_products": ("tabel kelompok produk", "product-family table"),
         "qfd_table_needs": ("tabel kepentingan kebutuhan pembeli", "buyer-need importance table"),
         "qfd_table_relationships": ("matriks hubungan", "relationship matrix"),
         "qfd_table_measures": ("tabel langkah dukungan", "support-measure table"),
@@ -425,20 +429,30 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "qfd_strength": ("Hubungan", "Relationship"),
         "qfd_technical_weight": ("Bobot teknis", "Technical weight"),
         "qfd_readiness": ("Kesiapan (0-1)", "Readiness (0-1)"),
-        "qfd_gap": ("Celah", "Gap"),
         "qfd_priority": ("Prioritas", "Priority"),
         "qfd_rank": ("Urutan", "Rank"),
         "qfd_measure": ("Langkah dukungan", "Support measure"),
-        "qfd_priority_addressed": ("Prioritas yang ditangani", "Priority addressed"),
+        "qfd_priority_addressed": ("Prioritas yang ditangani (%)", "Priority addressed (%)"),
+        "qfd_priority_pct": ("Prioritas (%)", "Priority (%)"),
+        "qfd_score_help": (
+            "Σ prioritas dimensi × kekuatan hubungan langkah dengan dimensi itu / 9: bagian "
+            "prioritas yang ditangani langkah ini.",
+            "Σ dimension priority × the measure's link strength to it / 9: the share of the "
+            "priority this measure addresses.",
+        ),
+        "qfd_in_scenario_note": ("▶ = masuk skenario ({n} langkah teratas).",
+                                 "▶ = in the scenario (top {n} measures)."),
+        "qfd_upload_survey": (
+            "Survei per usaha (firm_id, product, dimension, level): kesiapan produk sendiri",
+            "Per-firm survey (firm_id, product, dimension, level): the product's own readiness",
+        ),
         "qfd_main_dimensions": ("Dimensi utama yang digerakkan", "Main dimensions moved"),
-        "qfd_in_scenario": ("Dalam skenario", "In the scenario"),
         "qfd_plan_heading": ("Rencana: langkah dukungan menurut prioritas",
                              "Plan: support measures by priority"),
         "qfd_places": ("Usaha terkait: {n} usaha {product} di {villages}.",
                        "Firms concerned: {n} {product} firms in {villages}."),
         "qfd_places_none": ("Tidak ada data jumlah usaha {product} per desa.",
                             "No counts of {product} firms per village."),
-        "qfd_clusters": ("Klaster sentra: {clusters}.", "Sentra clusters: {clusters}."),
         "qfd_scenario_heading": ("Skenario (bukan ramalan): kesiapan setelah {n} langkah teratas",
                                  "Scenario (not a forecast): readiness after the top {n} "
                                  "measures"),
@@ -473,9 +487,10 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         ),
         "qfd_downloads": ("Unduh rumah mutu dan rencana", "Download the house of quality and plan"),
         "qfd_downloads_caption": (
-            "CSV (belum ada penulis xlsx di alat ini). Tabel bawaan juga bisa diunduh untuk "
-            "diubah.",
-            "CSV (the tool has no xlsx writer yet). The bundled tables can be downloaded to edit.",
+            "Tabel CSV (terbuka di program lembar kerja) dan gambar PNG. Tabel QFD yang dipakai "
+            "juga bisa diunduh untuk diubah lalu diunggah kembali.",
+            "CSV tables (they open in any spreadsheet) and a PNG picture. The QFD tables in use "
+            "can be downloaded too, to edit and upload back.",
         ),
         "qfd_roof_heading": ("Atap: dimensi yang saling memengaruhi",
                              "Roof: dimensions that move together"),
@@ -487,7 +502,6 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "qfd_row_readiness": ("Kesiapan (0-1)", "Readiness (0-1)"),
         "qfd_row_priority": ("Prioritas (%)", "Priority (%)"),
         "qfd_value": ("Nilai", "Value"),
-        "qfd_not_ranked": ("tidak berhubungan dengan kebutuhan", "not related to any need"),
         "parameters_source": ("Parameter tanaman, harga dan kelas lahan: tabel bawaan.",
                               "Crop, price and land-class parameters: the bundled tables."),
     }

@@ -35,6 +35,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from .bundled import params_table
 from .errors import InputDataError, ParameterError, format_items
 from .i18n import t
 from .io import read_table
@@ -48,6 +49,7 @@ __all__ = [
     "ImprovementPlan",
     "QfdParams",
     "QfdTables",
+    "check_clusters",
     "check_tables",
     "dimension_priority",
     "export_frames",
@@ -55,6 +57,8 @@ __all__ = [
     "improvement_plan",
     "load_tables",
     "places_concerned",
+    "places_text",
+    "product_qfd",
     "product_readiness",
     "rank_measures",
     "relationship_matrix",
@@ -77,6 +81,9 @@ TABLE_FILES: Mapping[str, str] = MappingProxyType(
         "roof": "qfd_roof.csv",
     }
 )
+
+#: Tables the arithmetic uses, flagged as assumptions when they are the bundled defaults.
+FLAGGED_TABLES = ("products", "needs", "relationships", "measures")
 
 _KEYS = ("product_family", "need_id")
 
@@ -829,7 +836,8 @@ class ImprovementPlan:
         ``rank``, ``main_dimensions`` (tuple), ``in_scenario`` (bool), ``source``.
     places : pandas.DataFrame
         Villages with firms making the product: ``village_code``, ``village_name``,
-        ``businesses``, ``cluster_id`` (None without clusters), largest first.
+        ``businesses``, ``cluster_id`` and ``sentra_class`` (None without clusters); see
+        :func:`places_concerned` for the order.
     scenario : pandas.DataFrame
         Per dimension: ``readiness``, ``readiness_after``, ``readiness_change``.
     buyer_weighted_readiness : float
@@ -919,29 +927,79 @@ def house_of_quality(
     )
 
 
-def _clusters_of(clusters: pd.DataFrame | None, product: str) -> dict[str, str]:
-    """Village code -> cluster id for ``product`` from a clusters table (optional input)."""
+def check_clusters(clusters: pd.DataFrame, shown: str = "sentra clusters") -> pd.DataFrame:
+    """Sentra clusters as one row per member village, checked.
+
+    Parameters
+    ----------
+    clusters : pandas.DataFrame
+        ``product``, ``cluster_id`` and either ``village_code`` (one row per member village) or
+        ``villages`` (member codes separated by ``;``, ``,`` or ``|``, or a list), as
+        :func:`ovop_geo.clusters.sentra_clusters` writes them; optionally ``sentra_class``.
+    shown : str
+        Name of the file, for messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``product``, ``cluster_id``, ``village_code``, ``sentra_class`` (None when not given).
+
+    Raises
+    ------
+    InputDataError
+        Missing columns, or rows without a product, cluster or member village (all at once,
+        naming the rows; the header is row 1).
+    """
+    columns = ["product", "cluster_id", "village_code", "sentra_class"]
+    if not isinstance(clusters, pd.DataFrame):
+        raise InputDataError(f"{shown}: expected a table, got {type(clusters).__name__}.")
+    missing = [c for c in ("product", "cluster_id") if c not in clusters.columns]
+    if not ({"village_code", "villages"} & set(clusters.columns)):
+        missing.append("village_code or villages")
+    if missing:
+        raise InputDataError(
+            f"{shown}: columns missing: {', '.join(missing)}. Sentra clusters need product, "
+            "cluster_id and village_code (one row per member village) or villages (member codes "
+            "separated by ';').",
+            path=shown,
+        )
+    member = "village_code" if "village_code" in clusters.columns else "villages"
+    problems = []
+    for col in ("product", "cluster_id", member):
+        empty = clusters[col].map(
+            lambda v: not isinstance(v, list | tuple) and (pd.isna(v) or str(v).strip() == "")
+        )
+        if empty.any():
+            problems.append(f"{shown}: row {_rows(empty)}, column '{col}': empty cells.")
+    if problems:
+        raise InputDataError(
+            problems[0] if len(problems) == 1 else "\n".join(problems),
+            path=shown,
+            problems=problems,
+        )
+    rows = []
+    for _, row in clusters.iterrows():
+        raw = row[member]
+        codes = list(raw) if isinstance(raw, list | tuple) else re.split(r"[,;|]+", str(raw))
+        cls = row.get("sentra_class")
+        key = (str(row["product"]).strip(), str(row["cluster_id"]).strip())
+        cls = None if cls is None or pd.isna(cls) else str(cls)
+        rows.extend((*key, str(code).strip(), cls) for code in codes if str(code).strip())
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _clusters_of(clusters: pd.DataFrame | None, product: str) -> dict[str, tuple[str, str | None]]:
+    """Village code -> (cluster id, sentra class) for ``product`` (optional input)."""
     if clusters is None or len(clusters) == 0:
         return {}
-    missing = [c for c in ("product", "cluster_id") if c not in clusters.columns]
-    if missing or not ({"village_code", "villages"} & set(clusters.columns)):
-        raise InputDataError(
-            "sentra clusters: columns product, cluster_id and village_code (one row per village) "
-            "or villages (codes joined by commas) are needed; missing: "
-            + ", ".join(missing or ["village_code or villages"])
+    long = check_clusters(clusters)
+    long = long[long["product"] == product]
+    return {
+        c: (k, cls)
+        for c, k, cls in zip(
+            long["village_code"], long["cluster_id"], long["sentra_class"], strict=True
         )
-    rows = clusters[clusters["product"].astype(str) == product]
-    out: dict[str, str] = {}
-    for _, row in rows.iterrows():
-        if "village_code" in rows.columns and pd.notna(row["village_code"]):
-            codes = [row["village_code"]]
-        else:
-            raw = row["villages"]
-            codes = list(raw) if isinstance(raw, list | tuple) else re.split(r"[,;|\s]+", str(raw))
-        for code in codes:
-            if str(code).strip():
-                out[str(code).strip()] = str(row["cluster_id"])
-    return out
+    }
 
 
 def places_concerned(
@@ -961,16 +1019,17 @@ def places_concerned(
     village_names : Mapping, optional
         Village code -> name.
     clusters : pandas.DataFrame, optional
-        Sentra clusters: ``product``, ``cluster_id`` and ``village_code`` (one row per member) or
-        ``villages`` (member codes joined by commas, or a list). Villages in a cluster come first.
+        Sentra clusters (see :func:`check_clusters`; the table of
+        :func:`ovop_geo.clusters.sentra_clusters` works as it is).
 
     Returns
     -------
     pandas.DataFrame
-        ``village_code``, ``village_name``, ``businesses``, ``cluster_id`` (None outside a
-        cluster), clustered villages first, then by firms (largest first) and code.
+        ``village_code``, ``village_name``, ``businesses``, ``cluster_id`` and ``sentra_class``
+        (None outside a cluster or when not given). Villages in a cluster come first, cluster by
+        cluster (most firms first), then by firms (largest first) and code.
     """
-    columns = ["village_code", "village_name", "businesses", "cluster_id"]
+    columns = ["village_code", "village_name", "businesses", "cluster_id", "sentra_class"]
     if businesses is None or product not in businesses.columns:
         return pd.DataFrame(columns=columns)
     counts = businesses[product]
@@ -982,17 +1041,22 @@ def places_concerned(
             "village_code": counts.index.astype(str),
             "village_name": [str(names.get(c, c)) for c in counts.index],
             "businesses": counts.to_numpy().astype(int),
-            "cluster_id": [member.get(str(c)) for c in counts.index],
+            "cluster_id": [member.get(str(c), (None, None))[0] for c in counts.index],
+            "sentra_class": [member.get(str(c), (None, None))[1] for c in counts.index],
         }
     )
     out["_in"] = out["cluster_id"].notna()
+    out["_total"] = out.groupby("cluster_id", dropna=False)["businesses"].transform("sum")
+    out.loc[~out["_in"], "_total"] = 0
+    out["_cluster"] = out["cluster_id"].fillna("")
     out = out.sort_values(
-        ["_in", "businesses", "village_code"], ascending=[False, False, True], kind="mergesort"
+        ["_in", "_total", "_cluster", "businesses", "village_code"],
+        ascending=[False, False, True, False, True],
+        kind="mergesort",
     )
-    out = out.drop(columns="_in").reset_index(drop=True)
-    out["cluster_id"] = pd.Series(
-        [c if isinstance(c, str) else None for c in out["cluster_id"]], dtype=object
-    )
+    out = out.drop(columns=["_in", "_total", "_cluster"]).reset_index(drop=True)
+    for col in ("cluster_id", "sentra_class"):
+        out[col] = pd.Series([c if isinstance(c, str) else None for c in out[col]], dtype=object)
     return out
 
 
@@ -1070,12 +1134,13 @@ def export_frames(house: HouseOfQuality, plan: ImprovementPlan) -> dict[str, pd.
     dict
         ``qfd_matrix`` (one row per need: importance then one column per dimension, wide as a
         planner reads it), ``qfd_dimensions`` (technical importance, readiness, gap, priority),
-        ``qfd_plan`` (measures ranked, with the firms and villages concerned) and
+        ``qfd_plan`` (measures ranked, with the firms and villages concerned), ``qfd_places``
+        (one row per village with firms making the product, and its sentra cluster) and
         ``qfd_scenario`` (readiness now and after the top measures, labelled a scenario).
         Every frame carries ``product`` and the assumption flags.
     """
-    defaults = [t for t in ("needs", "relationships", "measures") if t not in house.user_tables]
-    flag = "; ".join(f"{t}: bundled default (assumption)" for t in defaults) or "user tables"
+    defaults = [x for x in FLAGGED_TABLES if x not in house.user_tables]
+    flag = "; ".join(f"{x}: bundled default (assumption)" for x in defaults) or "user tables"
     matrix = house.matrix.copy()
     matrix.insert(0, "importance", house.needs["importance"])
     matrix.insert(0, "name_en", house.needs["name_en"])
@@ -1095,6 +1160,8 @@ def export_frames(house: HouseOfQuality, plan: ImprovementPlan) -> dict[str, pd.
     measures["villages"] = villages
     measures["clusters"] = "; ".join(dict.fromkeys(c for c in places["cluster_id"] if c))
     measures["tables"] = flag
+    where = places.copy()
+    where.insert(0, "product", house.product)
     sc = plan.scenario.copy()
     sc.index.name = "dimension"
     sc.insert(0, "product", house.product)
@@ -1104,7 +1171,46 @@ def export_frames(house: HouseOfQuality, plan: ImprovementPlan) -> dict[str, pd.
         f"closes {plan.params.gap_closed_by_strong_link:.0%} of a gap, medium (3) a third and "
         "weak (1) a ninth of that; measures act independently"
     )
-    return {"qfd_matrix": matrix, "qfd_dimensions": dims, "qfd_plan": measures, "qfd_scenario": sc}
+    return {
+        "qfd_matrix": matrix,
+        "qfd_dimensions": dims,
+        "qfd_plan": measures,
+        "qfd_places": where.set_index("village_code"),
+        "qfd_scenario": sc,
+    }
+
+
+def places_text(places: pd.DataFrame, product: str, lang: str = "id") -> str:
+    """One sentence naming the firms and villages concerned, by sentra cluster when known.
+
+    Parameters
+    ----------
+    places : pandas.DataFrame
+        :attr:`ImprovementPlan.places`.
+    product : str
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    str
+        E.g. "Firms concerned: 16 kerupuk firms in Rasau Jaya Satu (6), ...", with each
+        cluster's villages grouped as "kerupuk-1 [sentra]: A (6), B (3)" when clusters are given.
+    """
+    if len(places) == 0:
+        return t("qfd_places_none", lang, product=product)
+    groups: dict[str, list[str]] = {}
+    for r in places.itertuples():
+        key = r.cluster_id or ""
+        label = key if not r.cluster_id or not r.sentra_class else f"{key} [{r.sentra_class}]"
+        groups.setdefault(label, []).append(f"{r.village_name} ({r.businesses})")
+    parts = [(f"{k}: " if k else "") + ", ".join(v) for k, v in groups.items()]
+    return t(
+        "qfd_places",
+        lang,
+        n=int(places["businesses"].sum()),
+        product=product,
+        villages="; ".join(parts),
+    )
 
 
 def report_section(house: HouseOfQuality, plan: ImprovementPlan, lang: str = "id") -> dict:
@@ -1123,9 +1229,10 @@ def report_section(house: HouseOfQuality, plan: ImprovementPlan, lang: str = "id
         column order, sorted by priority); ``matrix`` (list of rows of 0/1/3/9 in those orders);
         ``dimension_table`` (records: label, technical weight, readiness, gap, priority share,
         rank); ``plan`` (records: rank, measure, priority addressed, main dimensions, in the
-        scenario); ``places`` (records); ``scenario`` (records per dimension, and the
-        buyer-weighted readiness before and after); ``readiness_level``; ``assumptions`` (which
-        tables are bundled assumptions and the scenario's assumption). Plain Python values only.
+        scenario); ``places`` (records) and ``places_text`` (one sentence); ``scenario``
+        (records per dimension, and the buyer-weighted readiness before and after);
+        ``readiness_level``; ``assumptions`` (which tables are bundled assumptions and the
+        scenario's assumption). Plain Python values only.
     """
     en = lang == "en"
     dims = house.dimensions.sort_values(
@@ -1135,11 +1242,7 @@ def report_section(house: HouseOfQuality, plan: ImprovementPlan, lang: str = "id
     need_label = house.needs["name_en" if en else "name_id"]
     mname = plan.measures["name_en" if en else "name_id"]
     matrix = house.matrix.reindex(columns=dims.index)
-    defaults = [
-        t(f"qfd_table_{x}", lang)
-        for x in ("needs", "relationships", "measures")
-        if x not in house.user_tables
-    ]
+    defaults = [t(f"qfd_table_{x}", lang) for x in FLAGGED_TABLES if x not in house.user_tables]
     return {
         "product": house.product,
         "family": house.family,
@@ -1178,6 +1281,7 @@ def report_section(house: HouseOfQuality, plan: ImprovementPlan, lang: str = "id
             for m, r in plan.measures.iterrows()
         ],
         "places": plan.places.to_dict("records"),
+        "places_text": places_text(plan.places, house.product, lang),
         "scenario": {
             "by_dimension": [
                 {
@@ -1221,9 +1325,9 @@ def load_tables(
     Parameters
     ----------
     region : ovop_geo.region.Region
-        Its manifest's ``[tables]`` name the defaults (``qfd_products``, ``qfd_needs``,
-        ``qfd_relationships``, ``qfd_measures`` and optionally ``qfd_roof``; the bundled regions
-        name the assumptions in ``data/params/``).
+        Its manifest's ``[tables]`` may name the tables (``qfd_products``, ``qfd_needs``,
+        ``qfd_relationships``, ``qfd_measures``, ``qfd_roof``); any it does not name is the
+        bundled assumption (``data/params/qfd_*.csv``, found through :mod:`ovop_geo.bundled`).
     paths : Mapping, optional
         Table (``products``, ``needs``, ``relationships``, ``measures``, ``roof``) -> a CSV file
         of the user's, read instead of the manifest's.
@@ -1237,8 +1341,13 @@ def load_tables(
     Raises
     ------
     InputDataError
-        A table neither named in the manifest nor given; or any problem :func:`check_tables`
-        finds, naming the file, row and column.
+        Any problem :func:`check_tables` finds, naming the file, row and column.
+
+    Notes
+    -----
+    ``user_tables`` of the result lists the tables whose content differs from the bundled
+    assumption (given here, or named in the manifest and edited); the others are flagged as
+    assumptions wherever the house of quality is shown.
     """
     paths = dict(paths or {})
     unknown = sorted(set(paths) - set(TABLE_FILES))
@@ -1248,28 +1357,21 @@ def load_tables(
         )
     frames: dict[str, pd.DataFrame | None] = {}
     files: dict[str, str] = {}
-    missing = []
+    own: list[str] = []
     for name in TABLE_FILES:
         if paths.get(name) is not None:
-            path = Path(paths[name])
             files[name] = str(paths[name])
-            frames[name] = read_table(path, display_name=files[name])
+            frames[name] = read_table(Path(paths[name]), display_name=files[name])
         elif MANIFEST_TABLES[name] in region.tables:
             frames[name] = region.tables[MANIFEST_TABLES[name]]
             spec = region.manifest.tables.get(MANIFEST_TABLES[name])
             files[name] = region.manifest.relative(spec) if spec is not None else TABLE_FILES[name]
-        elif name == "roof":
-            frames[name] = None
-        else:
-            missing.append(name)
-    if missing:
-        shown = region.manifest.relative(region.manifest.path)
-        raise InputDataError(
-            f"{shown}: no QFD tables {', '.join(MANIFEST_TABLES[m] for m in missing)} in "
-            "[tables], and none given. Name them in the manifest (copies of the bundled "
-            "data/params/qfd_*.csv are a start) or pass your own files.",
-            path=shown,
-        )
+        else:  # the bundled assumption, for a region whose manifest names none
+            path = params_table(TABLE_FILES[name])
+            files[name] = f"data/params/{TABLE_FILES[name]}"
+            frames[name] = read_table(path, display_name=files[name])
+        if not _is_bundled(name, frames[name]):
+            own.append(name)
     if required_products is None:
         required_products = (
             [] if region.businesses is None else [str(c) for c in region.businesses.columns]
@@ -1289,5 +1391,86 @@ def load_tables(
         dimensions=dims,
         required_products=required_products,
         files=files,
-        user_tables=tuple(n for n in TABLE_FILES if paths.get(n) is not None),
+        user_tables=tuple(own),
     )
+
+
+def _is_bundled(name: str, frame: pd.DataFrame | None) -> bool:
+    """Whether ``frame`` holds the bundled default table ``name`` (an assumption), by content."""
+    if frame is None:
+        return True
+    bundled = read_table(params_table(TABLE_FILES[name]))
+    if list(frame.columns) != list(bundled.columns) or frame.shape != bundled.shape:
+        return False
+    left = frame.astype(str).where(frame.notna(), "")
+    right = bundled.astype(str).where(bundled.notna(), "")
+    return bool((left.to_numpy() == right.to_numpy()).all())
+
+
+# ------------------------------------------------------------------------------ one call
+def product_qfd(
+    region,
+    product: str,
+    *,
+    tables: QfdTables | None = None,
+    survey: pd.DataFrame | None = None,
+    clusters: pd.DataFrame | None = None,
+    params: QfdParams | None = None,
+) -> tuple[HouseOfQuality, ImprovementPlan]:
+    """The house of quality and the improvement plan of one product of a region.
+
+    The one call behind the command line, the app and the printed report:
+    ``report_section(*product_qfd(region, "kerupuk"), lang)`` gives the data a report lays out
+    and :func:`ovop_geo.figures.house_of_quality_picture` its picture.
+
+    Parameters
+    ----------
+    region : ovop_geo.region.Region
+    product : str
+        One of the region's products (a column of its business counts).
+    tables : QfdTables, optional
+        Default :func:`load_tables` of the region.
+    survey : pandas.DataFrame, optional
+        Per-firm assessment rows (``firm_id``, ``product``, ``dimension``, ``level``) scored with
+        the region's rubric (its Table 4); without it the readiness is the region's Table 4.
+    clusters : pandas.DataFrame, optional
+        Sentra clusters (see :func:`places_concerned`).
+    params : QfdParams, optional
+
+    Returns
+    -------
+    house : HouseOfQuality
+    plan : ImprovementPlan
+
+    Raises
+    ------
+    InputDataError
+        The product is not one of the region's, a survey is given for a region without a rubric,
+        or a table problem (see :func:`check_tables`).
+    """
+    products = [] if region.businesses is None else [str(c) for c in region.businesses.columns]
+    if products and product not in products:
+        raise InputDataError(
+            f"product '{product}' is not a product of {region.name}. Choose one of: "
+            f"{', '.join(products)}."
+        )
+    tables = tables if tables is not None else load_tables(region, required_products=[product])
+    assessment, rubric = region.assessment, None
+    if survey is not None:
+        if region.assessment is None:
+            raise InputDataError(
+                "per-firm survey rows need the region's rubric ([statistics.assessment] in its "
+                "manifest, e.g. the paper's Table 4)."
+            )
+        assessment, rubric = survey, region.assessment
+    by_dim, level = product_readiness(assessment, product, rubric=rubric)
+    house = house_of_quality(tables, product, by_dim, readiness_level=level)
+    plan = improvement_plan(
+        house,
+        tables,
+        businesses=region.businesses,
+        village_names=region.villages["village_name"].to_dict(),
+        clusters=clusters,
+        params=params,
+    )
+    return house, plan

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from ovop_geo import qfd
+from ovop_geo.bundled import bundled_file, params_table
 from ovop_geo.errors import InputDataError, ParameterError
 from ovop_geo.io import read_table
 
@@ -186,10 +187,51 @@ def test_places_and_clusters():
     assert qfd.places_concerned(businesses, "kerupuk", names, clusters=per_row)[
         "cluster_id"
     ].tolist() == ["k1", None, None]
-    with pytest.raises(InputDataError, match="sentra clusters: columns product, cluster_id"):
+    with pytest.raises(
+        InputDataError,
+        match=r"sentra clusters: columns missing: cluster_id, village_code or villages\.",
+    ):
         qfd.places_concerned(
             businesses, "kerupuk", names, clusters=pd.DataFrame({"product": ["kerupuk"]})
         )
+
+
+def test_clusters_as_the_sentra_step_writes_them():
+    """The clusters table of ovop_geo.clusters: members joined by ';', a class per cluster.
+    Clusters come in order of their firms (V3 + V4 = 4 < V1 + V2 = 6), villages by firms."""
+    businesses = pd.DataFrame(
+        {"kerupuk": [5, 1, 3, 1, 2]},
+        index=pd.Index(["V1", "V2", "V3", "V4", "V5"], name="village_code"),
+    )
+    clusters = pd.DataFrame(
+        {
+            "product": ["kerupuk", "kerupuk", "keripik"],
+            "cluster_id": ["kerupuk-2", "kerupuk-1", "keripik-1"],
+            "villages": ["V3;V4", "V1;V2", "V5"],
+            "sentra_class": ["embrio", "sentra", "embrio"],
+        }
+    )
+    places = qfd.places_concerned(businesses, "kerupuk", {}, clusters=clusters)
+    assert places["village_code"].tolist() == ["V1", "V2", "V3", "V4", "V5"]
+    assert places["cluster_id"].tolist() == ["kerupuk-1"] * 2 + ["kerupuk-2"] * 2 + [None]
+    assert places["sentra_class"].tolist() == ["sentra"] * 2 + ["embrio"] * 2 + [None]
+    text = qfd.places_text(places, "kerupuk", "en")
+    assert text == (
+        "Firms concerned: 12 kerupuk firms in kerupuk-1 [sentra]: V1 (5), V2 (1); "
+        "kerupuk-2 [embrio]: V3 (3), V4 (1); V5 (2)."
+    )
+
+
+def test_bad_clusters_name_file_and_rows():
+    clusters = pd.DataFrame(
+        {"product": ["kerupuk", ""], "cluster_id": ["k1", "k2"], "villages": ["", "V1"]}
+    )
+    with pytest.raises(InputDataError) as info:
+        qfd.check_clusters(clusters, "klaster.csv")
+    assert list(info.value.problems) == [
+        "klaster.csv: row 3, column 'product': empty cells.",
+        "klaster.csv: row 2, column 'villages': empty cells.",
+    ]
 
 
 def test_params_are_checked():
@@ -200,7 +242,7 @@ def test_params_are_checked():
 
 
 def test_per_firm_rows_give_product_level_readiness():
-    rubric = pd.read_csv("data/paper/table4_assessment.csv")
+    rubric = pd.read_csv(bundled_file("data/paper/table4_assessment.csv"))
     # Every firm answers level 1 everywhere except bookkeeping, where f1 is at 3, f2 at 2, f3 at 1.
     firms = {"f1": ("kerupuk", 3), "f2": ("kerupuk", 2), "f3": ("keripik", 1)}
     survey = pd.DataFrame(
@@ -367,16 +409,7 @@ def rasau():
 
 def _plan(rasau, product="kerupuk", tables=None):
     region, default = rasau
-    tables = tables or default
-    by_dim, level = qfd.product_readiness(region.assessment, product)
-    house = qfd.house_of_quality(tables, product, by_dim, readiness_level=level)
-    plan = qfd.improvement_plan(
-        house,
-        tables,
-        businesses=region.businesses,
-        village_names=region.villages["village_name"].to_dict(),
-    )
-    return house, plan
+    return qfd.product_qfd(region, product, tables=tables or default)
 
 
 def test_bundled_tables_cover_every_product_and_cite_their_sources(rasau):
@@ -431,7 +464,7 @@ def test_kerupuk_plan_on_bundled_data(rasau):
 
 
 def _with_importance(rasau, tmp_path, change) -> qfd.QfdTables:
-    needs = read_table("data/params/qfd_needs.csv")
+    needs = read_table(params_table("qfd_needs.csv"))
     snack = needs["product_family"] == "camilan_kering"
     change(needs, snack)
     path = tmp_path / "importance.csv"
@@ -474,7 +507,14 @@ def tables_links(rasau) -> dict[str, set[str]]:
 def test_export_and_report_section(rasau):
     house, plan = _plan(rasau)
     frames = qfd.export_frames(house, plan)
-    assert set(frames) == {"qfd_matrix", "qfd_dimensions", "qfd_plan", "qfd_scenario"}
+    assert set(frames) == {
+        "qfd_matrix",
+        "qfd_dimensions",
+        "qfd_plan",
+        "qfd_places",
+        "qfd_scenario",
+    }
+    assert frames["qfd_places"]["businesses"].tolist() == [6, 3, 3, 2, 1, 1]
     assert frames["qfd_matrix"].shape[0] == len(house.needs)
     assert frames["qfd_plan"]["firms"].eq(16).all()
     assert frames["qfd_plan"]["villages"].iloc[0].startswith("Rasau Jaya Satu (6)")
@@ -488,6 +528,13 @@ def test_export_and_report_section(rasau):
     assert section["plan"][0]["label"] == "Expert assistance"
     assert math.isclose(sum(d["priority_share"] for d in section["dimension_table"]), 1.0)
     assert "scenario" in section["assumptions"]["scenario"].lower()
+    assert section["places_text"].startswith("Firms concerned: 16 kerupuk firms in Rasau Jaya")
+    assert section["assumptions"]["default_tables"] == [
+        "product-family table",
+        "buyer-need importance table",
+        "relationship matrix",
+        "support-measure table",
+    ]
     assert qfd.report_section(house, plan, "id")["plan"][0]["label"] == "Pendampingan tenaga ahli"
 
 
@@ -526,6 +573,7 @@ def test_cli_writes_the_house_and_plan(tmp_path):
         "qfd_kerupuk.png",
         "qfd_kerupuk_dimensions.csv",
         "qfd_kerupuk_matrix.csv",
+        "qfd_kerupuk_places.csv",
         "qfd_kerupuk_plan.csv",
         "qfd_kerupuk_scenario.csv",
     ]
@@ -553,3 +601,118 @@ def test_cli_unknown_product(tmp_path):
     code, _, err = _cli("qfd", "--product", "bakso")
     assert code == 2
     assert "--product bakso: not a product of" in err and "kerupuk" in err
+
+
+def test_cli_groups_villages_by_sentra_cluster(tmp_path):
+    clusters = tmp_path / "klaster.csv"
+    clusters.write_text(
+        "product,cluster_id,villages,sentra_class\n"
+        "kerupuk,kerupuk-1,61.12.07.2001;61.12.07.2002,sentra\n",
+        encoding="utf-8",
+    )
+    code, out, err = _cli(
+        "qfd", "--product", "kerupuk", "--lang", "en", "--clusters", str(clusters)
+    )
+    assert code == 0, err
+    assert "16 kerupuk firms in kerupuk-1 [sentra]: Rasau Jaya Satu (6), " in out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("product,cluster\nkerupuk,k1\n", encoding="utf-8")
+    code, out, err = _cli("qfd", "--product", "kerupuk", "--clusters", str(bad))
+    assert code == 2
+    assert f"{bad}: columns missing: cluster_id, village_code or villages." in err
+
+
+# --------------------------------------------------------------------------- where tables come from
+def _copy_region(tmp_path, drop_qfd: bool, edit_needs: bool = False):
+    """A copy of the bundled Rasau Jaya project, with or without the QFD tables named."""
+    import shutil
+
+    from ovop_geo.bundled import bundled_root
+
+    root = tmp_path / "project"
+    shutil.copytree(bundled_root() / "layers", root / "layers")
+    shutil.copytree(bundled_root() / "data", root / "data")
+    manifest = root / "layers" / "rasau-jaya.toml"
+    text = manifest.read_text(encoding="utf-8")
+    if drop_qfd:
+        text = "\n".join(x for x in text.splitlines() if not x.startswith("qfd_"))
+    manifest.write_text(text, encoding="utf-8")
+    if edit_needs:
+        needs = root / "data" / "params" / "qfd_needs.csv"
+        needs.write_text(
+            needs.read_text(encoding="utf-8").replace(
+                "camilan_kering,halal,Bersertifikat halal,Halal certified,5",
+                "camilan_kering,halal,Bersertifikat halal,Halal certified,4",
+            ),
+            encoding="utf-8",
+        )
+    return manifest
+
+
+def test_a_region_without_qfd_tables_gets_the_bundled_assumptions(tmp_path):
+    from ovop_geo.region import load_region
+
+    region = load_region(_copy_region(tmp_path, drop_qfd=True))
+    assert not any(name.startswith("qfd_") for name in region.tables)
+    tables = qfd.load_tables(region)
+    assert tables.user_tables == ()
+    assert tables.files["needs"] == "data/params/qfd_needs.csv"
+    house, plan = qfd.product_qfd(region, "kerupuk", tables=tables)
+    assert plan.measures.index[0] == "pendampingan"
+    assert len(qfd.report_section(house, plan)["assumptions"]["default_tables"]) == 4
+
+
+def test_an_edited_manifest_table_is_the_users_not_an_assumption(tmp_path):
+    from ovop_geo.region import load_region
+
+    region = load_region(_copy_region(tmp_path, drop_qfd=False, edit_needs=True))
+    tables = qfd.load_tables(region)
+    assert tables.user_tables == ("needs",)
+    house, plan = qfd.product_qfd(region, "kerupuk", tables=tables)
+    assert house.needs.loc["halal", "importance"] == 4
+    flags = qfd.export_frames(house, plan)["qfd_plan"]["tables"].iloc[0]
+    assert "needs: bundled default" not in flags and "relationships: bundled default" in flags
+
+
+def test_product_qfd_refuses_a_product_the_region_does_not_make(rasau):
+    with pytest.raises(InputDataError, match=r"product 'bakso' is not a product of .*kerupuk"):
+        qfd.product_qfd(rasau[0], "bakso")
+
+
+# --------------------------------------------------------------------------- pictures
+def test_chart_and_picture_of_the_hand_matrix(hand):
+    from ovop_geo.charts import house_of_quality_chart
+    from ovop_geo.figures import house_of_quality_picture
+
+    tables, house = hand
+    plan = qfd.improvement_plan(house, tables)
+    section = qfd.report_section(house, plan, "en")
+    spec = house_of_quality_chart(section, lang="en").to_dict()
+    matrix, side = spec["hconcat"]
+    # Rows by priority (X 22.5/38, Y 11/38, Z 4.5/38), each with its rank; needs as columns.
+    assert matrix["layer"][0]["encoding"]["y"]["sort"] == ["1. X", "2. Y", "3. Z"]
+    assert matrix["layer"][0]["encoding"]["x"]["sort"] == ["(5) Taste", "(2) Price"]
+    cells = {
+        (c["need"], c["dimension"]): c["strength"] for c in spec["datasets"][matrix["data"]["name"]]
+    }
+    assert cells == {
+        ("(5) Taste", "1. X"): 9,
+        ("(5) Taste", "2. Y"): 1,
+        ("(5) Taste", "3. Z"): 0,
+        ("(2) Price", "1. X"): 0,
+        ("(2) Price", "2. Y"): 3,
+        ("(2) Price", "3. Z"): 9,
+    }
+    figures = {
+        (f["dimension"], f["key"]): f["text"] for f in spec["datasets"][side["data"]["name"]]
+    }
+    # Weight 45/74 = 60.8 %, readiness 0.50, priority 22.5/38 = 59.2 %.
+    assert figures[("1. X", "qfd_row_weight")] == "60.8"
+    assert figures[("1. X", "qfd_row_readiness")] == "0.50"
+    assert figures[("1. X", "qfd_row_priority")] == "59.2"
+    assert figures[("3. Z", "qfd_row_priority")] == "11.8"  # 4.5 / 38
+    png = house_of_quality_picture(section, lang="en")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert house_of_quality_picture(section, fmt="svg")[:5] in (b"<?xml", b"<svg ")
+    with pytest.raises(ParameterError, match="picture format must be one of png, svg, pdf"):
+        house_of_quality_picture(section, fmt="gif")
