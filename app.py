@@ -633,6 +633,7 @@ def show_qfd_plan(section: dict, lang: str) -> None:
     lines = []
     for m in section["plan"]:
         share = fmt_number(100 * m["priority_addressed"], lang, "%", decimals=1)
+        share = share.replace(" ", "\u00a0")  # the number and its unit on one line
         mark = " ▶" if m["in_scenario"] else ""
         lines.append(f"{m['rank']}. **{m['label']}** — {share}{mark}  \n"
                      f"   :small[{', '.join(m['main_dimensions'])}]")

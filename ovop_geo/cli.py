@@ -378,18 +378,17 @@ def _print_qfd(section: dict, plan, lang: str) -> None:
     level = section["readiness_level"]
     print("  " + (t("qfd_readiness_none", lang) if level == "none"
                   else t(f"qfd_readiness_{level}", lang, product=product)))
-    print(f"  {t('qfd_priority', lang)}:")
-    for d in section["dimension_table"][:6]:
+    print(f"  {t('qfd_priority', lang)} ({t('qfd_first_ten', lang)}):")
+    for d in section["dimension_table"][:10]:
         readiness = "–" if d["readiness"] is None else fmt_number(d["readiness"], lang,
                                                                   decimals=2)
         print(f"    {d['priority_rank'] or '-':>2}. {d['label']:38s} {pct(d['priority_share']):>7}"
               f"  ({t('qfd_technical_weight', lang).lower()} {pct(d['technical_weight'])}, "
               f"{t('qfd_readiness', lang).lower()} {readiness})")
-    print(f"  {t('qfd_plan_heading', lang)}:")
+    print(f"  {t('qfd_plan_heading', lang)} — {t('qfd_priority_addressed', lang).lower()}:")
     for m in section["plan"]:
         mark = " *" if m["in_scenario"] else ""
-        print(f"    {m['rank']:>2}. {m['label']:44s} "
-              f"{fmt_number(m['priority_addressed'], lang, decimals=3)}  "
+        print(f"    {m['rank']:>2}. {m['label']:48s} {pct(m['priority_addressed']):>7}  "
               f"({', '.join(m['main_dimensions'])}){mark}")
     print("  " + section["places_text"])
     sc = section["scenario"]

@@ -434,6 +434,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "qfd_measure": ("Langkah dukungan", "Support measure"),
         "qfd_priority_addressed": ("Prioritas yang ditangani (%)", "Priority addressed (%)"),
         "qfd_priority_pct": ("Prioritas (%)", "Priority (%)"),
+        "qfd_first_ten": ("sepuluh pertama", "first ten"),
         "qfd_score_help": (
             "Σ prioritas dimensi × kekuatan hubungan langkah dengan dimensi itu / 9: bagian "
             "prioritas yang ditangani langkah ini.",

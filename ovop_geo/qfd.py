@@ -37,7 +37,7 @@ import pandas as pd
 
 from .bundled import params_table
 from .errors import InputDataError, ParameterError, format_items
-from .i18n import t
+from .i18n import fmt_number, t
 from .io import read_table
 from .readiness import DIMENSIONS_EN, readiness
 
@@ -1303,7 +1303,9 @@ def report_section(house: HouseOfQuality, plan: ImprovementPlan, lang: str = "id
                 "qfd_scenario_assumption",
                 lang,
                 n=plan.params.top_measures,
-                share=f"{plan.params.gap_closed_by_strong_link:.0%}",
+                share=fmt_number(
+                    100 * plan.params.gap_closed_by_strong_link, lang, "%", decimals=0
+                ),
             ),
         },
     }
