@@ -32,7 +32,6 @@ from ovop_geo.bundled import bundled_file, params_table
 from ovop_geo.errors import InputDataError, OvopError, ParameterError
 from ovop_geo.export import to_csv_bytes
 from ovop_geo.farming import scenarios_from_table
-from ovop_geo.figures import house_of_quality_picture
 from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t, translate_note
 from ovop_geo.io import read_table, read_vector
 from ovop_geo.manifest import load_manifest
@@ -559,16 +558,11 @@ def qfd_inputs(region, product: str, lang: str) -> tuple[qfd.QfdTables, pd.DataF
     with UploadSession() as session:
         paths = {name: session.save(f"{name}-{u.name}", u.getvalue(), "table")
                  for name, u in given.items()}
-        try:
-            survey = (None if "survey" not in paths
-                      else read_table(paths["survey"], display_name=given["survey"].name))
-            tables = qfd.load_tables(region, required_products=[product], paths={
-                k: v for k, v in paths.items() if k != "survey"})
-        except InputDataError as err:  # name the files as the user knows them
-            message = str(err)
-            for name, path in paths.items():
-                message = message.replace(str(path), given[name].name)
-            raise InputDataError(message, problems=err.problems) from None
+        survey = (None if "survey" not in paths
+                  else read_table(paths["survey"], display_name=given["survey"].name))
+        tables = qfd.load_tables(region, required_products=[product],
+                                 paths={k: v for k, v in paths.items() if k != "survey"},
+                                 names={k: u.name for k, u in given.items()})
     return tables, survey
 
 
@@ -583,7 +577,7 @@ def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
     try:
         tables, survey = qfd_inputs(region, product, lang)
     except InputDataError as err:  # shown here, so the other tabs still draw
-        st.error(str(err))
+        st.error(err.text(lang))
         return
     left, right = st.columns(2)
     top = left.slider(t("qfd_top_measures", lang), 0, len(set(tables.measures["measure_id"])),
@@ -624,7 +618,7 @@ def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
         t("qfd_readiness_after", lang): [round(after[d["dimension"]], 2) for d in ranked],
     }), hide_index=True, width="stretch")
     show_qfd_details(house, lang)
-    show_qfd_downloads(region, house, plan, section, lang)
+    show_qfd_downloads(region, house, plan, lang)
 
 
 def show_qfd_plan(section: dict, lang: str) -> None:
@@ -666,20 +660,20 @@ def show_qfd_details(house: qfd.HouseOfQuality, lang: str) -> None:
 
 
 def show_qfd_downloads(region, house: qfd.HouseOfQuality, plan: qfd.ImprovementPlan,
-                       section: dict, lang: str) -> None:
+                       lang: str) -> None:
     st.markdown(f"**{t('qfd_downloads', lang)}**")
     st.caption(t("qfd_downloads_caption", lang))
-    stem = f"qfd_{house.product}"
-    files = {f"{stem}_{name.removeprefix('qfd_')}.csv": _csv_maker(frame.reset_index())
-             for name, frame in qfd.export_frames(house, plan).items()}
-    files[f"{stem}.png"] = lambda: house_of_quality_picture(section, lang=lang)
+    files = {name: make for name, make in qfd.output_files(house, plan, lang).items()
+             if not name.endswith(".json")}
     for name, file in qfd.TABLE_FILES.items():  # the region's tables, to edit and upload back
         frame = region.tables.get(f"qfd_{name}")
         files[file] = (_csv_maker(frame) if frame is not None
                        else (lambda f=file: params_table(f).read_bytes()))
+    mimes = {".png": "image/png",
+             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
     cols = st.columns(3)
     for i, (name, make) in enumerate(files.items()):
-        mime = "image/png" if name.endswith(".png") else "text/csv"
+        mime = mimes.get(Path(name).suffix, "text/csv")
         cols[i % 3].download_button(t("download_file", lang, name=name), data=make,
                                     file_name=name, mime=mime, key=f"dl-{name}",
                                     on_click="ignore")

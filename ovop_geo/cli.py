@@ -332,8 +332,7 @@ def _cmd_template(args) -> int:
 
 def _cmd_qfd(args) -> int:
     from . import qfd
-    from .export import to_csv_bytes, to_json_bytes, write_outputs
-    from .figures import house_of_quality_picture
+    from .export import write_outputs
     from .io import read_table
 
     params = qfd.QfdParams(top_measures=args.top_measures,
@@ -356,11 +355,7 @@ def _cmd_qfd(args) -> int:
     section = qfd.report_section(house, plan, args.lang)
     _print_qfd(section, plan, args.lang)
     if args.out is not None:
-        stem = f"qfd_{args.product}"
-        outputs = {f"{stem}_{name.removeprefix('qfd_')}.csv": (lambda f=frame: to_csv_bytes(f))
-                   for name, frame in qfd.export_frames(house, plan).items()}
-        outputs[f"{stem}.png"] = lambda: house_of_quality_picture(section, lang=args.lang)
-        outputs[f"{stem}.json"] = lambda: to_json_bytes(section)
+        outputs = qfd.output_files(house, plan, args.lang)
         protected = tuple(region.manifest.project_dir / p.path for p in region.provenance)
         written = write_outputs(args.out, outputs, protected=protected)
         print("wrote: " + ", ".join(p.name for p in written))

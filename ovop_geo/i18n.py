@@ -488,10 +488,10 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         ),
         "qfd_downloads": ("Unduh rumah mutu dan rencana", "Download the house of quality and plan"),
         "qfd_downloads_caption": (
-            "Tabel CSV (terbuka di program lembar kerja) dan gambar PNG. Tabel QFD yang dipakai "
-            "juga bisa diunduh untuk diubah lalu diunggah kembali.",
-            "CSV tables (they open in any spreadsheet) and a PNG picture. The QFD tables in use "
-            "can be downloaded too, to edit and upload back.",
+            "Tabel CSV, buku kerja xlsx (satu lembar per tabel) dan gambar PNG. Tabel QFD yang "
+            "dipakai juga bisa diunduh untuk diubah lalu diunggah kembali.",
+            "CSV tables, an xlsx workbook (one sheet per table) and a PNG picture. The QFD tables "
+            "in use can be downloaded too, to edit and upload back.",
         ),
         "qfd_roof_heading": ("Atap: dimensi yang saling memengaruhi",
                              "Roof: dimensions that move together"),

@@ -27,7 +27,7 @@ problem at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -39,6 +39,7 @@ from .bundled import params_table
 from .errors import InputDataError, ParameterError, format_items
 from .i18n import fmt_number, t
 from .io import read_table
+from .messages import msg
 from .readiness import DIMENSIONS_EN, readiness
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "house_of_quality",
     "improvement_plan",
     "load_tables",
+    "output_files",
     "places_concerned",
     "places_text",
     "product_qfd",
@@ -584,11 +586,7 @@ def check_tables(
                     f"relationships for product '{product}'. Add {hint}."
                 )
     if out:
-        message = (
-            out[0]
-            if len(out) == 1
-            else (f"{len(out)} problems in the QFD tables:\n" + "\n".join(f"- {p}" for p in out))
-        )
+        message = out[0] if len(out) == 1 else msg("problems.qfd_tables", n=len(out), problems=out)
         first = next((f for f in names.values() if out[0].startswith(f)), None)
         raise InputDataError(message, path=first, problems=out)
     return QfdTables(prod, need, rel, meas, rf, MappingProxyType(dict(names)), tuple(user_tables))
@@ -1320,6 +1318,7 @@ def load_tables(
     region,
     *,
     paths: Mapping[str, object] | None = None,
+    names: Mapping[str, str] | None = None,
     required_products: Sequence[str] | None = None,
 ) -> QfdTables:
     """The region's QFD tables, with the user's own files in place of any of them.
@@ -1333,6 +1332,9 @@ def load_tables(
     paths : Mapping, optional
         Table (``products``, ``needs``, ``relationships``, ``measures``, ``roof``) -> a CSV file
         of the user's, read instead of the manifest's.
+    names : Mapping, optional
+        Table -> the name the user knows that file by (e.g. an upload's name), for messages;
+        default the path as given.
     required_products : sequence of str, optional
         Products that must be covered; default the region's products (business counts).
 
@@ -1362,7 +1364,7 @@ def load_tables(
     own: list[str] = []
     for name in TABLE_FILES:
         if paths.get(name) is not None:
-            files[name] = str(paths[name])
+            files[name] = str((names or {}).get(name) or paths[name])
             frames[name] = read_table(Path(paths[name]), display_name=files[name])
         elif MANIFEST_TABLES[name] in region.tables:
             frames[name] = region.tables[MANIFEST_TABLES[name]]
@@ -1476,3 +1478,42 @@ def product_qfd(
         params=params,
     )
     return house, plan
+
+
+# ------------------------------------------------------------------------------ files
+def output_files(
+    house: HouseOfQuality, plan: ImprovementPlan, lang: str = "id"
+) -> dict[str, Callable[[], bytes]]:
+    """Every file of a product's house of quality and plan, each made when it is asked for.
+
+    Parameters
+    ----------
+    house, plan
+    lang : {"id", "en"}
+        Language of the picture and of the report data.
+
+    Returns
+    -------
+    dict
+        File name -> function returning its bytes: ``qfd_<product>_<table>.csv`` for each table of
+        :func:`export_frames`, ``qfd_<product>.xlsx`` (the same tables, one sheet each, typed
+        cells), ``qfd_<product>.png`` (the picture) and ``qfd_<product>.json``
+        (:func:`report_section`). :func:`ovop_geo.export.write_outputs` writes them.
+    """
+    from .export import to_csv_bytes, to_json_bytes, to_xlsx_bytes
+    from .figures import house_of_quality_picture
+
+    frames = export_frames(house, plan)
+    stem = f"qfd_{house.product}"
+    files: dict[str, Callable[[], bytes]] = {
+        f"{stem}_{name.removeprefix('qfd_')}.csv": (lambda f=frame: to_csv_bytes(f))
+        for name, frame in frames.items()
+    }
+    files[f"{stem}.xlsx"] = lambda: to_xlsx_bytes(
+        {name.removeprefix("qfd_"): (frame, True) for name, frame in frames.items()}
+    )
+    files[f"{stem}.png"] = lambda: house_of_quality_picture(
+        report_section(house, plan, lang), lang=lang
+    )
+    files[f"{stem}.json"] = lambda: to_json_bytes(report_section(house, plan, lang))
+    return files

@@ -200,7 +200,8 @@ def test_exports_are_offered_lazily(rasau):
     # The QFD tab's files (house, plan, places, scenario, picture, and the tables in use).
     assert sorted(labels[:-n]) == sorted(f"Unduh {n}" for n in (
         "qfd_rengginang_matrix.csv", "qfd_rengginang_dimensions.csv", "qfd_rengginang_plan.csv",
-        "qfd_rengginang_places.csv", "qfd_rengginang_scenario.csv", "qfd_rengginang.png",
+        "qfd_rengginang_places.csv", "qfd_rengginang_scenario.csv", "qfd_rengginang.xlsx",
+        "qfd_rengginang.png",
         "qfd_products.csv", "qfd_needs.csv", "qfd_relationships.csv", "qfd_measures.csv",
         "qfd_roof.csv"))
 

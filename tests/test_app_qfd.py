@@ -139,7 +139,7 @@ def test_bad_uploads_are_named_all_at_once_and_the_other_tabs_still_draw():
     messages = [e.value for e in at.error]
     assert len(messages) == 1
     assert messages[0].splitlines() == [
-        "3 problems in the QFD tables:",
+        "3 masalah dalam tabel QFD:",  # the count in the page's language, the problems as written
         "- kepentingan.csv: row 2, column 'importance': values 7 are not whole numbers from 1 "
         "(minor) to 5 (essential).",
         "- hubungan.csv: row 2, column 'dimension': unknown dimensions Rasa Enak. Use the "

@@ -571,6 +571,7 @@ def test_cli_writes_the_house_and_plan(tmp_path):
     assert names == [
         "qfd_kerupuk.json",
         "qfd_kerupuk.png",
+        "qfd_kerupuk.xlsx",
         "qfd_kerupuk_dimensions.csv",
         "qfd_kerupuk_matrix.csv",
         "qfd_kerupuk_places.csv",
@@ -583,6 +584,20 @@ def test_cli_writes_the_house_and_plan(tmp_path):
     assert len(plan) == 8
     matrix = pd.read_csv(tmp_path / "qfd_kerupuk_matrix.csv", index_col="need_id")
     assert set(matrix["Pembukuan"].unique()) <= {0, 1, 3, 9}
+    # The workbook holds the same tables, one sheet each, with numbers as numbers.
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "qfd_kerupuk.xlsx", read_only=True)
+    assert book.sheetnames == ["matrix", "dimensions", "plan", "places", "scenario"]
+    rows = list(book["plan"].iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header[:2] == ["measure_id", "product"]
+    assert len(rows) == 9  # header and the eight measures
+    assert rows[1][header.index("rank")] == 1
+    assert rows[1][header.index("priority_addressed")] == pytest.approx(
+        plan["priority_addressed"][0]
+    )
+    book.close()
 
 
 def test_cli_bad_importance_file_is_one_message(tmp_path):
