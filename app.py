@@ -27,13 +27,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from ovop_geo import charts, report
-from ovop_geo.bundled import bundled_file
+from ovop_geo import charts, qfd, report
+from ovop_geo.bundled import bundled_file, params_table
 from ovop_geo.errors import InputDataError, OvopError, ParameterError
 from ovop_geo.export import to_csv_bytes
 from ovop_geo.farming import scenarios_from_table
 from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t, translate_note
-from ovop_geo.io import read_vector
+from ovop_geo.io import read_table, read_vector
 from ovop_geo.manifest import load_manifest
 from ovop_geo.mcda import ahp_weights, load_default_criteria, normalise_criteria
 from ovop_geo.offline import install_leaflet
@@ -82,6 +82,7 @@ PARAM_TABLES = {
     "raw_materials": "data/paper/raw_materials.csv",
     "prices": "data/params/prices.csv",
     "landuse_classes": "data/params/landuse_classes.csv",
+    **{f"qfd_{name}": f"data/params/{file}" for name, file in qfd.TABLE_FILES.items()},
 }
 
 
@@ -538,6 +539,146 @@ def show_readiness(prepared: PreparedRegion, lang: str) -> None:
                      width="stretch")
 
 
+# Own QFD tables: (table, label key). Each is checked like a manifest table.
+QFD_UPLOADS = (("needs", "qfd_upload_needs"), ("relationships", "qfd_upload_relationships"),
+               ("measures", "qfd_upload_measures"), ("survey", "qfd_upload_survey"))
+
+
+def qfd_inputs(region, product: str, lang: str) -> tuple[qfd.QfdTables, pd.DataFrame | None]:
+    """The region's QFD tables with the user's own uploads in place of the defaults, and an
+    uploaded per-firm survey (or None)."""
+    with st.expander(t("qfd_own_tables", lang)):
+        st.caption(t("qfd_upload_help", lang))
+        uploads = {name: st.file_uploader(t(label, lang), type=["csv"], key=f"qfd-up-{name}")
+                   for name, label in QFD_UPLOADS}
+    given = {name: u for name, u in uploads.items() if u is not None}
+    if not given:
+        return qfd.load_tables(region, required_products=[product]), None
+    # A short-lived folder: the files are read here and removed when the block ends.
+    with UploadSession() as session:
+        paths = {name: session.save(f"{name}-{u.name}", u.getvalue(), "table")
+                 for name, u in given.items()}
+        survey = (None if "survey" not in paths
+                  else read_table(paths["survey"], display_name=given["survey"].name))
+        tables = qfd.load_tables(region, required_products=[product],
+                                 paths={k: v for k, v in paths.items() if k != "survey"},
+                                 names={k: u.name for k, u in given.items()})
+    return tables, survey
+
+
+def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
+    """House of quality of the product, the ranked plan beside it, the what-if below."""
+    region = bundle.prepared.region
+    if product is None:
+        st.info(t("qfd_no_products", lang))
+        return
+    st.subheader(t("qfd_heading", lang, product=product))
+    st.caption(t("qfd_intro", lang))
+    try:
+        tables, survey = qfd_inputs(region, product, lang)
+    except InputDataError as err:  # shown here, so the other tabs still draw
+        st.error(err.text(lang))
+        return
+    left, right = st.columns(2)
+    top = left.slider(t("qfd_top_measures", lang), 0, len(set(tables.measures["measure_id"])),
+                      3, 1, key="qfd_top")
+    share = right.slider(t("qfd_gap_closed", lang), 0, 100, 50, 5, key="qfd_gap",
+                         format="%d%%")
+    params = qfd.QfdParams(top_measures=int(top), gap_closed_by_strong_link=share / 100.0)
+    house, plan = qfd.product_qfd(region, product, tables=tables, survey=survey, params=params)
+    section = qfd.report_section(house, plan, lang)
+    defaults = section["assumptions"]["default_tables"]
+    if defaults:
+        st.warning(t("qfd_assumption_note", lang, tables=", ".join(defaults)))
+    if house.user_tables:
+        st.caption(t("qfd_own_tables_note", lang, tables=", ".join(
+            t(f"qfd_table_{x}", lang) for x in house.user_tables)))
+    level = section["readiness_level"]
+    st.caption(t("qfd_readiness_none", lang) if level == "none"
+               else t(f"qfd_readiness_{level}", lang, product=product))
+    chart_col, plan_col = st.columns([5, 3])
+    with chart_col:
+        st.altair_chart(charts.house_of_quality_chart(section, lang=lang), width="content")
+    with plan_col:
+        show_qfd_plan(section, lang)
+    st.subheader(t("qfd_scenario_heading", lang, n=plan.params.top_measures))
+    st.warning(section["assumptions"]["scenario"])
+    sc = section["scenario"]
+    st.markdown(t("qfd_buyer_readiness", lang,
+                  now=fmt_number(sc["buyer_weighted_readiness"], lang, decimals=2),
+                  after=fmt_number(sc["buyer_weighted_readiness_after"], lang, decimals=2)))
+    after = {x["dimension"]: x["readiness_after"] for x in sc["by_dimension"]}
+    ranked = [d for d in section["dimension_table"] if d["priority_rank"] is not None]
+    st.dataframe(pd.DataFrame({
+        t("qfd_rank", lang): [d["priority_rank"] for d in ranked],
+        t("dimension", lang): [d["label"] for d in ranked],
+        t("qfd_priority_pct", lang): [round(100 * d["priority_share"], 1) for d in ranked],
+        t("qfd_readiness", lang): [None if d["readiness"] is None else round(d["readiness"], 2)
+                                   for d in ranked],
+        t("qfd_readiness_after", lang): [round(after[d["dimension"]], 2) for d in ranked],
+    }), hide_index=True, width="stretch")
+    show_qfd_details(house, lang)
+    show_qfd_downloads(region, house, plan, lang)
+
+
+def show_qfd_plan(section: dict, lang: str) -> None:
+    """The ranked support measures, the dimensions each moves most and the firms concerned."""
+    st.markdown(f"**{t('qfd_plan_heading', lang)}**")
+    lines = []
+    for m in section["plan"]:
+        share = fmt_number(100 * m["priority_addressed"], lang, "%", decimals=1)
+        share = share.replace(" ", "\u00a0")  # the number and its unit on one line
+        mark = " ▶" if m["in_scenario"] else ""
+        lines.append(f"{m['rank']}. **{m['label']}** — {share}{mark}  \n"
+                     f"   :small[{', '.join(m['main_dimensions'])}]")
+    st.markdown("\n".join(lines))
+    st.caption(t("qfd_score_help", lang) + " "
+               + t("qfd_in_scenario_note", lang, n=section["scenario"]["top_measures"]))
+    st.markdown(section["places_text"])
+
+
+def show_qfd_details(house: qfd.HouseOfQuality, lang: str) -> None:
+    en = lang == "en"
+    with st.expander(t("qfd_needs_heading", lang)):
+        needs = house.needs
+        st.dataframe(pd.DataFrame({
+            t("qfd_need", lang): needs["name_en" if en else "name_id"],
+            t("qfd_importance", lang): needs["importance"],
+            t("qfd_reasoning", lang): needs["reasoning"],
+        }), hide_index=True, width="stretch")
+    if len(house.roof):
+        label = house.dimensions["dimension_en"] if en else pd.Series(
+            house.dimensions.index, index=house.dimensions.index)
+        with st.expander(t("qfd_roof_heading", lang)):
+            roof = house.roof
+            st.dataframe(pd.DataFrame({
+                t("dimension", lang): roof["dimension_a"].map(label),
+                t("qfd_correlation", lang): roof["correlation"],
+                " ": roof["dimension_b"].map(label),
+                t("qfd_reasoning", lang): roof["reasoning"],
+            }), hide_index=True, width="stretch")
+
+
+def show_qfd_downloads(region, house: qfd.HouseOfQuality, plan: qfd.ImprovementPlan,
+                       lang: str) -> None:
+    st.markdown(f"**{t('qfd_downloads', lang)}**")
+    st.caption(t("qfd_downloads_caption", lang))
+    files = {name: make for name, make in qfd.output_files(house, plan, lang).items()
+             if not name.endswith(".json")}
+    for name, file in qfd.TABLE_FILES.items():  # the region's tables, to edit and upload back
+        frame = region.tables.get(f"qfd_{name}")
+        files[file] = (_csv_maker(frame) if frame is not None
+                       else (lambda f=file: params_table(f).read_bytes()))
+    mimes = {".png": "image/png",
+             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    cols = st.columns(3)
+    for i, (name, make) in enumerate(files.items()):
+        mime = mimes.get(Path(name).suffix, "text/csv")
+        cols[i % 3].download_button(t("download_file", lang, name=name), data=make,
+                                    file_name=name, mime=mime, key=f"dl-{name}",
+                                    on_click="ignore")
+
+
 def show_exports(result: AnalysisResult, key: str, lang: str) -> None:
     st.subheader(t("exports_heading", lang))
     st.caption(t("exports_caption", lang))
@@ -783,7 +924,7 @@ def main() -> None:
         result = run_analysis(bundle.key, params, bundle)
         provenance(bundle, result, lang)
         tabs = st.tabs([t(k, lang) for k in ("tab_map", "tab_compare", "tab_land",
-                                             "tab_readiness", "tab_exports")])
+                                             "tab_readiness", "tab_qfd", "tab_exports")])
         with tabs[0]:
             show_map(bundle, result, product, choices)
         with tabs[1]:
@@ -793,6 +934,8 @@ def main() -> None:
         with tabs[3]:
             show_readiness(bundle.prepared, lang)
         with tabs[4]:
+            show_qfd(bundle, product, lang)
+        with tabs[5]:
             show_exports(result, bundle.key, lang)
     except OvopError as err:
         st.error(err.text(lang))

@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 
 from ovop_geo.errors import ParameterError
-from ovop_geo.i18n import DEFAULT_LANG, t
+from ovop_geo.i18n import DEFAULT_LANG, fmt_number, t
 
 __all__ = [
     "businesses_chart",
     "criteria_profile_chart",
+    "house_of_quality_chart",
     "land_balance_chart",
     "production_chart",
 ]
@@ -241,4 +242,117 @@ def land_balance_chart(
                 alt.Tooltip("note:N", title=t("note", lang)),
             ],
         )
+    )
+
+
+#: Colours of the relationship strengths 0, 1, 3, 9 (white to dark blue; readable in grey).
+_STRENGTH_COLOURS = ("#ffffff", "#c6dbef", "#6baed6", "#08306b")
+_NEED_PX = 22  # width of a need's column
+_ROW_PX = 21  # height of a dimension's row
+_FIGURE_PX = 34  # width of a weight / readiness / priority column
+_LABEL_PX = 200  # longest dimension label (longer ones end in "…"; the tooltip has them whole)
+
+
+def _hoq_dimension_label(d: Mapping) -> str:
+    rank = d["priority_rank"]
+    return f"{rank}. {d['label']}" if rank is not None else f"–  {d['label']}"
+
+
+def _hoq_figures(section: Mapping, labels: Mapping[str, str], lang: str) -> pd.DataFrame:
+    """The house's figures per dimension: technical weight, readiness and priority."""
+    rows = []
+    for d in section["dimension_table"]:
+        for key, value, text in (
+            ("qfd_row_weight", d["technical_weight"],
+             fmt_number(100 * d["technical_weight"], lang, decimals=1)),
+            ("qfd_row_readiness", d["readiness"],
+             "–" if d["readiness"] is None else fmt_number(d["readiness"], lang, decimals=2)),
+            ("qfd_row_priority", d["priority_share"],
+             fmt_number(100 * d["priority_share"], lang, decimals=1)),
+        ):
+            rows.append({"dimension": labels[d["dimension"]], "figure": t(key, lang),
+                         "key": key, "value": np.nan if value is None else float(value),
+                         "text": text})
+    frame = pd.DataFrame(rows)
+    # Shade each figure by its own range; readiness the other way round (low readiness = dark).
+    top = frame.groupby("key")["value"].transform("max").replace(0, np.nan)
+    frame["shade"] = (frame["value"] / top).fillna(0.0)
+    readiness = frame["key"] == "qfd_row_readiness"
+    frame.loc[readiness, "shade"] = 1.0 - frame.loc[readiness, "value"].fillna(0.0)
+    return frame
+
+
+def house_of_quality_chart(section: Mapping, *, lang: str = DEFAULT_LANG) -> alt.HConcatChart:
+    """The house of quality as a matrix a planner reads at a glance, rotated to stand upright.
+
+    The printed picture (:func:`ovop_geo.figures.house_of_quality_picture`) has the classic
+    layout (needs as rows); on screen the house is turned so that it fits beside the plan: one
+    row per technical dimension, first priority on top, and one column per buyer need.
+
+    Parameters
+    ----------
+    section : Mapping
+        :func:`ovop_geo.qfd.report_section` in ``lang``: needs, dimensions (sorted by priority),
+        the 0/1/3/9 matrix (needs × dimensions) and the dimension table.
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    altair.HConcatChart
+        Left, dimensions (rows, labelled with their priority rank) × buyer needs (columns,
+        labelled with their importance) with the strength in each cell (blank = none); right,
+        each dimension's technical weight (%), readiness (0-1) and priority (%), darker = more
+        urgent. Tooltips give the full labels.
+    """
+    needs = [f"({n['importance']}) {n['label']}" for n in section["needs"]]  # kept if cut
+    labels = {d["dimension"]: _hoq_dimension_label(d) for d in section["dimension_table"]}
+    dims = [labels[d["dimension"]] for d in section["dimensions"]]
+    cells = pd.DataFrame(
+        [{"need": needs[i], "dimension": dims[j], "strength": int(v),
+          "text": str(int(v)) if v else ""}
+         for i, row in enumerate(section["matrix"]) for j, v in enumerate(row)],
+        columns=["need", "dimension", "strength", "text"],
+    )
+    y = alt.Y("dimension:N", sort=dims, title=None,
+              axis=alt.Axis(labelLimit=_LABEL_PX, labelOverlap=False))
+    x = alt.X("need:N", sort=needs, title=None,  # the caption above the chart explains them
+              axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=210, labelOverlap=False))
+    base = alt.Chart(cells)
+    matrix = base.mark_rect(stroke="#bdbdbd", strokeWidth=0.5).encode(
+        x=x, y=y,
+        color=alt.Color("strength:O", title=t("qfd_strength", lang),
+                        scale=alt.Scale(domain=[0, 1, 3, 9], range=list(_STRENGTH_COLOURS)),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("dimension:N", title=t("dimension", lang)),
+                 alt.Tooltip("need:N", title=t("qfd_need", lang)),
+                 alt.Tooltip("strength:O", title=t("qfd_strength", lang))],
+    )
+    text = base.mark_text(fontSize=9).encode(
+        x=alt.X("need:N", sort=needs), y=alt.Y("dimension:N", sort=dims), text="text:N",
+        color=alt.condition(alt.datum.strength == 9, alt.value("white"), alt.value("black")),
+    )
+    house = (matrix + text).properties(width=alt.Step(_NEED_PX), height=alt.Step(_ROW_PX))
+    figures = _hoq_figures(section, labels, lang)
+    order = [t(k, lang) for k in ("qfd_row_weight", "qfd_row_readiness", "qfd_row_priority")]
+    strip = alt.Chart(figures)
+    fx = alt.X("figure:N", sort=order, title=None,
+               axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=180, labelOverlap=False))
+    fy = alt.Y("dimension:N", sort=dims, title=None, axis=None)
+    shades = strip.mark_rect(stroke="#bdbdbd", strokeWidth=0.5).encode(
+        x=fx, y=fy,
+        color=alt.Color("shade:Q", scale=alt.Scale(domain=[0, 1], range=["#fff5eb", "#d94801"]),
+                        legend=None),
+        tooltip=[alt.Tooltip("dimension:N", title=t("dimension", lang)),
+                 alt.Tooltip("figure:N", title=t("qfd_value", lang)),
+                 alt.Tooltip("text:N", title=" ")],
+    )
+    numbers = strip.mark_text(fontSize=9).encode(
+        x=alt.X("figure:N", sort=order), y=alt.Y("dimension:N", sort=dims), text="text:N",
+        color=alt.condition(alt.datum.shade > 0.6, alt.value("white"), alt.value("black")),
+    )
+    side = (shades + numbers).properties(width=alt.Step(_FIGURE_PX), height=alt.Step(_ROW_PX))
+    return (
+        alt.hconcat(house, side, spacing=4,
+                    title=t("qfd_chart_title", lang, product=section["product"]))
+        .resolve_scale(color="independent", y="shared")
     )

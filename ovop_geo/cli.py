@@ -98,6 +98,35 @@ def build_parser() -> argparse.ArgumentParser:
     p_tpl.add_argument("--out", type=Path, required=True,
                        help="folder for harvest_template.csv and businesses_template.csv")
 
+    p_qfd = sub.add_parser(
+        "qfd", help="house of quality (QFD) of a product and its ranked improvement plan")
+    _region_arg(p_qfd)
+    p_qfd.add_argument("--product", required=True, help="a product of the region, e.g. kerupuk")
+    p_qfd.add_argument("--lang", choices=("id", "en"), default="id",
+                       help="language of the labels and the picture (default id)")
+    p_qfd.add_argument("--out", type=Path, default=None,
+                       help="folder for the CSV tables, the picture (PNG) and the report data "
+                            "(JSON); without it only the summary is printed")
+    p_qfd.add_argument("--importance", type=Path, default=None,
+                       help="your buyer-need importance table (CSV: product_family, need_id, "
+                            "importance 1-5, ...) instead of the default assumptions")
+    p_qfd.add_argument("--relationships", type=Path, default=None,
+                       help="your relationship matrix (CSV, strengths 0/1/3/9; long rows or one "
+                            "column per dimension)")
+    p_qfd.add_argument("--measures", type=Path, default=None,
+                       help="your support measures and the dimensions they move (CSV)")
+    p_qfd.add_argument("--survey", type=Path, default=None,
+                       help="per-firm assessment rows (firm_id, product, dimension, level) for a "
+                            "readiness of the product's own firms; the region's Table 4 is the "
+                            "rubric")
+    p_qfd.add_argument("--clusters", type=Path, default=None,
+                       help="sentra clusters (CSV: product, cluster_id, villages as codes "
+                            "separated by ';'), to group the villages concerned")
+    p_qfd.add_argument("--top-measures", type=int, default=3,
+                       help="measures in the what-if scenario (default 3)")
+    p_qfd.add_argument("--gap-closed", type=float, default=0.5,
+                       help="share of a gap one strongly linked measure closes in the scenario "
+                            "(assumption, default 0.5)")
     return parser
 
 
@@ -301,8 +330,74 @@ def _cmd_template(args) -> int:
     return 0
 
 
+def _cmd_qfd(args) -> int:
+    from . import qfd
+    from .export import write_outputs
+    from .io import read_table
+
+    params = qfd.QfdParams(top_measures=args.top_measures,
+                           gap_closed_by_strong_link=args.gap_closed)
+    region = _load(args)
+    products = [] if region.businesses is None else [str(c) for c in region.businesses.columns]
+    if products and args.product not in products:
+        raise InputDataError(f"--product {args.product}: not a product of {region.name}. "
+                             f"Choose one of: {', '.join(products)}.")
+    paths = {"needs": args.importance, "relationships": args.relationships,
+             "measures": args.measures}
+    tables = qfd.load_tables(region, paths={k: v for k, v in paths.items() if v is not None},
+                             required_products=[args.product])
+    survey = None if args.survey is None else read_table(args.survey,
+                                                         display_name=str(args.survey))
+    clusters = None if args.clusters is None else qfd.check_clusters(
+        read_table(args.clusters, display_name=str(args.clusters)), str(args.clusters))
+    house, plan = qfd.product_qfd(region, args.product, tables=tables, survey=survey,
+                                  clusters=clusters, params=params)
+    section = qfd.report_section(house, plan, args.lang)
+    _print_qfd(section, plan, args.lang)
+    if args.out is not None:
+        outputs = qfd.output_files(house, plan, args.lang)
+        protected = tuple(region.manifest.project_dir / p.path for p in region.provenance)
+        written = write_outputs(args.out, outputs, protected=protected)
+        print("wrote: " + ", ".join(p.name for p in written))
+    return 0
+
+
+def _print_qfd(section: dict, plan, lang: str) -> None:
+    from .i18n import fmt_number, t
+
+    def pct(x: float) -> str:
+        return fmt_number(100 * x, lang, "%", decimals=1)
+
+    product = section["product"]
+    print(t("qfd_heading", lang, product=product) + f" [{section['family']}]")
+    level = section["readiness_level"]
+    print("  " + (t("qfd_readiness_none", lang) if level == "none"
+                  else t(f"qfd_readiness_{level}", lang, product=product)))
+    print(f"  {t('qfd_priority', lang)} ({t('qfd_first_ten', lang)}):")
+    for d in section["dimension_table"][:10]:
+        readiness = "–" if d["readiness"] is None else fmt_number(d["readiness"], lang,
+                                                                  decimals=2)
+        print(f"    {d['priority_rank'] or '-':>2}. {d['label']:38s} {pct(d['priority_share']):>7}"
+              f"  ({t('qfd_technical_weight', lang).lower()} {pct(d['technical_weight'])}, "
+              f"{t('qfd_readiness', lang).lower()} {readiness})")
+    print(f"  {t('qfd_plan_heading', lang)} — {t('qfd_priority_addressed', lang).lower()}:")
+    for m in section["plan"]:
+        mark = " *" if m["in_scenario"] else ""
+        print(f"    {m['rank']:>2}. {m['label']:48s} {pct(m['priority_addressed']):>7}  "
+              f"({', '.join(m['main_dimensions'])}){mark}")
+    print("  " + section["places_text"])
+    sc = section["scenario"]
+    print("  * " + t("qfd_buyer_readiness", lang,
+                     now=fmt_number(sc["buyer_weighted_readiness"], lang, decimals=2),
+                     after=fmt_number(sc["buyer_weighted_readiness_after"], lang, decimals=2)))
+    print("    " + section["assumptions"]["scenario"])
+    if section["assumptions"]["default_tables"]:
+        print("  " + t("qfd_assumption_note", lang,
+                       tables=", ".join(section["assumptions"]["default_tables"])))
+
+
 _COMMANDS = {"regions": _cmd_regions, "load": _cmd_load, "run": _cmd_run,
-             "template": _cmd_template}
+             "template": _cmd_template, "qfd": _cmd_qfd}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -143,6 +143,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "tab_compare": ("Bandingkan desa", "Compare villages"),
         "tab_land": ("Ketersediaan lahan", "Land availability"),
         "tab_readiness": ("Kesiapan OVOP", "OVOP readiness"),
+        "tab_qfd": ("Rencana perbaikan (QFD)", "Improvement plan (QFD)"),
         "tab_exports": ("Unduhan", "Downloads"),
         "tab_own": ("Data sendiri", "Own data"),
         # map
@@ -385,6 +386,123 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "own_not_loaded": ("Data belum dapat dimuat; perbaiki pesan di atas.",
                            "The data cannot be loaded yet; fix the messages above."),
         "uploaded_source": ("unggahan pengguna", "user upload"),
+        # house of quality (QFD) and the improvement plan
+        "qfd_heading": ("Rumah mutu (QFD): {product}", "House of quality (QFD): {product}"),
+        "qfd_intro": (
+            "Rumah mutu diputar agar muat di samping rencana: baris = dimensi penilaian OVOP "
+            "(Tabel 4), prioritas pertama di atas; kolom = kebutuhan pembeli dengan "
+            "kepentingannya (1-5). Sel: hubungan 9 kuat, 3 sedang, 1 lemah. Bobot teknis = "
+            "Σ kepentingan × hubungan, dinormalkan; prioritas = bobot teknis × celah kesiapan "
+            "(1 − kesiapan), dinormalkan.",
+            "The house of quality is turned to fit beside the plan: rows = the OVOP assessment "
+            "dimensions (Table 4), first priority on top; columns = what buyers need, with its "
+            "importance (1-5). Cells: relationship 9 strong, 3 medium, 1 weak. Technical weight "
+            "= Σ importance × relationship, normalised; priority = technical weight × readiness "
+            "gap (1 − readiness), normalised.",
+        ),
+        "qfd_no_products": ("Tidak ada produk untuk rumah mutu.",
+                            "No products for a house of quality."),
+        "qfd_table_products": ("tabel kelompok produk", "product-family table"),
+        "qfd_table_needs": ("tabel kepentingan kebutuhan pembeli", "buyer-need importance table"),
+        "qfd_table_relationships": ("matriks hubungan", "relationship matrix"),
+        "qfd_table_measures": ("tabel langkah dukungan", "support-measure table"),
+        "qfd_assumption_note": (
+            "Asumsi bawaan (alasan tertulis di tiap baris, ganti dengan milik Anda): {tables}.",
+            "Bundled assumptions (reasoning written in each row; replace with your own): {tables}.",
+        ),
+        "qfd_own_tables_note": ("Tabel Anda dipakai: {tables}.", "Your tables are used: {tables}."),
+        "qfd_readiness_region": (
+            "Kesiapan diukur untuk semua usaha yang disurvei di wilayah (Tabel 4, tingkat "
+            "kecamatan), bukan khusus {product}.",
+            "Readiness is that of all surveyed firms of the region (Table 4, kecamatan level), not "
+            "of {product} firms alone.",
+        ),
+        "qfd_readiness_product": ("Kesiapan diukur untuk usaha {product} sendiri (data per usaha).",
+                                  "Readiness is that of the {product} firms themselves "
+                                  "(per-firm rows)."),
+        "qfd_readiness_none": (
+            "Tidak ada penilaian kesiapan: celah dianggap 1, prioritas = bobot teknis saja.",
+            "No readiness assessment: gaps are taken as 1, priority = technical weight alone.",
+        ),
+        "qfd_need": ("Kebutuhan pembeli", "Buyer need"),
+        "qfd_importance": ("Kepentingan (1-5)", "Importance (1-5)"),
+        "qfd_strength": ("Hubungan", "Relationship"),
+        "qfd_technical_weight": ("Bobot teknis", "Technical weight"),
+        "qfd_readiness": ("Kesiapan (0-1)", "Readiness (0-1)"),
+        "qfd_priority": ("Prioritas", "Priority"),
+        "qfd_rank": ("Urutan", "Rank"),
+        "qfd_measure": ("Langkah dukungan", "Support measure"),
+        "qfd_priority_addressed": ("Prioritas yang ditangani (%)", "Priority addressed (%)"),
+        "qfd_priority_pct": ("Prioritas (%)", "Priority (%)"),
+        "qfd_first_ten": ("sepuluh pertama", "first ten"),
+        "qfd_score_help": (
+            "Σ prioritas dimensi × kekuatan hubungan langkah dengan dimensi itu / 9: bagian "
+            "prioritas yang ditangani langkah ini.",
+            "Σ dimension priority × the measure's link strength to it / 9: the share of the "
+            "priority this measure addresses.",
+        ),
+        "qfd_in_scenario_note": ("▶ = masuk skenario ({n} langkah teratas).",
+                                 "▶ = in the scenario (top {n} measures)."),
+        "qfd_upload_survey": (
+            "Survei per usaha (firm_id, product, dimension, level): kesiapan produk sendiri",
+            "Per-firm survey (firm_id, product, dimension, level): the product's own readiness",
+        ),
+        "qfd_main_dimensions": ("Dimensi utama yang digerakkan", "Main dimensions moved"),
+        "qfd_plan_heading": ("Rencana: langkah dukungan menurut prioritas",
+                             "Plan: support measures by priority"),
+        "qfd_places": ("Usaha terkait: {n} usaha {product} di {villages}.",
+                       "Firms concerned: {n} {product} firms in {villages}."),
+        "qfd_places_none": ("Tidak ada data jumlah usaha {product} per desa.",
+                            "No counts of {product} firms per village."),
+        "qfd_scenario_heading": ("Skenario (bukan ramalan): kesiapan setelah {n} langkah teratas",
+                                 "Scenario (not a forecast): readiness after the top {n} "
+                                 "measures"),
+        "qfd_scenario_assumption": (
+            "Skenario, bukan ramalan: {n} langkah teratas dijalankan; hubungan kuat (9) menutup "
+            "{share} celah sebuah dimensi, sedang (3) sepertiganya, lemah (1) sepersembilannya; "
+            "langkah dianggap bekerja sendiri-sendiri (asumsi).",
+            "Scenario, not a forecast: the top {n} measures are carried out; a strong (9) link "
+            "closes {share} of a dimension's gap, medium (3) a third of that, weak (1) a ninth; "
+            "measures are assumed to act independently (assumption).",
+        ),
+        "qfd_buyer_readiness": (
+            "Kesiapan tertimbang kebutuhan pembeli: {now} sekarang, {after} dalam skenario.",
+            "Buyer-weighted readiness: {now} now, {after} in the scenario.",
+        ),
+        "qfd_readiness_after": ("Kesiapan dalam skenario", "Readiness in the scenario"),
+        "qfd_top_measures": ("Langkah dalam skenario", "Measures in the scenario"),
+        "qfd_gap_closed": ("Celah yang ditutup satu langkah kuat (asumsi)",
+                           "Gap closed by one strong measure (assumption)"),
+        "qfd_own_tables": ("Tabel QFD sendiri (CSV)", "Your own QFD tables (CSV)"),
+        "qfd_upload_needs": ("Kepentingan kebutuhan pembeli", "Buyer-need importance"),
+        "qfd_upload_relationships": ("Matriks hubungan (9/3/1)", "Relationship matrix (9/3/1)"),
+        "qfd_upload_measures": ("Langkah dukungan dan dimensinya", "Support measures and their "
+                                "dimensions"),
+        "qfd_upload_help": (
+            "Kolom seperti tabel bawaan (unduh di bawah): product_family, need_id, importance; "
+            "product_family, need_id, dimension, strength (atau satu kolom per dimensi); "
+            "measure_id, name_id, name_en, dimension, strength.",
+            "Columns as in the bundled tables (download below): product_family, need_id, "
+            "importance; product_family, need_id, dimension, strength (or one column per "
+            "dimension); measure_id, name_id, name_en, dimension, strength.",
+        ),
+        "qfd_downloads": ("Unduh rumah mutu dan rencana", "Download the house of quality and plan"),
+        "qfd_downloads_caption": (
+            "Tabel CSV, buku kerja xlsx (satu lembar per tabel) dan gambar PNG. Tabel QFD yang "
+            "dipakai juga bisa diunduh untuk diubah lalu diunggah kembali.",
+            "CSV tables, an xlsx workbook (one sheet per table) and a PNG picture. The QFD tables "
+            "in use can be downloaded too, to edit and upload back.",
+        ),
+        "qfd_roof_heading": ("Atap: dimensi yang saling memengaruhi",
+                             "Roof: dimensions that move together"),
+        "qfd_correlation": ("Korelasi", "Correlation"),
+        "qfd_reasoning": ("Alasan", "Reasoning"),
+        "qfd_needs_heading": ("Kebutuhan pembeli dan alasannya", "Buyer needs and their reasoning"),
+        "qfd_chart_title": ("Rumah mutu: {product}", "House of quality: {product}"),
+        "qfd_row_weight": ("Bobot teknis (%)", "Technical weight (%)"),
+        "qfd_row_readiness": ("Kesiapan (0-1)", "Readiness (0-1)"),
+        "qfd_row_priority": ("Prioritas (%)", "Priority (%)"),
+        "qfd_value": ("Nilai", "Value"),
         "parameters_source": ("Parameter tanaman, harga dan kelas lahan: tabel bawaan.",
                               "Crop, price and land-class parameters: the bundled tables."),
     }

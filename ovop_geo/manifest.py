@@ -52,6 +52,11 @@ TABLE_NAMES = (
     "sentra_rules",
     "growth_scenarios",
     "lowland_limits",
+    "qfd_products",
+    "qfd_needs",
+    "qfd_relationships",
+    "qfd_measures",
+    "qfd_roof",
 )
 
 #: Optional suitability factors of tidal lowland, ``[lowland.<factor>]``: factor -> unit of its

@@ -73,6 +73,13 @@ _TABLE_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...
     "sentra_rules": (("rule_id", "parameter"), ("value",), ()),
     "growth_scenarios": (("scenario", "source"), ("growth_rate_pct_yr",), ()),
     "lowland_limits": (("crop_id", "factor", "direction", "s1", "s2", "s3", "source"), (), ()),
+    # QFD tables are read as text and checked together by ovop_geo.qfd.check_tables, which
+    # reports every problem of every table at once with its row and column.
+    "qfd_products": ((), (), ()),
+    "qfd_needs": ((), (), ()),
+    "qfd_relationships": ((), (), ()),
+    "qfd_measures": ((), (), ()),
+    "qfd_roof": ((), (), ()),
 }
 #: name -> (optional numeric columns, optional boolean columns): checked when present.
 _OPTIONAL_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

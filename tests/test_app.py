@@ -70,14 +70,18 @@ def test_starts_on_rasau_jaya_in_bahasa_indonesia(rasau):
     assert at.selectbox(key="region").value == "rasau-jaya"
     assert at.selectbox(key="product").value == "rengginang"
     assert any(c.endswith(": 6 desa") for c in _captions(at))
-    assert [w.value for w in at.warning] == ["Batas indikatif, bukan batas hukum"]
+    # The boundary warning first; the QFD tab names its assumptions and its scenario.
+    assert at.warning[0].value == "Batas indikatif, bukan batas hukum"
+    assert [w.value[:30] for w in at.warning][1:] == [
+        "Asumsi bawaan (alasan tertulis", "Skenario, bukan ramalan: 3 lan"]
     assert any(c.startswith("Sumber batas: cahyadsn/wilayah_boundaries") for c in _captions(at))
     # Honesty: the generated layers and the spread harvest totals are named on the page.
     assert any(c.startswith("Lapisan ilustratif") and "Penggunaan lahan" in c
                for c in _captions(at))
     assert any("perkiraan" in c for c in _captions(at))
     assert [tab.label for tab in at.tabs] == [
-        "Peta", "Bandingkan desa", "Ketersediaan lahan", "Kesiapan OVOP", "Unduhan"]
+        "Peta", "Bandingkan desa", "Ketersediaan lahan", "Kesiapan OVOP",
+        "Rencana perbaikan (QFD)", "Unduhan"]
 
 
 def test_compare_table_ranks_rasau_jaya_satu_first_for_rengginang(rasau):
@@ -96,6 +100,7 @@ def test_compare_table_ranks_rasau_jaya_satu_first_for_rengginang(rasau):
         "Unit usaha per produk",
         "Profil kriteria ternormalisasi (0-1) untuk rengginang",
         "Luas desa: dipakai / sesuai belum dipakai / tidak sesuai (ha)",  # the land tab
+        "Rumah mutu: rengginang",  # the QFD tab
     ]
 
 
@@ -148,7 +153,9 @@ def test_osm_base_map_adds_tiles_but_no_scripts():
 def test_switching_language_changes_labels():
     at = _ok(_set(_new(), "radio", "lang", "en"))
     assert at.title[0].value == "OVOP spatial planning"
-    assert [w.value for w in at.warning] == ["Indicative, not legal boundaries"]
+    assert at.warning[0].value == "Indicative, not legal boundaries"
+    assert [w.value[:24] for w in at.warning][1:] == [
+        "Bundled assumptions (rea", "Scenario, not a forecast"]
     assert any(c.endswith(": 6 villages") for c in _captions(at))
     assert "Sentra score (0-100): rengginang" in _map_args(at)["script"]
     table = _frame(at, "Village")
@@ -187,8 +194,16 @@ def test_land_and_capacity_tables(rasau):
 
 def test_exports_are_offered_lazily(rasau):
     labels = [b.label for b in rasau.get("download_button")]
-    assert labels == [f"Unduh {n}" for n in OUTPUT_FILES]
+    n = len(OUTPUT_FILES)
+    assert labels[-n:] == [f"Unduh {n}" for n in OUTPUT_FILES]
     assert {"results.xlsx", "results.gpkg", "villages.csvt"} <= set(OUTPUT_FILES)
+    # The QFD tab's files (house, plan, places, scenario, picture, and the tables in use).
+    assert sorted(labels[:-n]) == sorted(f"Unduh {n}" for n in (
+        "qfd_rengginang_matrix.csv", "qfd_rengginang_dimensions.csv", "qfd_rengginang_plan.csv",
+        "qfd_rengginang_places.csv", "qfd_rengginang_scenario.csv", "qfd_rengginang.xlsx",
+        "qfd_rengginang.png",
+        "qfd_products.csv", "qfd_needs.csv", "qfd_relationships.csv", "qfd_measures.csv",
+        "qfd_roof.csv"))
 
 
 def test_ahp_mode_shows_the_consistency_ratio():

@@ -162,8 +162,10 @@ def test_map_and_charts_draw_offline(app_url, chromium, tmp_path):
             page.screenshot(path=str(tmp_path / "map.png"), full_page=True)
 
             page.get_by_role("tab", name="Bandingkan desa").click()
-            charts = page.locator('[data-testid="stVegaLiteChart"] canvas, '
-                                  '[data-testid="stVegaLiteChart"] svg.marks')
+            # The charts of this tab (a chart of fixed size in another tab draws there too).
+            charts = page.get_by_role("tabpanel", name="Bandingkan desa").locator(
+                '[data-testid="stVegaLiteChart"] canvas, '
+                '[data-testid="stVegaLiteChart"] svg.marks')
             charts.first.wait_for()
             page.wait_for_timeout(500)
             assert charts.count() == 3

@@ -79,6 +79,11 @@ def test_assessment_and_tables(rasau):
         "zoning_classes",
         "growth_scenarios",
         "lowland_limits",
+        "qfd_products",
+        "qfd_needs",
+        "qfd_relationships",
+        "qfd_measures",
+        "qfd_roof",
     }
     assert rasau.tables["zoning_classes"]["farming_allowed"].tolist() == [
         False,

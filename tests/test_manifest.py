@@ -45,6 +45,7 @@ def test_bundled_rasau_jaya_by_id():
     assert m.access.centre_village == "61.12.07.2001"
     assert m.landuse.illustrative and m.zoning.illustrative and m.elevation.illustrative
     assert m.statistics.harvest.level == "region"
+    qfd = {"qfd_products", "qfd_needs", "qfd_relationships", "qfd_measures", "qfd_roof"}
     assert set(m.tables) == {
         "crops",
         "crop_landuse_suitability",
@@ -52,6 +53,7 @@ def test_bundled_rasau_jaya_by_id():
         "prices",
         "growth_scenarios",
         "lowland_limits",
+        *qfd,
     }
     assert m.parameters == {"base_year": 2013}  # growth scenarios come from their table
     assert m.relative(m.boundaries.path) == "data/boundaries/rasau_jaya_villages.geojson"
