@@ -347,8 +347,8 @@ def test_geojson_export_reads_back_equal(gdf, projected):
     for a, b in zip(expected, back.geometry, strict=True):
         # One geometry type per layer (Multi*), coordinates to 7 decimals (GDAL's RFC 7946).
         assert b.geom_type == f"Multi{a.geom_type}"
-        multi = shapely.multipolygons([a]) if a.geom_type == "Polygon" else shapely.multipoints([a])
-        assert shapely.equals_exact(multi.normalize(), b.normalize(), tolerance=1e-7), (a, b)
+        # Rounding may move a ring's first vertex, so compare shapes, not vertex lists.
+        assert shapely.hausdorff_distance(a, b) <= 1e-7, (a, b)
 
 
 @st.composite
