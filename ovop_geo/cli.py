@@ -103,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="write statistics templates (CSV) keyed by village code")
     _region_arg(p_tpl)
     p_tpl.add_argument("--out", type=Path, required=True,
-                       help="folder for harvest_template.csv and businesses_template.csv")
+                       help="folder for harvest_template.csv and businesses_template.csv "
+                            "(and, where the region has an assessment rubric, "
+                            "firm_assessment_template.csv with firm_assessment_levels.csv)")
 
     p_qfd = sub.add_parser(
         "qfd", help="house of quality (QFD) of a product and its ranked improvement plan")
@@ -363,12 +365,21 @@ def _cmd_template(args) -> int:
     crops = tuple(region.tables["crops"]["crop_id"]) if "crops" in region.tables else (
         "padi", "jagung", "ubi_kayu")
     tables = statistics_templates(region.villages, crops=crops, products=products)
+    if region.assessment is not None:
+        from .readiness import firm_assessment_template, firm_rubric
+
+        tables["firm_assessment_template.csv"] = firm_assessment_template(region.assessment)
+        tables["firm_assessment_levels.csv"] = firm_rubric(region.assessment)
     written = write_outputs(args.out, {name: to_csv_bytes(t, index=False)
                                        for name, t in tables.items()})
     print(f"wrote {', '.join(str(p) for p in written)} for {len(region.villages):,} villages.")
     print("Fill in the empty cells (delete rows without figures) and name the files in your "
           "region manifest under [statistics.harvest] (level = \"village\") and "
           "[statistics.businesses]; see docs/manifest.md.")
+    if region.assessment is not None:
+        print("firm_assessment_template.csv: one row per firm (village, product, its level in "
+              "each dimension; firm_assessment_levels.csv says what each level means); "
+              "see docs/readiness.md.")
     return 0
 
 
