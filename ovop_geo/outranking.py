@@ -38,6 +38,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -106,7 +107,7 @@ class PrometheeParams:
             bad = [
                 c
                 for c, v in zip(self.criteria, values, strict=True)
-                if not isinstance(v, int | float) or not np.isfinite(v) or v < 0
+                if isinstance(v, bool) or not isinstance(v, Real) or not np.isfinite(v) or v < 0
             ]
             if bad:
                 problems.append(msg("outranking.negative", name=name, criteria=bad))

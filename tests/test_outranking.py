@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ovop_geo.errors import InputDataError, ParameterError
 from ovop_geo.outranking import (
@@ -79,6 +81,7 @@ def test_published_example_usual_criterion():
 @pytest.mark.parametrize("seed", range(5))
 def test_flows_match_pymcdm(seed):
     from pymcdm.methods import PROMETHEE_II  # the test extra; an independent oracle
+
     rng = np.random.default_rng(seed)
     n, m = 7, 4
     x = rng.integers(0, 20, size=(n, m)).astype(float)
@@ -228,3 +231,63 @@ def test_order_reversals_within_a_product():
     b = pd.Series([2, 1, 1, 2], index=idx)
     rev = order_reversals(a, b, within="product")
     assert rev[["first", "second"]].values.tolist() == [[("A", "k"), ("B", "k")]]
+
+
+_tables = st.integers(2, 6).flatmap(
+    lambda n: st.lists(
+        st.tuples(st.integers(0, 12), st.floats(0, 40, allow_nan=False)), min_size=n, max_size=n
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=_tables, w=st.floats(0.1, 5), extra=st.floats(0.1, 5))
+def test_a_constant_criterion_changes_no_ranking(rows, w, extra):
+    # A criterion equal for every alternative gives no preference either way: it only scales the
+    # flows by the share of weight the other criteria keep, so the order stays the same.
+    values = pd.DataFrame(rows, columns=["businesses", "distance_centre_km"])
+    base_w = {"businesses": w, "distance_centre_km": 1.0}
+    dirs = {"businesses": "benefit", "distance_centre_km": "cost"}
+    q, p = {"businesses": 1, "distance_centre_km": 2}, {"businesses": 5, "distance_centre_km": 10}
+    base = promethee_ii(values, base_w, dirs, q, p)
+    more = promethee_ii(
+        values.assign(share_slope_suitable=1.0),
+        {**base_w, "share_slope_suitable": extra},
+        {**dirs, "share_slope_suitable": "benefit"},
+        {**q, "share_slope_suitable": 0},
+        {**p, "share_slope_suitable": 0.5},
+    )
+    assert more["rank"].tolist() == base["rank"].tolist()
+    kept = (w + 1.0) / (w + 1.0 + extra)
+    np.testing.assert_allclose(more["phi_net"], kept * base["phi_net"], atol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=_tables, scale=st.floats(0.01, 100))
+def test_thresholds_in_natural_units_follow_the_unit(rows, scale):
+    # Distances in km with thresholds in km give the flows of distances in m with thresholds in m.
+    values = pd.DataFrame(rows, columns=["businesses", "distance_centre_km"])
+    dirs = {"businesses": "benefit", "distance_centre_km": "cost"}
+    w = {"businesses": 1, "distance_centre_km": 1}
+    a = promethee_ii(
+        values,
+        w,
+        dirs,
+        {"businesses": 1, "distance_centre_km": 2},
+        {"businesses": 5, "distance_centre_km": 10},
+    )
+    b = promethee_ii(
+        values.assign(distance_centre_km=values["distance_centre_km"] * scale),
+        w,
+        dirs,
+        {"businesses": 1, "distance_centre_km": 2 * scale},
+        {"businesses": 5, "distance_centre_km": 10 * scale},
+    )
+    np.testing.assert_allclose(a["phi_net"], b["phi_net"], atol=1e-9)
+
+
+def test_numpy_numbers_are_valid_parameters():
+    params = PrometheeParams(("x",), (np.int64(2),), ("benefit",), (np.float32(0),), (np.int8(1),))
+    assert params.weight_series()["x"] == 1.0
+    with pytest.raises(ParameterError, match="weight must be a finite number"):
+        PrometheeParams(("x",), (True,), ("benefit",), (0.0,), (1.0,))
