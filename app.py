@@ -35,7 +35,7 @@ from ovop_geo.farming import scenarios_from_table
 from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t, translate_note
 from ovop_geo.io import read_table, read_vector
 from ovop_geo.manifest import load_manifest
-from ovop_geo.mcda import ahp_weights, load_default_criteria, normalise_criteria
+from ovop_geo.mcda import group_ahp_weights, load_default_criteria, normalise_criteria
 from ovop_geo.offline import install_leaflet
 from ovop_geo.overlays import ClassLayer, RasterLayer, slope_layer
 from ovop_geo.pipeline import (
@@ -220,19 +220,18 @@ def ahp_controls(table: pd.DataFrame, lang: str) -> dict[str, float] | None:
     st.sidebar.caption(t("ahp_help", lang))
     edited = st.sidebar.data_editor(start, key="ahp_matrix", hide_index=True,
                                     column_config=config, num_rows="fixed")
+    # Only the upper triangle is read (the help says so); the library fills in the reciprocals,
+    # exactly as for `ovop-geo run --ahp-groups`.
     upper = edited[groups].to_numpy(dtype=float)
-    matrix = np.triu(upper, 1)
-    matrix = matrix + np.tril(1.0 / np.where(matrix.T > 0, matrix.T, np.nan), -1)
-    np.fill_diagonal(matrix, 1.0)
+    matrix = np.where(np.triu(np.ones_like(upper, dtype=bool), 1), upper, np.nan)
     try:
-        result = ahp_weights(np.nan_to_num(matrix, nan=-1.0), labels=names)
+        result = group_ahp_weights(matrix, table["group"], group_labels=groups)
     except ParameterError as err:
         st.sidebar.error(err.text(lang))
         st.sidebar.warning(t("ahp_rejected", lang))
         return None
-    st.sidebar.caption(t("ahp_cr", lang, cr=fmt_number(result.cr, lang, decimals=3)))
-    size = table.groupby("group").size()
-    return {cid: result.weights[groups.index(g)] / size[g] for cid, g in table["group"].items()}
+    st.sidebar.caption(t("ahp_cr", lang, cr=fmt_number(result.groups.cr, lang, decimals=3)))
+    return dict(result.weights)
 
 
 def parameter_controls(bundle: Bundle, lang: str) -> AnalysisParams:

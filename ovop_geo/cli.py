@@ -71,8 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a criterion weight, repeatable (e.g. --weight households=2)")
     p_run.add_argument("--ahp", type=Path,
                        help="CSV pairwise comparison matrix of criteria (first column and header "
-                            "are criterion ids; cells like 3 or 1/3); its consistency ratio must "
-                            "be at most 0.10")
+                            "are criterion ids; cells like 3 or 1/3; the lower triangle may stay "
+                            "empty); its consistency ratio must be at most 0.10")
+    p_run.add_argument("--ahp-groups", type=Path,
+                       help="CSV pairwise comparison matrix of the criteria groups, as in the "
+                            "app (first column and header are group ids of criteria.csv: "
+                            "existing_activity, raw_material, location_access, human_resources, "
+                            "institutions, local_wisdom; fill the upper triangle, the lower one "
+                            "may stay empty); each group's weight is split equally among its "
+                            "criteria; consistency ratio at most 0.10")
     p_run.add_argument("--min-units", type=int, help="PP 29/2018 minimum units (default 5)")
     p_run.add_argument("--min-household-share", type=float,
                        help="BPS rule: share of households, 0-1 (default 0.20)")
@@ -96,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="write statistics templates (CSV) keyed by village code")
     _region_arg(p_tpl)
     p_tpl.add_argument("--out", type=Path, required=True,
-                       help="folder for harvest_template.csv and businesses_template.csv")
+                       help="folder for harvest_template.csv and businesses_template.csv "
+                            "(and, where the region has an assessment rubric, "
+                            "firm_assessment_template.csv with firm_assessment_levels.csv)")
 
     p_qfd = sub.add_parser(
         "qfd", help="house of quality (QFD) of a product and its ranked improvement plan")
@@ -161,11 +170,19 @@ def _read_params(args) -> dict:
             sep = ""
         if not sep:
             raise ParameterError(f"--weight {item!r}: write CRITERION=NUMBER, e.g. households=2")
+    if args.ahp is not None and getattr(args, "ahp_groups", None) is not None:
+        raise ParameterError("give either --ahp (criteria) or --ahp-groups (criteria groups), "
+                             "not both")
     if args.ahp is not None:
         if weights:
             raise ParameterError("give weights either with --weight/[weights] or with --ahp, "
                                  "not both")
         weights = _ahp_weights(args.ahp)
+    if getattr(args, "ahp_groups", None) is not None:
+        if weights:
+            raise ParameterError("give weights either with --weight/[weights] or with "
+                                 "--ahp-groups, not both")
+        weights = _ahp_group_weights(args.ahp_groups)
     if weights:
         params["weights"] = tuple(sorted(weights.items()))
     options = {
@@ -184,9 +201,8 @@ def _read_params(args) -> dict:
     return params
 
 
-def _ahp_weights(path: Path) -> dict[str, float]:
-    from .mcda import ahp_weights
-
+def _read_pairwise_csv(path: Path) -> tuple[list[str], np.ndarray]:
+    """Labels and judgements of a pairwise CSV matrix; empty cells are NaN (to be completed)."""
     try:
         table = pd.read_csv(path, index_col=0, dtype=str, keep_default_na=False)
     except FileNotFoundError as err:
@@ -197,22 +213,50 @@ def _ahp_weights(path: Path) -> dict[str, float]:
     rows = [str(i).strip() for i in table.index]
     if labels != rows:
         raise InputDataError(
-            f"{path}: the header and the first column must list the same criteria in the same "
+            f"{path}: the header and the first column must list the same items in the same "
             f"order; header {labels}, first column {rows}."
         )
-    values = np.empty(table.shape)
+    values = np.full(table.shape, np.nan)
     bad = []
     for i, row in enumerate(table.itertuples(index=False)):
         for j, cell in enumerate(row):
+            text = str(cell).strip()
+            if not text:
+                continue
             try:
-                values[i, j] = float(Fraction(str(cell).strip()))
+                values[i, j] = float(Fraction(text))
             except (ValueError, ZeroDivisionError):
                 bad.append(f"{rows[i]}/{labels[j]}={cell!r}")
     if bad:
         raise InputDataError(f"{path}: cells that are not numbers or fractions: "
-                             + ", ".join(bad[:5]) + ". Write 3, 1/3 or 0.333.")
+                             + ", ".join(bad[:5]) + ". Write 3, 1/3 or 0.333, or leave a cell "
+                             "of the lower triangle empty.")
+    return labels, values
+
+
+def _ahp_group_weights(path: Path) -> dict[str, float]:
+    """Criterion weights from a group matrix file, by the function the app calls too."""
+    from .mcda import group_ahp_weights, load_default_criteria
+
+    labels, values = _read_pairwise_csv(path)
+    table = load_default_criteria()
     try:
-        result = ahp_weights(values, labels)
+        result = group_ahp_weights(values, table["group"], group_labels=labels)
+    except ParameterError as err:
+        raise ParameterError(f"{path}: {err}") from err
+    ratios = ", ".join(f"{k} {v:.3f}" for k, v in result.consistency.items())
+    print(f"AHP over criteria groups: consistency ratio {ratios} (accepted: at most 0.10)",
+          file=sys.stderr)
+    return dict(result.weights)
+
+
+def _ahp_weights(path: Path) -> dict[str, float]:
+    """Criterion weights from a criteria matrix file (one triangle is enough)."""
+    from .mcda import ahp_weights, complete_reciprocal
+
+    labels, values = _read_pairwise_csv(path)
+    try:
+        result = ahp_weights(complete_reciprocal(values, labels), labels)
     except ParameterError as err:
         raise ParameterError(f"{path}: {err}") from err
     print(f"AHP consistency ratio {result.cr:.3f} (accepted: at most 0.10)", file=sys.stderr)
@@ -321,12 +365,21 @@ def _cmd_template(args) -> int:
     crops = tuple(region.tables["crops"]["crop_id"]) if "crops" in region.tables else (
         "padi", "jagung", "ubi_kayu")
     tables = statistics_templates(region.villages, crops=crops, products=products)
+    if region.assessment is not None:
+        from .readiness import firm_assessment_template, firm_rubric
+
+        tables["firm_assessment_template.csv"] = firm_assessment_template(region.assessment)
+        tables["firm_assessment_levels.csv"] = firm_rubric(region.assessment)
     written = write_outputs(args.out, {name: to_csv_bytes(t, index=False)
                                        for name, t in tables.items()})
     print(f"wrote {', '.join(str(p) for p in written)} for {len(region.villages):,} villages.")
     print("Fill in the empty cells (delete rows without figures) and name the files in your "
           "region manifest under [statistics.harvest] (level = \"village\") and "
           "[statistics.businesses]; see docs/manifest.md.")
+    if region.assessment is not None:
+        print("firm_assessment_template.csv: one row per firm (village, product, its level in "
+              "each dimension; firm_assessment_levels.csv says what each level means); "
+              "see docs/readiness.md.")
     return 0
 
 
