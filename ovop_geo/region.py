@@ -156,7 +156,8 @@ class Region:
         Indexed by ``village_code`` (str): ``village_name``, ``area_ha`` (UTM), optional
         ``group``, ``households``, other attributes; geometry EPSG:4326.
     businesses : pandas.DataFrame or None
-        Business counts indexed by ``village_code``, one int64 column per product.
+        Business counts indexed by ``village_code``, one int64 column per product. A village
+        without any row in the table holds 0 here but is not in ``businesses_reported``.
     harvest : pandas.DataFrame or None
         Tidy rows ``village_code`` (None for region totals), ``crop_id``, ``harvest_area_ha``,
         ``yield_value``, ``yield_unit`` (t/ha, ku/ha or kg/ha), ``source``.
@@ -172,6 +173,10 @@ class Region:
     provenance : tuple of Provenance
     warnings : tuple of str
         Things changed on loading (repaired geometries, reprojection, zero-filled villages).
+    businesses_reported : tuple of str, optional
+        Codes of the villages with at least one row in the business table: the others have no
+        statistics, and every figure computed from business counts is unknown (NA) for them,
+        never a score from distances alone. None: every village is reported.
     """
 
     manifest: Manifest
@@ -184,6 +189,7 @@ class Region:
     layers: RegionLayers = field(default_factory=RegionLayers)
     provenance: tuple[Provenance, ...] = ()
     warnings: tuple[str, ...] = ()
+    businesses_reported: tuple[str, ...] | None = None
 
     @property
     def id(self) -> str:
@@ -281,14 +287,15 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         record(f"table:{name}", path, _source_of(tables[name]))
 
     stats = manifest.statistics
-    businesses = harvest = assessment = None
+    businesses = harvest = assessment = reported = None
     if stats.businesses is not None:
-        businesses, note = _read_businesses(stats.businesses.path, villages, alt_names, manifest)
+        businesses, note, reported = _read_businesses(stats.businesses.path, villages,
+                                                      alt_names, manifest)
         warnings.extend(note)
         record("businesses", stats.businesses.path, stats.businesses.source)
     previous = None
     if stats.businesses_previous is not None:
-        previous, note = _read_businesses(
+        previous, note, _ = _read_businesses(
             stats.businesses_previous.path, villages, alt_names, manifest
         )
         warnings.extend(note)
@@ -340,6 +347,7 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         provenance=tuple(provenance),
         warnings=tuple(warnings),
         businesses_previous=previous,
+        businesses_reported=reported,
     )
 
 
@@ -444,7 +452,8 @@ def _codes_for(
 
 def _read_businesses(
     path: Path, villages: gpd.GeoDataFrame, alt_names: tuple[str, ...], manifest: Manifest
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[str], tuple[str, ...] | None]:
+    """Business counts (wide), notes, and the villages the table reports (None: all)."""
     shown = manifest.relative(path)
     df = read_table(
         path,
@@ -477,12 +486,13 @@ def _read_businesses(
     wide.columns.name = None
     wide.index.name = "village_code"
     notes = []
+    reported = None
     if absent:
-        notes.append(
-            f"{shown}: {len(absent)} village(s) have no rows and are counted as 0 businesses: "
-            f"{format_items(absent)}."
-        )
-    return wide, notes
+        notes.append(msg("note.businesses_unreported", file=shown, count=len(absent),
+                         villages=format_items(absent)))
+        missing = set(absent)
+        reported = tuple(c for c in villages.index if c not in missing)
+    return wide, notes, reported
 
 
 def _read_harvest(
