@@ -513,7 +513,11 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
     businesses = reported_businesses(region)
     households = villages["households"] if "households" in villages.columns else None
     population = None
-    if households is not None and region.manifest.region.population:
+    given = (pd.to_numeric(villages["population"], errors="coerce")
+             if "population" in villages.columns else None)
+    if given is not None and given.notna().any():
+        population = given.dropna().astype(float).rename("population")  # persons, as given
+    elif households is not None and region.manifest.region.population:
         population = capacity.population_by_village(
             households, region_population=region.manifest.region.population
         )
@@ -547,7 +551,7 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
 
     carrying = None
     if (prepared.harvest_by_village is not None and "prices" in region.tables
-            and population is not None):
+            and population is not None and _capacity_inputs(prepared, population, notes)):
         conversion, conversion_source = _milled_rice_conversion(region)
         carrying = capacity.carrying_capacity(
             prepared.harvest_by_village, region.tables["prices"], population,
@@ -596,6 +600,23 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
     )
     object.__setattr__(result, "villages", village_indicators(result))
     return result
+
+
+def _capacity_inputs(prepared: PreparedRegion, population: pd.Series, notes: list[str]) -> bool:
+    """Whether the carrying capacity can be computed; if not, a note says what is missing."""
+    harvest = prepared.harvest_by_village
+    crops = harvest.index.get_level_values("crop_id").astype(str)
+    rice = FarmingParams.rice_crop
+    if not harvest.loc[crops == rice, "harvest_area_ha"].sum() > 0:
+        notes.append(msg("note.capacity_no_rice", crop=rice))
+        return False
+    codes = harvest.index.get_level_values("village_code").astype(str).unique()
+    lacking = [c for c in codes if not population.get(c, np.nan) >= 0]
+    if lacking:
+        notes.append(msg("note.capacity_no_population", count=len(lacking),
+                         villages=lacking[:5]))
+        return False
+    return True
 
 
 def _table_name(region: Region, name: str) -> str:

@@ -87,7 +87,7 @@ def test_villages_without_statistics_get_no_score(province):
 
 
 def test_map_draws_villages_without_statistics_as_no_data(province):
-    result, reported = province
+    result, _ = province
     frame = map_frame(result)
     assert frame["score_kerupuk"].notna().sum() == N_REPORTED
     for lang, label in (("id", "tidak ada data"), ("en", "no data")):
