@@ -97,12 +97,27 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--require-sentra", action="store_true",
                        help="assign PP 29/2018 sentra to their product first")
     p_run.add_argument("--seed", type=int, help="seed of the weight sensitivity (default 0)")
+    p_run.add_argument("--scenarios", type=Path, default=None, metavar="FILE",
+                       help="a scenario file (TOML, [scenarios.<name>] tables): run every "
+                            "scenario, compare them with the first and write scenarios.csv, "
+                            "scenario_alerts.csv, scenario_parameters.csv and scenarios.toml "
+                            "beside the first scenario's outputs")
     p_run.add_argument("--lang", choices=("id", "en"), default="id",
                        help="language of the map (default id)")
     p_run.add_argument("--csv-dialect", choices=("rfc4180", "id"), default="rfc4180",
                        help="CSV files: rfc4180 (comma, dot decimals; for GIS and scripts, with "
                             ".csvt type files) or id (';' and a decimal comma, for spreadsheets "
                             "in the Indonesian locale); results.xlsx suits every spreadsheet")
+
+    p_sc = sub.add_parser("scenarios", help="the same as 'run --scenarios FILE'")
+    p_sc.add_argument("file", type=Path, help="the scenario file (TOML)")
+    _region_arg(p_sc)
+    _part_args(p_sc)
+    p_sc.add_argument("--out", type=Path, required=True, help="output folder")
+    p_sc.add_argument("--lang", choices=("id", "en"), default="id",
+                      help="language of the map and the scenario texts (default id)")
+    p_sc.add_argument("--csv-dialect", choices=("rfc4180", "id"), default="rfc4180",
+                      help="CSV files: rfc4180 or id (see 'run')")
 
     p_tpl = sub.add_parser(
         "template",
@@ -288,19 +303,67 @@ def _cmd_run(args) -> int:
     from .report import build_outputs
 
     progress = (lambda _m: None) if args.quiet else _progress
-    params = AnalysisParams(**_read_params(args))
+    scenario_file = getattr(args, "scenarios", None)
+    scenarios = None
+    if scenario_file is not None:
+        from .scenarios import load_scenarios
+
+        given = _read_params(args)
+        if given:
+            raise ParameterError(
+                f"--scenarios {scenario_file}: give the parameters in the scenario file, not "
+                f"as options too ({', '.join(sorted(given))})")
+        scenarios = load_scenarios(scenario_file)
+        params = scenarios[0].params
+    else:
+        params = AnalysisParams(**_read_params(args))
     started = time.perf_counter()
     progress("loading the region")
     region = _load(args)
     prepared = prepare_region(region, progress=progress)
-    progress("scores, sensitivity and allocation")
-    result = analyse(prepared, params)
+    comparison = None
+    if scenarios is not None:
+        from .scenarios import compare_scenarios, scenario_outputs
+
+        progress(f"{len(scenarios)} scenarios: scores, sensitivity and allocation")
+        comparison = compare_scenarios(prepared, scenarios)
+        result = comparison.results[scenarios[0].name]
+    else:
+        progress("scores, sensitivity and allocation")
+        result = analyse(prepared, params)
     progress(f"writing outputs to {args.out}")
     outputs = build_outputs(result, lang=args.lang, csv_dialect=args.csv_dialect)
+    if comparison is not None:
+        outputs.update(scenario_outputs(comparison, lang=args.lang))
     protected = tuple(region.manifest.project_dir / p.path for p in region.provenance)
     written = write_outputs(args.out, outputs, protected=protected)
     _print_summary(result, written, time.perf_counter() - started)
+    if comparison is not None:
+        _print_scenarios(comparison, args.lang)
     return 0
+
+
+def _print_scenarios(comparison, lang: str) -> None:
+    from .messages import translate
+
+    base = comparison.scenarios[0].name
+    table = comparison.villages
+    print(f"scenarios: {', '.join(s.name for s in comparison.scenarios)} (compared with {base})")
+    for sc in comparison.scenarios[1:]:
+        a, b = table[f"product_{base}"], table[f"product_{sc.name}"]
+        changed = int(((a.notna() | b.notna()) & (a.astype(object) != b.astype(object))).sum())
+        print(f"  {sc.name}: {changed} of {int(a.notna().sum())} villages get another product")
+    for message in comparison.alerts["message"].head(10):
+        print(f"  alert: {translate(message, lang)}")
+
+
+def _cmd_scenarios(args) -> int:
+    args.scenarios = args.file
+    for option in ("params", "ahp", "min_units", "min_household_share", "slope_limit",
+                   "growth_rate", "max_villages_per_product", "seed"):
+        setattr(args, option, None)
+    args.weight, args.require_sentra = [], False
+    return _cmd_run(args)
 
 
 def _print_summary(result, written, seconds: float) -> None:
@@ -449,7 +512,7 @@ def _print_qfd(section: dict, plan, lang: str) -> None:
 
 
 _COMMANDS = {"regions": _cmd_regions, "load": _cmd_load, "run": _cmd_run,
-             "template": _cmd_template, "qfd": _cmd_qfd}
+             "scenarios": _cmd_scenarios, "template": _cmd_template, "qfd": _cmd_qfd}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,6 +36,7 @@ __all__ = [
     "manifest_text",
     "parse_manifest_text",
     "resolve_manifest_path",
+    "toml_document",
 ]
 
 logger = logging.getLogger(__name__)
@@ -705,6 +706,21 @@ def _toml_value(value: Any, where: str) -> str:
     raise ValueError(f"{where}: {type(value).__name__} cannot be written to a manifest")
 
 
+def toml_document(sections: dict[str, dict[str, Any]], *, header: str = "") -> str:
+    """TOML text of ``section -> key -> value`` (dotted section names are sub-tables; None
+    values are left out; dicts become inline tables), with ``header`` as comment lines."""
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    for name, values in sections.items():
+        if lines:
+            lines.append("")
+        lines.append(f"[{name}]")
+        for key, value in values.items():
+            if value is None:
+                continue
+            lines.append(f"{key} = {_toml_value(value, f'[{name}] {key}')}")
+    return "\n".join(lines) + "\n"
+
+
 def manifest_text(
     sections: dict[str, dict[str, Any]],
     *,
@@ -738,16 +754,7 @@ def manifest_text(
     InputDataError
         When ``path`` is given and the manifest would not load, with every problem listed.
     """
-    lines = [f"# {line}".rstrip() for line in header.splitlines()]
-    for name, values in sections.items():
-        if lines:
-            lines.append("")
-        lines.append(f"[{name}]")
-        for key, value in values.items():
-            if value is None:
-                continue
-            lines.append(f"{key} = {_toml_value(value, f'[{name}] {key}')}")
-    text = "\n".join(lines) + "\n"
+    text = toml_document(sections, header=header)
     if path is not None:
         parse_manifest_text(text, path=path, allow_outside=allow_outside)
     return text
