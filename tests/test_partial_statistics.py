@@ -126,3 +126,29 @@ def test_production_of_the_harvest_table_is_exported_without_a_land_use_layer(pr
     note = next(n for n in result.notes
                 if getattr(n, "key", "") == "note.production_without_landuse")
     assert "land balance" in note and "neraca lahan" in note.text("id")
+
+
+def test_region_totals_without_land_use_stay_in_the_run_record(tmp_path):
+    # Rasau Jaya without its (illustrative) land-use, zoning and elevation layers: the
+    # harvest totals cannot be spread over villages, but they are not dropped.
+    import json
+    import re
+
+    root = load_region("rasau-jaya").manifest.project_dir
+    text = (root / "layers" / "rasau-jaya.toml").read_text(encoding="utf-8")
+    text = re.sub(r"\n\[(landuse|zoning|elevation)\]\n(?:[^\[\n][^\n]*\n|\n)*", "\n", text)
+    assert "[landuse]" not in text and "[statistics.harvest]" in text
+    text = text.replace('"../', f'"{root.as_posix()}/').replace('id = "rasau-jaya"',
+                                                                 'id = "rj-no-layers"')
+    (tmp_path / "layers").mkdir()
+    path = tmp_path / "layers" / "rj.toml"
+    path.write_text(text, encoding="utf-8")
+    result = analyse(prepare_region(load_region(load_manifest(path, allow_outside=True))),
+                     AnalysisParams(sensitivity_runs=10))
+    record = json.loads(build_outputs(result)["run.json"]())
+    production = record["region_summary"]["production"]
+    # Paper: 2,709 ha x 23.06 ku/ha = 6,247.0 t of padi; 991 ha x 127.25 ku/ha of ubi kayu.
+    assert production["padi"]["production_t"] == pytest.approx(2709 * 2.306, abs=0.05)
+    assert production["ubi_kayu"]["production_t"] == pytest.approx(991 * 12.725, abs=0.05)
+    assert production["jagung"]["harvest_area_ha"] == pytest.approx(246.52)
+    assert any(getattr(n, "key", "") == "note.totals_not_spread" for n in result.notes)
