@@ -34,7 +34,9 @@ from ovop_geo.validate import (
 
 __all__ = [
     "DEFAULT_TEMPLATE_CROPS",
+    "DEFAULT_TEMPLATE_PRODUCTS",
     "MAX_YIELD_T_HA",
+    "TEMPLATE_FILES",
     "LayerRef",
     "Provenance",
     "RasterRef",
@@ -48,11 +50,17 @@ __all__ = [
     "read_lowland",
     "read_zoning",
     "statistics_templates",
+    "subset_region",
 ]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TEMPLATE_CROPS = ("padi", "jagung", "ubi_kayu")
+#: The paper's nine products (Table 3): the business template's default products when a region
+#: has no business table. Any other product id may be added (with its raw-material link in the
+#: products table, ``raw_materials``).
+DEFAULT_TEMPLATE_PRODUCTS = ("rengginang", "marning", "kerupuk", "keripik", "torratello", "kue",
+                             "dodol", "minuman", "kerajinan")
 #: Highest plausible crop yield (t/ha); harvest rows above it are refused as unit or typing
 #: errors (fresh cassava and pineapple reach 40-60 t/ha, sugar cane about 100).
 MAX_YIELD_T_HA = 100.0
@@ -156,7 +164,8 @@ class Region:
         Indexed by ``village_code`` (str): ``village_name``, ``area_ha`` (UTM), optional
         ``group``, ``households``, other attributes; geometry EPSG:4326.
     businesses : pandas.DataFrame or None
-        Business counts indexed by ``village_code``, one int64 column per product.
+        Business counts indexed by ``village_code``, one int64 column per product. A village
+        without any row in the table holds 0 here but is not in ``businesses_reported``.
     harvest : pandas.DataFrame or None
         Tidy rows ``village_code`` (None for region totals), ``crop_id``, ``harvest_area_ha``,
         ``yield_value``, ``yield_unit`` (t/ha, ku/ha or kg/ha), ``source``.
@@ -172,6 +181,10 @@ class Region:
     provenance : tuple of Provenance
     warnings : tuple of str
         Things changed on loading (repaired geometries, reprojection, zero-filled villages).
+    businesses_reported : tuple of str, optional
+        Codes of the villages with at least one row in the business table: the others have no
+        statistics, and every figure computed from business counts is unknown (NA) for them,
+        never a score from distances alone. None: every village is reported.
     """
 
     manifest: Manifest
@@ -184,6 +197,7 @@ class Region:
     layers: RegionLayers = field(default_factory=RegionLayers)
     provenance: tuple[Provenance, ...] = ()
     warnings: tuple[str, ...] = ()
+    businesses_reported: tuple[str, ...] | None = None
 
     @property
     def id(self) -> str:
@@ -281,14 +295,15 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         record(f"table:{name}", path, _source_of(tables[name]))
 
     stats = manifest.statistics
-    businesses = harvest = assessment = None
+    businesses = harvest = assessment = reported = None
     if stats.businesses is not None:
-        businesses, note = _read_businesses(stats.businesses.path, villages, alt_names, manifest)
+        businesses, note, reported = _read_businesses(stats.businesses.path, villages,
+                                                      alt_names, manifest)
         warnings.extend(note)
         record("businesses", stats.businesses.path, stats.businesses.source)
     previous = None
     if stats.businesses_previous is not None:
-        previous, note = _read_businesses(
+        previous, note, _ = _read_businesses(
             stats.businesses_previous.path, villages, alt_names, manifest
         )
         warnings.extend(note)
@@ -301,6 +316,10 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
     if stats.harvest is not None:
         harvest = _read_harvest(stats.harvest, villages, alt_names, tables, manifest)
         record("harvest", stats.harvest.path, stats.harvest.source, stats.harvest.illustrative)
+    if stats.households is not None:
+        villages, note = _read_households(stats.households.path, villages, alt_names, manifest)
+        warnings.extend(note)
+        record("households", stats.households.path, stats.households.source)
     if stats.assessment is not None:
         path = stats.assessment.path
         assessment = read_table(
@@ -340,6 +359,7 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         provenance=tuple(provenance),
         warnings=tuple(warnings),
         businesses_previous=previous,
+        businesses_reported=reported,
     )
 
 
@@ -444,7 +464,8 @@ def _codes_for(
 
 def _read_businesses(
     path: Path, villages: gpd.GeoDataFrame, alt_names: tuple[str, ...], manifest: Manifest
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[str], tuple[str, ...] | None]:
+    """Business counts (wide), notes, and the villages the table reports (None: all)."""
     shown = manifest.relative(path)
     df = read_table(
         path,
@@ -477,12 +498,108 @@ def _read_businesses(
     wide.columns.name = None
     wide.index.name = "village_code"
     notes = []
+    reported = None
     if absent:
-        notes.append(
-            f"{shown}: {len(absent)} village(s) have no rows and are counted as 0 businesses: "
-            f"{format_items(absent)}."
-        )
-    return wide, notes
+        notes.append(msg("note.businesses_unreported", file=shown, count=len(absent),
+                         villages=format_items(absent)))
+        missing = set(absent)
+        reported = tuple(c for c in villages.index if c not in missing)
+    return wide, notes, reported
+
+
+def _read_households(
+    path: Path, villages: gpd.GeoDataFrame, alt_names: tuple[str, ...], manifest: Manifest
+) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Households (and optionally population) per village from a table; replaces the
+    boundary layer's households column."""
+    shown = manifest.relative(path)
+    df = read_table(path, numeric_columns=("households",),
+                    optional_numeric_columns=("population",), required_columns=("households",),
+                    display_name=shown)
+    columns = ["households"] + (["population"] if "population" in df.columns else [])
+    validate_numeric(df, columns, path=shown, min_value=0)
+    codes = _codes_for(df, villages, alt_names, shown)
+    dup = codes.duplicated(keep=False)
+    if dup.any():
+        rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
+        raise_problems(shown, [f"the same village appears more than once. Rows: {rows}."])
+    out = villages.copy()
+    for column in columns:
+        values = pd.Series(df[column].astype(float).to_numpy(), index=codes.to_numpy())
+        out[column] = values.reindex(villages.index).to_numpy()
+    absent = [c for c in villages.index if c not in set(codes)]
+    notes = []
+    if absent:
+        notes.append(msg("note.households_unreported", file=shown, count=len(absent),
+                         villages=format_items(absent)))
+    return out, notes
+
+
+def subset_region(
+    region: Region, *, kabupaten: str | None = None, kecamatan: str | None = None
+) -> Region:
+    """The part of ``region`` in one kabupaten and/or kecamatan (by code or by name).
+
+    The codes come from the village codes (:mod:`ovop_geo.wilayah`). Village statistics are
+    kept for the villages selected; harvest totals for the whole region cannot be split and
+    are refused; a region population ([region] population) covers the whole region and is
+    dropped (with a note) when only part of it is kept.
+
+    Raises
+    ------
+    InputDataError
+        When nothing matches (naming what the region holds) or the harvest is region totals.
+    """
+    if kabupaten is None and kecamatan is None:
+        return region
+    from dataclasses import replace
+
+    from .wilayah import admin_units, select_villages
+
+    codes = select_villages(region.villages, kabupaten=kabupaten, kecamatan=kecamatan)
+    if len(codes) == len(region.villages):
+        return region
+    units = admin_units(region.villages.loc[codes])
+    label = []
+    for level, given in (("kabupaten", kabupaten), ("kecamatan", kecamatan)):
+        if given is not None:
+            name = units[f"{level}_name"].dropna()
+            shown = str(name.iloc[0]) if len(name) else str(given)
+            prefix = "" if shown.lower().startswith(level) else f"{level.title()} "
+            label.append(prefix + shown)
+    manifest = region.manifest
+    harvest = region.harvest
+    if harvest is not None:
+        totals = harvest["village_code"].isna()
+        if totals.any():
+            shown = manifest.relative(manifest.statistics.harvest.path)
+            raise InputDataError(
+                f"{shown}: the harvest figures are totals for the whole region and cannot be "
+                "split by kabupaten or kecamatan. Give figures per village (level = "
+                '"village") or run the whole region.', path=shown)
+        harvest = harvest[harvest["village_code"].isin(codes)].reset_index(drop=True)
+    keep = set(codes)
+    info = replace(manifest.region, name=f"{manifest.region.name}: {', '.join(label)}")
+    warnings = list(region.warnings)
+    if info.population is not None:
+        info = replace(info, population=None)
+        warnings.append(msg("note.subset_population", name=manifest.region.name))
+    access = manifest.access
+    if access.centre_village is not None and access.centre_village not in keep:
+        access = replace(access, centre_village=None)
+    reported = (None if region.businesses_reported is None
+                else tuple(c for c in region.businesses_reported if c in keep))
+    return replace(
+        region,
+        manifest=replace(manifest, region=info, access=access),
+        villages=region.villages.loc[codes],
+        businesses=None if region.businesses is None else region.businesses.loc[codes],
+        businesses_previous=(None if region.businesses_previous is None
+                             else region.businesses_previous.loc[codes]),
+        businesses_reported=reported,
+        harvest=harvest,
+        warnings=tuple(warnings),
+    )
 
 
 def _read_harvest(
@@ -742,6 +859,14 @@ def missing_statistics(region: Region) -> list[str]:
     return missing
 
 
+#: Statistics templates, by manifest section ``[statistics.<name>]``.
+TEMPLATE_FILES = {
+    "harvest": "harvest_template.csv",
+    "businesses": "businesses_template.csv",
+    "households": "households_template.csv",
+}
+
+
 def statistics_templates(
     villages: gpd.GeoDataFrame | pd.DataFrame,
     *,
@@ -750,10 +875,15 @@ def statistics_templates(
 ) -> dict[str, pd.DataFrame]:
     """Empty statistics tables keyed by village code, in the form the loader reads back.
 
-    A region with boundaries only (Kalimantan Barat as bundled) needs harvest statistics and
-    business counts. Fill in the empty cells, delete rows you have no figures for, and name the
-    files in the region manifest's ``[statistics.harvest]`` (with ``level = "village"``) and
-    ``[statistics.businesses]``.
+    A region with boundaries only (Kalimantan Barat as bundled) needs harvest statistics,
+    business counts and households. Fill in the empty cells, delete rows you have no figures
+    for, and name the files in the region manifest's ``[statistics.harvest]`` (with
+    ``level = "village"``), ``[statistics.businesses]`` and ``[statistics.households]``
+    (``ovop-geo template`` writes that manifest, see :mod:`ovop_geo.templates`).
+
+    Every row carries ``village_code``, ``village_name`` and the kabupaten and kecamatan code
+    and name (:func:`ovop_geo.wilayah.admin_units`); the loader reads the village code and
+    ignores the others.
 
     Parameters
     ----------
@@ -768,14 +898,17 @@ def statistics_templates(
     Returns
     -------
     dict of str to DataFrame
-        ``harvest_template.csv`` and ``businesses_template.csv``, sorted by village code.
+        ``harvest_template.csv``, ``businesses_template.csv`` and ``households_template.csv``
+        (one row per village: ``households`` and ``population``, persons), sorted by code.
     """
-    base = pd.DataFrame(
-        {
-            "village_code": [str(c) for c in villages.index],
-            "village_name": villages["village_name"].to_numpy(),
-        }
-    ).sort_values("village_code", ignore_index=True)
+    from .wilayah import ADMIN_COLUMNS, admin_units
+
+    units = admin_units(villages)
+    base = pd.DataFrame({"village_code": [str(c) for c in villages.index],
+                         "village_name": villages["village_name"].to_numpy()})
+    for column in ADMIN_COLUMNS:
+        base[column] = units[column].to_numpy(dtype=object)
+    base = base.sort_values("village_code", ignore_index=True)
 
     def expand(column: str, values: tuple[str, ...]) -> pd.DataFrame:
         return base.merge(pd.DataFrame({column: list(values)}), how="cross")
@@ -788,4 +921,9 @@ def statistics_templates(
     businesses = expand("product", products)
     businesses["businesses"] = np.nan
     businesses["source"] = ""
-    return {"harvest_template.csv": harvest, "businesses_template.csv": businesses}
+    households = base.copy()
+    households["households"] = np.nan
+    households["population"] = np.nan
+    households["source"] = ""
+    return {TEMPLATE_FILES["harvest"]: harvest, TEMPLATE_FILES["businesses"]: businesses,
+            TEMPLATE_FILES["households"]: households}
