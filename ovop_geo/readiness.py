@@ -46,6 +46,7 @@ __all__ = [
     "firm_assessment_template",
     "firm_rubric",
     "firm_scores",
+    "firms_from_survey",
     "readiness",
     "readiness_by",
     "survey_to_assessment",
@@ -692,3 +693,56 @@ def readiness_by(
     out["note"] = [str(msg("readiness.brand_middle")) if a else "" for a in applies]
     out["note_id"] = ["readiness.brand_middle" if a else "" for a in applies]
     return out
+
+
+def firms_from_survey(survey: pd.DataFrame, *, name: str = "survey") -> pd.DataFrame:
+    """Per-firm rows (one row per firm) from long survey rows (one row per firm and answer).
+
+    Parameters
+    ----------
+    survey : pandas.DataFrame
+        ``firm_id``, ``dimension``, ``level``, with ``product`` and ``village_code`` and/or
+        ``village_name`` (the form ``ovop-geo qfd --survey`` reads, with the village added). A
+        firm listing several levels of a dimension (practices) gets them joined by ``;``.
+    name : str
+        The file name used in messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The form of :func:`firm_assessment_template`, ready for :func:`firm_scores` and
+        :func:`readiness_by` (which check the levels against the rubric).
+    """
+    if not isinstance(survey, pd.DataFrame):
+        raise InputDataError(msg("readiness.not_table", name=name, kind=type(survey).__name__))
+    need = [c for c in ("firm_id", "product", "dimension", "level") if c not in survey.columns]
+    if not any(c in survey.columns for c in ("village_code", "village_name")):
+        need.append("village_code or village_name")
+    if need:
+        raise InputDataError(msg("readiness.firm_columns", name=name, columns=need))
+    s = survey.copy()
+    for c in ("village_code", "village_name"):
+        if c not in s.columns:
+            s[c] = ""
+    for c in ("firm_id", "product", "village_code", "village_name", "dimension"):
+        s[c] = s[c].fillna("").astype(str).str.strip()
+    s["level"] = s["level"].map(lambda v: "" if pd.isna(v) else str(v).strip())
+    ids = s.groupby("firm_id", sort=False)[["village_code", "village_name", "product"]]
+    conflicting = [f for f, g in ids if (g.nunique() > 1).any()]
+    if conflicting:
+        raise InputDataError(
+            msg("readiness.firm_conflict", name=name, firms=format_items(conflicting))
+        )
+    head = ids.first().reset_index()
+    answers = (
+        s[s["dimension"] != ""]
+        .drop_duplicates(["firm_id", "dimension", "level"])
+        .groupby(["firm_id", "dimension"], sort=False)["level"]
+        .agg(lambda v: ";".join(x for x in v if x))
+        .unstack("dimension")
+    )
+    dims = list(dict.fromkeys(s.loc[s["dimension"] != "", "dimension"]))
+    wide = head.merge(
+        answers.reindex(columns=dims), left_on="firm_id", right_index=True, how="left"
+    )
+    return wide[[*FIRM_COLUMNS, *dims]]

@@ -143,3 +143,8 @@ def test_bad_group_matrix_exits_2_without_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert "contradict the upper triangle" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_documented_example_is_the_tested_matrix():
+    text = (ROOT / "docs" / "ahp.md").read_text(encoding="utf-8")
+    assert GROUPS_UPPER in text

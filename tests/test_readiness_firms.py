@@ -16,6 +16,7 @@ from ovop_geo.readiness import (
     firm_assessment_template,
     firm_rubric,
     firm_scores,
+    firms_from_survey,
     readiness,
     readiness_by,
 )
@@ -243,3 +244,40 @@ def test_cli_template_writes_the_per_firm_template_and_levels(tmp_path):
     assert list(template.columns) == list(pd.read_csv(TEMPLATE).columns)
     levels = pd.read_csv(tmp_path / "firm_assessment_levels.csv")
     assert levels.loc[levels["dimension"] == "Merek", "level"].tolist() == [1, 2, 3]
+
+
+def test_long_survey_rows_give_the_same_readiness():
+    # The fixture's firms as one row per answer (the form of `ovop-geo qfd --survey`, with the
+    # village): practices as several rows, unknown answers simply absent.
+    rows = [
+        ("F1", "Sumber Bahan Baku Utama", 3),
+        ("F1", "Lingkungan", 2),
+        ("F1", "Merek", 2),
+        ("F1", "Partisipasi Masyarakat", 1),
+        ("F1", "Partisipasi Masyarakat", 3),
+        ("F1", "Standar Produk", 1),
+        ("F2", "Sumber Bahan Baku Utama", 2),
+        ("F2", "Merek", 3),
+        ("F2", "Partisipasi Masyarakat", 0),
+        ("F2", "Standar Produk", 4),
+        ("F3", "Sumber Bahan Baku Utama", 1),
+        ("F3", "Lingkungan", 3),
+        ("F3", "Merek", 1),
+        ("F3", "Standar Produk", 2),
+        ("F4", "Sumber Bahan Baku Utama", 3),
+        ("F4", "Lingkungan", 3),
+        ("F4", "Merek", 2),
+        ("F4", "Partisipasi Masyarakat", 1),
+        ("F4", "Partisipasi Masyarakat", 2),
+        ("F4", "Partisipasi Masyarakat", 3),
+        ("F4", "Standar Produk", 3),
+    ]
+    survey = pd.DataFrame(rows, columns=["firm_id", "dimension", "level"])
+    ids = FIRMS.set_index("firm_id")[["village_code", "village_name", "product"]]
+    survey = survey.join(ids, on="firm_id")
+    wide = firms_from_survey(survey)
+    assert list(wide.columns[:4]) == list(FIRM_COLUMNS)
+    assert wide.set_index("firm_id").loc["F1", "Partisipasi Masyarakat"] == "1;3"
+    pd.testing.assert_frame_equal(readiness_by(wide, RUBRIC), readiness_by(FIRMS, RUBRIC))
+    with pytest.raises(InputDataError, match=r"more than one village or product: F1"):
+        firms_from_survey(pd.concat([survey, survey.iloc[:1].assign(product="dodol")]))
