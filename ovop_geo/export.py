@@ -39,6 +39,7 @@ import pandas as pd
 import pyogrio
 
 from .errors import OvopError
+from .validate import require_crs
 
 __all__ = [
     "CSV_DIALECTS",
@@ -205,8 +206,7 @@ def _clean_nan(obj):
 
 
 def _vector_frame(gdf: gpd.GeoDataFrame, index_name: str | None, what: str) -> gpd.GeoDataFrame:
-    if gdf.crs is None:
-        raise OvopError(f"cannot write {what}: the layer has no CRS")
+    require_crs(gdf.crs, what)
     frame = export_frame(gdf, index=index_name is not None)
     if index_name is not None:
         frame = frame.rename(columns={frame.columns[0]: index_name})
