@@ -300,6 +300,8 @@ def read_vector(
             f"{', '.join(VECTOR_SUFFIXES)}.",
             path=shown,
         )
+    if suffix in (".geojson", ".json"):
+        _check_json_content(path, shown, suffix)
     try:
         if suffix in (".parquet", ".geoparquet"):
             gdf = gpd.read_parquet(path)
@@ -339,6 +341,22 @@ def read_vector(
         raise InputDataError(f"{shown}: the layer has no features.", path=shown)
     logger.info("Read %s features from '%s'", f"{len(gdf):,}", shown)
     return gdf
+
+
+def _check_json_content(path: Path, shown: str, suffix: str) -> None:
+    """A ``.geojson`` must hold JSON: GDAL would read a renamed KML or GML by its content and
+    report its columns as if they were the user's, so say what the file is instead."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return  # reported by the reader
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text[:1] in (b"{", b"["):
+        return
+    what = describe_content(path) or msg("file.looks_not_json")
+    raise InputDataError(msg("vector.unreadable", name=shown, suffix=suffix, what=what),
+                         path=shown)
 
 
 def _short(err: BaseException, limit: int = 200) -> str:

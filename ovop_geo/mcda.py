@@ -155,6 +155,7 @@ class Weights:
         """Weights normalised to sum 1, indexed by criterion id (zero weights dropped)."""
         s = pd.Series(dict(self.items), dtype=float)
         s = s[s > 0]
+        s = s / s.max()  # first to 0-1: weights near the float limit (1e308) cannot overflow
         return s / s.sum()
 
 

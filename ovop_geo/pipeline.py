@@ -156,12 +156,14 @@ class AnalysisParams:
                     f"unknown criteria in the weights: {', '.join(unknown)}. Known criteria: "
                     + ", ".join(sorted(mcda.DIRECTIONS))
                 )
-            negative = sorted(k for k, v in weights.items() if not v >= 0)
+            negative = sorted(k for k, v in weights.items()
+                              if isinstance(v, bool) or not isinstance(v, int | float)
+                              or not (0 <= v < float("inf")))
             if negative:
                 raise ParameterError(
-                    f"weights must be zero or positive numbers: {', '.join(negative)}"
+                    f"weights must be zero or positive finite numbers: {', '.join(negative)}"
                 )
-            if sum(weights.values()) <= 0:
+            if max(weights.values(), default=0) <= 0:
                 raise ParameterError("at least one weight must be above zero")
 
     def with_weights(self, weights: Mapping[str, float]) -> AnalysisParams:
