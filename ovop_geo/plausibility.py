@@ -168,7 +168,8 @@ def check_raw_crs(raw: gpd.GeoDataFrame, path: str, bounds: Bounds) -> list[str]
     inside = (area.west - margin <= lon0 and lon1 <= area.east + margin
               and area.south - margin <= lat0 and lat1 <= area.north + margin)
     if not inside and np.isfinite([lon0, lat0, lon1, lat1]).all():
-        return [msg("check.outside_area_of_use", crs=crs_name, area=area.name,
+        name = area.name if len(area.name) <= 80 else area.name[:79] + "…"
+        return [msg("check.outside_area_of_use", crs=crs_name, area=name,
                     lon0=float(lon0), lon1=float(lon1), lat0=float(lat0), lat1=float(lat1))]
     return []
 

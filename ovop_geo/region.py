@@ -85,7 +85,11 @@ _TABLE_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...
 }
 #: name -> (optional numeric columns, optional boolean columns): checked when present.
 _OPTIONAL_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "crops": (("cropping_intensity", "staple_t_per_harvested_t", "food_kg_per_person_yr"), ()),
+    "crops": (
+        ("cropping_intensity", "staple_t_per_harvested_t", "food_kg_per_person_yr",
+         "yield_max_t_ha"),
+        (),
+    ),
     # the current layout, and the older one (input_t_per_business_yr in t of harvested crop)
     "raw_materials": (
         (
@@ -371,6 +375,7 @@ def _read_villages(manifest: Manifest, bounds) -> tuple[gpd.GeoDataFrame, list[s
     shown = manifest.relative(b.path)
     raw = read_vector(b.path, layer=b.layer, display_name=shown)
     crs_problems = check_raw_crs(raw, shown, bounds)
+    raise_problems(shown, crs_problems)  # misplaced coordinates: the other checks mean nothing
     try:
         villages, report = validate_villages(
             raw,

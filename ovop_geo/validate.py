@@ -245,7 +245,17 @@ def validate_villages(
         gdf = gdf.to_crs(4326)
         warnings.append(f"{path}: reprojected from {reprojected_from} to EPSG:4326.")
 
-    area_ha = gdf.geometry.to_crs(gdf.estimate_utm_crs()).area.to_numpy() / 10_000.0
+    try:
+        utm = gdf.estimate_utm_crs()
+    except RuntimeError as err:  # no UTM zone for these coordinates (near a pole, off Earth)
+        minx, miny, maxx, maxy = gdf.total_bounds
+        raise_problems(path, [
+            f"the villages (longitude {minx:.2f} to {maxx:.2f}, latitude {miny:.2f} to "
+            f"{maxy:.2f}) lie in no UTM zone, so their areas cannot be measured. Set the CRS "
+            "the coordinates are really in."
+        ])
+        raise AssertionError from err  # not reached
+    area_ha = gdf.geometry.to_crs(utm).area.to_numpy() / 10_000.0
     out, renamed = _standard_columns(
         gdf, codes, area_ha, id_column, name_column, group_column, households_column
     )

@@ -75,7 +75,7 @@ def test_degrees_labelled_web_mercator_are_refused_naming_the_crs():
 def test_a_duplicated_village_polygon_is_refused_with_the_pair():
     gdf = make_squares(crs="EPSG:4326")
     dup = gdf.iloc[[0]].assign(kode="A04", nama="Desa Empat")
-    gdf = gdf._constructor(  # noqa: SLF001 - GeoDataFrame of the same class
+    gdf = gdf._constructor(
         [*gdf.to_dict("records"), *dup.to_dict("records")], crs=gdf.crs)
     text = _refused(_own(boundaries=("desa.geojson", _geojson(gdf))), "overlap")
     assert "A01 Desa Satu / A04 Desa Empat: 100.00 ha (100 %)" in text \
