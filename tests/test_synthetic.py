@@ -137,7 +137,7 @@ def test_zoning_tiles_and_follows_the_land_use(zoning, landuse, kecamatan):
 def test_generators_refuse_unusable_villages(villages):
     with pytest.raises(InputDataError, match="column 'kode_kemendagri' is missing"):
         synthetic.make_rasau_jaya_landuse(villages.drop(columns="kode_kemendagri"))
-    with pytest.raises(InputDataError, match="has no coordinate reference system"):
+    with pytest.raises(InputDataError, match="has no CRS"):
         synthetic.make_rasau_jaya_zoning(villages.set_crs(None, allow_override=True))
     with pytest.raises(InputDataError, match="no villages"):
         synthetic.make_province_statistics(villages.iloc[:0], code_column="kode_kemendagri")
