@@ -20,6 +20,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from .errors import InputDataError
+from .validate import require_crs
 
 __all__ = ["Place", "distance_to_centres"]
 
@@ -62,8 +63,7 @@ def distance_to_centres(
         Indexed by ``village_code``: ``distance_centre_straight_km``,
         ``distance_capital_straight_km`` (NaN without a capital), ``centre_method``.
     """
-    if villages.crs is None:
-        raise InputDataError("villages have no CRS: cannot measure distances")
+    require_crs(villages.crs, "villages")
     utm = villages.estimate_utm_crs()
     projected = villages.to_crs(utm)
     points = projected.geometry.representative_point()

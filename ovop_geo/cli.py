@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import time
 import tomllib
@@ -19,10 +20,12 @@ import pandas as pd
 
 from . import __version__
 from .errors import InputDataError, OvopError, ParameterError
+from .messages import msg
 
 __all__ = ["main"]
 
 EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def _progress(message: str) -> None:
@@ -34,8 +37,11 @@ def _region_arg(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--region", default=None,
                        help="a bundled region id (see 'ovop-geo regions'); default rasau-jaya")
     group.add_argument("--layers", type=Path, default=None,
-                       help="your own region manifest (TOML); its paths may point anywhere "
-                            "because you named the file yourself")
+                       help="your own region manifest (TOML); its paths must stay inside the "
+                            "project folder holding it (the folder above the manifest's)")
+    parser.add_argument("--allow-outside-paths", action="store_true",
+                        help="let the manifest name files outside its project folder (only for "
+                             "a manifest you trust)")
 
 
 def _part_args(parser: argparse.ArgumentParser) -> None:
@@ -50,7 +56,8 @@ def _load(args):
     from .region import load_region, subset_region
 
     if args.layers is not None:
-        region = load_region(args.layers, allow_outside=True)
+        region = load_region(args.layers,
+                             allow_outside=getattr(args, "allow_outside_paths", False))
     else:
         region = load_region(args.region or "rasau-jaya")
     return subset_region(region, kabupaten=getattr(args, "kabupaten", None),
@@ -188,9 +195,20 @@ def _read_params(args) -> dict:
                 data = tomllib.load(fh)
         except FileNotFoundError as err:
             raise InputDataError(f"{args.params}: file not found.") from err
-        except tomllib.TOMLDecodeError as err:
+        except OSError as err:
+            raise InputDataError(msg("file.unreadable", name=str(args.params),
+                                     reason=err.strerror or type(err).__name__)) from err
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
             raise InputDataError(f"{args.params}: not valid TOML ({err}).") from err
-        weights.update({str(k): float(v) for k, v in data.pop("weights", {}).items()})
+        table = data.pop("weights", {})
+        if not isinstance(table, dict):
+            raise ParameterError(msg("params.weights_table", path=str(args.params)))
+        bad = [f"{k} = {v!r}"[:60] for k, v in table.items()
+               if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v)
+               or v < 0]
+        if bad:
+            raise ParameterError(msg("params.bad_weights", path=str(args.params), items=bad))
+        weights.update({str(k): float(v) for k, v in table.items()})
         allowed = {"min_units", "min_household_share", "slope_limit_pct", "growth_rate_pct_yr",
                    "base_year", "horizon_years", "sensitivity_runs",
                    "sensitivity_concentration", "seed", "max_villages_per_product",
@@ -201,6 +219,10 @@ def _read_params(args) -> dict:
                 f"{args.params}: unknown keys {', '.join(unknown)}. Allowed: "
                 + ", ".join(sorted(allowed)) + ", and a [weights] table."
             )
+        wrong = [f"{k} = {v!r}"[:60] for k, v in data.items() if not _param_type_ok(k, v)]
+        if wrong:
+            raise ParameterError(msg("params.bad_value", path=str(args.params),
+                                     reason=", ".join(wrong)))
         params.update(data)
     for item in args.weight:
         name, sep, value = item.partition("=")
@@ -239,6 +261,21 @@ def _read_params(args) -> dict:
     if args.require_sentra:
         params["require_sentra"] = True
     return params
+
+
+_INT_PARAMS = frozenset({"min_units", "base_year", "horizon_years", "sensitivity_runs", "seed",
+                         "max_villages_per_product", "top_k"})
+
+
+def _param_type_ok(key: str, value: object) -> bool:
+    """A parameters-file value has the type of its option (checked before any work)."""
+    if key == "require_sentra":
+        return isinstance(value, bool)
+    if isinstance(value, bool):
+        return False
+    if key in _INT_PARAMS:
+        return isinstance(value, int)
+    return isinstance(value, int | float) and bool(np.isfinite(value))
 
 
 def _read_pairwise_csv(path: Path) -> tuple[list[str], np.ndarray]:
@@ -340,25 +377,34 @@ def _cmd_load(args) -> int:
 
 
 def _cmd_run(args) -> int:
-    from .export import write_outputs
+    from .export import check_output_dir, write_outputs
     from .pipeline import AnalysisParams, analyse, prepare_region
     from .report import build_outputs
 
     progress = (lambda _m: None) if args.quiet else _progress
     scenario_file = getattr(args, "scenarios", None)
     scenarios = None
+    raw = _read_params(args)
     if scenario_file is not None:
         from .scenarios import load_scenarios
 
-        given = _read_params(args)
-        if given:
+        if raw:
             raise ParameterError(
                 f"--scenarios {scenario_file}: give the parameters in the scenario file, not "
-                f"as options too ({', '.join(sorted(given))})")
+                f"as options too ({', '.join(sorted(raw))})")
         scenarios = load_scenarios(scenario_file)
         params = scenarios[0].params
     else:
-        params = AnalysisParams(**_read_params(args))
+        try:
+            params = AnalysisParams(**raw)
+        except (TypeError, ValueError) as err:  # a value of the wrong type in the parameters file
+            if isinstance(err, OvopError):
+                if args.params is None:
+                    raise
+                raise ParameterError(f"{args.params}: {err}") from err
+            raise ParameterError(msg("params.bad_value", path=str(args.params or "--"),
+                                     reason=str(err)[:200])) from err
+    check_output_dir(args.out)  # before the analysis: a folder that cannot be written fails now
     started = time.perf_counter()
     progress("loading the region")
     region = _load(args)
@@ -578,11 +624,35 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    previous = _terminate_as_interrupt()
     try:
         return _COMMANDS[args.command](args)
     except OvopError as err:
         print(f"error: {err}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print(f"\n{msg('run.interrupted')}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as err:  # a file the user named, at a place no reader maps yet
+        name = Path(err.filename).name if err.filename else "?"
+        print(f"error: {msg('run.file_error', name=name, reason=err.strerror or err)}",
+              file=sys.stderr)
+        return EXIT_USER_ERROR
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate_as_interrupt():
+    """SIGTERM (a stopped job, a closed terminal) ends the run like Ctrl-C: staged files are
+    removed and nothing half-written stays. Returns the previous handler."""
+    def handler(_signum, _frame):
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        return None
 
 
 if __name__ == "__main__":

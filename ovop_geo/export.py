@@ -24,12 +24,17 @@ with an apostrophe in CSV and xlsx so a spreadsheet does not run them as formula
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import logging
 import math
 import os
+import re
+import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -39,6 +44,8 @@ import pandas as pd
 import pyogrio
 
 from .errors import OvopError
+from .messages import msg
+from .validate import require_crs
 
 __all__ = [
     "CSV_DIALECTS",
@@ -205,8 +212,7 @@ def _clean_nan(obj):
 
 
 def _vector_frame(gdf: gpd.GeoDataFrame, index_name: str | None, what: str) -> gpd.GeoDataFrame:
-    if gdf.crs is None:
-        raise OvopError(f"cannot write {what}: the layer has no CRS")
+    require_crs(gdf.crs, what)
     frame = export_frame(gdf, index=index_name is not None)
     if index_name is not None:
         frame = frame.rename(columns={frame.columns[0]: index_name})
@@ -286,10 +292,150 @@ def _cell(value):
     return value
 
 
+# --------------------------------------------------------------------------- output folders
+#: Staged files are named ``.<name>.ovop-<pid>-<random>.tmp``: the writer's process id tells a
+#: later run whether the writer is still alive (a concurrent run) or was killed (stale leftovers).
+_TMP = re.compile(r"^\..+\.ovop-(\d+)-[^.]*\.tmp$")
+
+
+def _tmp_prefix(name: str) -> str:
+    return f".{name}.ovop-{os.getpid()}-"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (another user's), or cannot tell: keep its files
+    return True
+
+
+def clean_stale_temporaries(out_dir: str | os.PathLike) -> list[str]:
+    """Remove hidden staged files left in ``out_dir`` by runs that were killed (SIGKILL, a
+    power cut). Files of a writer that is still running (a concurrent run) are kept.
+
+    Returns
+    -------
+    list of str
+        The names removed.
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TMP.match(entry.name)
+        if m and entry.is_file(follow_symlinks=False) and not _pid_alive(int(m.group(1))):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(entry.name)
+    if removed:
+        log.info("Removed %d stale temporary files from '%s'", len(removed), out_dir)
+    return removed
+
+
+def _output_error(out: Path, err: OSError) -> OvopError:
+    """An OS error while preparing or writing the output folder, as a message to act on."""
+    code = err.errno
+    reason = err.strerror or type(err).__name__
+    key = "output.cannot_write"
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        key = "output.full"
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        key = "output.read_only"
+    elif code in (errno.ENOTDIR, errno.EEXIST):
+        key = "output.not_folder"
+    return OvopError(msg(key, folder=str(out), reason=reason))
+
+
+#: Free space an output folder needs before a run starts (bytes): the Rasau Jaya outputs take
+#: about 0.6 MB and a province's some tens of MB; a run into less than this fails before the
+#: analysis instead of after it (writes are all-or-nothing in any case).
+MIN_FREE_BYTES = 8 * 1024 * 1024
+
+
+def check_output_dir(out_dir: str | os.PathLike, *, min_free_bytes: int = MIN_FREE_BYTES) -> Path:
+    """Make sure ``out_dir`` can receive outputs before any analysis starts.
+
+    Creates the folder (and its parents) when missing, refuses a path that is a file or lies
+    under a file, a folder that cannot be written (read-only, no permission) and a full disk
+    (a probe file is written, synced and removed), each with a message saying what to do. Stale
+    temporary files of killed runs are removed.
+
+    Raises
+    ------
+    OvopError
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OvopError(msg("output.not_folder", folder=str(out), reason="a file"))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=_tmp_prefix("probe"), suffix=".tmp", dir=out)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(b"\0" * 4096)
+                fh.flush()
+                os.fsync(fh.fileno())
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(probe)
+        free = shutil.disk_usage(out).free
+    except OSError as err:
+        raise _output_error(out, err) from err
+    if free < min_free_bytes:
+        reason = f"{free / 1e6:.1f} MB free, {min_free_bytes / 1e6:.0f} MB needed"
+        raise OvopError(msg("output.full", folder=str(out), reason=reason))
+    clean_stale_temporaries(out)
+    return out
+
+
+@contextlib.contextmanager
+def _folder_lock(out: Path):
+    """Hold an exclusive lock on the folder while a set of outputs is staged and renamed, so
+    that two runs into one folder leave one run's complete set, never a mix (POSIX ``flock`` on
+    the folder itself: no lock file is left behind)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        yield
+        return
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold SIGINT and SIGTERM while staged files are renamed into place (a few milliseconds),
+    so Ctrl-C cannot leave half of the new set beside half of the old one; they are delivered
+    right after."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not \
+            threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and rename it."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(path.name), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -339,7 +485,21 @@ def write_outputs(
             f"{out}: this folder holds input files ({', '.join(inputs_here[:5])}); choose "
             "another output folder so inputs and outputs are never mixed"
         )
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _output_error(out, err) from err
+    with _folder_lock(out):
+        clean_stale_temporaries(out)
+        try:
+            written = _stage_and_rename(out, outputs, protected_paths)
+        except OSError as err:
+            raise _output_error(out, err) from err
+    log.info("Wrote %d files to '%s'", len(written), out)
+    return written
+
+
+def _stage_and_rename(out: Path, outputs, protected_paths) -> list[Path]:
     staged: list[tuple[Path, Path]] = []
     try:
         for name, payload in outputs.items():
@@ -352,7 +512,7 @@ def write_outputs(
                     "inputs are never overwritten"
                 )
             data = payload() if callable(payload) else payload
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            fd, tmp = tempfile.mkstemp(prefix=_tmp_prefix(name), suffix=".tmp", dir=out)
             staged.append((Path(tmp), target))
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -365,15 +525,15 @@ def write_outputs(
                 os.unlink(tmp)
         raise
     written = []
-    try:
-        for tmp, target in staged:
-            os.replace(tmp, target)
-            written.append(target)
-    except BaseException:
-        # A rename failed (disk, permissions): remove the staged files not yet renamed.
-        for tmp, _ in staged[len(written) :]:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        raise
-    log.info("Wrote %d files to '%s'", len(written), out)
+    with _signals_held():
+        try:
+            for tmp, target in staged:
+                os.replace(tmp, target)
+                written.append(target)
+        except BaseException:
+            # A rename failed (disk, permissions): remove the staged files not yet renamed.
+            for tmp, _ in staged[len(written) :]:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+            raise
     return written

@@ -20,6 +20,7 @@ import pandas as pd
 
 from ovop_geo.errors import InputDataError, ParameterError, format_items, raise_problems
 from ovop_geo.units import yield_to_t_ha
+from ovop_geo.validate import parse_yes_no
 
 __all__ = [
     "BINDING",
@@ -44,7 +45,6 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 _KEY = ["village_code", "crop_id"]
-_TRUE = {"true", "1", "1.0", "yes", "y", "ya"}
 
 
 @dataclass(frozen=True)
@@ -199,17 +199,21 @@ def production(harvest: pd.DataFrame, *, source: str = "harvest table") -> pd.Da
             f"rows repeated for the same village and crop: {format_items(label[dup].unique())}. "
             "Keep one row each."
         )
+    estimated = (
+        parse_yes_no(
+            df["estimated"].reset_index(drop=True), path=source, column="estimated",
+            empty=False, problems=problems,
+        ).to_numpy()
+        if "estimated" in df.columns
+        else False
+    )
     raise_problems(source, problems)
     out = pd.DataFrame(
         {
             "harvest_area_ha": area.to_numpy(),
             "yield_t_ha": yld.to_numpy(),
             "production_t": (area * yld).to_numpy(),
-            "estimated": (
-                df["estimated"].astype(str).str.strip().str.lower().isin(_TRUE).to_numpy()
-                if "estimated" in df.columns
-                else False
-            ),
+            "estimated": estimated,
         },
         index=(
             pd.MultiIndex.from_arrays([code.astype(str), df["crop_id"]], names=_KEY)

@@ -14,7 +14,6 @@ import re
 import stat
 import warnings
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
@@ -23,19 +22,17 @@ import pandas as pd
 import pyarrow
 import pyogrio
 import pyproj
-import rasterio
 import shapely.errors
-from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 
 from ovop_geo.errors import InputDataError, format_items, raise_problems
+from ovop_geo.messages import msg
 
 __all__ = [
-    "DEFAULT_MAX_PIXELS",
     "DEFAULT_MAX_ZIP_BYTES",
     "VECTOR_SUFFIXES",
-    "RasterInfo",
-    "check_raster",
+    "check_input_file",
     "check_zip",
+    "describe_content",
     "read_table",
     "read_vector",
 ]
@@ -45,8 +42,12 @@ logger = logging.getLogger(__name__)
 VECTOR_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip", ".parquet", ".geoparquet")
 #: Upper bound of the uncompressed size of a zipped Shapefile (bytes).
 DEFAULT_MAX_ZIP_BYTES = 500 * 1024 * 1024
-#: Upper bound of width × height of a raster accepted by :func:`check_raster`.
-DEFAULT_MAX_PIXELS = 2_000_000_000
+#: Upper bound of the entries of a zip archive (a Shapefile needs fewer than 10).
+DEFAULT_MAX_ZIP_ENTRIES = 100
+#: Largest ratio uncompressed / packed size of a zip entry or archive (zip bombs reach 1,000).
+DEFAULT_MAX_ZIP_RATIO = 100.0
+#: Entries (and archives) smaller than this uncompressed are not held to the ratio (bytes).
+DEFAULT_ZIP_RATIO_MIN_BYTES = 1024 * 1024
 _ZIP_EXTENSIONS = frozenset(
     {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".qmd", ".txt"}
 )
@@ -57,13 +58,71 @@ def _name(path: str | Path, display_name: str | None) -> str:
     return display_name or Path(path).name
 
 
-def _check_file(path: Path, shown: str) -> None:
-    if not path.exists():
-        raise InputDataError(f"{shown}: file not found. Check the path.", path=shown)
-    if not path.is_file():
-        raise InputDataError(f"{shown}: not a file.", path=shown)
-    if path.stat().st_size == 0:
-        raise InputDataError(f"{shown}: the file is empty. Give a file with data.", path=shown)
+def check_input_file(path: Path, shown: str) -> None:
+    """Refuse a missing, unreadable or empty input file, naming it as the user knows it."""
+    try:
+        if not path.exists():
+            raise InputDataError(f"{shown}: file not found. Check the path.", path=shown)
+        if not path.is_file():
+            raise InputDataError(f"{shown}: not a file.", path=shown)
+        if path.stat().st_size == 0:
+            raise InputDataError(f"{shown}: the file is empty. Give a file with data.", path=shown)
+        with path.open("rb"):
+            pass
+    except OSError as err:
+        raise InputDataError(
+            msg("file.unreadable", name=shown, reason=err.strerror or type(err).__name__),
+            path=shown,
+        ) from err
+
+
+_check_file = check_input_file
+
+_SIGNATURES = (
+    (b"\x89PNG", "file.looks_png"),
+    (b"\xff\xd8\xff", "file.looks_jpeg"),
+    (b"%PDF", "file.looks_pdf"),
+    (b"PK\x03\x04", "file.looks_zip"),
+    (b"\xff\xfe", "file.looks_utf16"),
+    (b"\xfe\xff", "file.looks_utf16"),
+)
+
+
+def describe_content(path: Path) -> str | None:
+    """What a file looks like from its first bytes, for a message (HTML page, UTF-16 text, XML,
+    KML, a picture, a zip): never its content. None when nothing is recognised."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(2048)
+    except OSError:
+        return None
+    if not head:
+        return msg("file.looks_empty")
+    for magic, key in _SIGNATURES:
+        if head.startswith(magic):
+            return msg(key)
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith((b"<!doctype html", b"<html")) or b"<html" in text[:512]:
+        return msg("file.looks_html")
+    if b"<kml" in text:
+        return msg("file.looks_kml")
+    if text.startswith(b"<"):  # <?xml or another element
+        return msg("file.looks_xml")
+    return None
+
+
+def unreadable_reason(path: Path, err: BaseException, shown: str) -> str:
+    """Why a library could not read ``path``: what the file looks like, else the library's first
+    line with every machine path replaced by the name the user knows."""
+    looks = describe_content(path)
+    if looks is not None:
+        return looks
+    text = _short(err)
+    for p in {str(path), str(path.resolve()) if path.exists() else str(path), path.name}:
+        if p and p != shown:
+            text = text.replace(p, shown)
+    text = re.sub(r"(/vsi\w+/)?(/[^\s:'\"]+)+", shown, text)  # any other absolute path
+    return text
 
 
 # --- zip archives ---------------------------------------------------------------------------
@@ -75,11 +134,16 @@ def check_zip(
     max_uncompressed_bytes: int = DEFAULT_MAX_ZIP_BYTES,
     allowed_extensions: frozenset[str] = _ZIP_EXTENSIONS,
     display_name: str | None = None,
+    max_entries: int = DEFAULT_MAX_ZIP_ENTRIES,
+    max_ratio: float = DEFAULT_MAX_ZIP_RATIO,
+    ratio_min_bytes: int = DEFAULT_ZIP_RATIO_MIN_BYTES,
 ) -> tuple[str, ...]:
     """Check a zip archive before anything reads from it.
 
     Refuses entries with absolute paths or ``..`` components, symbolic links, encrypted entries,
-    extensions other than ``allowed_extensions`` and a total uncompressed size above the limit.
+    extensions other than ``allowed_extensions``, a total uncompressed size above the limit, more
+    than ``max_entries`` entries, and entries or archives expanding more than ``max_ratio``
+    times their packed size (zip bombs). The same limits guard uploads and manifests.
     Nothing is extracted.
 
     Parameters
@@ -150,10 +214,47 @@ def check_zip(
             f"uncompressed size {total:,} bytes exceeds the limit of "
             f"{max_uncompressed_bytes:,} bytes."
         )
+    if len(infos) > max_entries:
+        problems.append(
+            f"the archive holds {len(infos):,} entries, more than the limit of "
+            f"{max_entries:,}. A Shapefile needs fewer than 10 files."
+        )
+    junk = ("__MACOSX",)
+    kept = [i for i in infos if not (PurePosixPath(i.filename.replace("\\", "/")).parts[:1] == junk
+                                     or PurePosixPath(i.filename).name.startswith("._"))]
+    problems.extend(zip_ratio_problems(kept, max_ratio, ratio_min_bytes))
     if not names and not problems:
         problems.append("the archive holds no files.")
     raise_problems(shown, problems)
     return tuple(names)
+
+
+def _human(n: float) -> str:
+    """Bytes as text: ``52,428,800 bytes (50.0 MB)`` (MB = MiB here, as file managers show)."""
+    return f"{int(n):,} bytes ({n / (1024 * 1024):,.1f} MB)"
+
+
+def zip_ratio_problems(infos, ratio: float, floor: int) -> list[str]:
+    """Entries (and the archive) that expand far beyond their packed size."""
+    bombs = [
+        i.filename
+        for i in infos
+        if i.file_size > floor and i.file_size > ratio * max(i.compress_size, 1)
+    ]
+    problems = []
+    if bombs:
+        problems.append(
+            f"entries that expand more than {ratio:,.0f} times their packed size: "
+            f"{format_items(bombs)}. Such archives are refused as possible zip bombs."
+        )
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    if not bombs and total > floor and total > ratio * max(packed, 1):
+        problems.append(
+            f"the archive expands to {_human(total)}, more than {ratio:,.0f} times its packed "
+            "size. Such archives are refused as possible zip bombs."
+        )
+    return problems
 
 
 # --- vector layers --------------------------------------------------------------------------
@@ -199,6 +300,8 @@ def read_vector(
             f"{', '.join(VECTOR_SUFFIXES)}.",
             path=shown,
         )
+    if suffix in (".geojson", ".json"):
+        _check_json_content(path, shown, suffix)
     try:
         if suffix in (".parquet", ".geoparquet"):
             gdf = gpd.read_parquet(path)
@@ -228,8 +331,8 @@ def read_vector(
         UnicodeDecodeError,
     ) as err:
         raise InputDataError(
-            f"{shown}: cannot read this file as a {suffix} vector layer ({_short(err)}). "
-            "Check that the file is what its extension says and is not damaged.",
+            msg("vector.unreadable", name=shown, suffix=suffix,
+                what=unreadable_reason(path, err, shown)),
             path=shown,
         ) from err
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
@@ -238,6 +341,22 @@ def read_vector(
         raise InputDataError(f"{shown}: the layer has no features.", path=shown)
     logger.info("Read %s features from '%s'", f"{len(gdf):,}", shown)
     return gdf
+
+
+def _check_json_content(path: Path, shown: str, suffix: str) -> None:
+    """A ``.geojson`` must hold JSON: GDAL would read a renamed KML or GML by its content and
+    report its columns as if they were the user's, so say what the file is instead."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return  # reported by the reader
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if text[:1] in (b"{", b"["):
+        return
+    what = describe_content(path) or msg("file.looks_not_json")
+    raise InputDataError(msg("vector.unreadable", name=shown, suffix=suffix, what=what),
+                         path=shown)
 
 
 def _short(err: BaseException, limit: int = 200) -> str:
@@ -307,6 +426,7 @@ def read_table(
     optional_numeric_columns: tuple[str, ...] | list[str] = (),
     decimal: str | None = None,
     display_name: str | None = None,
+    problems: list | None = None,
 ) -> pd.DataFrame:
     """Read a CSV table as written by a spreadsheet.
 
@@ -332,6 +452,10 @@ def read_table(
         The decimal mark, when the user knows it; otherwise it is detected.
     display_name : str, optional
         Name of the file as the user knows it, for messages.
+    problems : list, optional
+        Where to add the problems of the cells (empty, not numbers, ambiguous) instead of
+        raising, so that the caller reports them with its own checks in one message; such cells
+        are NaN in the returned table. Problems of the file as a whole are raised in any case.
 
     Returns
     -------
@@ -358,13 +482,13 @@ def read_table(
     sep = _detect_separator(lines[0])
     header = next(csv.reader([lines[0]], delimiter=sep))
     header = [h.strip() for h in header]
-    problems: list[str] = []
+    header_problems: list[str] = []
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
-        problems.append(f"duplicate column names: {format_items(dupes)}. Rename them.")
+        header_problems.append(f"duplicate column names: {format_items(dupes)}. Rename them.")
     if any(not h for h in header):
-        problems.append("a column has an empty name in the header row. Name every column.")
-    raise_problems(shown, problems)
+        header_problems.append("a column has an empty name in the header row. Name every column.")
+    raise_problems(shown, header_problems)
     try:
         with warnings.catch_warnings():
             # A first row longer than the header would otherwise become a silent index.
@@ -398,16 +522,30 @@ def read_table(
     missing = [c for c in wanted if c not in df.columns]
     if missing:
         raise InputDataError(
-            f"{shown}: missing column(s): {', '.join(missing)}. Columns found: "
-            f"{', '.join(df.columns)}. Rename or add the columns.",
+            msg("table.missing_columns", name=shown, missing=", ".join(missing),
+                found=_columns_found(df.columns, sep)),
             path=shown,
         )
     optional = [c for c in optional_numeric_columns if c in df.columns]
     to_parse = list(dict.fromkeys([*numeric_columns, *optional]))
     if to_parse:
-        df = _parse_numeric(df, to_parse, sep, decimal, shown)
+        df = _parse_numeric(df, to_parse, sep, decimal, shown, problems)
     logger.info("Read %s rows from '%s' (%s-separated)", f"{len(df):,}", shown, _SEP_NAMES[sep])
     return df
+
+
+_MAX_COLUMNS_SHOWN = 12
+_MAX_COLUMN_NAME = 40
+
+
+def _columns_found(columns, sep: str) -> str:
+    """The header's column names for a message, never more of the file: at most 12 names of at
+    most 40 characters; a header with one cell is not echoed (it may be any text line)."""
+    names = [str(c) for c in columns]
+    if len(names) <= 1:
+        return msg("table.one_column")
+    shown = [n if len(n) <= _MAX_COLUMN_NAME else n[: _MAX_COLUMN_NAME - 1] + "…" for n in names]
+    return format_items(shown, limit=_MAX_COLUMNS_SHOWN)
 
 
 def _read_text(path: Path, shown: str) -> str:
@@ -496,7 +634,8 @@ def _choose_decimal(
 
 
 def _parse_numeric(
-    df: pd.DataFrame, columns: list[str], sep: str, decimal: str | None, shown: str
+    df: pd.DataFrame, columns: list[str], sep: str, decimal: str | None, shown: str,
+    collect: list | None = None,
 ) -> pd.DataFrame:
     df = df.copy()
     problems: list[str] = []
@@ -515,13 +654,15 @@ def _parse_numeric(
                 "Fill them in (write 0 where the value is zero)."
             )
         if bad.any():
-            examples = format_items([repr(v) for v in df.loc[bad, col].head(3)], limit=3)
+            examples = format_items([repr(v[:20]) for v in df.loc[bad, col].head(3)], limit=3)
             problems.append(
                 f"column '{col}': {int(bad.sum())} value(s) are not numbers ({examples}). "
                 f"Rows: {_rows(bad)}. Write plain numbers, without units or text."
             )
-        if missing.any() or bad.any():
+        unusable = missing | bad
+        if unusable.any() and collect is None:
             continue
+        good = ~unusable
         if decimal is not None:
             wrong = "comma" if decimal == "." else "dot"
             if (k == wrong).any():
@@ -529,103 +670,21 @@ def _parse_numeric(
                     f"column '{col}': values do not fit the decimal mark '{decimal}'. "
                     f"Rows: {_rows(k == wrong)}."
                 )
+                df[col] = np.nan
                 continue
             mark = decimal
         else:
-            mark, problem = _choose_decimal(col, k, df[col], sep, file_evidence)
+            mark, problem = _choose_decimal(col, k[good], df.loc[good, col], sep, file_evidence)
             if problem:
                 problems.append(problem)
+                df[col] = np.nan
                 continue
-        values = df[col].map(lambda v, m=mark: _convert(v, m))
-        integral = not df[col].str.contains(mark, regex=False).any()
+        values = pd.Series(np.nan, index=df.index, dtype=float)
+        values[good] = df.loc[good, col].map(lambda v, m=mark: _convert(v, m)).astype(float)
+        integral = not unusable.any() and not df[col].str.contains(mark, regex=False).any()
         df[col] = values.astype("int64") if integral else values.astype("float64")
+    if collect is not None:
+        collect.extend(problems)
+        return df
     raise_problems(shown, problems)
     return df
-
-
-# --- rasters --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RasterInfo:
-    """Metadata of a raster, read without reading any pixel.
-
-    ``bounds`` is (left, bottom, right, top) and ``res`` (x, y) in the units of ``crs``.
-    """
-
-    path: Path
-    crs: rasterio.crs.CRS
-    transform: rasterio.Affine
-    width: int
-    height: int
-    nodata: float | None
-    dtype: str
-    bounds: tuple[float, float, float, float]
-    res: tuple[float, float]
-    count: int = 1
-
-
-def check_raster(
-    path: str | Path,
-    *,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
-    display_name: str | None = None,
-) -> RasterInfo:
-    """Open a raster for its metadata and refuse what the analysis cannot use.
-
-    Only the header is read: a raster with no CRS, no georeferencing (identity transform), a
-    rotated grid, or more than ``max_pixels`` cells is refused before any pixel is read.
-
-    Parameters
-    ----------
-    path : str or Path
-        A raster file GDAL can open (GeoTIFF expected).
-    max_pixels : int
-        Upper bound of width × height.
-    display_name : str, optional
-        Name of the file as the user knows it, for messages.
-
-    Returns
-    -------
-    RasterInfo
-        CRS, affine transform, size (cells), nodata, data type, bounds and resolution (CRS units).
-    """
-    path = Path(path)
-    shown = _name(path, display_name)
-    _check_file(path, shown)
-    try:
-        with warnings.catch_warnings():
-            # Checked below and reported as an error users can read.
-            warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            with rasterio.open(path) as src:
-                info = RasterInfo(
-                    path=path,
-                    crs=src.crs,
-                    transform=src.transform,
-                    width=src.width,
-                    height=src.height,
-                    nodata=src.nodata,
-                    dtype=src.dtypes[0],
-                    bounds=tuple(src.bounds),
-                    res=tuple(src.res),
-                    count=src.count,
-                )
-    except RasterioIOError as err:
-        raise InputDataError(
-            f"{shown}: not a raster GDAL can read ({_short(err)}). Give a GeoTIFF.",
-            path=shown,
-        ) from err
-    problems: list[str] = []
-    if info.width * info.height > max_pixels:
-        problems.append(
-            f"the raster is {info.width:,} × {info.height:,} cells, more than the limit of "
-            f"{max_pixels:,}. Clip it to the region or use a coarser resolution."
-        )
-    if info.crs is None:
-        problems.append("the raster has no CRS. Assign the right CRS (for example in QGIS).")
-    if info.transform.is_identity:
-        problems.append("the raster is not georeferenced (no geotransform). Georeference it first.")
-    elif not info.transform.is_rectilinear:
-        problems.append("the raster grid is rotated. Warp it to a north-up grid first.")
-    raise_problems(shown, problems)
-    return info

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +23,7 @@ import pandas as pd
 from shapely import make_valid, union_all
 
 from ovop_geo.errors import InputDataError, format_items, raise_problems
+from ovop_geo.validate import parse_yes_no, require_crs
 
 __all__ = [
     "SUITABILITY_CLASSES",
@@ -39,8 +41,6 @@ logger.addHandler(logging.NullHandler())
 SUITABILITY_CLASSES = ("S1", "S2", "S3", "N")
 _RANK = {name: rank for rank, name in enumerate(SUITABILITY_CLASSES)}
 _OVERLAP_TOLERANCE = 1e-3  # class areas may exceed the village area by 0.1 % (numerical noise)
-_TRUE = {"true", "t", "yes", "y", "ya", "1", "1.0"}
-_FALSE = {"false", "f", "no", "n", "tidak", "0", "0.0"}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -48,12 +48,7 @@ def _check_frame(gdf, name: str, columns: Iterable[str] = ()) -> None:
     """Refuse a layer without a CRS or without the columns the computation needs."""
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise InputDataError(f"{name}: expected a GeoDataFrame, got {type(gdf).__name__}.")
-    if gdf.crs is None:
-        raise InputDataError(
-            f"{name}: the layer has no coordinate reference system. "
-            "Save it with its CRS (for example EPSG:4326) and load it again.",
-            path=name,
-        )
+    require_crs(gdf.crs, name)
     missing = [c for c in columns if c not in gdf.columns]
     if missing:
         raise InputDataError(
@@ -286,12 +281,13 @@ def landuse_by_village_raster(
         )
     )
     zonal = zonal_classes(villages, raster_path, grid=grid)
+    shown = getattr(raster_path, "name", None) or Path(raster_path).name
     unknown = sorted(int(c) for c in zonal.columns if int(c) not in codes)
     if unknown:
         raise InputDataError(
-            f"{raster_path}: raster class codes {format_items(unknown)} are not in the class "
+            f"{shown}: raster class codes {format_items(unknown)} are not in the class "
             "table. Add them to the class table (class_code, class_id) or reclassify the raster.",
-            path=str(raster_path),
+            path=shown,
         )
     class_list = list(codes.values())
     long = zonal.rename(columns=lambda c: codes[int(c)]).T.groupby(level=0).sum().T
@@ -313,18 +309,9 @@ def landuse_by_village_raster(
 
 # --------------------------------------------------------------------------- suitability
 def _parse_bool(series: pd.Series, *, name: str, column: str) -> pd.Series:
-    text = series.astype(str).str.strip().str.lower()
-    out = pd.Series(np.nan, index=series.index, dtype=object)
-    out[text.isin(_TRUE)] = True
-    out[text.isin(_FALSE)] = False
-    bad = out.isna()
-    if bad.any():
-        raise InputDataError(
-            f"{name}: column '{column}': values {format_items(series[bad].astype(str).unique())} "
-            "are not true/false. Write true or false.",
-            path=name,
-        )
-    return out.astype(bool)
+    return parse_yes_no(series.reset_index(drop=True), path=name, column=column).set_axis(
+        series.index
+    )
 
 
 def _zoning_open_closed(zoning, *, zone_column, zoning_classes, crs, name) -> gpd.GeoDataFrame:

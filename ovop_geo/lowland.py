@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ovop_geo.errors import InputDataError, format_items, raise_problems
+from ovop_geo.validate import require_crs
 
 __all__ = ["FLOOD_TYPES", "lowland_ranks", "village_values_from_polygons"]
 
@@ -42,8 +43,7 @@ def village_values_from_polygons(
     Areas are measured in the villages' UTM zone. Villages the layer does not cover get NaN
     (the factor is then unknown there and does not limit).
     """
-    if layer.crs is None:
-        raise InputDataError(f"{name}: the layer has no coordinate reference system.", path=name)
+    require_crs(layer.crs, name)
     if column not in layer.columns:
         raise InputDataError(
             f"{name}: column '{column}' not found. Columns present: "

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ovop_geo import bundled
-from ovop_geo.errors import InputDataError, format_items, raise_problems
+from ovop_geo.errors import InputDataError, ParameterError, format_items, raise_problems
+from ovop_geo.plausibility import DEFAULT_BOUNDS, Bounds
 
 __all__ = [
     "LOWLAND_FACTORS",
@@ -102,6 +103,7 @@ class BoundariesSpec:
     licence: str | None = None
     note: str | None = None
     illustrative: bool = False
+    aliases: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,7 @@ class Manifest:
     tables: dict[str, Path] = field(default_factory=dict)
     parameters: dict[str, float] = field(default_factory=dict)
     lowland: dict[str, LowlandSpec] = field(default_factory=dict)
+    checks: Bounds = DEFAULT_BOUNDS
 
     @property
     def id(self) -> str:
@@ -264,6 +267,7 @@ _SECTIONS: dict[str, _Spec] = {
         "alt_code_columns": ("str_list", False),
         "group_column": ("str", False),
         "households_column": ("str", False),
+        "aliases": ("path", False),
         "source": ("str", False),
         "licence": ("str", False),
         "note": ("str", False),
@@ -336,6 +340,7 @@ _TOP_LEVEL = (
     "tables",
     "parameters",
     "lowland",
+    "checks",
 )
 _STATISTICS = ("harvest", "businesses", "assessment", "businesses_previous", "households")
 _HARVEST_LEVELS = ("region", "village")
@@ -576,6 +581,15 @@ class _Parser:
         parameters = self._section(data, "parameters", _SECTIONS["parameters"]) or {}
         statistics = self._statistics(data.get("statistics"))
         lowland = self._lowland(data.get("lowland"))
+        checks = DEFAULT_BOUNDS
+        if "checks" in data:
+            if not isinstance(data["checks"], dict):
+                self.problems.append("[checks] must be a table of bounds (see docs/inputs.md).")
+            else:
+                try:
+                    checks = Bounds.from_mapping(data["checks"])
+                except ParameterError as err:
+                    self.problems.append(str(err))
 
         if self.problems:
             return None
@@ -592,6 +606,7 @@ class _Parser:
             tables={k: v for k, v in tables.items() if v is not None},
             parameters=dict(parameters),
             lowland=lowland,
+            checks=checks,
         )
 
     def _check_class_layers(self, landuse: dict | None, zoning: dict | None) -> None:

@@ -49,6 +49,7 @@ import pandas as pd
 from . import bundled
 from .errors import InputDataError, ParameterError, format_items
 from .messages import msg
+from .validate import NO_WORDS, YES_WORDS
 
 __all__ = [
     "DIRECTIONS",
@@ -106,8 +107,6 @@ RANDOM_INDEX: Mapping[int, float] = MappingProxyType(
 )
 
 _UNKNOWN_WORDS = frozenset({"", "unknown", "na", "n/a", "nan", "none", "tidak diketahui", "-", "?"})
-_YES_WORDS = frozenset({"yes", "y", "ya", "true", "ada"})
-_NO_WORDS = frozenset({"no", "n", "tidak", "false", "tidak ada"})
 _TIE_DECIMALS = 9
 
 
@@ -160,6 +159,7 @@ class Weights:
         """Weights normalised to sum 1, indexed by criterion id (zero weights dropped)."""
         s = pd.Series(dict(self.items), dtype=float)
         s = s[s > 0]
+        s = s / s.max()  # first to 0-1: weights near the float limit (1e308) cannot overflow
         return s / s.sum()
 
 
@@ -207,12 +207,12 @@ def _coerce_column(values: pd.Series, col: str, problems: list[str]) -> pd.Serie
                 return float(v)
             if isinstance(v, int | float | np.integer | np.floating):
                 return float(v)
-            word = str(v).strip().lower()
+            word = " ".join(str(v).split()).lower()
             if word in _UNKNOWN_WORDS:
                 return np.nan
-            if word in _YES_WORDS:
+            if word in YES_WORDS:
                 return 1.0
-            if word in _NO_WORDS:
+            if word in NO_WORDS:
                 return 0.0
             try:
                 return float(word.replace(",", "."))

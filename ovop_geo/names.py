@@ -135,6 +135,7 @@ def match_names(
     alt_columns: Sequence[str] = (),
     path: str | None = None,
     column: str = "village_name",
+    aliases: dict[str, str] | None = None,
 ) -> pd.Series:
     """Match names from a table to village codes through their normalised keys.
 
@@ -152,11 +153,17 @@ def match_names(
         Other name columns of ``villages_frame`` to match against (missing columns are skipped).
     path, column : str
         File and column of the names, for messages.
+    aliases : dict, optional
+        Names as written (case and spaces ignored) -> village code, from the region's alias
+        table: confirmed spellings, matched exactly and never reported.
 
     Returns
     -------
     pandas.Series
-        Village code (str) for each distinct name, indexed by the name as written.
+        Village code (str) for each distinct name, indexed by the name as written. Names matched
+        only through their normalised key (``Sungai 2`` for ``Sungai II``, ``DESA  satu`` for
+        ``Satu``) are listed in ``attrs["inexact"]`` as ``(name, code, village name)``: the
+        caller reports them so the user can confirm or correct each one.
 
     Raises
     ------
@@ -181,15 +188,28 @@ def match_names(
     for key, code in code_keys.items():
         key_to_label[key] = f"{code} ({villages_frame.loc[code, 'village_name']})"
 
+    exact: dict[str, str] = {}
+    for code, row in villages_frame[sources].iterrows():
+        for value in [code, *row.tolist()]:
+            if isinstance(value, str) or value == value:
+                exact.setdefault(_plain(value), str(code))
+    alias_map = {_plain(k): str(v) for k, v in (aliases or {}).items()}
     unique = list(dict.fromkeys(names))
     matched: dict[object, str] = {}
+    inexact: list[tuple[str, str, str]] = []
     unmatched: list[str] = []
     ambiguous: list[str] = []
     for name in unique:
+        if _plain(name) in alias_map and alias_map[_plain(name)] in villages_frame.index:
+            matched[name] = alias_map[_plain(name)]
+            continue
         key = normalise_name(name)
         codes = key_to_codes.get(key, set())
         if len(codes) == 1:
             matched[name] = next(iter(codes))
+            if exact.get(_plain(name)) != matched[name]:
+                code = matched[name]
+                inexact.append((str(name), code, str(villages_frame.loc[code, "village_name"])))
         elif len(codes) > 1:
             labels = [f"{villages_frame.loc[c, 'village_name']} ({c})" for c in sorted(codes)]
             ambiguous.append(f"'{name}' → {format_items(labels)}")
@@ -220,4 +240,5 @@ def match_names(
         raise_problems(path, problems)
     result = pd.Series(matched, name="village_code", dtype=object)
     result.index.name = column
+    result.attrs["inexact"] = inexact
     return result

@@ -22,6 +22,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from rasterio.errors import RasterioError
 
 from . import capacity, economy, farming, landuse, lowland, mcda, readiness, sentra
 from .access import Place, distance_to_centres
@@ -29,8 +30,22 @@ from .allocation import allocate_products
 from .errors import InputDataError, ParameterError
 from .farming import FarmingParams
 from .messages import msg
-from .raster import Overview, overview_web_mercator, slope_from_dem
-from .region import Region, landuse_raster_info, read_landuse, read_lowland, read_zoning
+from .raster import (
+    Overview,
+    RasterInfo,
+    footprint_view,
+    overview_web_mercator,
+    raster_read_error,
+    slope_from_dem,
+)
+from .region import (
+    Region,
+    elevation_info,
+    landuse_raster_info,
+    read_landuse,
+    read_lowland,
+    read_zoning,
+)
 from .sensitivity import weight_sensitivity
 from .zonal import rasterize_villages, zonal_stats
 
@@ -142,12 +157,14 @@ class AnalysisParams:
                     f"unknown criteria in the weights: {', '.join(unknown)}. Known criteria: "
                     + ", ".join(sorted(mcda.DIRECTIONS))
                 )
-            negative = sorted(k for k, v in weights.items() if not v >= 0)
+            negative = sorted(k for k, v in weights.items()
+                              if isinstance(v, bool) or not isinstance(v, int | float)
+                              or not (0 <= v < float("inf")))
             if negative:
                 raise ParameterError(
-                    f"weights must be zero or positive numbers: {', '.join(negative)}"
+                    f"weights must be zero or positive finite numbers: {', '.join(negative)}"
                 )
-            if sum(weights.values()) <= 0:
+            if max(weights.values(), default=0) <= 0:
                 raise ParameterError("at least one weight must be above zero")
 
     def with_weights(self, weights: Mapping[str, float]) -> AnalysisParams:
@@ -416,9 +433,14 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
                 "classes or [tables] landuse_classes.",
                 path=manifest.path.name,
             )
-        info = landuse_raster_info(region)
-        shared = grid if grid is not None and grid.info.same_grid(info) else None
-        lu = landuse.landuse_by_village_raster(villages, info.path, classes, grid=shared)
+        full = landuse_raster_info(region)
+        with tempfile.TemporaryDirectory(prefix="ovop-landuse-") as tmp:
+            info = _view(full, villages, tmp)
+            shared = grid if grid is not None and grid.info.same_grid(info) else None
+            try:
+                lu = landuse.landuse_by_village_raster(villages, info, classes, grid=shared)
+            except RasterioError as err:
+                raise raster_read_error(full, err) from err
         landuse_ha = lu
         if region.layers.zoning is not None:
             notes.append(msg("note.zoning_not_applied", landuse=shown,
@@ -459,14 +481,18 @@ def _slope_statistics(region: Region, *, workdir: str | Path | None):
     Returns the table, the villages rasterized on the DEM's grid (for other rasters on it) and
     a small Web Mercator copy of the slope raster for maps (:class:`ovop_geo.raster.Overview`).
     """
-    dem = region.layers.elevation.path
+    full = elevation_info(region)  # the declared size is checked before any pixel is read
     villages = region.villages
     with tempfile.TemporaryDirectory(prefix="ovop-slope-", dir=workdir) as tmp:
-        slope_path = slope_from_dem(dem, Path(tmp) / "slope_pct.tif", units="percent")
-        grid = rasterize_villages(villages, dem)
-        elev = zonal_stats(villages, dem, grid=grid)
-        slope = zonal_stats(villages, slope_path, thresholds=SLOPE_THRESHOLDS_PCT, grid=grid)
-        overview = overview_web_mercator(slope_path, max_size_px=SLOPE_OVERVIEW_PX)
+        dem = _view(full, villages, tmp)  # only the villages' window of the DEM is read
+        try:
+            slope_path = slope_from_dem(dem, Path(tmp) / "slope_pct.tif", units="percent")
+            grid = rasterize_villages(villages, dem)
+            elev = zonal_stats(villages, dem, grid=grid)
+            slope = zonal_stats(villages, slope_path, thresholds=SLOPE_THRESHOLDS_PCT, grid=grid)
+            overview = overview_web_mercator(slope_path, max_size_px=SLOPE_OVERVIEW_PX)
+        except RasterioError as err:  # pixels that cannot be read: a truncated or damaged file
+            raise raster_read_error(full, err) from err
     out = pd.DataFrame(index=villages.index.copy())
     out["elevation_mean_m"] = elev["mean"]
     out["slope_mean_pct"] = slope["mean"]
@@ -477,6 +503,14 @@ def _slope_statistics(region: Region, *, workdir: str | Path | None):
     out["slope_reason"] = slope["reason"]
     out["slope_illustrative"] = bool(region.layers.elevation.illustrative)
     return out, grid, overview
+
+
+def _view(info: RasterInfo, villages: gpd.GeoDataFrame, folder: str) -> RasterInfo:
+    """The window of a raster under the villages (work follows their footprint)."""
+    bounds = tuple(villages.geometry.to_crs(info.crs).total_bounds)
+    if not np.isfinite(bounds).all():
+        return info
+    return footprint_view(info, bounds, folder)
 
 
 def _slope_share_column(threshold: float) -> str:

@@ -44,27 +44,32 @@ import shapely
 from pyproj import CRS as PyprojCRS
 from pyproj import Geod
 from rasterio.crs import CRS
-from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+from rasterio.errors import NotGeoreferencedWarning, RasterioError
 from rasterio.transform import Affine
 from rasterio.windows import Window
 
-from ovop_geo.errors import InputDataError, ParameterError
+from ovop_geo.errors import InputDataError, ParameterError, raise_problems
+from ovop_geo.messages import msg
+from ovop_geo.validate import crs_missing
 
 __all__ = [
     "DEFAULT_BLOCK_ROWS",
     "DEFAULT_CACHE_MB",
+    "DEFAULT_MAX_PIXELS",
     "M_PER_DEG_LAT",
     "M_PER_DEG_LON_EQUATOR",
     "SLOPE_NODATA",
     "Overview",
     "RasterInfo",
     "coverage_fractions",
+    "footprint_view",
     "gdal_env",
     "iter_row_blocks",
     "overview_web_mercator",
     "pixel_area_m2_by_row",
     "pixel_window",
     "png_data_url",
+    "raster_read_error",
     "read_raster_info",
     "slope_array",
     "slope_from_dem",
@@ -110,16 +115,22 @@ def gdal_env(cache_mb: int = DEFAULT_CACHE_MB, **options) -> rasterio.Env:
     return rasterio.Env(GDAL_CACHEMAX=int(cache_mb), **options)
 
 
+#: Upper bound of width × height of a raster accepted by :func:`read_raster_info` (cells); the
+#: manifest's ``[checks] max_raster_pixels`` changes it for a region.
+DEFAULT_MAX_PIXELS = 2_000_000_000
+
+
 @dataclass(frozen=True)
 class RasterInfo:
-    """Grid and metadata of a single-band raster (no pixel values).
+    """Grid and metadata of band 1 of a raster (no pixel values): the one raster description.
 
     Attributes
     ----------
     path : str
-        The file, as the user named it.
+        The file to open (for an upload, its temporary copy: never shown to the user).
     crs : rasterio.crs.CRS
-        The raster's CRS (never None: rasters without a CRS are refused).
+        The raster's CRS (never None from :func:`read_raster_info`: rasters without one are
+        refused).
     transform : affine.Affine
         Pixel-to-CRS transform (north-up, no rotation).
     width, height : int
@@ -128,6 +139,10 @@ class RasterInfo:
         Nodata value of band 1.
     dtype : str
         Data type of band 1.
+    display_name : str
+        The file as the user knows it (for messages); default: the file name of ``path``.
+    count : int
+        Number of bands.
     """
 
     path: str
@@ -137,6 +152,13 @@ class RasterInfo:
     height: int
     nodata: float | None
     dtype: str
+    display_name: str = ""
+    count: int = 1
+
+    @property
+    def name(self) -> str:
+        """The file as the user knows it: never a temporary path."""
+        return self.display_name or Path(self.path).name
 
     @property
     def is_geographic(self) -> bool:
@@ -151,6 +173,11 @@ class RasterInfo:
         ys = (t.f, t.f + t.e * self.height)
         return min(xs), min(ys), max(xs), max(ys)
 
+    @property
+    def res(self) -> tuple[float, float]:
+        """(x, y) size of a pixel in CRS units (positive)."""
+        return abs(self.transform.a), abs(self.transform.e)
+
     def same_grid(self, other: RasterInfo) -> bool:
         """True when ``other`` has the same CRS, transform and size."""
         return (
@@ -161,13 +188,26 @@ class RasterInfo:
         )
 
 
-def read_raster_info(path: str | os.PathLike) -> RasterInfo:
-    """Read the grid and metadata of band 1 of a raster file.
+def read_raster_info(
+    path: str | os.PathLike,
+    *,
+    display_name: str | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> RasterInfo:
+    """Read the grid and metadata of a raster file and refuse what the analysis cannot use.
+
+    The one raster reader: only the header is read. A missing, empty or unreadable file, a
+    raster with no CRS, no georeferencing (identity transform), a rotated grid, or more than
+    ``max_pixels`` cells is refused before any pixel is read, every problem in one message.
 
     Parameters
     ----------
     path : str or path-like
-        A raster GDAL can open (GeoTIFF, ...).
+        A raster GDAL can open (GeoTIFF expected).
+    display_name : str, optional
+        The file as the user knows it, used in messages instead of ``path``.
+    max_pixels : int
+        Upper bound of width × height (declared size, whatever the file's size on disk).
 
     Returns
     -------
@@ -176,45 +216,126 @@ def read_raster_info(path: str | os.PathLike) -> RasterInfo:
     Raises
     ------
     InputDataError
-        The file cannot be opened, has no CRS, or has a rotated transform.
+        Every problem found, naming the file as the user knows it.
     """
-    name = str(path)
+    from ovop_geo.io import check_input_file, unreadable_reason
+
+    shown = display_name or Path(path).name
+    check_input_file(Path(path), shown)
     try:
         # A file without a geotransform makes rasterio warn; it is refused explicitly below.
-        with warnings.catch_warnings(), gdal_env(), rasterio.open(path) as src:
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            info = RasterInfo(
-                path=name,
-                crs=src.crs,
-                transform=src.transform,
-                width=src.width,
-                height=src.height,
-                nodata=src.nodata,
-                dtype=src.dtypes[0],
-            )
-    except RasterioIOError as err:
+            with gdal_env(), rasterio.open(path) as src:
+                info = RasterInfo(
+                    path=str(path),
+                    crs=src.crs,
+                    transform=src.transform,
+                    width=src.width,
+                    height=src.height,
+                    nodata=src.nodata,
+                    dtype=src.dtypes[0],
+                    display_name=shown,
+                    count=src.count,
+                )
+    except (RasterioError, OSError, ValueError) as err:
         raise InputDataError(
-            f"{name}: cannot be opened as a raster ({err}). Check the path and that it is a "
-            "GeoTIFF or another format GDAL reads.",
-            path=name,
+            msg("raster.unreadable", name=shown, what=unreadable_reason(Path(path), err, shown)),
+            path=shown,
         ) from err
     problems = []
+    if info.width * info.height > max_pixels:
+        problems.append(
+            msg("raster.too_large", width=info.width, height=info.height, limit=max_pixels)
+        )
     if info.crs is None:
-        problems.append(
-            "the raster has no CRS. Assign one (for example with "
-            "'gdal_edit.py -a_srs EPSG:32749 file.tif') and try again."
-        )
+        problems.append(crs_missing(raster=True))
     if info.transform.is_identity:
-        problems.append(
-            "the raster has no georeferencing (no geotransform: pixel 1 would be 1 degree or 1 "
-            "metre from 0,0). Georeference it in a GIS and save it as a GeoTIFF again."
-        )
+        problems.append(msg("raster.no_geotransform"))
     elif info.transform.b != 0 or info.transform.d != 0:
-        problems.append("the raster is rotated. Warp it to a north-up grid first.")
-    if problems:
-        prefix = f"{name}: "
-        raise InputDataError(prefix + " ".join(problems), path=name, problems=problems)
+        problems.append(msg("raster.rotated"))
+    raise_problems(shown, problems)
     return info
+
+
+def raster_read_error(info: RasterInfo, err: BaseException) -> InputDataError:
+    """A damaged raster found while reading its pixels (truncated file, bad tile), as the
+    project's error naming the file as the user knows it (never GDAL's path)."""
+    return InputDataError(msg("raster.damaged", name=info.name), path=info.name)
+
+
+_GDAL_TYPES = {
+    "uint8": "Byte", "int8": "Int8", "uint16": "UInt16", "int16": "Int16", "uint32": "UInt32",
+    "int32": "Int32", "uint64": "UInt64", "int64": "Int64", "float32": "Float32",
+    "float64": "Float64",
+}
+#: A footprint view is made only when it saves at least this share of the raster's cells.
+_VIEW_MIN_SAVING = 0.1
+
+
+def footprint_view(
+    info: RasterInfo, bounds: tuple[float, float, float, float], folder: str | os.PathLike,
+    *, halo: int = 2,
+) -> RasterInfo:
+    """The part of a raster under ``bounds`` (plus ``halo`` cells), as a small VRT in ``folder``.
+
+    Work on a raster then follows the villages' footprint, not the raster's declared size: a
+    province DEM read for one kecamatan reads only the kecamatan's window. The view has the same
+    pixels, resolution and CRS (a GDAL VRT referencing the source window; nothing is copied).
+
+    Parameters
+    ----------
+    info : RasterInfo
+        From :func:`read_raster_info`.
+    bounds : tuple
+        (minx, miny, maxx, maxy) in the raster's CRS (the villages' total bounds).
+    folder : path-like
+        Where the VRT file is written (a temporary folder of the caller).
+    halo : int
+        Extra cells on each side (slope needs one neighbour; two keep a margin).
+
+    Returns
+    -------
+    RasterInfo
+        The view, or ``info`` itself when the window would not save much or misses the raster
+        (the caller's checks then report that the raster does not cover the villages).
+    """
+    win = pixel_window(info, shapely.box(*bounds))
+    if win is None or info.dtype not in _GDAL_TYPES:
+        return info
+    r0, r1, c0, c1 = win
+    r0, c0 = max(r0 - halo, 0), max(c0 - halo, 0)
+    r1, c1 = min(r1 + halo, info.height), min(c1 + halo, info.width)
+    if (r1 - r0) * (c1 - c0) > (1 - _VIEW_MIN_SAVING) * info.width * info.height:
+        return info
+    from xml.sax.saxutils import escape
+
+    t = info.transform
+    transform = Affine(t.a, t.b, t.c + c0 * t.a, t.d, t.e, t.f + r0 * t.e)
+    width, height = c1 - c0, r1 - r0
+    nodata = "" if info.nodata is None else f"<NoDataValue>{info.nodata!r}</NoDataValue>"
+    source = escape(str(Path(info.path).resolve()))
+    xml = (
+        f'<VRTDataset rasterXSize="{width}" rasterYSize="{height}">'
+        f"<SRS>{escape(info.crs.to_wkt())}</SRS>"
+        f"<GeoTransform>{transform.c!r}, {transform.a!r}, 0, {transform.f!r}, 0, "
+        f"{transform.e!r}</GeoTransform>"
+        f'<VRTRasterBand dataType="{_GDAL_TYPES[info.dtype]}" band="1">{nodata}'
+        f'<SimpleSource><SourceFilename relativeToVRT="0">{source}</SourceFilename>'
+        f"<SourceBand>1</SourceBand>"
+        f'<SrcRect xOff="{c0}" yOff="{r0}" xSize="{width}" ySize="{height}"/>'
+        f'<DstRect xOff="0" yOff="0" xSize="{width}" ySize="{height}"/>'
+        f"</SimpleSource></VRTRasterBand></VRTDataset>"
+    )
+    fd, vrt = tempfile.mkstemp(prefix="view-", suffix=".vrt", dir=folder)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(xml)
+    logger.info("Reading %s through a %dx%d window of its %dx%d cells", info.name, width,
+                height, info.width, info.height)
+    return RasterInfo(
+        path=vrt, crs=info.crs, transform=transform, width=width, height=height,
+        nodata=info.nodata, dtype=info.dtype, display_name=info.name, count=1,
+    )
 
 
 def iter_row_blocks(height: int, block_rows: int = DEFAULT_BLOCK_ROWS) -> Iterator[tuple[int, int]]:
@@ -380,7 +501,7 @@ def _output_profile(info: RasterInfo) -> dict:
 
 
 def slope_from_dem(
-    src_path: str | os.PathLike,
+    src_path: str | os.PathLike | RasterInfo,
     dst_path: str | os.PathLike | None = None,
     *,
     units: str = "percent",
@@ -419,12 +540,12 @@ def slope_from_dem(
         The DEM cannot be opened, has no CRS, or is smaller than 2x2 cells.
     """
     _check_units(units)
-    src_path = Path(src_path)
-    info = read_raster_info(src_path)
+    info = src_path if isinstance(src_path, RasterInfo) else read_raster_info(src_path)
+    src_path = Path(info.path)
     if info.width < 2 or info.height < 2:
         raise InputDataError(
-            f"{src_path}: the DEM has {info.width}x{info.height} cells; slope needs at least 2x2.",
-            path=str(src_path),
+            f"{info.name}: the DEM has {info.width}x{info.height} cells; slope needs at least 2x2.",
+            path=info.name,
         )
     dst = Path(dst_path) if dst_path is not None else _default_slope_path(src_path, units)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dst.stem}.", suffix=".tif", dir=dst.parent)
@@ -443,8 +564,11 @@ def slope_from_dem(
                 h0, h1 = max(r0 - 1, 0), min(r1 + 1, info.height)
                 # float32 is exact enough for slopes (elevation steps of 0.1 mm at 2,000 m) and
                 # halves the memory traffic of the strip.
-                z = _as_float(src.read(1, window=Window(0, h0, info.width, h1 - h0)), src.nodata,
-                              np.float32)
+                try:
+                    block = src.read(1, window=Window(0, h0, info.width, h1 - h0))
+                except RasterioError as err:  # truncated file, damaged tile
+                    raise raster_read_error(info, err) from err
+                z = _as_float(block, src.nodata, np.float32)
                 padded = _pad_odd(z, top=r0 == 0, bottom=r1 == info.height)
                 dx, dy = _pixel_size_m(info, r0, r1)
                 slope = _horn(padded, dx, dy, units)
@@ -455,7 +579,7 @@ def slope_from_dem(
         Path(tmp_name).unlink(missing_ok=True)
         raise
     logger.info(
-        "Wrote slope (%s) of %dx%d DEM '%s' to '%s'", units, info.width, info.height, src_path, dst
+        "Wrote slope (%s) of %dx%d DEM '%s' to '%s'", units, info.width, info.height, info.name, dst
     )
     return dst
 

@@ -36,6 +36,8 @@ import pandas as pd
 
 from .errors import InputDataError, format_items, raise_problems
 from .messages import msg
+from .errors import InputDataError, format_items
+from .validate import parse_yes_no
 
 __all__ = [
     "ASPECTS_EN",
@@ -98,8 +100,6 @@ ASPECTS_EN: Mapping[str, str] = MappingProxyType(
 )
 
 _REQUIRED = ("aspect", "dimension", "level", "share_pct")
-_TRUE = frozenset({"yes", "y", "ya", "true", "1"})
-_FALSE = frozenset({"no", "n", "tidak", "false", "0"})
 
 
 def _translate(name: str, table: Mapping[str, str]) -> str:
@@ -108,24 +108,14 @@ def _translate(name: str, table: Mapping[str, str]) -> str:
 
 
 def _exclusive(values: pd.Series, problems: list[str]) -> pd.Series:
-    def conv(v: object) -> object:
-        if isinstance(v, bool | np.bool_):
-            return bool(v)
-        word = str(v).strip().lower()
-        if word in _TRUE or word in ("", "nan", "none"):
-            return True
-        if word in _FALSE:
-            return False
-        return None
-
-    out = values.map(conv)
-    bad = out.index[out.isna()]
-    if len(bad):
-        problems.append(
-            f"column 'levels_exclusive': not yes/no. Rows: {format_items(i + 2 for i in bad)}. "
-            "Write yes (one level per firm) or no (several practices per firm)."
-        )
-    return out.fillna(True).astype(bool)
+    """levels_exclusive: yes/no with the one vocabulary; an empty cell means yes."""
+    parsed = parse_yes_no(
+        values.reset_index(drop=True).map(
+            lambda v: None if isinstance(v, str) and v.strip().lower() in ("nan", "none") else v
+        ),
+        path="", column="levels_exclusive", empty=True, problems=problems,
+    )
+    return parsed.set_axis(values.index)
 
 
 def _check_rubric(table: pd.DataFrame, name: str, *, shares: bool) -> pd.DataFrame:

@@ -18,10 +18,12 @@ import numpy as np
 import pandas as pd
 
 from ovop_geo.errors import InputDataError, format_items, raise_problems
-from ovop_geo.io import RasterInfo, check_raster, read_table, read_vector
+from ovop_geo.io import read_table, read_vector
 from ovop_geo.manifest import ClassLayerSpec, Manifest, RasterSpec, TableSpec, load_manifest
 from ovop_geo.messages import msg
 from ovop_geo.names import match_names
+from ovop_geo.plausibility import check_harvest, check_raw_crs, check_villages
+from ovop_geo.raster import RasterInfo, read_raster_info
 from ovop_geo.units import yield_to_t_ha
 from ovop_geo.validate import (
     codes_as_text,
@@ -91,7 +93,11 @@ _TABLE_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...
 }
 #: name -> (optional numeric columns, optional boolean columns): checked when present.
 _OPTIONAL_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "crops": (("cropping_intensity", "staple_t_per_harvested_t", "food_kg_per_person_yr"), ()),
+    "crops": (
+        ("cropping_intensity", "staple_t_per_harvested_t", "food_kg_per_person_yr",
+         "yield_max_t_ha"),
+        (),
+    ),
     # the current layout, and the older one (input_t_per_business_yr in t of harvested crop)
     "raw_materials": (
         (
@@ -264,26 +270,36 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
             )
         )
 
+    bounds = manifest.checks
+    failed: list[InputDataError] = []  # every file's problems, raised together at the end
+
+    def attempt(step, *args, **kwargs):
+        try:
+            return step(*args, **kwargs)
+        except InputDataError as err:
+            failed.append(err)
+            return None
+
     b = manifest.boundaries
     shown = manifest.relative(b.path)
-    raw = read_vector(b.path, layer=b.layer, display_name=shown)
-    villages, report = validate_villages(
-        raw,
-        path=shown,
-        id_column=b.id_column,
-        name_column=b.name_column,
-        group_column=b.group_column,
-        households_column=b.households_column,
-    )
-    warnings.extend(report.warnings)
-    record("boundaries", b.path, b.source, b.illustrative)
+    loaded = attempt(_read_villages, manifest, bounds)
+    villages = None
+    if loaded is not None:
+        villages, village_warnings = loaded
+        warnings.extend(village_warnings)
+        record("boundaries", b.path, b.source, b.illustrative)
     alt_names = tuple(b.alt_name_columns) + tuple(b.alt_code_columns)
-    if manifest.access.centre_village and manifest.access.centre_village not in villages.index:
-        raise InputDataError(
-            f"{manifest.path.name}: [access] centre_village '{manifest.access.centre_village}' "
+    aliases = None
+    if b.aliases is not None:
+        aliases = attempt(_read_aliases, b.aliases, manifest)
+        record("aliases", b.aliases, None)
+    centre = manifest.access.centre_village
+    if villages is not None and centre and centre not in villages.index:
+        failed.append(InputDataError(
+            f"{manifest.path.name}: [access] centre_village '{centre}' "
             f"is not a village code in {shown}. Use one of: {format_items(villages.index)}.",
             path=manifest.path.name,
-        )
+        ))
 
     tables: dict[str, pd.DataFrame] = {}
     table_paths = dict(manifest.tables)
@@ -291,47 +307,46 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         if spec is not None and spec.classes is not None:
             table_paths.setdefault(key, spec.classes)
     for name, path in table_paths.items():
-        tables[name] = _read_parameter_table(name, path, manifest)
-        record(f"table:{name}", path, _source_of(tables[name]))
+        table = attempt(_read_parameter_table, name, path, manifest)
+        if table is not None:
+            tables[name] = table
+            record(f"table:{name}", path, _source_of(table))
 
     stats = manifest.statistics
-    businesses = harvest = assessment = reported = None
-    if stats.businesses is not None:
-        businesses, note, reported = _read_businesses(stats.businesses.path, villages,
-                                                      alt_names, manifest)
-        warnings.extend(note)
-        record("businesses", stats.businesses.path, stats.businesses.source)
-    previous = None
-    if stats.businesses_previous is not None:
-        previous, note, _ = _read_businesses(
-            stats.businesses_previous.path, villages, alt_names, manifest
-        )
-        warnings.extend(note)
-        record(
-            "businesses_previous", stats.businesses_previous.path, stats.businesses_previous.source
-        )
-        products = list(dict.fromkeys([*businesses.columns, *previous.columns]))
-        businesses = businesses.reindex(columns=products, fill_value=0)
-        previous = previous.reindex(columns=products, fill_value=0)
-    if stats.harvest is not None:
-        harvest = _read_harvest(stats.harvest, villages, alt_names, tables, manifest)
-        record("harvest", stats.harvest.path, stats.harvest.source, stats.harvest.illustrative)
-    if stats.households is not None:
-        villages, note = _read_households(stats.households.path, villages, alt_names, manifest)
-        warnings.extend(note)
-        record("households", stats.households.path, stats.households.source)
+    businesses = harvest = assessment = previous = reported = None
+    names = {"alt_names": alt_names, "aliases": aliases, "warnings": warnings}
+    if villages is not None:
+        if stats.businesses is not None:
+            read = attempt(_read_businesses, stats.businesses.path, villages, manifest,
+                           **names)
+            if read is not None:
+                businesses, reported = read
+            record("businesses", stats.businesses.path, stats.businesses.source)
+        if stats.businesses_previous is not None:
+            read = attempt(_read_businesses, stats.businesses_previous.path, villages,
+                           manifest, **names)
+            if read is not None:
+                previous = read[0]
+            record("businesses_previous", stats.businesses_previous.path,
+                   stats.businesses_previous.source)
+            if businesses is not None and previous is not None:
+                products = list(dict.fromkeys([*businesses.columns, *previous.columns]))
+                businesses = businesses.reindex(columns=products, fill_value=0)
+                previous = previous.reindex(columns=products, fill_value=0)
+        if stats.harvest is not None:
+            harvest = attempt(_read_harvest, stats.harvest, villages, tables, manifest, **names)
+            record("harvest", stats.harvest.path, stats.harvest.source,
+                   stats.harvest.illustrative)
+        if stats.households is not None:
+            read = attempt(_read_households, stats.households.path, villages, manifest,
+                           **names)
+            if read is not None:
+                villages = read
+            record("households", stats.households.path, stats.households.source)
     if stats.assessment is not None:
-        path = stats.assessment.path
-        assessment = read_table(
-            path,
-            numeric_columns=("level", "share_pct"),
-            required_columns=("aspect", "dimension", "level", "share_pct"),
-            display_name=manifest.relative(path),
-        )
-        validate_numeric(
-            assessment, "share_pct", path=manifest.relative(path), min_value=0, max_value=100
-        )
-        record("assessment", path, stats.assessment.source)
+        assessment = attempt(_read_assessment, stats.assessment.path, manifest)
+        record("assessment", stats.assessment.path, stats.assessment.source)
+    _raise_all(failed, bounds.max_problems)
 
     layers = RegionLayers(
         landuse=_layer_ref(manifest.landuse),
@@ -361,6 +376,76 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         businesses_previous=previous,
         businesses_reported=reported,
     )
+
+
+def _raise_all(failed: list[InputDataError], cap: int) -> None:
+    """One error for the problems of every file: a single file's error as it is, else all."""
+    if not failed:
+        return
+    if len(failed) == 1:
+        raise failed[0]
+    texts = [str(e) for e in failed]
+    total = sum(len(e.problems) for e in failed)
+    if len(texts) > cap:
+        texts = [*texts[:cap], msg("problems.more", n=len(texts) - cap)]
+    raise InputDataError(
+        msg("problems.files", n=len(failed), total=total, files=texts),
+        path=None,
+        problems=tuple(p for e in failed for p in e.problems),
+    )
+
+
+def _read_villages(manifest: Manifest, bounds) -> tuple[gpd.GeoDataFrame, list[str]]:
+    b = manifest.boundaries
+    shown = manifest.relative(b.path)
+    raw = read_vector(b.path, layer=b.layer, display_name=shown)
+    crs_problems = check_raw_crs(raw, shown, bounds)
+    raise_problems(shown, crs_problems)  # misplaced coordinates: the other checks mean nothing
+    try:
+        villages, report = validate_villages(
+            raw,
+            path=shown,
+            id_column=b.id_column,
+            name_column=b.name_column,
+            group_column=b.group_column,
+            households_column=b.households_column,
+        )
+    except InputDataError as err:
+        if not crs_problems:
+            raise
+        raise_problems(shown, [*crs_problems, *err.problems])
+    raise_problems(shown, crs_problems)
+    found = check_villages(villages, path=shown, bounds=bounds,
+                           reported_area_km2=manifest.region.area_km2_reported)
+    raise_problems(shown, found.refusals)
+    return villages, [*report.warnings, *found.warnings]
+
+
+def _read_aliases(path: Path, manifest: Manifest) -> dict[str, str]:
+    shown = manifest.relative(path)
+    df = read_table(path, required_columns=("name", "village_code"), display_name=shown)
+    codes = codes_as_text(df["village_code"])
+    empty = df["name"].isna() | codes.isna()
+    if empty.any():
+        rows = format_items((np.flatnonzero(empty.to_numpy()) + 2).tolist())
+        raise_problems(shown, [f"empty name or village_code. Rows: {rows}."])
+    return dict(zip(df["name"].astype(str), codes.astype(str), strict=True))
+
+
+def _read_assessment(path: Path, manifest: Manifest) -> pd.DataFrame:
+    shown = manifest.relative(path)
+    problems: list[str] = []
+    assessment = read_table(
+        path,
+        numeric_columns=("level", "share_pct"),
+        required_columns=("aspect", "dimension", "level", "share_pct"),
+        display_name=shown,
+        problems=problems,
+    )
+    validate_numeric(assessment, "share_pct", path=shown, min_value=0, max_value=100,
+                     problems=problems, finite=not problems)
+    raise_problems(shown, problems)
+    return assessment
 
 
 def _layer_ref(spec: ClassLayerSpec | None) -> LayerRef | None:
@@ -419,16 +504,22 @@ def _read_parameter_table(name: str, path: Path, manifest: Manifest) -> pd.DataF
 def _codes_for(
     df: pd.DataFrame,
     villages: gpd.GeoDataFrame,
-    alt_names: tuple[str, ...],
     shown: str,
+    problems: list[str],
     *,
+    alt_names: tuple[str, ...] = (),
+    aliases: dict[str, str] | None = None,
+    warnings: list[str] | None = None,
     allow_empty: bool = False,
 ) -> pd.Series:
-    """Village code of every row, from a ``village_code`` column or else by name."""
+    """Village code of every row, from a ``village_code`` column or else by name.
+
+    Problems are added to ``problems``; names matched only through normalisation are reported
+    in ``warnings`` with what they matched.
+    """
     if "village_code" in df.columns:
         codes = codes_as_text(df["village_code"])
         unknown = codes.notna() & ~codes.isin(villages.index)
-        problems = []
         if unknown.any():
             problems.append(
                 f"column 'village_code': codes not in the boundary layer: "
@@ -438,23 +529,33 @@ def _codes_for(
         if codes.isna().any() and not allow_empty:
             rows = format_items((np.flatnonzero(codes.isna().to_numpy()) + 2).tolist())
             problems.append(f"column 'village_code': empty cells. Rows: {rows}.")
-        raise_problems(shown, problems)
         return pd.Series(
-            [v if isinstance(v, str) else None for v in codes], index=df.index, dtype=object
+            [v if isinstance(v, str) and not u else None
+             for v, u in zip(codes, unknown, strict=True)],
+            index=df.index, dtype=object,
         )
     if "village_name" not in df.columns:
-        raise_problems(
-            shown,
-            ["needs a 'village_code' or a 'village_name' column to find the villages."],
-        )
+        problems.append("needs a 'village_code' or a 'village_name' column to find the villages.")
+        return pd.Series([None] * len(df), index=df.index, dtype=object)
     names = df["village_name"]
     empty = names.isna()
     if empty.any() and not allow_empty:
         rows = format_items((np.flatnonzero(empty.to_numpy()) + 2).tolist())
-        raise_problems(shown, [f"column 'village_name': empty cells. Rows: {rows}."])
-    lookup = match_names(
-        names[~empty], villages, alt_columns=alt_names, path=shown, column="village_name"
-    )
+        problems.append(f"column 'village_name': empty cells. Rows: {rows}.")
+    try:
+        lookup = match_names(
+            names[~empty], villages, alt_columns=alt_names, path=shown, column="village_name",
+            aliases=aliases,
+        )
+    except InputDataError as err:
+        problems.extend(err.problems)
+        lookup = pd.Series(dtype=object)
+    inexact = lookup.attrs.get("inexact", [])
+    if inexact and warnings is not None:
+        warnings.append(msg(
+            "names.inexact", path=shown, n=len(inexact),
+            matches=[f"'{n}' → {v} ({c})" for n, c, v in inexact],
+        ))
     return pd.Series(
         [lookup.get(n) if isinstance(n, str) else None for n in names],
         index=df.index,
@@ -463,25 +564,38 @@ def _codes_for(
 
 
 def _read_businesses(
-    path: Path, villages: gpd.GeoDataFrame, alt_names: tuple[str, ...], manifest: Manifest
-) -> tuple[pd.DataFrame, list[str], tuple[str, ...] | None]:
-    """Business counts (wide), notes, and the villages the table reports (None: all)."""
+    path: Path,
+    villages: gpd.GeoDataFrame,
+    manifest: Manifest,
+    *,
+    alt_names: tuple[str, ...] = (),
+    aliases: dict[str, str] | None = None,
+    warnings: list[str] | None = None,
+) -> tuple[pd.DataFrame, tuple[str, ...] | None]:
+    """Business counts (wide) and the villages the table reports (None: all)."""
     shown = manifest.relative(path)
+    problems: list[str] = []
     df = read_table(
         path,
         numeric_columns=("businesses",),
         required_columns=("product", "businesses"),
         display_name=shown,
+        problems=problems,
     )
-    validate_numeric(df, "businesses", path=shown, min_value=0)
-    if df["businesses"].dtype.kind != "i":
-        raise_problems(shown, ["column 'businesses': counts must be whole numbers."])
-    codes = _codes_for(df, villages, alt_names, shown)
+    validate_numeric(df, "businesses", path=shown, min_value=0, problems=problems,
+                     finite=not problems)
+    counts = pd.to_numeric(df["businesses"], errors="coerce")
+    if ((counts.dropna() % 1) != 0).any():
+        problems.append("column 'businesses': counts must be whole numbers.")
+    _total_rows(df, problems)
+    codes = _codes_for(df, villages, shown, problems, alt_names=alt_names, aliases=aliases,
+                       warnings=warnings)
+    raise_problems(shown, problems)
     tidy = pd.DataFrame(
         {
             "village_code": codes.to_numpy(),
             "product": df["product"].to_numpy(),
-            "businesses": df["businesses"].to_numpy(),
+            "businesses": counts.astype("int64").to_numpy(),
         }
     )
     dup = tidy.duplicated(["village_code", "product"], keep=False)
@@ -497,28 +611,41 @@ def _read_businesses(
     wide = wide.reindex(villages.index).fillna(0).astype("int64")
     wide.columns.name = None
     wide.index.name = "village_code"
-    notes = []
     reported = None
     if absent:
-        notes.append(msg("note.businesses_unreported", file=shown, count=len(absent),
-                         villages=format_items(absent)))
+        if warnings is not None:
+            warnings.append(msg("note.businesses_unreported", file=shown, count=len(absent),
+                                villages=format_items(absent)))
         missing = set(absent)
         reported = tuple(c for c in villages.index if c not in missing)
-    return wide, notes, reported
+    return wide, reported
 
 
 def _read_households(
-    path: Path, villages: gpd.GeoDataFrame, alt_names: tuple[str, ...], manifest: Manifest
-) -> tuple[gpd.GeoDataFrame, list[str]]:
-    """Households (and optionally population) per village from a table; replaces the
-    boundary layer's households column."""
+    path: Path,
+    villages: gpd.GeoDataFrame,
+    manifest: Manifest,
+    *,
+    alt_names: tuple[str, ...] = (),
+    aliases: dict[str, str] | None = None,
+    warnings: list[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Households (and optionally population) per village from a table.
+
+    They replace the boundary layer's households column.
+    """
     shown = manifest.relative(path)
+    problems: list[str] = []
     df = read_table(path, numeric_columns=("households",),
                     optional_numeric_columns=("population",), required_columns=("households",),
-                    display_name=shown)
+                    display_name=shown, problems=problems)
     columns = ["households"] + (["population"] if "population" in df.columns else [])
-    validate_numeric(df, columns, path=shown, min_value=0)
-    codes = _codes_for(df, villages, alt_names, shown)
+    validate_numeric(df, [c for c in columns if c in df.columns], path=shown, min_value=0,
+                     problems=problems, finite=not problems)
+    _total_rows(df, problems)
+    codes = _codes_for(df, villages, shown, problems, alt_names=alt_names, aliases=aliases,
+                       warnings=warnings)
+    raise_problems(shown, problems)
     dup = codes.duplicated(keep=False)
     if dup.any():
         rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
@@ -528,11 +655,10 @@ def _read_households(
         values = pd.Series(df[column].astype(float).to_numpy(), index=codes.to_numpy())
         out[column] = values.reindex(villages.index).to_numpy()
     absent = [c for c in villages.index if c not in set(codes)]
-    notes = []
-    if absent:
-        notes.append(msg("note.households_unreported", file=shown, count=len(absent),
-                         villages=format_items(absent)))
-    return out, notes
+    if absent and warnings is not None:
+        warnings.append(msg("note.households_unreported", file=shown, count=len(absent),
+                            villages=format_items(absent)))
+    return out
 
 
 def subset_region(
@@ -602,60 +728,81 @@ def subset_region(
     )
 
 
+_TOTAL_WORDS = ("jumlah", "total", "jumlah total", "grand total", "sum", "kecamatan", "kabupaten")
+
+
+def _total_rows(df: pd.DataFrame, problems: list[str]) -> None:
+    """Refuse rows that are totals ('Jumlah', 'Total'): counted with the villages they add up."""
+    for col in ("village_name", "village_code"):
+        if col in df.columns:
+            words = df[col].map(lambda v: " ".join(str(v).split()).lower()
+                                if isinstance(v, str) else "")
+            total = words.isin(_TOTAL_WORDS).to_numpy()
+            if total.any():
+                rows = format_items((np.flatnonzero(total) + 2).tolist())
+                problems.append(msg("check.total_row", column=col, rows=rows))
+
+
 def _read_harvest(
     spec: TableSpec,
     villages: gpd.GeoDataFrame,
-    alt_names: tuple[str, ...],
     tables: dict[str, pd.DataFrame],
     manifest: Manifest,
+    *,
+    alt_names: tuple[str, ...] = (),
+    aliases: dict[str, str] | None = None,
+    warnings: list[str] | None = None,
 ) -> pd.DataFrame:
     shown = manifest.relative(spec.path)
+    problems: list[str] = []
     df = read_table(
         spec.path,
         numeric_columns=("harvest_area_ha",),
         optional_numeric_columns=("yield", "yield_value"),
         required_columns=("crop_id", "yield_unit"),
         display_name=shown,
+        problems=problems,
     )
     yield_col = "yield_value" if "yield_value" in df.columns else "yield"
     if yield_col not in df.columns:
-        raise_problems(shown, ["missing column 'yield' (the yield, with its 'yield_unit')."])
-    validate_numeric(df, ["harvest_area_ha", yield_col], path=shown, min_value=0)
-    validate_units(df, "yield_unit", path=shown)
-    _check_yield_bound(df, yield_col, shown)
+        problems.append("missing column 'yield' (the yield, with its 'yield_unit').")
+        raise_problems(shown, problems)
+    validate_numeric(df, ["harvest_area_ha", yield_col], path=shown, min_value=0,
+                     problems=problems, finite=not problems)
+    units_ok = len(problems)
+    validate_units(df, "yield_unit", path=shown, problems=problems)
+    units_ok = units_ok == len(problems)
+    if units_ok:
+        _check_yield_bound(df, yield_col, shown, problems)
     if "crops" in tables:
         known = set(tables["crops"]["crop_id"])
         bad = ~df["crop_id"].isin(known)
         if bad.any():
             rows = format_items((np.flatnonzero(bad.to_numpy()) + 2).tolist())
-            unknown = format_items(sorted(set(df.loc[bad, "crop_id"])))
-            raise_problems(
-                shown,
-                [
-                    f"column 'crop_id': unknown crops {unknown}. Rows: {rows}. Use one of "
-                    f"{', '.join(sorted(known))} or add the crop to the crops table."
-                ],
+            unknown = format_items(sorted(set(df.loc[bad, "crop_id"].astype(str))))
+            problems.append(
+                f"column 'crop_id': unknown crops {unknown}. Rows: {rows}. Use one of "
+                f"{', '.join(sorted(known))} or add the crop to the crops table."
             )
+    _total_rows(df, problems)
     by_village = "village_code" in df.columns or "village_name" in df.columns
     if spec.level == "village" and not by_village:
-        raise_problems(
-            shown,
-            ["level is 'village' but the table has no 'village_code' or 'village_name' column."],
+        problems.append(
+            "level is 'village' but the table has no 'village_code' or 'village_name' column."
         )
     if by_village:
-        codes = _codes_for(df, villages, alt_names, shown, allow_empty=spec.level != "village")
+        codes = _codes_for(df, villages, shown, problems, alt_names=alt_names, aliases=aliases,
+                           warnings=warnings, allow_empty=spec.level != "village")
     else:
         codes = pd.Series([None] * len(df), dtype=object)
     named = codes.notna().to_numpy()
     if spec.level == "region" and named.any():
         rows = format_items((np.flatnonzero(named) + 2).tolist())
-        raise_problems(
-            shown,
-            [
-                f"level is 'region' but rows {rows} name villages. Remove the village "
-                'columns, or set level = "village" in the manifest.'
-            ],
+        problems.append(
+            f"level is 'region' but rows {rows} name villages. Remove the village "
+            'columns, or set level = "village" in the manifest.'
         )
+    raise_problems(shown, problems)
     source = (
         df["source"].where(df["source"].notna(), spec.source)
         if "source" in df.columns
@@ -675,10 +822,20 @@ def _read_harvest(
     if dup.any():
         rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
         raise_problems(shown, [f"the same crop and village appear twice. Rows: {rows}."])
+    crops = tables.get("crops")
+    crop_max = None
+    if crops is not None and "yield_max_t_ha" in crops.columns:
+        crop_max = dict(zip(crops["crop_id"].astype(str), crops["yield_max_t_ha"], strict=True))
+    t_ha = yield_to_t_ha(out["yield_value"], out["yield_unit"], source=shown)
+    found = check_harvest(out.assign(yield_t_ha=np.asarray(t_ha, dtype=float)), villages,
+                          path=shown, bounds=manifest.checks, crop_max_yield=crop_max)
+    raise_problems(shown, found.refusals)
+    if warnings is not None:
+        warnings.extend(found.warnings)
     return out
 
 
-def _check_yield_bound(df: pd.DataFrame, yield_col: str, shown: str) -> None:
+def _check_yield_bound(df: pd.DataFrame, yield_col: str, shown: str, problems: list) -> None:
     """Refuse yields above :data:`MAX_YIELD_T_HA` once converted to t/ha (wrong unit, typo)."""
     t_ha = yield_to_t_ha(df[yield_col].astype(float), df["yield_unit"], source=shown)
     high = (t_ha > MAX_YIELD_T_HA).to_numpy()
@@ -694,13 +851,10 @@ def _check_yield_bound(df: pd.DataFrame, yield_col: str, shown: str) -> None:
             strict=True,
         )
     ]
-    raise_problems(
-        shown,
-        [
-            f"column '{yield_col}': {len(rows)} yield(s) above {MAX_YIELD_T_HA:g} t/ha, more "
-            f"than any crop gives: {format_items(rows)}. Check the values and their "
-            "'yield_unit' (1 t = 10 ku = 1,000 kg)."
-        ],
+    problems.append(
+        f"column '{yield_col}': {len(rows)} yield(s) above {MAX_YIELD_T_HA:g} t/ha, more "
+        f"than any crop gives: {format_items(rows)}. Check the values and their "
+        "'yield_unit' (1 t = 10 ku = 1,000 kg)."
     )
 
 
@@ -772,7 +926,9 @@ def landuse_raster_info(region: Region) -> RasterInfo:
             path=manifest_name,
         )
     shown = _check_layer_file(region, spec, "landuse")
-    return check_raster(spec.path, display_name=shown)
+    return read_raster_info(
+        spec.path, display_name=shown, max_pixels=region.manifest.checks.max_raster_pixels
+    )
 
 
 def read_landuse(region: Region) -> gpd.GeoDataFrame:
@@ -813,8 +969,8 @@ def elevation_info(region: Region, *, max_pixels: int | None = None) -> RasterIn
             f"{shown}: the elevation raster named in {manifest_name} does not exist.{extra}",
             path=shown,
         )
-    kwargs = {"max_pixels": max_pixels} if max_pixels is not None else {}
-    return check_raster(spec.path, display_name=shown, **kwargs)
+    limit = region.manifest.checks.max_raster_pixels if max_pixels is None else max_pixels
+    return read_raster_info(spec.path, display_name=shown, max_pixels=limit)
 
 
 def read_lowland(region: Region, factor: str):
@@ -834,7 +990,9 @@ def read_lowland(region: Region, factor: str):
         )
     shown = _check_layer_file(region, spec, f"lowland {factor}")
     if spec.raster:
-        return check_raster(spec.path, display_name=shown)
+        return read_raster_info(
+        spec.path, display_name=shown, max_pixels=region.manifest.checks.max_raster_pixels
+    )
     return read_vector(spec.path, layer=spec.layer, display_name=shown)
 
 

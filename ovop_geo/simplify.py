@@ -13,6 +13,7 @@ import geopandas as gpd
 import shapely
 
 from ovop_geo.errors import InputDataError, ParameterError
+from ovop_geo.validate import require_crs
 
 __all__ = ["auto_tolerance_m", "check_crs", "simplify_coverage"]
 
@@ -22,11 +23,7 @@ logger.addHandler(logging.NullHandler())
 
 
 def check_crs(frame: gpd.GeoDataFrame, what: str) -> None:
-    if frame.crs is None:
-        raise InputDataError(
-            f"{what}: the layer has no CRS, so it cannot be placed on the map. "
-            "Set the CRS of the file (for example EPSG:4326) and load it again."
-        )
+    require_crs(frame.crs, what)
 
 
 def auto_tolerance_m(villages: gpd.GeoDataFrame, *, map_width_px: int = 1000) -> float:

@@ -30,7 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ovop_geo.errors import InputDataError, format_items
-from ovop_geo.io import check_zip
+from ovop_geo.io import (
+    DEFAULT_MAX_ZIP_ENTRIES,
+    DEFAULT_MAX_ZIP_RATIO,
+    DEFAULT_ZIP_RATIO_MIN_BYTES,
+    check_zip,
+)
 
 __all__ = [
     "KINDS",
@@ -125,9 +130,9 @@ class UploadLimits:
     max_file_bytes: int = 50 * _MIB
     max_session_bytes: int = 200 * _MIB
     max_zip_uncompressed_bytes: int = 500 * _MIB
-    max_zip_ratio: float = 100.0
-    zip_ratio_min_bytes: int = _MIB
-    max_zip_entries: int = 100
+    max_zip_ratio: float = DEFAULT_MAX_ZIP_RATIO
+    zip_ratio_min_bytes: int = DEFAULT_ZIP_RATIO_MIN_BYTES
+    max_zip_entries: int = DEFAULT_MAX_ZIP_ENTRIES
     vector_extensions: tuple[str, ...] = (".geojson", ".json", ".gpkg", ".zip", ".parquet")
     table_extensions: tuple[str, ...] = (".csv",)
     raster_extensions: tuple[str, ...] = (".tif", ".tiff")
@@ -338,16 +343,13 @@ def check_shapefile_zip(
             max_uncompressed_bytes=limits.max_zip_uncompressed_bytes,
             allowed_extensions=SHAPEFILE_ZIP_EXTENSIONS,
             display_name=shown,
+            max_entries=limits.max_zip_entries,
+            max_ratio=limits.max_zip_ratio,
+            ratio_min_bytes=limits.zip_ratio_min_bytes,
         )
     except InputDataError as err:
         problems.extend(err.problems)
-    if len(infos) > limits.max_zip_entries:
-        problems.append(
-            f"the archive holds {len(infos):,} entries, more than the limit of "
-            f"{limits.max_zip_entries:,}. A Shapefile needs fewer than 10 files."
-        )
     keep = [i for i in infos if not _is_junk(i.filename)]
-    problems.extend(_ratio_problems(keep, limits))
     lowered = [i.filename.replace("\\", "/").rstrip("/").lower() for i in keep]
     dupes = sorted({n for n in lowered if lowered.count(n) > 1})
     if dupes:
@@ -382,30 +384,6 @@ def _raise_with_advice(shown: str, problems: list[str]) -> None:
     else:
         body = f"{len(problems)} problems:\n" + "\n".join(f"- {p}" for p in problems) + "\n"
     raise InputDataError(f"{shown}: {body} {_REZIP}", path=shown, problems=problems)
-
-
-def _ratio_problems(infos: list[zipfile.ZipInfo], limits: UploadLimits) -> list[str]:
-    """Entries (and the archive) that expand far beyond their packed size."""
-    ratio, floor = limits.max_zip_ratio, limits.zip_ratio_min_bytes
-    bombs = [
-        i.filename
-        for i in infos
-        if i.file_size > floor and i.file_size > ratio * max(i.compress_size, 1)
-    ]
-    problems = []
-    if bombs:
-        problems.append(
-            f"entries that expand more than {ratio:,.0f} times their packed size: "
-            f"{format_items(bombs)}. Such archives are refused as possible zip bombs."
-        )
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos)
-    if not bombs and total > floor and total > ratio * max(packed, 1):
-        problems.append(
-            f"the archive expands to {_human(total)}, more than {ratio:,.0f} times its packed "
-            "size. Such archives are refused as possible zip bombs."
-        )
-    return problems
 
 
 def _entry_target(dest: Path, name: str) -> Path:

@@ -17,12 +17,18 @@ import shapely
 
 from ovop_geo import units as _units
 from ovop_geo.errors import InputDataError, format_items, raise_problems
+from ovop_geo.messages import msg
 
 __all__ = [
+    "NO_WORDS",
+    "YES_WORDS",
     "YIELD_UNITS",
     "VillageReport",
     "codes_as_text",
+    "crs_missing",
+    "parse_yes_no",
     "repair_polygons",
+    "require_crs",
     "validate_bool",
     "validate_class_layer",
     "validate_numeric",
@@ -171,13 +177,7 @@ def validate_villages(
             "Fix the column names in the manifest.",
             path=path,
         )
-    if gdf.crs is None:
-        raise InputDataError(
-            f"{path}: the layer has no coordinate reference system (CRS). Set it in the file "
-            "(for example save it again from QGIS with the right CRS, or add the .prj of a "
-            "Shapefile).",
-            path=path,
-        )
+    require_crs(gdf.crs, path)
     gdf = gdf.copy()
     codes = codes_as_text(gdf[id_column])
     labels = codes.where(codes.notna(), gdf[name_column].astype(object))
@@ -245,7 +245,17 @@ def validate_villages(
         gdf = gdf.to_crs(4326)
         warnings.append(f"{path}: reprojected from {reprojected_from} to EPSG:4326.")
 
-    area_ha = gdf.geometry.to_crs(gdf.estimate_utm_crs()).area.to_numpy() / 10_000.0
+    try:
+        utm = gdf.estimate_utm_crs()
+    except RuntimeError as err:  # no UTM zone for these coordinates (near a pole, off Earth)
+        minx, miny, maxx, maxy = gdf.total_bounds
+        raise_problems(path, [
+            f"the villages (longitude {minx:.2f} to {maxx:.2f}, latitude {miny:.2f} to "
+            f"{maxy:.2f}) lie in no UTM zone, so their areas cannot be measured. Set the CRS "
+            "the coordinates are really in."
+        ])
+        raise AssertionError from err  # not reached
+    area_ha = gdf.geometry.to_crs(utm).area.to_numpy() / 10_000.0
     out, renamed = _standard_columns(
         gdf, codes, area_ha, id_column, name_column, group_column, households_column
     )
@@ -345,6 +355,8 @@ def validate_numeric(
     min_value: float | None = 0,
     max_value: float | None = None,
     labels: Iterable[object] | None = None,
+    problems: list | None = None,
+    finite: bool = True,
 ) -> pd.DataFrame:
     """Check that numeric columns hold finite numbers within bounds.
 
@@ -361,6 +373,11 @@ def validate_numeric(
     labels : iterable, optional
         How to name rows in messages (village codes, for example); default: file row numbers
         counted as in a CSV with one header row (first data row = 2).
+    problems : list, optional
+        Where to add the problems instead of raising.
+    finite : bool, default True
+        Report missing and non-finite values; False when the reader already reported them
+        (the range checks still run on every other value).
 
     Returns
     -------
@@ -374,14 +391,14 @@ def validate_numeric(
         if labels is not None
         else pd.Series(np.arange(len(df)) + 2, dtype=object)
     )
-    problems: list[str] = []
+    collect, problems = problems, []
     for col in columns:
         if col not in df.columns:
             problems.append(f"missing column '{col}'.")
             continue
         values = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
         not_num = ~np.isfinite(values)
-        if not_num.any():
+        if not_num.any() and finite:
             problems.append(
                 f"column '{col}': {int(not_num.sum())} value(s) missing or not numbers. "
                 f"Rows: {format_items(names[not_num])}."
@@ -400,6 +417,9 @@ def validate_numeric(
                 f"(for example {values[high][0]:g}). Rows: {format_items(names[high])}. "
                 "Check the units."
             )
+    if collect is not None:
+        collect.extend(problems)
+        return df
     raise_problems(path, problems)
     return df
 
@@ -410,6 +430,7 @@ def validate_units(
     *,
     path: str,
     allowed: Sequence[str] = YIELD_UNITS,
+    problems: list | None = None,
 ) -> pd.DataFrame:
     """Check that every cell of a unit column is one of ``allowed`` (case and spaces ignored).
 
@@ -429,6 +450,7 @@ def validate_units(
     pandas.DataFrame
         ``df`` itself.
     """
+    collect = problems
     if column not in df.columns:
         raise_problems(path, [f"missing column '{column}'. Add the unit of every row."])
     units = df[column].astype(object)
@@ -451,29 +473,96 @@ def validate_units(
             f"{format_items(rows[unknown])}. Use one of {', '.join(allowed)} "
             "(1 ku = 100 kg)."
         )
+    if collect is not None:
+        collect.extend(problems)
+        return df
     raise_problems(path, problems)
     return df
 
 
-def validate_bool(df: pd.DataFrame, column: str, *, path: str) -> pd.DataFrame:
-    """Return a copy of ``df`` with ``column`` parsed as booleans.
+#: The one yes/no vocabulary of every table (case and surrounding spaces ignored). Anything else,
+#: including an empty cell unless the caller gives a default, is refused: a flag never silently
+#: turns into "no".
+YES_WORDS = frozenset({"true", "t", "yes", "y", "ya", "benar", "ada", "1", "1.0"})
+NO_WORDS = frozenset({"false", "f", "no", "n", "tidak", "salah", "tidak ada", "0", "0.0"})
 
-    Accepts true/false, yes/no, ya/tidak and 1/0 in any case; anything else (including empty
-    cells) is an error naming the file rows (header = row 1).
+
+def parse_yes_no(
+    values: pd.Series,
+    *,
+    path: str,
+    column: str,
+    empty: bool | None = None,
+    problems: list | None = None,
+) -> pd.Series:
+    """Read a yes/no column with the one vocabulary (:data:`YES_WORDS`, :data:`NO_WORDS`).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Cells as read (text, booleans, 0/1 numbers); row numbers in messages count a header
+        row as row 1 (first value = row 2).
+    path, column : str
+        File and column, for messages.
+    empty : bool, optional
+        Value of an empty cell; None (default) refuses empty cells.
+    problems : list, optional
+        Where to add the problem instead of raising (to report it with others).
+
+    Returns
+    -------
+    pandas.Series of bool
+        Same index; refused cells are False in the returned series (only when ``problems`` is
+        given; otherwise :class:`InputDataError` is raised).
     """
-    truthy, falsy = {"true", "yes", "ya", "1"}, {"false", "no", "tidak", "0"}
-    text = pd.Series(
-        [str(v).strip().lower() if isinstance(v, str | bool | int) else "" for v in df[column]],
-        index=df.index,
-        dtype=object,
-    )
-    bad = ~text.isin(truthy | falsy)
+
+    def one(v: object) -> bool | None:
+        if isinstance(v, bool | np.bool_):
+            return bool(v)
+        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            return empty
+        if isinstance(v, int | float | np.integer | np.floating):
+            v = f"{float(v):g}" if float(v) in (0.0, 1.0) else str(v)
+        word = " ".join(str(v).split()).lower()
+        if not word:
+            return empty
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+        return None
+
+    parsed = [one(v) for v in values]
+    bad = np.array([p is None for p in parsed], dtype=bool)
     if bad.any():
-        rows = format_items((np.flatnonzero(bad.to_numpy()) + 2).tolist())
-        raise_problems(path, [f"column '{column}': write true or false. Rows: {rows}."])
+        rows = format_items((np.flatnonzero(bad) + 2).tolist())
+        found = format_items(sorted({repr(str(v)) for v in values[bad] if v is not None}))
+        problem = msg(
+            "yesno.unknown", column=column, rows=rows, found=found or "''",
+            yes=", ".join(sorted(YES_WORDS)), no=", ".join(sorted(NO_WORDS)),
+        )
+        if problems is None:
+            raise_problems(path, [problem])
+        problems.append(problem)
+    return pd.Series([bool(p) for p in parsed], index=values.index, dtype=bool)
+
+
+def validate_bool(df: pd.DataFrame, column: str, *, path: str) -> pd.DataFrame:
+    """Return a copy of ``df`` with ``column`` parsed as booleans by :func:`parse_yes_no`."""
     out = df.copy()
-    out[column] = text.isin(truthy).to_numpy(dtype=bool)
+    out[column] = parse_yes_no(df[column], path=path, column=column).to_numpy(dtype=bool)
     return out
+
+
+def crs_missing(*, raster: bool = False) -> str:
+    """The one problem text for a layer or raster without a CRS (to list with other problems)."""
+    return msg("crs.missing_raster" if raster else "crs.missing_layer")
+
+
+def require_crs(crs, name: str, *, raster: bool = False) -> None:
+    """Raise the one "no CRS" :class:`InputDataError` (``name: the layer has no ...``)."""
+    if crs is None:
+        raise_problems(name, [crs_missing(raster=raster)])
 
 
 def validate_class_layer(
@@ -505,9 +594,8 @@ def validate_class_layer(
     geopandas.GeoDataFrame
         The layer with the class column as text ids and invalid polygons repaired.
     """
+    require_crs(gdf.crs, path)
     problems = []
-    if gdf.crs is None:
-        problems.append("the layer has no CRS. Set it in the file (for example with QGIS).")
     if class_column not in gdf.columns:
         problems.append(
             f"missing class column '{class_column}'. Columns found: "

@@ -53,6 +53,7 @@ from ovop_geo.raster import (
     pixel_window,
     read_raster_info,
 )
+from ovop_geo.validate import crs_missing, require_crs
 
 __all__ = [
     "SMALL_VILLAGE_PX",
@@ -148,10 +149,7 @@ def _check_villages(villages: gpd.GeoDataFrame) -> None:
     if not isinstance(villages, gpd.GeoDataFrame):
         raise InputDataError("villages: expected a GeoDataFrame indexed by village_code.")
     if villages.crs is None:
-        problems.append(
-            "the villages layer has no CRS. Set it (for example villages.set_crs('EPSG:4326')) "
-            "or fix the source file."
-        )
+        problems.append(crs_missing())
     dup = villages.index[villages.index.duplicated()].unique()
     if len(dup):
         problems.append(
@@ -247,10 +245,7 @@ def rasterize_villages(
     """
     _check_villages(villages)
     info = _as_info(raster)
-    if info.crs is None:
-        raise InputDataError(
-            f"{info.path}: the raster has no CRS. Assign one and try again.", path=info.path
-        )
+    require_crs(info.crs, info.name, raster=True)
     geoms = np.asarray(villages.geometry.to_crs(info.crs).values, dtype=object)
     status = np.full(len(geoms), _BULK, dtype=np.int8)
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)

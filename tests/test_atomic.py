@@ -82,7 +82,7 @@ def test_fsync_failing_keeps_first_run(first_run, monkeypatch, fail_on):
         return real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OvopError, match=r"disk is full .No space left"):
         write_outputs(out, _second())
     assert len(count) == fail_on
     assert _snapshot(out) == before
@@ -113,7 +113,7 @@ def test_file_write_failing_keeps_first_run(first_run, monkeypatch):
         return FailingFile(fh) if len(opened) == 3 else fh
 
     monkeypatch.setattr(export.os, "fdopen", fdopen)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(OvopError, match=r"disk is full .No space left"):
         write_outputs(out, _second())
     assert len(opened) == 3
     assert _snapshot(out) == before
@@ -131,7 +131,7 @@ def test_rename_failing_leaves_no_temporary_files(first_run, monkeypatch):
         return real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", replace)
-    with pytest.raises(OSError, match="Permission denied"):
+    with pytest.raises(OvopError, match=r"cannot be written .Permission denied"):
         write_outputs(out, _second())
     after = _snapshot(out)
     assert sorted(after) == sorted(before)  # no .tmp file

@@ -32,8 +32,8 @@ from rasterio.windows import Window
 from shapely.geometry import LineString, Point, Polygon
 
 from ovop_geo.errors import InputDataError
-from ovop_geo.io import check_raster, read_table, read_vector
-from ovop_geo.raster import slope_from_dem
+from ovop_geo.io import read_table, read_vector
+from ovop_geo.raster import read_raster_info, slope_from_dem
 from ovop_geo.region import elevation_info, load_region
 from ovop_geo.zonal import zonal_stats
 from tests.conftest import X0, Y0, make_squares
@@ -129,8 +129,12 @@ BUSINESSES = '[statistics.businesses]\npath = "../data/usaha.csv"\n'
 ELEVATION = '[elevation]\npath = "../data/dem.tif"\n'
 
 
-def _harvest(tmp: Path, text: str) -> Callable[[], object]:
-    return _load(_project(tmp, extra=HARVEST, files={"panen.csv": text}))
+#: For cases about number parsing, not plausibility (1,234 ha of rice in a 25 ha square).
+LOOSE = "[checks]\nmax_harvests_per_year = 1e9\n"
+
+
+def _harvest(tmp: Path, text: str, *, checks: str = "") -> Callable[[], object]:
+    return _load(_project(tmp, extra=HARVEST + checks, files={"panen.csv": text}))
 
 
 def _businesses(tmp: Path, text: str, villages=None) -> Callable[[], object]:
@@ -275,7 +279,7 @@ def _(tmp):
 @case(
     "png-as-tif",
     file="data/dem.tif",
-    message=r"^data/dem\.tif: not a raster GDAL can read \(.*\)\. Give a GeoTIFF\.$",
+    message=r"^data/dem\.tif: not a raster that can be read \(.*\)\. Give a GeoTIFF\.$",
 )
 def _(tmp):
     return _elevation(tmp, lambda p: p.write_bytes(PNG))
@@ -472,7 +476,7 @@ def _(tmp):
     "no-crs",
     file="data/desa.gpkg",
     message=r"^data/desa\.gpkg: the layer has no coordinate reference system \(CRS\)\. "
-    r"Set it in the file",
+    r"Set the right CRS in the file",
 )
 def _(tmp):
     no_crs = make_squares(crs="EPSG:32749").set_crs(None, allow_override=True)
@@ -555,6 +559,7 @@ def _(tmp):
         "A01;padi;1.234;4,5;t/ha\n"
         "A02;padi;1.234,5;45;ku/ha\n"
         "A03;padi;12,5;4;T / Ha\n",
+        checks=LOOSE,
     )
 
 
@@ -570,6 +575,7 @@ def _(tmp):
         "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
         'A01,padi,"1,234",4.5,t/ha\n'
         'A02,padi,"2,500,000",4.5,t/ha\n',
+        checks=LOOSE,
     )
 
 
@@ -764,8 +770,8 @@ _UTM_DEM = from_origin(X0 - 100.0, Y0 + 2100.0, 30.0, 30.0)
 @case(
     "raster-not-georeferenced",
     file="data/dem.tif",
-    message=r"^data/dem\.tif: 2 problems:\n- the raster has no CRS\..*\n- the raster is not "
-    r"georeferenced \(no geotransform\)\. Georeference it first\.$",
+    message=r"^data/dem\.tif: 2 problems:\n- the raster has no coordinate reference system.*\n"
+    r"- the raster is not georeferenced \(no geotransform\)\. Georeference it first\.$",
 )
 def _(tmp):
     ident = rasterio.Affine.identity()
@@ -826,7 +832,7 @@ def _(tmp):
 )
 def _(tmp):
     _huge_tif(tmp / "huge.tif")
-    return lambda: check_raster(tmp / "huge.tif")
+    return lambda: read_raster_info(tmp / "huge.tif")
 
 
 @case(
@@ -920,6 +926,341 @@ def _(tmp):
     return _with_boundaries_file(
         tmp, "desa.geojson", b'{"type": "FeatureCollection", "features": []}'
     )
+
+
+# --- plausibility (issue: bad data accepted silently) ------------------------------------------
+
+
+def _squares_utm(sizes=(1000.0, 500.0, 2000.0)) -> gpd.GeoDataFrame:
+    return make_squares(sizes, crs="EPSG:32749")
+
+
+@case(
+    "degrees-labelled-web-mercator",
+    file="data/desa.gpkg",
+    message=r"^data/desa\.gpkg: the coordinates look like degrees \(x from 109\.\d+ to 109\.\d+, "
+    r"y from -0\.\d+ to -0\.\d+\) but the layer's CRS is EPSG:3857, which counts in metres\. "
+    r"Set the CRS the coordinates are really in \(most likely EPSG:4326\)",
+)
+def _(tmp):
+    wrong = make_squares(crs="EPSG:4326").set_crs("EPSG:3857", allow_override=True)
+    return _with_villages(tmp, wrong, "desa.gpkg")
+
+
+@case(
+    "utm-south-labelled-north",
+    file="data/desa.gpkg",
+    message=r"^data/desa\.gpkg: the coordinates \(longitude .* latitude .*\) are outside the area "
+    r"where EPSG:32649 is used",
+)
+def _(tmp):
+    # Northings of UTM 49S (9,970,000 m) read in UTM 49N put the villages near the pole.
+    wrong = _squares_utm().set_crs("EPSG:32649", allow_override=True)
+    return _with_villages(tmp, wrong, "desa.gpkg")
+
+
+@case(
+    "villages-outside-expected-extent",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: 3 village\(s\) lie outside the expected extent of the region "
+    r"\(longitude 94\.5 to 141\.5, latitude -11\.5 to 6\.5\): A01 Desa Satu, A02 Desa Dua, "
+    r"A03 Desa Tiga; .*set expected_extent in the manifest's \[checks\] table\.$",
+)
+def _(tmp):
+    # The same squares in UTM 33N: central Europe, a valid CRS, the wrong country.
+    far = _squares_utm().set_crs("EPSG:32633", allow_override=True).to_crs(4326)
+    return _with_villages(tmp, far.set_geometry(far.geometry.translate(0, -80)))
+
+
+@case(
+    "expected-extent-changed-in-manifest",
+    file="data/desa.geojson",
+    kind="accepted",
+    check=lambda r: len(r.villages) == 3,
+)
+def _(tmp):
+    return _load(_project(tmp, extra="[checks]\nexpected_extent = [100.0, -5.0, 120.0, 5.0]\n"))
+
+
+def _with_duplicate(gdf: gpd.GeoDataFrame, shift_m: float = 0.0) -> gpd.GeoDataFrame:
+    extra = gdf.iloc[[0]].assign(kode="A04", nama="Desa Empat", kk=50)
+    extra = extra.set_geometry(extra.geometry.translate(shift_m, 0.0))
+    return gpd.GeoDataFrame(
+        [*gdf.to_dict("records"), *extra.to_dict("records")], crs=gdf.crs
+    )
+
+
+@case(
+    "duplicated-village-polygon",
+    file="data/desa.gpkg",
+    message=r"^data/desa\.gpkg: 1 pair\(s\) of villages overlap by more than 50 % of the smaller "
+    r"one .*: A01 Desa Satu / A04 Desa Empat: 100\.00 ha \(100 %\)\. Remove the duplicate",
+)
+def _(tmp):
+    return _with_villages(tmp, _with_duplicate(_squares_utm()), "desa.gpkg")
+
+
+@case(
+    "overlap-beyond-tolerance-warned",
+    file="data/desa.gpkg",
+    kind="warning",
+    message=r"1 pair\(s\) of villages overlap by more than 1 % of the smaller one: "
+    r"A01 Desa Satu / A04 Desa Empat: 10\.00 ha \(10 %\)",
+)
+def _(tmp):
+    # A04 is A01 moved 900 m west: they share a 100 m x 1000 m strip, 10 ha (hand count).
+    return _with_villages(tmp, _with_duplicate(_squares_utm(), -900.0), "desa.gpkg")
+
+
+@case(
+    "tiny-village-warned",
+    file="data/desa.gpkg",
+    kind="warning",
+    message=r"villages smaller than 1\.0 ha: A02 Desa Dua\.",
+)
+def _(tmp):
+    return _with_villages(tmp, _squares_utm((1000.0, 50.0, 2000.0)), "desa.gpkg")  # 0.25 ha
+
+
+@case(
+    "total-area-far-from-reported",
+    file="data/desa.geojson",
+    kind="warning",
+    message=r"the villages cover 5\.[23] km² in all, more than 25 % away from the reported area of "
+    r"the region \(10\.00 km²",
+)
+def _(tmp):
+    # 100 + 25 + 400 ha = 5.25 km², against 10 km² reported
+    manifest = _project(tmp)
+    manifest.write_text(manifest.read_text().replace(
+        'name = "Kecamatan Uji"', 'name = "Kecamatan Uji"\narea_km2_reported = 10.0'))
+    return _load(manifest)
+
+
+@case(
+    "rice-harvest-larger-than-village",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: 1 harvest area\(s\) larger than 3 times the area they are in .*: "
+    r"row 2: padi 100,000 ha in A01 Desa Satu \(1,353 ha\)\. Check the unit",
+)
+def _(tmp):
+    # The issue's case: 100,000 ha of rice in a village of 1,353 ha (a square of 3,678.3 m).
+    villages = make_squares((3678.3, 500.0, 2000.0), crs="EPSG:4326")
+    return _load(_project(tmp, villages=villages, extra=HARVEST, files={
+        "panen.csv": "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
+                     "A01,padi,100000,4.5,t/ha\n"}))
+
+
+@case(
+    "region-total-harvest-larger-than-region",
+    file="data/panen.csv",
+    message=r"row 2: padi 2,000 ha in the region \(525 ha\)",
+)
+def _(tmp):
+    return _load(_project(tmp, extra=HARVEST.replace('"village"', '"region"'), files={
+        "panen.csv": "crop_id,harvest_area_ha,yield,yield_unit\npadi,2000,4.5,t/ha\n"}))
+
+
+CROPS = (
+    "crop_id,slope_s1_max_pct,slope_s2_max_pct,slope_s3_max_pct,yield_max_t_ha\n"
+    "padi,3,8,15,12\n"
+)
+
+
+@case(
+    "yield-above-crop-bound-warned",
+    file="data/panen.csv",
+    kind="warning",
+    message=r"1 yield\(s\) above the crop's bound \(yield_max_t_ha of the crops table\): "
+    r"row 3: padi 25\.00 t/ha \(bound 12\)",
+)
+def _(tmp):
+    extra = HARVEST + '[tables]\ncrops = "../data/crops.csv"\n'
+    return _load(_project(tmp, extra=extra, files={
+        "crops.csv": CROPS,
+        "panen.csv": "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
+                     "A01,padi,10,4.5,t/ha\nA02,padi,10,250,ku/ha\n"}))
+
+
+@case(
+    "total-row-in-statistics",
+    file="data/usaha.csv",
+    message=r"column 'village_name': rows that look like totals \('Jumlah', 'Total'\)\. Rows: 4\.",
+)
+def _(tmp):
+    return _businesses(tmp, "product,village_name,businesses\nkerupuk,Desa Satu,3\n"
+                            "kerupuk,Desa Dua,2\nkerupuk,Jumlah,5\n")
+
+
+@case(
+    "checks-unknown-key",
+    file="uji.toml",
+    message=r"uji\.toml: \[checks\]: unknown key\(s\) max_overlap\. Allowed: ",
+)
+def _(tmp):
+    return _load(_project(tmp, extra="[checks]\nmax_overlap = 0.1\n"))
+
+
+# --- every problem in one message -----------------------------------------------------------
+
+
+@case(
+    "five-bad-values-in-one-message",
+    file="data/panen.csv",
+    message=r"^data/panen\.csv: 4 problems:\n"
+    r"- column 'harvest_area_ha': 1 empty cell\(s\)\. Rows: 3\. .*\n"
+    r"- column 'yield': 2 value\(s\) are not numbers \('inf', 'NaN'\)\. Rows: 2, 4\. .*\n"
+    r"- column 'harvest_area_ha': 1 value\(s\) below 0 \(for example -5\)\. Rows: 5\.\n"
+    r"- column 'yield_unit': unknown unit\(s\) 'kwintal'\. Rows: 6\.",
+)
+def _(tmp):
+    # NaN, inf, an empty cell, a negative area and an unknown unit: all five rows named at once
+    # (the non-numbers no longer hide the negative area).
+    return _harvest(tmp, "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
+                         "A01,padi,10,inf,t/ha\nA02,padi,,4,t/ha\nA03,padi,10,NaN,t/ha\n"
+                         "A01,jagung,-5,4,t/ha\nA02,jagung,5,4,kwintal\n")
+
+
+@case(
+    "problems-of-two-files-at-once",
+    file="data/usaha.csv",
+    message=r"^2 files have problems \(2 in all\):\n- data/usaha\.csv: column 'businesses': 1 "
+    r"value\(s\) below 0.*\n- data/panen\.csv: column 'yield_unit': unknown unit",
+)
+def _(tmp):
+    return _load(_project(tmp, extra=BUSINESSES + HARVEST, files={
+        "usaha.csv": "product,village_code,businesses\nkerupuk,A01,-1\n",
+        "panen.csv": "village_code,crop_id,harvest_area_ha,yield,yield_unit\nA01,padi,1,4,ton\n",
+    }))
+
+
+# --- one yes/no vocabulary --------------------------------------------------------------------
+
+LANDUSE_CLASSES = "class_id,idle\nsawah,{a}\nkebun,{b}\n"
+
+
+def _check_idle(region) -> None:
+    assert region.tables["landuse_classes"]["idle"].tolist() == [True, False]
+
+
+@case("yes-no-benar-and-t-read-as-yes", file="data/lu.csv", kind="accepted", check=_check_idle)
+def _(tmp):
+    return _load(_project(tmp, extra='[tables]\nlanduse_classes = "../data/lu.csv"\n',
+                          files={"lu.csv": LANDUSE_CLASSES.format(a="benar", b="salah")}))
+
+
+@case(
+    "yes-no-unknown-word-refused",
+    file="data/lu.csv",
+    message=r"^data/lu\.csv: column 'idle': values 'mungkin' are not yes/no\. Rows: 3\. Write one",
+)
+def _(tmp):
+    return _load(_project(tmp, extra='[tables]\nlanduse_classes = "../data/lu.csv"\n',
+                          files={"lu.csv": LANDUSE_CLASSES.format(a="t", b="mungkin")}))
+
+
+# --- name matches reported, confirmed by an alias table ---------------------------------------
+
+
+@case(
+    "inexact-name-match-reported",
+    file="data/usaha.csv",
+    kind="warning",
+    message=r"1 village name\(s\) matched only after normalising spelling .*: "
+    r"'Desa 1' → Desa Satu \(A01\)\. Check each one",
+)
+def _(tmp):
+    # 'DESA  satu' is the same text (case and spaces are ignored); 'Desa 1' is not
+    return _businesses(tmp, "product,village_name,businesses\nkerupuk,Desa 1,3\n"
+                            "kerupuk,Desa Dua,2\n")
+
+
+def _check_no_name_warning(region) -> None:
+    assert not [w for w in region.warnings if "normalising" in w]
+    assert region.businesses.loc["A01", "kerupuk"] == 3
+
+
+@case("alias-table-confirms-a-name", file="data/alias.csv", kind="accepted",
+      check=_check_no_name_warning)
+def _(tmp):
+    return _load(_project(
+        tmp, boundaries_extra='aliases = "../data/alias.csv"', extra=BUSINESSES,
+        files={"usaha.csv": "product,village_name,businesses\nkerupuk,Satu,3\n",
+               "alias.csv": "name,village_code\nSatu,A01\n"}))
+
+
+# --- the manifest stays in its folder ---------------------------------------------------------
+
+
+@case(
+    "manifest-path-outside-project",
+    file="uji.toml",
+    message=r"\[statistics\.harvest\] path = '/etc/passwd' points outside the project folder",
+)
+def _(tmp):
+    return _load(_project(tmp, extra=HARVEST.replace("../data/panen.csv", "/etc/passwd")))
+
+
+@case(
+    "outside-path-allowed-never-echoes-content",
+    file="secret.csv",
+    message=r"secret\.csv: missing column\(s\): crop_id, yield_unit, harvest_area_ha\. Columns "
+    r"found: a single column \(the header row has no comma",
+)
+def _(tmp):
+    secret = tmp / "secret.csv"
+    secret.write_text("root:x:0:0:hunter2\n")
+    manifest = _project(tmp, extra=HARVEST.replace("../data/panen.csv", str(secret)))
+    return lambda: load_region(manifest, allow_outside=True)
+
+
+@case(
+    "zip-bomb-through-a-manifest",
+    file="data/desa.zip",
+    message=r"possible zip bombs",
+)
+def _(tmp):
+    import zipfile
+
+    buf = tmp / "desa.zip"
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("desa.shp", b"\0" * 20_000_000)
+        zf.writestr("desa.shx", b"\0" * 100)
+        zf.writestr("desa.dbf", b"\0" * 100)
+    return _with_boundaries_file(tmp, "desa.zip", buf.read_bytes())
+
+
+# --- files that are not what they say ---------------------------------------------------------
+
+
+@case(
+    "kml-named-geojson",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: cannot read this file as a \.geojson vector layer \(it looks "
+    r"like a KML file \(Google Earth\)",
+)
+def _(tmp):
+    kml = b'<?xml version="1.0"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document/></kml>'
+    return _with_boundaries_file(tmp, "desa.geojson", kml)
+
+
+@case(
+    "utf16-geojson",
+    file="data/desa.geojson",
+    message=r"\(it looks like UTF-16 text: save it again as UTF-8\)",
+)
+def _(tmp):
+    text = make_squares(crs="EPSG:4326").to_json().encode("utf-16")
+    return _with_boundaries_file(tmp, "desa.geojson", text)
+
+
+@case(
+    "html-page-named-tif",
+    file="data/dem.tif",
+    message=r"^data/dem\.tif: not a raster that can be read \(it looks like a web page \(HTML\)",
+)
+def _(tmp):
+    return _elevation(tmp, lambda p: p.write_bytes(HTML))
 
 
 # --- the test -----------------------------------------------------------------------------------

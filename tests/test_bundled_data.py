@@ -32,7 +32,9 @@ def test_rasau_jaya_village_areas(rasau):
     assert v["area_ha"].sum() == pytest.approx(21_401, rel=0.01)
     assert v.crs.to_epsg() == 4326
     assert v["group"].unique().tolist() == ["Rasau Jaya"]
-    assert rasau.warnings == ()
+    # the one plausibility warning: the polygons cover 214 km², the paper (Table 2) says 111.07
+    assert len(rasau.warnings) == 1
+    assert "cover 214.1 km² in all, more than 25 % away from the reported area" in rasau.warnings[0]
 
 
 def test_rasau_jaya_households_from_table1(rasau):

@@ -31,8 +31,9 @@ from rasterio.io import MemoryFile
 from rasterio.transform import from_origin
 
 from ovop_geo.errors import OvopError
-from ovop_geo.io import check_raster, read_table, read_vector
+from ovop_geo.io import read_table, read_vector
 from ovop_geo.manifest import load_manifest
+from ovop_geo.raster import read_raster_info
 from ovop_geo.uploads import UploadSession
 from tests.conftest import X0, Y0, make_squares
 
@@ -244,7 +245,7 @@ def test_fuzz_read_table_csv(blob: bytes) -> None:
 @FUZZ
 @given(blob=blobs("tif"))
 def test_fuzz_check_raster_tif(blob: bytes) -> None:
-    _in_tmp("dem.tif", blob, check_raster)
+    _in_tmp("dem.tif", blob, read_raster_info)
 
 
 # --- manifest.load_manifest ----------------------------------------------------------------------
@@ -296,7 +297,7 @@ def test_seeds_are_valid(tmp_path: Path) -> None:
     table = read_table(tmp_path / "p.csv", numeric_columns=("harvest_area_ha",))
     assert table["harvest_area_ha"].tolist() == [1234.5, 12.5, 2709.0]
     (tmp_path / "d.tif").write_bytes(seed("tif"))
-    assert check_raster(tmp_path / "d.tif").width == 16
+    assert read_raster_info(tmp_path / "d.tif").width == 16
     (tmp_path / "layers").mkdir()
     (tmp_path / "layers" / "f.toml").write_bytes(seed("toml"))
     assert load_manifest(tmp_path / "layers" / "f.toml").region.id == "fuzz"

@@ -13,7 +13,8 @@ from affine import Affine
 from rasterio.errors import NotGeoreferencedWarning
 
 from ovop_geo.errors import InputDataError
-from ovop_geo.io import check_raster, check_zip, read_table, read_vector
+from ovop_geo.io import check_zip, read_table, read_vector
+from ovop_geo.raster import read_raster_info
 
 # --- vectors --------------------------------------------------------------------------------
 
@@ -303,7 +304,7 @@ def _write_tif(path, *, crs="EPSG:32749", transform=UTM_TRANSFORM):
 
 
 def test_check_raster_metadata(tmp_path):
-    info = check_raster(_write_tif(tmp_path / "dem.tif"))
+    info = read_raster_info(_write_tif(tmp_path / "dem.tif"))
     assert (info.width, info.height) == (6, 6)
     assert info.crs.to_epsg() == 32749
     assert info.res == (20.0, 20.0)
@@ -314,24 +315,24 @@ def test_check_raster_metadata(tmp_path):
 
 def test_check_raster_without_crs(tmp_path):
     path = _write_tif(tmp_path / "nocrs.tif", crs=None)
-    with pytest.raises(InputDataError, match=r"nocrs\.tif: the raster has no CRS"):
-        check_raster(path)
+    with pytest.raises(InputDataError, match=r"nocrs\.tif: the raster has no coordinate ref"):
+        read_raster_info(path)
 
 
 def test_check_raster_not_georeferenced(tmp_path):
     path = _write_tif(tmp_path / "plain.tif", crs=None, transform=None)
     with pytest.raises(InputDataError, match="not georeferenced"):
-        check_raster(path)
+        read_raster_info(path)
 
 
 def test_check_raster_too_large(tmp_path):
     path = _write_tif(tmp_path / "big.tif")
     with pytest.raises(InputDataError, match=r"6 × 6 cells, more than the limit of 35"):
-        check_raster(path, max_pixels=35)
+        read_raster_info(path, max_pixels=35)
 
 
 def test_check_raster_not_a_raster(tmp_path):
     path = tmp_path / "dem.tif"
     path.write_text("elevation\n1\n2\n")
-    with pytest.raises(InputDataError, match=r"dem\.tif: not a raster GDAL can read"):
-        check_raster(path)
+    with pytest.raises(InputDataError, match=r"dem\.tif: not a raster that can be read"):
+        read_raster_info(path)

@@ -208,6 +208,10 @@ source = "test"
 path = "../data/usaha.csv"
 source = "test"
 
+# the harvest figures test number parsing, not plausibility: 1,234 ha in a 25 ha square
+[checks]
+max_harvests_per_year = 1000.0
+
 [tables]
 crops = "../data/crops.csv"
 """

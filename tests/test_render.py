@@ -293,7 +293,7 @@ def test_footer_names_source_and_indicative_note(villages):
 
 
 def test_missing_crs_and_columns_are_reported(villages):
-    with pytest.raises(InputDataError, match="no CRS"):
+    with pytest.raises(InputDataError, match="no coordinate reference system"):
         _map(villages.set_crs(None, allow_override=True))
     with pytest.raises(InputDataError, match="columns not found for the map: yield_t_ha"):
         _map(villages, tooltip_columns=["yield_t_ha"])
