@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ovop_geo.errors import InputDataError, format_items, raise_problems
-from ovop_geo.io import RasterInfo, check_raster, read_table, read_vector
+from ovop_geo.io import RasterInfo, check_raster, file_rows, read_table, read_vector
 from ovop_geo.manifest import ClassLayerSpec, Manifest, RasterSpec, TableSpec, load_manifest
 from ovop_geo.messages import msg
 from ovop_geo.names import match_names
@@ -408,7 +408,7 @@ def _read_parameter_table(name: str, path: Path, manifest: Manifest) -> pd.DataF
     if name == "crop_landuse_suitability":
         bad = ~df["suitability"].isin(_SUITABILITY)
         if bad.any():
-            rows = format_items((np.flatnonzero(bad.to_numpy()) + 2).tolist())
+            rows = format_items(file_rows(bad))
             raise_problems(
                 shown,
                 [f"column 'suitability': use S1, S2, S3 or N. Rows: {rows}."],
@@ -433,10 +433,10 @@ def _codes_for(
             problems.append(
                 f"column 'village_code': codes not in the boundary layer: "
                 f"{format_items(sorted(set(codes[unknown])))}. Rows: "
-                f"{format_items((np.flatnonzero(unknown.to_numpy()) + 2).tolist())}."
+                f"{format_items(file_rows(unknown))}."
             )
         if codes.isna().any() and not allow_empty:
-            rows = format_items((np.flatnonzero(codes.isna().to_numpy()) + 2).tolist())
+            rows = format_items(file_rows(codes.isna()))
             problems.append(f"column 'village_code': empty cells. Rows: {rows}.")
         raise_problems(shown, problems)
         return pd.Series(
@@ -450,7 +450,7 @@ def _codes_for(
     names = df["village_name"]
     empty = names.isna()
     if empty.any() and not allow_empty:
-        rows = format_items((np.flatnonzero(empty.to_numpy()) + 2).tolist())
+        rows = format_items(file_rows(empty))
         raise_problems(shown, [f"column 'village_name': empty cells. Rows: {rows}."])
     lookup = match_names(
         names[~empty], villages, alt_columns=alt_names, path=shown, column="village_name"
@@ -472,6 +472,7 @@ def _read_businesses(
         numeric_columns=("businesses",),
         required_columns=("product", "businesses"),
         display_name=shown,
+        skip_unfilled=("businesses",),
     )
     validate_numeric(df, "businesses", path=shown, min_value=0)
     if df["businesses"].dtype.kind != "i":
@@ -484,9 +485,9 @@ def _read_businesses(
             "businesses": df["businesses"].to_numpy(),
         }
     )
-    dup = tidy.duplicated(["village_code", "product"], keep=False)
+    dup = tidy.duplicated(["village_code", "product"], keep=False).to_numpy()
     if dup.any():
-        rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
+        rows = format_items(file_rows(dup, df.index))
         raise_problems(
             shown,
             [f"the same product and village appear more than once. Rows: {rows}. Keep one."],
@@ -515,13 +516,13 @@ def _read_households(
     shown = manifest.relative(path)
     df = read_table(path, numeric_columns=("households",),
                     optional_numeric_columns=("population",), required_columns=("households",),
-                    display_name=shown)
+                    display_name=shown, skip_unfilled=("households", "population"))
     columns = ["households"] + (["population"] if "population" in df.columns else [])
     validate_numeric(df, columns, path=shown, min_value=0)
     codes = _codes_for(df, villages, alt_names, shown)
     dup = codes.duplicated(keep=False)
     if dup.any():
-        rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
+        rows = format_items(file_rows(dup))
         raise_problems(shown, [f"the same village appears more than once. Rows: {rows}."])
     out = villages.copy()
     for column in columns:
@@ -616,6 +617,7 @@ def _read_harvest(
         optional_numeric_columns=("yield", "yield_value"),
         required_columns=("crop_id", "yield_unit"),
         display_name=shown,
+        skip_unfilled=("harvest_area_ha", "yield", "yield_value"),
     )
     yield_col = "yield_value" if "yield_value" in df.columns else "yield"
     if yield_col not in df.columns:
@@ -627,7 +629,7 @@ def _read_harvest(
         known = set(tables["crops"]["crop_id"])
         bad = ~df["crop_id"].isin(known)
         if bad.any():
-            rows = format_items((np.flatnonzero(bad.to_numpy()) + 2).tolist())
+            rows = format_items(file_rows(bad))
             unknown = format_items(sorted(set(df.loc[bad, "crop_id"])))
             raise_problems(
                 shown,
@@ -648,7 +650,7 @@ def _read_harvest(
         codes = pd.Series([None] * len(df), dtype=object)
     named = codes.notna().to_numpy()
     if spec.level == "region" and named.any():
-        rows = format_items((np.flatnonzero(named) + 2).tolist())
+        rows = format_items(file_rows(named, df.index))
         raise_problems(
             shown,
             [
@@ -671,9 +673,9 @@ def _read_harvest(
             "source": source.to_numpy(dtype=object),
         }
     )
-    dup = out.duplicated(["village_code", "crop_id"], keep=False)
+    dup = out.duplicated(["village_code", "crop_id"], keep=False).to_numpy()
     if dup.any():
-        rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
+        rows = format_items(file_rows(dup, df.index))
         raise_problems(shown, [f"the same crop and village appear twice. Rows: {rows}."])
     return out
 
@@ -685,9 +687,9 @@ def _check_yield_bound(df: pd.DataFrame, yield_col: str, shown: str) -> None:
     if not high.any():
         return
     rows = [
-        f"row {i + 2}: {v:,.10g} {u.strip()}" + ("" if t == v else f" (= {t:,.10g} t/ha)")
+        f"row {i}: {v:,.10g} {u.strip()}" + ("" if t == v else f" (= {t:,.10g} t/ha)")
         for i, v, u, t in zip(
-            np.flatnonzero(high),
+            file_rows(high, df.index),
             df.loc[high, yield_col],
             df.loc[high, "yield_unit"],
             t_ha[high],
@@ -876,8 +878,8 @@ def statistics_templates(
     """Empty statistics tables keyed by village code, in the form the loader reads back.
 
     A region with boundaries only (Kalimantan Barat as bundled) needs harvest statistics,
-    business counts and households. Fill in the empty cells, delete rows you have no figures
-    for, and name the files in the region manifest's ``[statistics.harvest]`` (with
+    business counts and households. Fill in the empty cells (rows left empty are skipped as not
+    filled in) and name the files in the region manifest's ``[statistics.harvest]`` (with
     ``level = "village"``), ``[statistics.businesses]`` and ``[statistics.households]``
     (``ovop-geo template`` writes that manifest, see :mod:`ovop_geo.templates`).
 
