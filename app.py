@@ -721,6 +721,9 @@ def show_scenarios(result: AnalysisResult, key: str, lang: str) -> None:
     """Named parameter sets from one TOML file, compared side by side (ovop_geo.scenarios)."""
     st.subheader(t("scenarios_heading", lang))
     st.caption(t("scenarios_intro", lang))
+    # On demand: each scenario is a full analysis, not to be rerun on every slider move.
+    if not st.toggle(t("scenarios_compare", lang), value=False, key="sc-on"):
+        return
     uploaded = st.file_uploader(t("scenarios_upload", lang), type=["toml"], key="sc-upload")
     text = (uploaded.getvalue().decode("utf-8", errors="replace") if uploaded is not None
             else _example_scenarios(result.params))

@@ -338,6 +338,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
             "each village's product under each scenario, what changed and why, and land "
             "alerts. The first scenario is the base. The same file reruns with: ovop-geo run "
             "--scenarios scenarios.toml"),
+        "scenarios_compare": ("Bandingkan skenario", "Compare scenarios"),
         "scenarios_upload": ("Muat berkas skenario (TOML)", "Load a scenario file (TOML)"),
         "scenarios_text": ("Skenario (TOML, dapat diubah)", "Scenarios (TOML, editable)"),
         "scenarios_no_alerts": (

@@ -29,6 +29,9 @@ def test_scenarios_are_compared_in_the_app():
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     assert not at.exception
+    assert not any(a.key and a.key.startswith("sc-text-") for a in at.text_area)  # on demand
+    at.toggle(key="sc-on").set_value(True)
+    at.run()
     # The default text: the sidebar's settings and one example, which parse and run.
     assert "[scenarios.current]" in _text_area(at).value
     _text_area(at).set_value(SCENARIOS)
