@@ -512,7 +512,7 @@ def _cmd_template(args) -> int:
     print(f"wrote {len(written)} files for {len(region.villages):,} villages in {out}:")
     for path in written:
         print(f"  {path.relative_to(out).as_posix()}")
-    print("Fill in the templates (delete the rows you have no figures for; remove a "
+    print("Fill in the templates (rows left empty are skipped; remove a "
           "[statistics.*] section you do not fill in), add products and crops to products.csv "
           "and crops.csv if you need them, then run:")
     if region.assessment is not None:

@@ -328,6 +328,22 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
                           "No OVOP assessment for this region yet."),
         # exports and missing statistics
         "exports_heading": ("Unduh hasil", "Download the results"),
+        "scenarios_heading": ("Skenario", "Scenarios"),
+        "scenarios_intro": (
+            "Bandingkan beberapa set parameter bernama (bobot, ambang, pertumbuhan) dari satu "
+            "berkas TOML: produk tiap desa dalam setiap skenario, yang berubah dan mengapa, "
+            "serta peringatan lahan. Skenario pertama menjadi dasar. Berkas yang sama dijalankan "
+            "ulang dengan: ovop-geo run --scenarios scenarios.toml",
+            "Compare named parameter sets (weights, thresholds, growth) from one TOML file: "
+            "each village's product under each scenario, what changed and why, and land "
+            "alerts. The first scenario is the base. The same file reruns with: ovop-geo run "
+            "--scenarios scenarios.toml"),
+        "scenarios_compare": ("Bandingkan skenario", "Compare scenarios"),
+        "scenarios_upload": ("Muat berkas skenario (TOML)", "Load a scenario file (TOML)"),
+        "scenarios_text": ("Skenario (TOML, dapat diubah)", "Scenarios (TOML, editable)"),
+        "scenarios_no_alerts": (
+            "Tidak ada lahan yang habis dalam cakrawala waktu pada skenario mana pun.",
+            "No land runs short within the horizon under any scenario."),
         "exports_caption": ("Berkas dibuat saat tombol diklik.",
                             "Files are made when a button is clicked."),
         "download_file": ("Unduh {name}", "Download {name}"),
