@@ -179,6 +179,32 @@ def _clusters_by_contact(result: AnalysisResult, candidates: pd.DataFrame,
     return out.reset_index(drop=True)
 
 
+def _screened_pairs(result: AnalysisResult, cand: pd.DataFrame) -> pd.DataFrame:
+    """Every village x product pair with at least one firm, ranked among those pairs.
+
+    The analysis of this version lists the top few villages per product as candidates; the
+    report screens instead (a community that makes the product is a candidate, one that does
+    not is not) and ranks by the same scores among the screened pairs.
+    """
+    businesses = result.region.businesses
+    if businesses is None or result.scores is None:
+        return cand
+    firms = businesses.stack()
+    firms.index.names = ["village_code", "product"]
+    firms = firms[pd.to_numeric(firms, errors="coerce").fillna(0) >= 1].astype(float)
+    out = pd.DataFrame({"businesses": firms})
+    out["score"] = result.scores["score"].reindex(out.index)
+    out = out[out["score"].notna()]
+    out["rank"] = out.groupby(level="product")["score"].rank(ascending=False, method="min")
+    sens = result.sensitivity
+    for col in ("share_rank1", "fragile"):
+        if sens is not None and col in sens.columns:
+            out[col] = sens[col].reindex(out.index)
+    if result.rules is not None and "meets_pp29_2018" in result.rules.columns:
+        out["meets_pp29_2018"] = result.rules["meets_pp29_2018"].reindex(out.index)
+    return out
+
+
 def report_facts(result: AnalysisResult) -> ReportFacts:
     """Read the analysis result into what the report prints (the one adapter).
 
@@ -206,16 +232,19 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
     empty_index = pd.MultiIndex.from_arrays([[], []], names=["village_code", "product"])
     if cand is None or cand.empty:
         cand = pd.DataFrame(index=empty_index, columns=["businesses", "score", "rank"])
-    cand = cand.copy()
-    # Candidates without firms are new-product ideas, not candidate sentra.
-    cand = cand[pd.to_numeric(cand["businesses"], errors="coerce").fillna(0) >= 1]
     from_analysis = "sentra_class" in cand.columns
     if not from_analysis:
+        cand = _screened_pairs(result, cand)
         cand["sentra_class"] = [_class_of(float(b), min_units) for b in cand["businesses"]]
+    cand = cand.copy()
+    # Pairs without firms are new-product ideas, not candidate sentra.
+    cand = cand[pd.to_numeric(cand["businesses"], errors="coerce").fillna(0) >= 1]
     for col, default in (("share_rank1", np.nan), ("fragile", False), ("tie", False),
                          ("meets_pp29_2018", False), ("cluster_id", None)):
         if col not in cand.columns:
             cand[col] = default
+    for col in ("fragile", "tie", "meets_pp29_2018"):
+        cand[col] = cand[col].astype("boolean").fillna(False).astype(bool)
     clusters = getattr(result, "clusters", None)
     if not isinstance(clusters, pd.DataFrame):
         clusters = _clusters_by_contact(result, cand, min_units)
@@ -251,7 +280,12 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
             continue
         own = cand.xs(code, level="village_code") if code in cand.index.get_level_values(
             "village_code") else cand.iloc[0:0]
-        others = own[own.index != product]["score"].astype(float).sort_values(ascending=False)
+        # Best other product: higher score first, more firms on a tie.
+        rest = own[own.index != product]
+        order = rest.assign(_s=rest["score"].astype(float),
+                            _b=rest["businesses"].astype(float)).sort_values(
+            ["_s", "_b"], ascending=False)
+        others = order["_s"]
         mine = scores.get((code, product), np.nan) if product is not None else np.nan
         runner.append(others.index[0] if len(others) else None)
         margin.append(float(mine - others.iloc[0]) if len(others) else np.nan)
