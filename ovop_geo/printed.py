@@ -676,7 +676,7 @@ def _product_table(facts: ReportFacts, product: str, rows: pd.DataFrame, lang: s
                    limit: int = 25) -> Table:
     """The candidate villages of one product, best first (at most ``limit`` rows)."""
     v = facts.villages
-    ordered = rows.sort_values(["score"], ascending=False)
+    ordered = rows.sort_values(["score", "businesses"], ascending=False)
     body = tuple(
         (v.at[c, "village_name"] if c in v.index else c,
          v.at[c, "group"] if c in v.index else "",
@@ -768,7 +768,8 @@ def _candidate_table(facts: ReportFacts, code: str, lang: str) -> list[Block]:
     cand = facts.candidates
     if code not in cand.index.get_level_values("village_code"):
         return [Paragraph(t("rep_no_candidates", lang), "small")]
-    rows = cand.xs(code, level="village_code").sort_values("score", ascending=False)
+    rows = cand.xs(code, level="village_code").sort_values(["score", "businesses"],
+                                                           ascending=False)
     out = []
     for product, r in rows.iterrows():
         deciding = ", ".join(_deciding(facts, code, product, lang, 2)) or "–"
