@@ -618,7 +618,8 @@ def _print_qfd(section: dict, plan, lang: str) -> None:
 
 
 _COMMANDS = {"regions": _cmd_regions, "load": _cmd_load, "run": _cmd_run,
-             "report": _cmd_report, "scenarios": _cmd_scenarios, "template": _cmd_template, "qfd": _cmd_qfd}
+             "report": _cmd_report, "scenarios": _cmd_scenarios, "template": _cmd_template,
+             "qfd": _cmd_qfd}
 
 
 def main(argv: list[str] | None = None) -> int:
