@@ -745,6 +745,11 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "rep_methods": ("Metode dan asal data", "Methods and provenance"),
         "rep_parameters": ("Parameter", "Parameters"),
         "rep_parameter": ("Parameter", "Parameter"),
+        "rep_growth_used": ("skenario pertumbuhan yang dipakai", "growth scenarios applied"),
+        "rep_growth_value": ("{rates} per tahun; penduduk {pop} per tahun; mulai {start} dari "
+                             "angka {year}",
+                             "{rates} a year; population {pop} a year; from {start} starting "
+                             "from the {year} figures"),
         "rep_weights": ("Bobot kriteria yang benar-benar dipakai",
                         "Criteria weights actually applied"),
         "rep_weight_applied": ("Bobot dipakai", "Weight applied"),

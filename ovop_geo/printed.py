@@ -851,8 +851,16 @@ def _methods(result, facts: ReportFacts, options, now) -> list[Block]:
     rows = tuple((k, "–" if val is None else (fmt_number(val, lang, decimals=2)
                                               if isinstance(val, float) else str(val)))
                  for k, val in params.items())
+    growth = result.growth
+    if growth is not None:
+        rates = ", ".join(f"{sc.name} {_n(sc.growth_rate_pct_yr, lang, '%', 2)}"
+                          for sc in growth.scenarios)
+        rows += ((t("rep_growth_used", lang), t(
+            "rep_growth_value", lang, rates=rates,
+            pop=_n(growth.population_growth_pct_yr, lang, "%", 2), start=growth.start_year,
+            year=growth.data_year)),)
     blocks.append(Table((t("rep_parameter", lang), t("qfd_value", lang)), rows,
-                        widths=(2, 1), align="lr", font_size=7.5))
+                        widths=(1, 1.4), align="lr", font_size=7.5))
     names = _criterion_names(lang)
     crit = load_default_criteria()
     ids = crit.index.astype(str) if "id" not in crit.columns else crit["id"].astype(str)
