@@ -698,6 +698,7 @@ def show_exports(result: AnalysisResult, key: str, lang: str) -> None:
         st.download_button(t("download_file", lang, name=name), data=make, file_name=name,
                            mime=mimes[name.rsplit(".", 1)[1]], key=f"dl-{name}",
                            on_click="ignore")
+    show_report_downloads(result, lang)
     show_scenarios(result, key, lang)
     show_missing(result, key, lang)
 
@@ -744,6 +745,18 @@ def show_scenarios(result: AnalysisResult, key: str, lang: str) -> None:
     for name, payload in scenario_outputs(comparison, lang=lang).items():
         st.download_button(t("download_file", lang, name=name), data=payload, file_name=name,
                            key=f"dl-sc-{name}", on_click="ignore")
+
+
+def show_report_downloads(result: AnalysisResult, lang: str) -> None:
+    """The printable report (PDF and HTML) for the current parameters, laid out on request."""
+    from ovop_geo.printed import ReportOptions, report_files
+
+    st.caption(t("report_caption", lang))
+    files = report_files(result, ReportOptions(lang=lang))
+    mimes = {"report.pdf": "application/pdf", "report.html": "text/html"}
+    for name, make in files.items():
+        st.download_button(t("download_report", lang, name=name), data=make, file_name=name,
+                           mime=mimes[name], key=f"dl-{name}", on_click="ignore")
 
 
 def show_missing(result: AnalysisResult, key: str, lang: str) -> None:

@@ -39,8 +39,20 @@ def main(argv: list[str] | None = None) -> int:
         "--no-baselines", action="store_true", help="skip rasterstats and exactextract"
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--report", action="store_true",
+                        help="benchmark the printed report (ovop-geo report) on the province "
+                             "instead of the pipeline and its baselines")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="with --report: a folder to keep report.pdf and report.html in")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    if args.report:
+        from benchmarks.report import run_report_benchmark
+
+        run_report_benchmark(resolution_m=args.resolution, seed=args.seed,
+                             workdir=args.workdir, max_villages=args.villages,
+                             keep=args.keep, json_path=args.json)
+        return 0
     run_benchmark(
         resolution_m=args.resolution,
         seed=args.seed,
