@@ -39,8 +39,17 @@ def main(argv: list[str] | None = None) -> int:
         "--no-baselines", action="store_true", help="skip rasterstats and exactextract"
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument(
+        "--zonal",
+        action="store_true",
+        help="only the zonal stages side by side (read floor, ours, exactextract), each run in a "
+        "fresh process, repeats interleaved",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="repeats of --zonal (default 3)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    if args.zonal:
+        return _zonal(args)
     run_benchmark(
         resolution_m=args.resolution,
         seed=args.seed,
@@ -49,6 +58,28 @@ def main(argv: list[str] | None = None) -> int:
         baselines=not args.no_baselines,
         json_path=args.json,
     )
+    return 0
+
+
+def _zonal(args) -> int:
+    import json
+    import tempfile
+
+    from benchmarks.pipeline import make_benchmark_inputs
+    from benchmarks.zonal import run_side_by_side
+    from ovop_geo.raster import slope_from_dem
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.workdir or Path(tmp)
+        inputs = make_benchmark_inputs(work, resolution_m=args.resolution, seed=args.seed)
+        slope = Path(inputs.folder) / "slope_pct.tif"
+        if not slope.is_file():
+            slope_from_dem(inputs.dem, slope)
+        print(f"{inputs.n_villages} villages, rasters {inputs.shape[0]} x {inputs.shape[1]} "
+              f"at {args.resolution:g} m")  # fmt: skip
+        out = run_side_by_side(inputs.dem, slope, inputs.landuse, repeats=args.repeats)
+        if args.json:
+            args.json.write_text(json.dumps(out, indent=1))
     return 0
 
 
