@@ -46,10 +46,26 @@ def main(argv: list[str] | None = None) -> int:
         "fresh process, repeats interleaved",
     )
     parser.add_argument("--repeats", type=int, default=3, help="repeats of --zonal (default 3)")
+    parser.add_argument(
+        "--national",
+        type=int,
+        default=None,
+        metavar="PROVINCES",
+        help="the national benchmark on this many shifted province copies (39 = 83,070 "
+        "villages), with 1 and 2 workers",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     if args.zonal:
         return _zonal(args)
+    if args.national is not None:
+        from benchmarks.national import run_national_benchmark
+
+        if args.workdir is None:
+            parser.error("--national needs --workdir (the inputs take several GB)")
+        run_national_benchmark(args.workdir, provinces=args.national,
+                               resolution_m=args.resolution, json_path=args.json)  # fmt: skip
+        return 0
     run_benchmark(
         resolution_m=args.resolution,
         seed=args.seed,

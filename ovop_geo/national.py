@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import resource
+import shutil
 import time
 import uuid
 from collections.abc import Sequence
@@ -31,7 +32,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .errors import InputDataError, ParameterError, format_items, raise_problems
+from .errors import InputDataError, ParameterError, raise_problems
+from .messages import msg
 
 __all__ = [
     "NationalSettings",
@@ -163,13 +165,12 @@ def run_partition(manifest: str | os.PathLike, out_dir: str | os.PathLike, param
     provinces = sorted(set(province_of(region.villages.index)))
     if len(provinces) != 1:
         raise InputDataError(
-            f"{manifest}: a national partition holds one province, but its village codes start "
-            f"with {format_items(provinces)}. Split the villages into one manifest per province "
-            "(the first two digits of the village code).",
+            msg("national.one_province", path=str(manifest), provinces=provinces),
             path=str(manifest),
         )
     province = provinces[0]
-    work = Path(workdir) if workdir else Path(out_dir) / "work" / manifest.stem
+    own_work = workdir is None
+    work = Path(out_dir) / "work" / manifest.stem if own_work else Path(workdir)
     work.mkdir(parents=True, exist_ok=True)
     prepared = prepare_region(region, workdir=work)
     result = analyse(prepared, params or AnalysisParams())
@@ -177,6 +178,8 @@ def run_partition(manifest: str | os.PathLike, out_dir: str | os.PathLike, param
     table.insert(0, "province_code", province)
     path = Path(out_dir) / "villages" / f"province={province}" / PARTITION_FILE
     _atomic_parquet(table, path)
+    if own_work:
+        shutil.rmtree(work, ignore_errors=True)  # the slope raster: disk stays bounded
     root = region.manifest.project_dir
     files = tuple(sorted({str((root / p.path).resolve()) for p in region.provenance}))
     products = () if region.businesses is None else tuple(str(c) for c in region.businesses)
@@ -191,13 +194,13 @@ def _check_manifests(manifests: Sequence[str | os.PathLike]) -> list[Path]:
     paths = [Path(m) for m in manifests]
     problems = []
     if not paths:
-        problems.append("no province manifests given. Name one region manifest per province.")
+        problems.append(msg("national.no_manifests"))
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
-        problems.append(f"manifests not found: {format_items(missing)}.")
+        problems.append(msg("national.missing", paths=missing))
     dup = sorted({str(p) for p in paths if paths.count(p) > 1})
     if dup:
-        problems.append(f"manifests named twice: {format_items(dup)}.")
+        problems.append(msg("national.named_twice", paths=dup))
     raise_problems("national run", problems)
     return paths
 
@@ -250,10 +253,7 @@ def _merge(out_dir: Path, results: list[PartitionResult]) -> tuple[pd.DataFrame,
     table = pd.concat(frames)
     dup = table.index[table.index.duplicated()].unique()
     if len(dup):
-        raise InputDataError(
-            f"national run: village codes appear in more than one partition: {format_items(dup)}. "
-            "Each village belongs to one province manifest."
-        )
+        raise InputDataError(msg("national.village_twice", villages=[str(c) for c in dup[:20]]))
     products = sorted({p for r in results for p in r.products})
     counts = [f"businesses_{p}" for p in products if f"businesses_{p}" in table.columns]
     if counts:
@@ -333,10 +333,7 @@ def run_national(manifests: Sequence[str | os.PathLike], out_dir: str | os.PathL
     seen = sorted(r.province for r in results)
     dup = sorted({p for p in seen if seen.count(p) > 1})
     if dup:
-        raise InputDataError(
-            f"national run: provinces {format_items(dup)} come from more than one manifest. "
-            "Give each province one manifest."
-        )
+        raise InputDataError(msg("national.province_twice", provinces=dup))
     table, reference = _merge(out, results)
     for stale in out.glob("villages/province=*/.*.tmp"):
         stale.unlink()  # left by a worker killed while writing; its partition was written again
