@@ -54,6 +54,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the national benchmark on this many shifted province copies (39 = 83,070 "
         "villages), with 1 and 2 workers",
     )
+    parser.add_argument(
+        "--national-workers",
+        default="1,2",
+        help="worker counts of --national, in order, repeats interleaved (default 1,2)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     if args.zonal:
@@ -63,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.workdir is None:
             parser.error("--national needs --workdir (the inputs take several GB)")
-        run_national_benchmark(args.workdir, provinces=args.national,
+        workers = tuple(int(w) for w in args.national_workers.split(","))
+        run_national_benchmark(args.workdir, provinces=args.national, workers=workers,
                                resolution_m=args.resolution, json_path=args.json)  # fmt: skip
         return 0
     run_benchmark(

@@ -23,6 +23,7 @@ import shutil
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["PROVINCE_CODES", "make_national_inputs", "run_national_benchmark"]
@@ -132,7 +133,7 @@ def run_national_benchmark(workdir: str | os.PathLike, *, provinces: int = 39,
     manifests = make_national_inputs(workdir, copies=provinces, resolution_m=resolution_m)
     figures: dict = {"provinces": provinces, "resolution_m": resolution_m, "runs": []}
     for n in workers:
-        out = Path(workdir).resolve() / f"out-{n}-workers"
+        out = Path(workdir).resolve() / f"out-{n}-workers"  # reruns replace it
         if out.exists():
             shutil.rmtree(out)
         load = os.getloadavg()
@@ -154,11 +155,16 @@ def run_national_benchmark(workdir: str | os.PathLike, *, provinces: int = 39,
                   f"{run['villages_per_second']:.0f} villages/s; load {load[0]:.2f} -> "
                   f"{run['load_avg_after'][0]:.2f}; peak RSS per worker (MB) "
                   f"{run['worker_peak_rss_mb']}", flush=True)  # fmt: skip
-    if len(figures["runs"]) >= 2:
-        a, b = figures["runs"][0], figures["runs"][-1]
-        figures["scaling"] = b["villages_per_second"] / a["villages_per_second"]
+    rates: dict[int, list[float]] = {}
+    for run in figures["runs"]:
+        rates.setdefault(run["workers"], []).append(run["villages_per_second"])
+    figures["median_villages_per_second"] = {n: float(np.median(r)) for n, r in rates.items()}
+    if len(rates) >= 2:
+        lo, hi = min(rates), max(rates)
+        med = figures["median_villages_per_second"]
+        figures["scaling"] = med[hi] / med[lo]
         if echo:
-            print(f"scaling {a['workers']} -> {b['workers']} workers: {figures['scaling']:.2f}x")
+            print(f"scaling {lo} -> {hi} workers (ratio of medians): {figures['scaling']:.2f}x")
     if json_path:
         Path(json_path).write_text(json.dumps(figures, indent=1))
     return figures
