@@ -146,6 +146,8 @@ def run_national_benchmark(workdir: str | os.PathLike, *, provinces: int = 39,
             "seconds": seconds, "villages": record["villages"],
             "villages_per_second": record["villages"] / seconds,
             "partition_seconds": [p["seconds"] for p in record["partitions"]],
+            "partition_cpu_seconds": [p["cpu_seconds"] for p in record["partitions"]],
+            "merge_seconds": record["seconds"]["merge"],
             "worker_peak_rss_mb": record["worker_peak_rss_mb"],
             "memory_limit": memory_limit,
         }  # fmt: skip

@@ -101,6 +101,7 @@ class PartitionResult:
     path: str
     files_read: tuple[str, ...]
     seconds: float
+    cpu_seconds: float
     worker_pid: int
     worker_peak_rss_mb: float
     products: tuple[str, ...] = field(default=())
@@ -159,7 +160,7 @@ def run_partition(manifest: str | os.PathLike, out_dir: str | os.PathLike, param
     from .pipeline import AnalysisParams, analyse, prepare_region
     from .region import load_region
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     manifest = Path(manifest)
     region = load_region(manifest, allow_outside=True)
     provinces = sorted(set(province_of(region.villages.index)))
@@ -185,7 +186,8 @@ def run_partition(manifest: str | os.PathLike, out_dir: str | os.PathLike, param
     products = () if region.businesses is None else tuple(str(c) for c in region.businesses)
     return PartitionResult(
         province=province, manifest=str(manifest), villages=len(table), path=str(path),
-        files_read=files, seconds=time.perf_counter() - start, worker_pid=os.getpid(),
+        files_read=files, seconds=time.perf_counter() - start,
+        cpu_seconds=time.process_time() - cpu_start, worker_pid=os.getpid(),
         worker_peak_rss_mb=_peak_rss_mb(), products=products,
     )  # fmt: skip
 
@@ -334,7 +336,9 @@ def run_national(manifests: Sequence[str | os.PathLike], out_dir: str | os.PathL
     dup = sorted({p for p in seen if seen.count(p) > 1})
     if dup:
         raise InputDataError(msg("national.province_twice", provinces=dup))
+    merge_start = time.perf_counter()
     table, reference = _merge(out, results)
+    merge_s = time.perf_counter() - merge_start
     for stale in out.glob("villages/province=*/.*.tmp"):
         stale.unlink()  # left by a worker killed while writing; its partition was written again
     total_s = time.perf_counter() - start
@@ -346,7 +350,8 @@ def run_national(manifests: Sequence[str | os.PathLike], out_dir: str | os.PathL
         "provinces": len(results),
         "reference_regions": reference,
         "execution": {**facts, "settings": asdict(settings)},
-        "seconds": {"partitions": partitions_s, "total": total_s},
+        "seconds": {"partitions": partitions_s, "merge": merge_s, "total": total_s,
+                    "partition_cpu_sum": sum(r.cpu_seconds for r in results)},
         "villages_per_second": len(table) / total_s if total_s > 0 else None,
         "worker_peak_rss_mb": {str(k): v for k, v in sorted(peaks.items())},
         "partitions": [asdict(r) for r in sorted(results, key=lambda r: r.province)],
