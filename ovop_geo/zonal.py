@@ -74,7 +74,7 @@ SMALL_VILLAGE_PX = 100
 _BULK, _EXACT, _OUTSIDE, _EMPTY = 0, 1, 2, 3
 _REASONS = {_OUTSIDE: "outside the raster", _EMPTY: "empty geometry"}
 _ALL_NODATA = "all nodata"
-_BURN_CELLS = 1 << 25  # cells burnt per rasterize call (64 MB of uint16 labels)
+_BURN_CELLS = 1 << 24  # cells of one chunk of labels (32 MB of uint16 labels per grid)
 
 
 @dataclass(frozen=True)
@@ -300,10 +300,22 @@ def _encode_block(last, first, width, counts):  # pragma: no cover - compiled
 
 
 def _polygonal(geoms: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Polygonal parts of geometries (collections split; lines and points dropped) and values."""
-    parts, owner = shapely.get_parts(geoms, return_index=True)
-    parts, inner = shapely.get_parts(parts, return_index=True)  # multipolygons in collections
-    owner = owner[inner]
+    """Polygonal parts of geometries (collections split; lines and points dropped) and values.
+
+    Parts keep the order of their geometries. Polygons are used as they are (splitting them
+    with ``get_parts`` would copy every one); only multi-part geometries are split.
+    """
+    types = shapely.get_type_id(geoms)
+    owner = np.flatnonzero(types == 3)
+    parts = geoms[owner]
+    multi = np.flatnonzero(types != 3)
+    if multi.size:
+        sub, where = shapely.get_parts(geoms[multi], return_index=True)
+        sub, inner = shapely.get_parts(sub, return_index=True)  # multipolygons in collections
+        parts = np.concatenate([parts, sub])
+        owner = np.concatenate([owner, multi[where[inner]]])
+        order = np.argsort(owner, kind="stable")
+        parts, owner = parts[order], owner[order]
     keep = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)
     return parts[keep], values[owner[keep]]
 
@@ -477,7 +489,11 @@ def rasterize_villages(
         # covering a pixel wins and one where the first wins; where the two differ, the pixel
         # lies in two villages and the second grid holds the other one.
         chunk_rows = max(1, _BURN_CELLS // max(info.width * block_rows, 1)) * block_rows
-        for c0, c1 in iter_row_blocks(info.height, chunk_rows):
+
+        def burn(chunk: tuple[int, int]) -> tuple[list, list, np.ndarray]:
+            """Label blocks (runs) of one chunk of rows and its pixel counts per label."""
+            c0, c1 = chunk
+            own_counts = np.zeros(len(geoms) + 1, dtype=np.int64)
             hits = np.sort(tree.query(_block_box(info, c0, c1), predicate="intersects"))
             lab = first = None
             if hits.size:
@@ -485,29 +501,30 @@ def rasterize_villages(
                 igt = np.array([-wt.c / wt.a, 1.0 / wt.a, -wt.f / wt.e, 1.0 / wt.e])
                 lab = np.zeros((c1 - c0, info.width), dtype)
                 first = np.zeros((c1 - c0, info.width), dtype)
-                _fill_polygons(
-                    xy,
-                    ring_start,
-                    poly_ring,
-                    part_labels,
-                    hits.astype(np.int64),
-                    igt,
-                    info.width,
-                    lab,
-                    first,
-                )
+                _fill_polygons(xy, ring_start, poly_ring, part_labels, hits.astype(np.int64),
+                               igt, info.width, lab, first)  # fmt: skip
+            primary, extra = [], []
             for r0, r1 in iter_row_blocks(c1 - c0, block_rows):
                 if lab is None:
                     starts = np.arange(0, (r1 - r0) * info.width, info.width, dtype=np.intp)
-                    blocks.append((np.zeros(starts.size, dtype=np.intp), starts))
-                    extra_blocks.append(None)
+                    primary.append((np.zeros(starts.size, dtype=np.intp), starts))
+                    extra.append(None)
                     continue
                 runs1, starts1, runs2, starts2, any_extra = _encode_block(
-                    lab[r0:r1].ravel(), first[r0:r1].ravel(), info.width, counts
+                    lab[r0:r1].ravel(), first[r0:r1].ravel(), info.width, own_counts
                 )
-                blocks.append((runs1, starts1))
-                extra_blocks.append((runs2, starts2) if any_extra else None)
-            lab = first = None
+                primary.append((runs1, starts1))
+                extra.append((runs2, starts2) if any_extra else None)
+            return primary, extra, own_counts
+
+        # chunks burnt on two threads (the kernels release the GIL): at most two chunks of
+        # labels exist at a time, each of at most _BURN_CELLS cells
+        chunks = list(iter_row_blocks(info.height, chunk_rows))
+        with ThreadPoolExecutor(max_workers=_KERNEL_THREADS) as pool:
+            for primary, extra, own_counts in pool.map(burn, chunks):
+                blocks.extend(primary)
+                extra_blocks.extend(extra)
+                counts += own_counts
     counts = counts[1:]
     no_pixel = bulk & (counts == 0)
     status[no_pixel] = _EXACT
