@@ -205,6 +205,25 @@ def build_parser() -> argparse.ArgumentParser:
     p_qfd.add_argument("--gap-closed", type=float, default=0.5,
                        help="share of a gap one strongly linked measure closes in the scenario "
                             "(assumption, default 0.5)")
+
+    p_nat = sub.add_parser(
+        "national", help="every province in its own partition on a Dask cluster, then the "
+                         "national tables (needs the 'national' extra)")
+    p_nat.add_argument("manifests", nargs="+", type=Path,
+                       help="one region manifest per province (TOML), or folders searched for "
+                            "*.toml")
+    p_nat.add_argument("--out", type=Path, required=True, help="output folder")
+    p_nat.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="a running Dask scheduler (tcp://host:8786); default: a local "
+                            "cluster on this machine; 'serial': no Dask, one province after "
+                            "the other")
+    p_nat.add_argument("--workers", type=int, default=2,
+                       help="workers of the local cluster (default 2)")
+    p_nat.add_argument("--memory-limit", default="3GB",
+                       help="memory limit of each local worker (default 3GB)")
+    p_nat.add_argument("--params", type=Path,
+                       help="a TOML file of parameters, as for 'run' (the same for every "
+                            "province)")
     return parser
 
 
@@ -663,9 +682,41 @@ def _print_qfd(section: dict, plan, lang: str) -> None:
                        tables=", ".join(section["assumptions"]["default_tables"])))
 
 
+def _manifest_paths(items: list[Path]) -> list[Path]:
+    paths: list[Path] = []
+    for item in items:
+        paths.extend(sorted(item.rglob("*.toml")) if item.is_dir() else [item])
+    return paths
+
+
+def _cmd_national(args) -> int:
+    from .national import NationalSettings, run_national
+    from .pipeline import AnalysisParams
+
+    values = {}
+    if args.params is not None:
+        none = dict.fromkeys(("min_units", "min_household_share", "slope_limit",
+                              "growth_rate", "seed", "max_villages_per_product"))
+        values = _read_params(argparse.Namespace(params=args.params, weight=[], ahp=None,
+                                                 require_sentra=False, **none))
+    settings = NationalSettings(scheduler=args.scheduler, workers=args.workers,
+                                memory_limit=args.memory_limit)
+    manifests = _manifest_paths(args.manifests)
+    if not args.quiet:
+        _progress(f"{len(manifests)} provinces on "
+                  f"{args.scheduler or f'a local cluster of {args.workers} workers'}")
+    record = run_national(manifests, args.out, AnalysisParams(**values), settings)
+    print(f"{record['villages']:,} villages in {record['provinces']} provinces, "
+          f"{record['seconds']['total']:.1f} s ({record['villages_per_second']:.0f} villages/s); "
+          f"peak memory per worker (MB): "
+          + ", ".join(f"{v:.0f}" for v in record["worker_peak_rss_mb"].values()))
+    print(f"outputs in {args.out}")
+    return 0
+
+
 _COMMANDS = {"regions": _cmd_regions, "load": _cmd_load, "run": _cmd_run,
              "report": _cmd_report, "scenarios": _cmd_scenarios, "template": _cmd_template,
-             "qfd": _cmd_qfd}
+             "qfd": _cmd_qfd, "national": _cmd_national}
 
 
 def main(argv: list[str] | None = None) -> int:
