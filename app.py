@@ -343,26 +343,34 @@ def show_compare(result: AnalysisResult, product: str | None, lang: str) -> None
         return
     names = _names(result)
     scores = result.scores.xs(product, level="product")
-    default = list(scores.sort_values("rank").index[:3])
+    default = list(scores.dropna(subset=["rank"]).sort_values("rank").index[:6])
     chosen = st.multiselect(t("compare_villages", lang), list(names.index), default=default,
                             key="compare", format_func=lambda c: f"{names[c]} ({c})")
     if not chosen:
         return
     sens = result.sensitivity.xs(product, level="product").reindex(chosen)
-    alloc = result.allocation.reindex(chosen)
+    cand = result.candidates.xs(product, level="product").reindex(chosen)
+    rec = result.recommendation.reindex(chosen)
     table = pd.DataFrame({
         t("village", lang): names.reindex(chosen),
+        t("sentra_class", lang): [t(f"class_{c}", lang) if isinstance(c, str) else "–"
+                                  for c in cand["sentra_class"]],
         t("score", lang): scores["score"].reindex(chosen).round(1),
         t("rank", lang): scores["rank"].reindex(chosen).astype("Int64"),
+        t("tie", lang): cand["tie"].astype("boolean"),
         t("share_rank1", lang): (100 * sens["share_rank1"]).round(1),
-        t("rank_range", lang): [f"{int(a)}–{int(b)}" for a, b in
+        t("rank_range", lang): ["–" if pd.isna(a) else f"{int(a)}–{int(b)}" for a, b in
                                 zip(sens["rank_min"], sens["rank_max"], strict=True)],
-        t("fragile", lang): sens["fragile"].astype(bool),
+        t("fragile", lang): sens["fragile"].astype("boolean"),
         t("businesses", lang): result.region.businesses[product].reindex(chosen),
-        t("ovop_product", lang): alloc["product"],
-        t("ovop_score", lang): alloc["score"].round(1),
-        t("score_lost", lang): alloc["score_lost"].round(1),
+        t("cluster", lang): cand["cluster_id"],
+        t("ovop_product", lang): rec["product"],
+        t("ovop_reason", lang): rec[f"reason_{lang}"],
     })
+    if result.allocation is not None:
+        alloc = result.allocation.reindex(chosen)
+        table[t("ovop_assigned", lang)] = alloc["product"]
+        table[t("score_lost", lang)] = alloc["score_lost"].round(1)
     table.index.name = t("village_code", lang)
     st.subheader(t("compare_heading", lang, product=product))
     st.dataframe(table, width="stretch")

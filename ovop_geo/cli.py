@@ -105,11 +105,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--slope-limit", type=float, help="slope limit in %% (default 3)")
     p_run.add_argument("--growth-rate", type=float,
                        help="raw-material demand growth, %% a year (default: the manifest's)")
+    p_run.add_argument("--tie-tolerance", type=float,
+                       help="score points within which two candidates are tied (default 1)")
+    p_run.add_argument("--distinct-products", action="store_true",
+                       help="give every village a different product (assignment problem) "
+                            "instead of each village's own recommendation")
     p_run.add_argument("--max-villages-per-product", type=int,
-                       help="OVOP allocation: villages that may share a product (0 = no limit; "
-                            "default 1)")
+                       help="with --distinct-products: villages that may share a product "
+                            "(0 = no limit; default 1)")
     p_run.add_argument("--require-sentra", action="store_true",
-                       help="assign PP 29/2018 sentra to their product first")
+                       help="with --distinct-products: assign PP 29/2018 sentra to their "
+                            "product first")
     p_run.add_argument("--seed", type=int, help="seed of the weight sensitivity (default 0)")
     p_run.add_argument("--scenarios", type=Path, default=None, metavar="FILE",
                        help="a scenario file (TOML, [scenarios.<name>] tables): run every "
@@ -212,7 +218,8 @@ def _read_params(args) -> dict:
         allowed = {"min_units", "min_household_share", "slope_limit_pct", "growth_rate_pct_yr",
                    "base_year", "horizon_years", "sensitivity_runs",
                    "sensitivity_concentration", "seed", "max_villages_per_product",
-                   "require_sentra", "top_k"}
+                   "require_sentra", "pre_sentra_min_units", "lq_min_units",
+                   "tie_tolerance_points", "distinct_products"}
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise InputDataError(
@@ -250,7 +257,7 @@ def _read_params(args) -> dict:
     options = {
         "min_units": args.min_units, "min_household_share": args.min_household_share,
         "slope_limit_pct": args.slope_limit, "growth_rate_pct_yr": args.growth_rate,
-        "seed": args.seed,
+        "seed": args.seed, "tie_tolerance_points": args.tie_tolerance,
     }
     params.update({k: v for k, v in options.items() if v is not None})
     if args.max_villages_per_product is not None:
@@ -260,6 +267,8 @@ def _read_params(args) -> dict:
         params["max_villages_per_product"] = None
     if args.require_sentra:
         params["require_sentra"] = True
+    if args.distinct_products:
+        params["distinct_products"] = True
     return params
 
 
@@ -459,17 +468,31 @@ def _print_summary(result, written, seconds: float) -> None:
     print(f"{region.name}: {len(result.villages):,} villages analysed in {seconds:.1f} s")
     if result.candidates is not None:
         c = result.candidates
-        print(f"candidate sentra: {len(c)} village x product pairs; "
-              f"{int(c['meets_pp29_2018'].fillna(False).sum())} meet PP 29/2018")
+        pp = c["meets_pp29_2018"]
+        classes = c["sentra_class"].value_counts()
+        print(f"candidate sentra: {len(c)} village x product pairs with at least one firm "
+              f"({int(classes.get('sentra', 0))} sentra, {int(classes.get('pre_sentra', 0))} "
+              f"pre-sentra, {int(classes.get('potential', 0))} potential); "
+              f"{int(pp.fillna(False).sum())} meet PP 29/2018, {int(pp.isna().sum())} unknown")
         top = c[c["rank"] == 1].reset_index()
         names = result.villages["village_name"]
-        for row in top.sort_values("score", ascending=False).head(5).itertuples():
+        top = top.assign(order=top["sentra_class"].map({"sentra": 0, "pre_sentra": 1,
+                                                        "potential": 2}))
+        for row in top.sort_values(["order", "score"], ascending=[True, False]).head(5) \
+                .itertuples():
             flag = " (fragile)" if bool(row.fragile) else ""
-            print(f"  {row.product:12s} {names[row.village_code]:18s} score {row.score:5.1f}  "
+            flag += " (tie)" if bool(row.tie) else ""
+            print(f"  {row.product:12s} {names[row.village_code]:18s} {row.sentra_class:10s} "
+                  f"{int(row.businesses):3d} firms  score {row.score:5.1f}  "
                   f"first in {row.share_rank1:.0%} of weightings{flag}")
+        applied = result.decision.weights_applied
+        print("weights applied: " + ", ".join(f"{k} {v:.0%}" for k, v in applied.items()))
+        if result.decision.weights_left_out:
+            print("left out: " + "; ".join(f"{k} ({why})" for k, why in
+                                           result.decision.weights_left_out.items()))
     if result.allocation is not None:
         lost = result.allocation["score_lost"].sum()
-        print(f"OVOP allocation: {result.allocation['assigned'].sum()} villages, "
+        print(f"distinct products per village: {result.allocation['assigned'].sum()} villages, "
               f"score lost against each village's best: {lost:.1f}")
     if result.land_balance is not None:
         b = result.land_balance.sum(numeric_only=True)

@@ -24,12 +24,15 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = (
     "villages.geojson",
     "sentra_candidates.geojson",
+    "sentra_clusters.geojson",
     "results.gpkg",
     "results.xlsx",
     "villages.csv",
     "villages.csvt",
     "sentra_candidates.csv",
     "sentra_candidates.csvt",
+    "sentra_clusters.csv",
+    "sentra_clusters.csvt",
     "map.html",
     "run.json",
 )
