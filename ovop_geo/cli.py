@@ -105,6 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--slope-limit", type=float, help="slope limit in %% (default 3)")
     p_run.add_argument("--growth-rate", type=float,
                        help="raw-material demand growth, %% a year (default: the manifest's)")
+    p_run.add_argument("--firms", type=Path,
+                       help="per-firm assessment rows in the Table 4 rubric (CSV: firm_id, "
+                            "village_code, product, one column per dimension); their readiness "
+                            "becomes a criterion")
     p_run.add_argument("--tie-tolerance", type=float,
                        help="score points within which two candidates are tied (default 1)")
     p_run.add_argument("--distinct-products", action="store_true",

@@ -503,3 +503,63 @@ def directions_agree(vfs: Mapping[str, ValueFunction]) -> list[str]:
         if direction is not None and rising != (direction == "benefit"):
             wrong.append(c)
     return wrong
+
+
+#: PROMETHEE II thresholds in natural units: criterion -> (indifference q, preference p, why).
+#: Assumptions a planner replaces; PROMETHEE's own ranking is shown beside the value score.
+PROMETHEE_THRESHOLDS: Mapping[str, tuple[float, float, str]] = MappingProxyType({
+    "businesses": (0.0, 5.0, "any difference counts; 5 units (the PP 29/2018 threshold) or "
+                             "more is a strict preference"),
+    "lq_businesses": (0.1, 1.0, "LQ differences under 0.1 do not matter; 1 is strict"),
+    "raw_material_supply_ratio": (0.1, 1.0, "supply ratio: 0.1 indifferent, 1 strict"),
+    "available_land_ha": (5.0, 50.0, "5 ha indifferent, 50 ha strict"),
+    "share_slope_suitable": (0.05, 0.5, "5 % of the village indifferent, 50 % strict"),
+    "distance_centre_km": (1.0, 10.0, "1 km indifferent, 10 km strict"),
+    "distance_capital_km": (5.0, 50.0, "5 km indifferent, 50 km strict"),
+    "households": (100.0, 1000.0, "100 households indifferent, 1,000 strict"),
+    "managing_body": (0.0, 1.0, "yes against no is strict"),
+    "government_commitment": (0.1, 0.5, "rating 0-1: 0.1 indifferent, 0.5 strict"),
+    "local_wisdom": (0.1, 0.5, "rating 0-1: 0.1 indifferent, 0.5 strict"),
+    "readiness": (0.05, 0.3, "readiness 0-1: 0.05 indifferent, 0.3 strict"),
+})
+
+
+def promethee_beside(decision: Decision, criteria: pd.DataFrame,
+                     thresholds: Mapping[str, tuple[float, float, str]] | None = None
+                     ) -> tuple[pd.DataFrame, dict]:
+    """PROMETHEE II (:mod:`ovop_geo.outranking`) on the same candidates, criteria and weights.
+
+    Villages are compared within each product on the raw criteria in natural units, with the
+    weights applied; unknown values give no preference either way (their weight is kept).
+    ``promethee_rank`` is class first, then net flow, like the value ranking, so the two
+    differ only by the aggregation; ``promethee_rank_differs`` marks where they do.
+    """
+    from .outranking import promethee_ii
+
+    thresholds = PROMETHEE_THRESHOLDS if thresholds is None else thresholds
+    cand = decision.candidates
+    used = [c for c in decision.weights_applied.index if c in thresholds]
+    out = pd.DataFrame(index=cand.index)
+    if not used or cand.empty:
+        return out, {}
+    values = pd.DataFrame({c: pd.to_numeric(cand[c], errors="coerce") if c in cand.columns
+                           else np.nan for c in used}, index=cand.index)
+    if "lq_businesses" in values.columns:
+        values.loc[cand["value_lq_businesses"].isna(), "lq_businesses"] = np.nan
+    directions = {c: DIRECTIONS[c] for c in used}
+    flows = promethee_ii(values, decision.weights_applied[used].to_dict(), directions,
+                         {c: thresholds[c][0] for c in used},
+                         {c: thresholds[c][1] for c in used}, within="product",
+                         unknown="neutral")
+    out["promethee_phi_net"] = flows["phi_net"]
+    ranked = cand[["sentra_class"]].assign(score=100 * flows["phi_net"])
+    out["promethee_rank"] = rank_with_ties(ranked, 0.0)["rank"]
+    strict = rank_with_ties(cand[["sentra_class", "score"]], 0.0)["rank"]
+    out["promethee_rank_differs"] = out["promethee_rank"] != strict
+    record = {"method": "PROMETHEE II (Brans & Vincke 1985), linear preference with "
+                        "indifference (type V), villages compared within each product, class "
+                        "first; unknown values neutral",
+              "thresholds": {c: {"q": thresholds[c][0], "p": thresholds[c][1],
+                                 "source": "assumption: " + thresholds[c][2]} for c in used},
+              "pairs_ranked_differently": int(out["promethee_rank_differs"].sum())}
+    return out, record

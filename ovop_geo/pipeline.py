@@ -544,10 +544,14 @@ def _slope_share_column(threshold: float) -> str:
 
 
 # --------------------------------------------------------------------------------- analyse
-def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> AnalysisResult:
+def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None, *,
+            firms: pd.DataFrame | None = None) -> AnalysisResult:
     """Compute land availability, sentra rules, scores, sensitivity and allocation.
 
-    Cheap: no file is read; call it again whenever a parameter changes.
+    Cheap: no file is read; call it again whenever a parameter changes. ``firms``: per-firm
+    assessment rows in the Table 4 rubric (:func:`ovop_geo.readiness.firm_scores`: ``firm_id``,
+    ``village_code``, ``product`` and one column per dimension); their readiness per village ×
+    product becomes the ``readiness`` criterion (unknown without them).
     """
     params = params or AnalysisParams()
     region = prepared.region
@@ -632,9 +636,15 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
             sentra.SentraRules(min_units=params.min_units,
                                min_household_share=params.min_household_share),
         )
+        firm_readiness = None
+        if firms is not None:
+            if region.assessment is None:
+                raise InputDataError(msg("note.firms_without_rubric"))
+            firm_readiness = readiness.readiness_by(firms, region.assessment,
+                                                    name="firms")["readiness"]
         criteria = build_criteria(prepared, lq=lq, land=land, demand=demand,
                                   slope_limit_pct=params.slope_limit_pct,
-                                  businesses=businesses)
+                                  businesses=businesses, firm_readiness=firm_readiness)
         dec = decision.decide(criteria, weights, params=decision_params(params))
         scores = _scores(dec, criteria.index)
         sens, robust = robustness(
@@ -652,6 +662,9 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
             villages, businesses, decision_params(params).classes,
             pairs=None if prepared.neighbours is None else list(prepared.neighbours))
         candidates = _candidates(dec, rules, sens, clusters)
+        beside, promethee_record = decision.promethee_beside(dec, criteria)
+        candidates = candidates.join(beside)
+        robust = {**(robust or {}), "promethee": promethee_record}
         recommendation = recommend(candidates, criteria=list(dec.weights_applied.index),
                                    tolerance=params.tie_tolerance_points, clusters=clusters)
     else:
@@ -763,6 +776,7 @@ def build_criteria(
     demand: pd.DataFrame | None,
     slope_limit_pct: float,
     businesses: pd.DataFrame | None = None,
+    firm_readiness: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Raw criteria values per (village_code, product), with units, for :func:`mcda.score`.
 
@@ -846,6 +860,8 @@ def build_criteria(
             crit[optional] = villages[optional].reindex(codes).to_numpy()
         else:
             crit[optional] = np.nan
+    if firm_readiness is not None:
+        crit["readiness"] = firm_readiness.reindex(crit.index).to_numpy(dtype=float)
     return crit
 
 

@@ -84,6 +84,7 @@ _CANDIDATE_COLUMNS = (
     "share_rank1", "rank_min", "rank_max", "rank_median", "loo_share_rank1", "loo_rank_min",
     "loo_rank_max", "data_share_rank1", "data_rank_min", "data_rank_max", "fragile",
     "fragile_because",
+    "promethee_phi_net", "promethee_rank", "promethee_rank_differs",
     "lq_businesses", "raw_material_supply_ratio", "available_land_ha",
     "share_slope_suitable", "distance_centre_km", "distance_capital_km", "households",
     "managing_body", "government_commitment", "local_wisdom", "readiness",
@@ -277,7 +278,9 @@ def _decision_record(result: AnalysisResult) -> dict:
            "tie_tolerance_points": record.pop("tie_tolerance_points"),
            "sentra_decision": record}
     if result.robustness_record is not None:
-        out["robustness"] = result.robustness_record
+        robust = dict(result.robustness_record)
+        out["promethee"] = robust.pop("promethee", None)
+        out["robustness"] = robust
     return out
 
 

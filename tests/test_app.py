@@ -240,7 +240,7 @@ def test_two_sessions_do_not_share_region_or_weights():
     first.run()
     assert _frame(first, "Desa").loc[DUA, "peringkat"] == 1
     assert first.slider(key="w_households").value == 0.0
-    assert second.slider(key="w_households").value == 6.0
+    assert second.slider(key="w_households").value == 3.0  # households + readiness
     assert any(c.endswith(": 2.130 desa") for c in _captions(second))
     assert any(c.endswith(": 6 desa") for c in _captions(first))
 

@@ -212,7 +212,16 @@ def test_run_record(run_out):
     params = record["parameters"]
     assert params["min_units"] == 5 and params["min_household_share"] == 0.2
     weights = params["weights"]
-    assert len(weights) == 11 and sum(weights.values()) == pytest.approx(1.0)
+    assert len(weights) == 12 and sum(weights.values()) == pytest.approx(1.0)
+    # the weights applied: slope (1.0 everywhere) and the four criteria nobody supplied are
+    # left out with their reason; the remaining 3 + 3 + 2 + 2 + 3 + 3 + 3 = 19 shares sum to 1
+    applied = record["weights_applied"]
+    assert applied["households"] == pytest.approx(3 / 19)
+    assert sum(applied.values()) == pytest.approx(1.0)
+    assert set(record["sentra_decision"]["weights_left_out"]) == {
+        "share_slope_suitable", "managing_body", "government_commitment", "local_wisdom",
+        "readiness"}
+    assert record["tie_tolerance_points"] == 1.0
 
 
 def test_consistent_ahp_matrix_gives_its_weights(tmp_path):

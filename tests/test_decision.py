@@ -261,3 +261,38 @@ def test_unknown_criteria_move_no_weight(data):
     if len(d2.candidates):
         assert d2.weights_left_out["local_wisdom"] == "unknown for every candidate"
         pd.testing.assert_series_equal(d2.weights_applied, d.weights_applied)
+
+
+def test_per_firm_readiness_becomes_a_criterion(prepared):
+    from ovop_geo.readiness import firm_assessment_template, firm_rubric, readiness_by
+
+    rubric = prepared.region.assessment
+    template = firm_assessment_template(rubric)
+    dims = [c for c in template.columns
+            if c not in ("firm_id", "village_code", "village_name", "product", "note", "source")]
+    top = firm_rubric(rubric).groupby("dimension")["level"].max()
+    firms = pd.DataFrame([
+        {"firm_id": "F1", "village_code": RJ1, "product": "kerupuk",
+         **{d: str(int(top[d])) for d in dims}},
+        {"firm_id": "F2", "village_code": RJ1, "product": "keripik", **dict.fromkeys(dims, "1")},
+    ])
+    result = analyse(prepared, AnalysisParams(sensitivity_runs=10), firms=firms)
+    # default weights 3, 3, 2, 2, 3, 3, 3 (households) and 3 (readiness) of 22 (slope and the
+    # three optional criteria are left out): readiness 3/22
+    assert result.decision.weights_applied["readiness"] == pytest.approx(3 / 22)
+    expected = readiness_by(firms, rubric)["readiness"]
+    cand = result.candidates
+    assert cand.loc[(RJ1, "kerupuk"), "value_readiness"] == pytest.approx(
+        expected[(RJ1, "kerupuk")])
+    assert np.isnan(cand.loc[("61.12.07.2003", "kerupuk"), "value_readiness"])  # no firm rows
+
+
+def test_promethee_ranking_beside_the_value_ranking(result):
+    cand = result.candidates
+    assert {"promethee_phi_net", "promethee_rank", "promethee_rank_differs"} <= set(cand.columns)
+    # class first in both: the kerupuk sentra of Rasau Jaya I is first either way
+    assert cand.loc[(RJ1, "kerupuk"), "promethee_rank"] == 1
+    for _, rows in cand.groupby(level="product"):
+        assert np.isclose(rows["promethee_phi_net"].sum(), 0.0)  # net flows sum to zero
+    record = result.robustness_record["promethee"]
+    assert record["pairs_ranked_differently"] == int(cand["promethee_rank_differs"].sum())
