@@ -180,3 +180,47 @@ def cluster_membership(clusters: gpd.GeoDataFrame) -> pd.DataFrame:
                             index=pd.MultiIndex.from_arrays([[], []],
                                                             names=["village_code", "product"]))
     return pd.DataFrame(rows).set_index(["village_code", "product"])
+
+
+def new_product_ideas(businesses: pd.DataFrame, pairs: list[tuple[str, str]],
+                      names: pd.Series | None = None) -> pd.DataFrame:
+    """Pairs without a firm whose product is made in a neighbouring village.
+
+    They are never ranked as candidates (nobody makes the product there yet); they are listed
+    so a planner can look at them, with the reason: the neighbours that make it and their firms.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``village_code``, ``product``): ``neighbours_making`` (codes joined by
+        ``;``), ``neighbour_businesses`` and ``reason_en`` / ``reason_id``.
+    """
+    from .messages import msg
+
+    b = businesses.copy()
+    b.index = b.index.astype(str)
+    adjacent: dict[str, set[str]] = {}
+    for a, c in pairs:
+        adjacent.setdefault(a, set()).add(c)
+        adjacent.setdefault(c, set()).add(a)
+    rows = []
+    for village in b.index:
+        for product in b.columns:
+            if b.at[village, product] >= 1:
+                continue
+            makers = sorted(n for n in adjacent.get(village, ()) if n in b.index
+                            and b.at[n, product] >= 1)
+            if not makers:
+                continue
+            firms = int(b.loc[makers, product].sum())
+            shown = [str(names.get(m, m)) if names is not None else m for m in makers]
+            reason = msg("idea.neighbours", product=str(product), villages=shown, firms=firms)
+            rows.append({"village_code": village, "product": str(product),
+                         "neighbours_making": ";".join(makers), "neighbour_businesses": firms,
+                         "reason_en": reason.text("en"), "reason_id": reason.text("id")})
+    if not rows:
+        return pd.DataFrame(columns=["neighbours_making", "neighbour_businesses", "reason_en",
+                                     "reason_id"],
+                            index=pd.MultiIndex.from_arrays([[], []],
+                                                            names=["village_code", "product"]))
+    return pd.DataFrame(rows).set_index(["village_code", "product"]).sort_index()

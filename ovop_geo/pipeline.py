@@ -27,7 +27,7 @@ from rasterio.errors import RasterioError
 from . import capacity, decision, economy, farming, landuse, lowland, mcda, readiness, sentra
 from .access import Place, distance_to_centres
 from .allocation import allocate_products
-from .clusters import cluster_membership, sentra_clusters
+from .clusters import cluster_membership, new_product_ideas, sentra_clusters
 from .clusters import neighbours as village_neighbours
 from .errors import InputDataError, ParameterError
 from .farming import FarmingParams
@@ -275,6 +275,8 @@ class AnalysisResult:
     recommendation: pd.DataFrame | None = None
     #: Sentra clusters of neighbouring villages per product (:mod:`ovop_geo.clusters`).
     clusters: gpd.GeoDataFrame | None = None
+    #: Pairs without a firm whose product a neighbour makes: listed apart, never ranked.
+    ideas: pd.DataFrame | None = None
 
     @property
     def region(self) -> Region:
@@ -625,7 +627,7 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None, *,
         )
 
     lq = rules = criteria = scores = sens = alloc = candidates = two_period = None
-    dec = robust = recommendation = clusters = None
+    dec = robust = recommendation = clusters = ideas = None
     weights = _resolve_weights(params)
     if businesses is not None and len(businesses.columns):
         lq = economy.location_quotient(businesses)
@@ -662,6 +664,9 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None, *,
             villages, businesses, decision_params(params).classes,
             pairs=None if prepared.neighbours is None else list(prepared.neighbours))
         candidates = _candidates(dec, rules, sens, clusters)
+        ideas = new_product_ideas(
+            businesses, [] if prepared.neighbours is None else list(prepared.neighbours),
+            villages["village_name"] if "village_name" in villages.columns else None)
         beside, promethee_record = decision.promethee_beside(dec, criteria)
         candidates = candidates.join(beside)
         robust = {**(robust or {}), "promethee": promethee_record}
@@ -676,7 +681,7 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None, *,
         sensitivity=sens, allocation=alloc, candidates=candidates, notes=tuple(notes),
         land_balance=balance, region_land=region_land, two_period=two_period,
         decision=dec, robustness_record=robust, recommendation=recommendation,
-        clusters=clusters,
+        clusters=clusters, ideas=ideas,
         growth=GrowthSettings(scenarios=scenarios, start_year=start_year, data_year=data_year,
                               population_growth_pct_yr=float(pop_growth),
                               horizon_years=params.horizon_years),

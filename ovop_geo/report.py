@@ -71,7 +71,7 @@ INDICATORS: dict[str, tuple[str, bool]] = {
 OUTPUT_FILES = ("villages.geojson", "sentra_candidates.geojson", "sentra_clusters.geojson",
                 "results.gpkg", "results.xlsx", "villages.csv", "villages.csvt",
                 "sentra_candidates.csv", "sentra_candidates.csvt", "sentra_clusters.csv",
-                "sentra_clusters.csvt", "map.html", "run.json")
+                "sentra_clusters.csvt", "new_product_ideas.csv", "map.html", "run.json")
 
 _CLUSTER_COLUMNS = ("product", "cluster_id", "villages", "village_names", "n_villages",
                     "businesses", "sentra_class", "meets_pp29_2018")
@@ -479,6 +479,10 @@ def build_outputs(
         "sentra_clusters.csv": lambda: to_csv_bytes(clusters(), index=False,
                                                     dialect=csv_dialect),
         "sentra_clusters.csvt": lambda: csvt_bytes(clusters(), index=False),
+        "new_product_ideas.csv": lambda: to_csv_bytes(
+            result.ideas if result.ideas is not None else pd.DataFrame(
+                columns=["village_code", "product"]).set_index(["village_code", "product"]),
+            dialect=csv_dialect),
         "map.html": lambda: render.to_standalone_html(
             result_map(result, lang=lang,
                        simplify_tolerance_m=auto_tolerance_m(villages))).encode("utf-8"),

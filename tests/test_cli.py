@@ -33,6 +33,7 @@ OUTPUTS = (
     "sentra_candidates.csvt",
     "sentra_clusters.csv",
     "sentra_clusters.csvt",
+    "new_product_ideas.csv",
     "map.html",
     "run.json",
 )

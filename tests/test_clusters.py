@@ -163,3 +163,14 @@ def test_cluster_exports(result):
     anchors = {vf["criterion"]: vf for vf in record["sentra_decision"]["value_functions"]}
     assert anchors["businesses"]["anchors"][1] == {"raw": 5.0, "value": 0.5}
     assert "PP 29/2018" in anchors["businesses"]["source"]
+
+
+def test_new_product_ideas_are_listed_apart_with_their_reason(result):
+    ideas = result.ideas
+    # Rasau Jaya Umum makes all nine products and borders the five other villages, so every
+    # one of Table 3's 25 empty pairs has a neighbour making the product
+    assert len(ideas) == 25
+    assert not set(ideas.index) & set(result.candidates.index)
+    row = ideas.loc[(RJ1, "minuman")]
+    assert row["neighbours_making"] == "61.12.07.2001" and row["neighbour_businesses"] == 2
+    assert "not ranked" in row["reason_en"] and "tidak diperingkat" in row["reason_id"]
