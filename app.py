@@ -36,7 +36,7 @@ from ovop_geo.io import read_table, read_vector
 from ovop_geo.manifest import load_manifest, manifest_text
 from ovop_geo.mcda import group_ahp_weights, load_default_criteria, normalise_criteria
 from ovop_geo.offline import install_leaflet
-from ovop_geo.overlays import ClassLayer, RasterLayer, slope_layer
+from ovop_geo.overlays import ClassLayer, RasterLayer, cluster_layer, slope_layer
 from ovop_geo.pipeline import (
     SLOPE_THRESHOLDS_PCT,
     AnalysisParams,
@@ -324,9 +324,11 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
     # a map shared between sessions would be) drops its layers' scripts. Its element names are
     # stable, so a run that shows the same thing sends the same script and the browser keeps
     # the drawn map.
+    layers = map_layers(bundle, lang)
+    clusters = cluster_layer(result.clusters, product, lang=lang) if product else None
     m = report.result_map(result, indicator=indicator, product=product, lang=lang,
                           base_map=choices.base_map, frame=frame,
-                          layers=map_layers(bundle, lang))
+                          layers=layers if clusters is None else [*layers, clusters])
     st_folium(m, returned_objects=[], height=MAP_HEIGHT_PX, use_container_width=True,
               key=f"map-{bundle.key}-{lang}-{choices.base_map}")
     st.caption(t("layers_note", lang))

@@ -184,6 +184,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "class_potential": ("potensi", "potential"),
         "tie": ("Setara", "Tie"),
         "cluster": ("Klaster", "Cluster"),
+        "layer_clusters": ("Klaster sentra: {product}", "Sentra clusters: {product}"),
         "ovop_score": ("Skor produk OVOP", "OVOP product score"),
         "score_lost": ("Skor yang dikorbankan", "Score given up"),
         "businesses": ("Unit usaha", "Business units"),

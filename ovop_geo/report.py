@@ -241,6 +241,15 @@ def _default_product(result: AnalysisResult) -> str | None:
     return str(businesses.sum().idxmax())
 
 
+def _cluster_layers(result: AnalysisResult, lang: str) -> list:
+    """The sentra clusters of the map's default product as a layer (none without clusters)."""
+    from .overlays import cluster_layer
+
+    product = _default_product(result)
+    layer = None if product is None else cluster_layer(result.clusters, product, lang=lang)
+    return [] if layer is None else [layer]
+
+
 def run_record(result: AnalysisResult, *, now: dt.datetime | None = None) -> dict:
     """The run record: tool version, inputs with SHA-256, parameters, weights, time (UTC)."""
     region = result.region
@@ -484,7 +493,7 @@ def build_outputs(
                 columns=["village_code", "product"]).set_index(["village_code", "product"]),
             dialect=csv_dialect),
         "map.html": lambda: render.to_standalone_html(
-            result_map(result, lang=lang,
+            result_map(result, lang=lang, layers=_cluster_layers(result, lang),
                        simplify_tolerance_m=auto_tolerance_m(villages))).encode("utf-8"),
         "run.json": lambda: to_json_bytes(run_record(result, now=now)),
     }

@@ -144,6 +144,7 @@ def test_map_loads_leaflet_from_the_app_only(rasau):
     assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]
     assert args["css_links"] == ["/app/static/leaflet/leaflet.css"]
     assert "Rasau Jaya Umum" in args["script"]
+    assert "Klaster sentra: rengginang" in args["script"]  # the product's sentra clusters
     assert "Batas indikatif, bukan batas hukum" in args["script"]  # map attribution
     assert "tile.openstreetmap.org" not in args["script"]
     assert "https://" not in args["script"].replace("https://tile.openstreetmap.org", "")

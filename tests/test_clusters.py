@@ -174,3 +174,10 @@ def test_new_product_ideas_are_listed_apart_with_their_reason(result):
     row = ideas.loc[(RJ1, "minuman")]
     assert row["neighbours_making"] == "61.12.07.2001" and row["neighbour_businesses"] == 2
     assert "not ranked" in row["reason_en"] and "tidak diperingkat" in row["reason_id"]
+
+
+def test_map_shows_the_clusters_of_its_product(result):
+    html = build_outputs(result, lang="en")["map.html"]().decode("utf-8")
+    # the standalone map's product is the one with most firms (kerupuk, 16): its cluster layer
+    assert "Sentra clusters: kerupuk" in html
+    assert "sentra (PP 29/2018 rule)" in html  # the class in the legend
