@@ -40,6 +40,7 @@ from .raster import (
     raster_read_error,
     slope_from_dem,
 )
+from .recommend import recommend
 from .region import (
     Region,
     elevation_info,
@@ -48,7 +49,6 @@ from .region import (
     read_lowland,
     read_zoning,
 )
-from .recommend import recommend
 from .robustness import robustness
 from .zonal import rasterize_villages, zonal_stats
 

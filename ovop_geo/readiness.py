@@ -36,7 +36,6 @@ import pandas as pd
 
 from .errors import InputDataError, format_items, raise_problems
 from .messages import msg
-from .errors import InputDataError, format_items
 from .validate import parse_yes_no
 
 __all__ = [
