@@ -494,6 +494,27 @@ def _print_summary(result, written, seconds: float) -> None:
         if result.decision.weights_left_out:
             print("left out: " + "; ".join(f"{k} ({why})" for k, why in
                                            result.decision.weights_left_out.items()))
+    if result.clusters is not None and len(result.clusters):
+        shared = result.clusters[result.clusters["n_villages"] > 1].sort_values(
+            ["businesses", "cluster_id"], ascending=[False, True])
+        print(f"sentra clusters (neighbouring villages making a product): {len(shared)} of "
+              f"more than one village; " + "; ".join(
+                  f"{r.product} {r.n_villages} villages {r.businesses} firms ({r.sentra_class})"
+                  for r in shared.head(4).itertuples()))
+    if result.recommendation is not None and len(result.recommendation):
+        names = result.villages["village_name"]
+        print("OVOP recommendation per village:")
+        for code, r in result.recommendation.iterrows():
+            if r["runner_up"] is None:
+                runner = ", the only product made here"
+            elif r["decided_by"] == "class":
+                runner = f", runner-up {r['runner_up']} ({r['runner_up_class']}: by class)"
+            else:
+                runner = (f", runner-up {r['runner_up']} ({r['margin_points']:.1f} points "
+                          "behind)")
+            tie = f" TIE with {r['tied_products'].replace(';', ', ')}" if r["tie"] else ""
+            print(f"  {names[code]:18s} {r['product']:12s} {r['sentra_class']:10s} "
+                  f"{r['businesses']:3d} firm(s){runner}{tie}")
     if result.allocation is not None:
         lost = result.allocation["score_lost"].sum()
         print(f"distinct products per village: {result.allocation['assigned'].sum()} villages, "
