@@ -71,14 +71,13 @@ def neighbours(villages: gpd.GeoDataFrame, params: ClusterParams | None = None
     tol = float(params.tolerance_m)
     grown = shapely.buffer(geoms, tol) if tol > 0 else geoms
     tree = shapely.STRtree(geoms)
-    left, right = tree.query(grown, predicate="intersects")
-    pairs = set()
-    for i, j in zip(left, right, strict=True):
-        if i >= j:
-            continue
-        shared = shapely.length(shapely.intersection(shapely.boundary(geoms[i]), grown[j]))
-        if shared >= params.min_shared_boundary_m:
-            pairs.add((min(codes[i], codes[j]), max(codes[i], codes[j])))
+    grown_index, other = tree.query(grown, predicate="intersects")
+    keep = other < grown_index
+    j, i = grown_index[keep], other[keep]
+    shared = shapely.length(shapely.intersection(shapely.boundary(geoms[i]), grown[j]))
+    close = shared >= params.min_shared_boundary_m
+    pairs = {(min(a, b), max(a, b)) for a, b in zip(codes[i[close]], codes[j[close]],
+                                                     strict=True)}
     return sorted(pairs)
 
 

@@ -141,6 +141,15 @@ def test_load_kalimantan_barat(capsys):
 # --- run on Rasau Jaya ----------------------------------------------------------------------------
 
 
+def test_run_says_what_meets_pp29_and_what_is_unknown(run_out):
+    _, stdout = run_out
+    # Table 3: 29 pairs with a firm; kerupuk in Rasau Jaya I (6) is the only one with 5 or more
+    assert ("29 village x product pairs with at least one firm (1 sentra, 11 pre-sentra, "
+            "17 potential); 1 meet PP 29/2018, 0 unknown") in stdout
+    assert "kerupuk 6 villages 16 firms (sentra)" in stdout
+    assert "TIE with" in stdout  # Bintang Mas: three one-firm products
+
+
 def test_run_writes_the_six_files(run_out):
     out, stdout = run_out
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
