@@ -461,9 +461,10 @@ def _print_scenarios(comparison, lang: str) -> None:
 def _cmd_scenarios(args) -> int:
     args.scenarios = args.file
     for option in ("params", "ahp", "min_units", "min_household_share", "slope_limit",
-                   "growth_rate", "max_villages_per_product", "seed"):
+                   "growth_rate", "max_villages_per_product", "seed", "tie_tolerance",
+                   "firms"):
         setattr(args, option, None)
-    args.weight, args.require_sentra = [], False
+    args.weight, args.require_sentra, args.distinct_products = [], False, False
     return _cmd_run(args)
 
 

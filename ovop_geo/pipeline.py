@@ -160,8 +160,11 @@ class AnalysisParams:
                 f"slope limit {self.slope_limit_pct:g} % is not offered; choose one of "
                 + ", ".join(f"{t:g}" for t in SLOPE_THRESHOLDS_PCT)
             )
-        # the class thresholds and the tie tolerance are checked where they are used
-        decision_params(self)
+        # the class thresholds and the tie tolerance, checked as the decision uses them (a
+        # count that is not a whole number is reported by the caller's own type check)
+        counts = (self.min_units, self.pre_sentra_min_units, self.lq_min_units)
+        if all(isinstance(c, int) and not isinstance(c, bool) for c in counts):
+            decision_params(self)
         if self.sensitivity_runs < 1:
             raise ParameterError("sensitivity_runs must be at least 1")
         if self.weights is not None:
