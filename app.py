@@ -53,6 +53,14 @@ from ovop_geo.region import (
     read_zoning,
     statistics_templates,
 )
+from ovop_geo.scenarios import (
+    Scenario,
+    ScenarioComparison,
+    compare_scenarios,
+    parse_scenarios,
+    scenario_outputs,
+    scenarios_text,
+)
 from ovop_geo.simplify import auto_tolerance_m, simplify_coverage
 from ovop_geo.templates import region_templates
 from ovop_geo.uploads import UploadSession
@@ -700,7 +708,65 @@ def show_exports(result: AnalysisResult, key: str, lang: str) -> None:
         st.download_button(t("download_file", lang, name=name), data=make, file_name=name,
                            mime=mimes[name.rsplit(".", 1)[1]], key=f"dl-{name}",
                            on_click="ignore")
+    show_report_downloads(result, lang)
+    show_scenarios(result, key, lang)
     show_missing(result, key, lang)
+
+
+# ------------------------------------------------------------------------------ scenarios
+@st.cache_resource(show_spinner=False, max_entries=16)
+def compare_cached(key: str, scenarios: tuple[Scenario, ...], _prepared: PreparedRegion
+                   ) -> ScenarioComparison:
+    """The scenarios run side by side, per region key and scenario set."""
+    return compare_scenarios(_prepared, scenarios)
+
+
+def _example_scenarios(params: AnalysisParams) -> str:
+    """The sidebar's settings as the base scenario and one example beside it."""
+    faster = dataclasses.replace(params, growth_rate_pct_yr=30.0)
+    return scenarios_text([Scenario("current", params, description="sidebar settings"),
+                           Scenario("fast-growth", faster, description="demand grows 30 % a year")])
+
+
+def show_scenarios(result: AnalysisResult, key: str, lang: str) -> None:
+    """Named parameter sets from one TOML file, compared side by side (ovop_geo.scenarios)."""
+    st.subheader(t("scenarios_heading", lang))
+    st.caption(t("scenarios_intro", lang))
+    # On demand: each scenario is a full analysis, not to be rerun on every slider move.
+    if not st.toggle(t("scenarios_compare", lang), value=False, key="sc-on"):
+        return
+    uploaded = st.file_uploader(t("scenarios_upload", lang), type=["toml"], key="sc-upload")
+    text = (uploaded.getvalue().decode("utf-8", errors="replace") if uploaded is not None
+            else _example_scenarios(result.params))
+    text = st.text_area(t("scenarios_text", lang), value=text, height=220, key=f"sc-text-{key}")
+    try:
+        scenarios = parse_scenarios(text, source=uploaded.name if uploaded else "scenarios.toml")
+        comparison = compare_cached(key, scenarios, result.prepared)
+    except (InputDataError, ParameterError) as err:
+        st.error(err.text(lang))
+        return
+    for message in comparison.alerts["message"]:
+        st.warning(translate_note(message, lang))
+    if comparison.alerts.empty:
+        st.caption(t("scenarios_no_alerts", lang))
+    table = comparison.table(lang)
+    st.dataframe(table[table["changed"]] if table["changed"].any() else table,
+                 key="sc-table")
+    for name, payload in scenario_outputs(comparison, lang=lang).items():
+        st.download_button(t("download_file", lang, name=name), data=payload, file_name=name,
+                           key=f"dl-sc-{name}", on_click="ignore")
+
+
+def show_report_downloads(result: AnalysisResult, lang: str) -> None:
+    """The printable report (PDF and HTML) for the current parameters, laid out on request."""
+    from ovop_geo.printed import ReportOptions, report_files
+
+    st.caption(t("report_caption", lang))
+    files = report_files(result, ReportOptions(lang=lang))
+    mimes = {"report.pdf": "application/pdf", "report.html": "text/html"}
+    for name, make in files.items():
+        st.download_button(t("download_report", lang, name=name), data=make, file_name=name,
+                           mime=mimes[name], key=f"dl-{name}", on_click="ignore")
 
 
 def show_missing(result: AnalysisResult, key: str, lang: str) -> None:

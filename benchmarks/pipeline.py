@@ -628,11 +628,12 @@ def format_report(fig: dict) -> str:
         + ("from cache" if inp["cached"] else f"generated in {inp['generation_s']:.1f} s "
            "(not counted)"),
         "",
-        f"  {'pipeline stages (fresh process)':<52}{'wall':>10}{'CPU':>10}",
+        f"  {'pipeline stages (fresh process)':<52}{'wall':>10}{'CPU':>10}{'share':>8}",
     ]
     cpu = fig.get("stages_cpu_s", {})
+    total = fig["pipeline_s"] or float("nan")
     lines += [f"  {name:<52}{_fmt_s(s)}{_fmt_s(cpu.get(name, float('nan')))}"
-              for name, s in fig["stages_s"].items()]
+              f"{100 * s / total:7.1f}%" for name, s in fig["stages_s"].items()]
     lines.append(f"  {'whole pipeline':<52}{_fmt_s(fig['pipeline_s'])}"
                  f"{_fmt_s(fig.get('pipeline_cpu_s', float('nan')))}")
     peak = fig["peak_rss_pipeline_mb"]

@@ -28,7 +28,7 @@ from ovop_geo.raster import (
 )
 from ovop_geo.zonal import rasterize_villages, zonal_classes, zonal_stats
 
-__all__ = ["blocked_read_seconds", "run_zonal_benchmark"]
+__all__ = ["blocked_read_seconds", "run_side_by_side", "run_zonal_benchmark"]
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -45,11 +45,16 @@ def blocked_read_seconds(
     *,
     block_rows: int = DEFAULT_BLOCK_ROWS,
     cache_mb: int = DEFAULT_CACHE_MB,
+    threads: int = 1,
 ) -> float:
-    """Seconds to read band 1 of a raster once in full-width row blocks (the physical floor)."""
+    """Seconds to read band 1 of a raster once in full-width row blocks (the physical floor).
+
+    ``threads`` is GDAL_NUM_THREADS (threads decompressing the tiles of one read); the zonal
+    statistics read with ``ovop_geo.zonal._read_threads()``, so the fair floor uses the same.
+    """
     info = read_raster_info(path)
     start = time.perf_counter()
-    with gdal_env(cache_mb), rasterio.open(path) as src:
+    with gdal_env(cache_mb, GDAL_NUM_THREADS=str(int(threads))), rasterio.open(path) as src:
         for r0, r1 in iter_row_blocks(info.height, block_rows):
             src.read(1, window=Window(0, r0, info.width, r1 - r0))
     return time.perf_counter() - start
@@ -73,8 +78,9 @@ def _rasterstats(villages: gpd.GeoDataFrame, paths, landuse_path) -> tuple[float
             for path in paths:
                 geoms = villages.to_crs(read_raster_info(path).crs).geometry.to_list()
                 stats = rs_zonal_stats(geoms, path, stats=["mean", "min", "max", "count"])
-                means[path] = pd.Series([s["mean"] for s in stats], index=villages.index,
-                                        dtype=float)
+                means[path] = pd.Series(
+                    [s["mean"] for s in stats], index=villages.index, dtype=float
+                )
             lu_geoms = villages.to_crs(read_raster_info(landuse_path).crs).geometry.to_list()
             rs_zonal_stats(lu_geoms, str(landuse_path), categorical=True)
         seconds = time.perf_counter() - start
@@ -110,8 +116,10 @@ def _class_agreement(ours: pd.DataFrame, ref: pd.DataFrame, px_area_ha: float) -
         if not big[pos] or ours.loc[code].isna().all():
             continue
         row = ref.loc[code]
-        theirs = pd.Series(np.asarray(row["frac"], dtype=float) * row["count"] * px_area_ha,
-                           index=np.asarray(row["unique"]).astype(int))
+        theirs = pd.Series(
+            np.asarray(row["frac"], dtype=float) * row["count"] * px_area_ha,
+            index=np.asarray(row["unique"]).astype(int),
+        )
         mine = ours.loc[code].fillna(0.0)
         diff = mine.sub(theirs.reindex(mine.index, fill_value=0.0), fill_value=0.0).abs()
         worst[pos] = diff.max() / max(float(theirs.sum()), 1e-9)
@@ -222,4 +230,139 @@ def run_zonal_benchmark(
         result["rasterstats_s"], _ = _rasterstats(villages, paths, landuse_path)
         result["rasterstats_over_ours"] = result["rasterstats_s"] / result["ours_s"]
     logger.info("Zonal benchmark: %s", result)
+    return result
+
+
+# ------------------------------------------------------------------ side by side, fresh processes
+SIDE_BY_SIDE_METHODS = ("floor", "ours", "exactextract")
+SLOPE_THRESHOLDS = (2.0, 3.0, 5.0, 8.0, 15.0, 25.0, 40.0, 60.0)  # as many as the pipeline's
+
+
+def _province_villages() -> gpd.GeoDataFrame:
+    import shapely
+
+    from ovop_geo.region import load_region
+
+    villages = load_region("kalimantan-barat").villages
+    return villages.set_geometry(shapely.make_valid(villages.geometry.values))
+
+
+def _method_parts(method: str, dem: str, slope: str, landuse: str) -> dict:
+    """Seconds of each part of one method, in this process (called in a fresh child)."""
+    from ovop_geo.zonal import _read_threads
+
+    villages = _province_villages()
+    parts: dict = {}
+    if method == "floor":
+        for name, path in (("dem", dem), ("slope", slope), ("classes", landuse)):
+            parts[name] = blocked_read_seconds(path, threads=_read_threads())
+            parts[name + "_1thread"] = blocked_read_seconds(path, threads=1)
+    elif method == "ours":
+        # the kernels are compiled once per machine and cached on disk: a first call here makes
+        # sure the timed calls load them instead (as every later run does)
+        small = villages.iloc[:3]
+        zonal_stats(small, dem)
+        zonal_classes(small, landuse)
+        info = read_raster_info(dem)
+        parts["rasterize"], grid = _timed(lambda: rasterize_villages(villages, info))
+        parts["dem"], _ = _timed(lambda: zonal_stats(villages, dem, grid=grid))
+        parts["slope"], _ = _timed(
+            lambda: zonal_stats(villages, slope, grid=grid, thresholds=SLOPE_THRESHOLDS)
+        )
+        parts["classes"], _ = _timed(lambda: zonal_classes(villages, landuse, grid=grid))
+    elif method == "exactextract":
+        from exactextract import exact_extract
+
+        frame = villages.to_crs(read_raster_info(dem).crs)
+        for name, path, ops in (
+            ("dem", dem, ["mean", "min", "max", "count"]),
+            ("slope", slope, ["mean", "min", "max", "count"]),
+            ("classes", landuse, ["unique", "frac", "count"]),
+        ):
+            parts[name], _ = _timed(
+                lambda p=path, o=ops: exact_extract(p, frame, o, output="pandas")
+            )
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    parts["peak_rss_mb"] = _peak_rss_mb()
+    return parts
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_side_by_side(
+    dem: str | os.PathLike,
+    slope: str | os.PathLike,
+    landuse: str | os.PathLike,
+    *,
+    repeats: int = 3,
+    methods: Sequence[str] = SIDE_BY_SIDE_METHODS,
+    echo: bool = True,
+) -> dict:
+    """Time the floor, ours and exactextract on the province, each run in a fresh process.
+
+    Repeats are interleaved (floor, ours, exactextract, floor, ...) so that a change of load on a
+    shared machine touches every method alike; the load average is recorded before each run.
+    Figures are medians over the repeats, and ratios are ratios of medians.
+
+    Returns
+    -------
+    dict
+        ``runs`` (every run: method, repeat, load average, seconds per part), ``median_s``
+        (per method and part) and ``ratios``: ours over the floor per raster (rasterization not
+        included, then included once over the total) and exactextract over ours (per raster with
+        the whole rasterization charged to each raster, and in total).
+    """
+    import json as _json
+    import subprocess
+    import sys
+
+    runs = []
+    for rep in range(int(repeats)):
+        for method in methods:
+            load = os.getloadavg()
+            code = (
+                "import json, sys; from benchmarks.zonal import _method_parts; "
+                "print(json.dumps(_method_parts(*sys.argv[1:])))"
+            )
+            out = subprocess.run(
+                [sys.executable, "-c", code, method, str(dem), str(slope), str(landuse)],
+                check=True, capture_output=True, text=True,
+            )  # fmt: skip
+            parts = _json.loads(out.stdout.strip().splitlines()[-1])
+            runs.append({"method": method, "repeat": rep, "load_avg": load, "s": parts})
+            if echo:
+                shown = ", ".join(f"{k} {v:.3f}" for k, v in parts.items())
+                print(f"[{rep}] {method:13s} load {load[0]:.2f}: {shown}", flush=True)
+    median: dict = {}
+    for method in methods:
+        rows = [r["s"] for r in runs if r["method"] == method]
+        median[method] = {k: float(np.median([r[k] for r in rows])) for k in rows[0]}
+    ratios: dict = {}
+    if "floor" in median and "ours" in median:
+        f, o = median["floor"], median["ours"]
+        for name in ("dem", "slope", "classes"):
+            ratios[f"ours_over_floor_{name}"] = o[name] / f[name]
+        floor_total = f["dem"] + f["slope"] + f["classes"]
+        ours_total = o["rasterize"] + o["dem"] + o["slope"] + o["classes"]
+        ratios["ours_over_floor_without_rasterize"] = (ours_total - o["rasterize"]) / floor_total
+        ratios["ours_over_floor_total"] = ours_total / floor_total
+        ratios["floor_1thread_over_floor"] = (
+            sum(f[n + "_1thread"] for n in ("dem", "slope", "classes")) / floor_total
+        )
+    if "exactextract" in median and "ours" in median:
+        e, o = median["exactextract"], median["ours"]
+        for name in ("dem", "slope", "classes"):
+            ratios[f"exactextract_over_ours_{name}"] = e[name] / (o[name] + o["rasterize"])
+        ratios["exactextract_over_ours_total"] = (e["dem"] + e["slope"] + e["classes"]) / (
+            o["rasterize"] + o["dem"] + o["slope"] + o["classes"]
+        )
+    result = {"runs": runs, "median_s": median, "ratios": ratios}
+    if echo:
+        for k, v in ratios.items():
+            print(f"{k:40s} {v:.2f}")
     return result

@@ -64,6 +64,48 @@ def _load(args):
                          kecamatan=getattr(args, "kecamatan", None))
 
 
+def _run_parameters(parser: argparse.ArgumentParser) -> None:
+    """The analysis parameters: one parser for every command that runs the analysis."""
+    parser.add_argument("--params", type=Path,
+                       help="a TOML file of parameters (same names as the options below, "
+                            "weights in a [weights] table)")
+    parser.add_argument("--weight", action="append", default=[], metavar="CRITERION=W",
+                       help="a criterion weight, repeatable (e.g. --weight households=2)")
+    parser.add_argument("--ahp", type=Path,
+                       help="CSV pairwise comparison matrix of criteria (first column and header "
+                            "are criterion ids; cells like 3 or 1/3; the lower triangle may stay "
+                            "empty); its consistency ratio must be at most 0.10")
+    parser.add_argument("--ahp-groups", type=Path,
+                       help="CSV pairwise comparison matrix of the criteria groups, as in the "
+                            "app (first column and header are group ids of criteria.csv: "
+                            "existing_activity, raw_material, location_access, human_resources, "
+                            "institutions, local_wisdom; fill the upper triangle, the lower one "
+                            "may stay empty); each group's weight is split equally among its "
+                            "criteria; consistency ratio at most 0.10")
+    parser.add_argument("--min-units", type=int, help="PP 29/2018 minimum units (default 5)")
+    parser.add_argument("--min-household-share", type=float,
+                       help="BPS rule: share of households, 0-1 (default 0.20)")
+    parser.add_argument("--slope-limit", type=float, help="slope limit in %% (default 3)")
+    parser.add_argument("--growth-rate", type=float,
+                       help="raw-material demand growth, %% a year (default: the manifest's)")
+    parser.add_argument("--firms", type=Path,
+                        help="per-firm assessment rows in the Table 4 rubric (CSV: firm_id, "
+                             "village_code, product, one column per dimension); their "
+                             "readiness becomes a criterion")
+    parser.add_argument("--tie-tolerance", type=float,
+                        help="score points within which two candidates are tied (default 1)")
+    parser.add_argument("--distinct-products", action="store_true",
+                        help="give every village a different product (assignment problem) "
+                             "instead of each village's own recommendation")
+    parser.add_argument("--max-villages-per-product", type=int,
+                        help="with --distinct-products: villages that may share a product "
+                             "(0 = no limit; default 1)")
+    parser.add_argument("--require-sentra", action="store_true",
+                        help="with --distinct-products: assign PP 29/2018 sentra to their "
+                             "product first")
+    parser.add_argument("--seed", type=int, help="seed of the weight sensitivity (default 0)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ovop-geo",
@@ -83,44 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     _region_arg(p_run)
     _part_args(p_run)
     p_run.add_argument("--out", type=Path, required=True, help="output folder")
-    p_run.add_argument("--params", type=Path,
-                       help="a TOML file of parameters (same names as the options below, "
-                            "weights in a [weights] table)")
-    p_run.add_argument("--weight", action="append", default=[], metavar="CRITERION=W",
-                       help="a criterion weight, repeatable (e.g. --weight households=2)")
-    p_run.add_argument("--ahp", type=Path,
-                       help="CSV pairwise comparison matrix of criteria (first column and header "
-                            "are criterion ids; cells like 3 or 1/3; the lower triangle may stay "
-                            "empty); its consistency ratio must be at most 0.10")
-    p_run.add_argument("--ahp-groups", type=Path,
-                       help="CSV pairwise comparison matrix of the criteria groups, as in the "
-                            "app (first column and header are group ids of criteria.csv: "
-                            "existing_activity, raw_material, location_access, human_resources, "
-                            "institutions, local_wisdom; fill the upper triangle, the lower one "
-                            "may stay empty); each group's weight is split equally among its "
-                            "criteria; consistency ratio at most 0.10")
-    p_run.add_argument("--min-units", type=int, help="PP 29/2018 minimum units (default 5)")
-    p_run.add_argument("--min-household-share", type=float,
-                       help="BPS rule: share of households, 0-1 (default 0.20)")
-    p_run.add_argument("--slope-limit", type=float, help="slope limit in %% (default 3)")
-    p_run.add_argument("--growth-rate", type=float,
-                       help="raw-material demand growth, %% a year (default: the manifest's)")
-    p_run.add_argument("--firms", type=Path,
-                       help="per-firm assessment rows in the Table 4 rubric (CSV: firm_id, "
-                            "village_code, product, one column per dimension); their readiness "
-                            "becomes a criterion")
-    p_run.add_argument("--tie-tolerance", type=float,
-                       help="score points within which two candidates are tied (default 1)")
-    p_run.add_argument("--distinct-products", action="store_true",
-                       help="give every village a different product (assignment problem) "
-                            "instead of each village's own recommendation")
-    p_run.add_argument("--max-villages-per-product", type=int,
-                       help="with --distinct-products: villages that may share a product "
-                            "(0 = no limit; default 1)")
-    p_run.add_argument("--require-sentra", action="store_true",
-                       help="with --distinct-products: assign PP 29/2018 sentra to their "
-                            "product first")
-    p_run.add_argument("--seed", type=int, help="seed of the weight sensitivity (default 0)")
+    _run_parameters(p_run)
     p_run.add_argument("--scenarios", type=Path, default=None, metavar="FILE",
                        help="a scenario file (TOML, [scenarios.<name>] tables): run every "
                             "scenario, compare them with the first and write scenarios.csv, "
@@ -132,6 +137,23 @@ def build_parser() -> argparse.ArgumentParser:
                        help="CSV files: rfc4180 (comma, dot decimals; for GIS and scripts, with "
                             ".csvt type files) or id (';' and a decimal comma, for spreadsheets "
                             "in the Indonesian locale); results.xlsx suits every spreadsheet")
+
+    p_rep = sub.add_parser(
+        "report", help="a printable report (report.pdf and report.html) for officials")
+    _region_arg(p_rep)
+    _part_args(p_rep)
+    p_rep.add_argument("--out", type=Path, required=True,
+                       help="folder for report.pdf and report.html")
+    _run_parameters(p_rep)
+    p_rep.add_argument("--lang", choices=("id", "en"), default="id",
+                       help="language of the report (default id, Bahasa Indonesia)")
+    p_rep.add_argument("--villages", action="append", default=[], metavar="CODES_OR_NAMES",
+                       help="villages to profile, by code or name, separated by commas "
+                            "(repeatable); default: every village of a small region, the top "
+                            "candidates of each product in a large one")
+    p_rep.add_argument("--top", type=int, default=3,
+                       help="in a large region without --villages: candidates of each product "
+                            "profiled (default 3)")
 
     p_sc = sub.add_parser("scenarios", help="the same as 'run --scenarios FILE'")
     p_sc.add_argument("file", type=Path, help="the scenario file (TOML)")
@@ -193,6 +215,25 @@ def build_parser() -> argparse.ArgumentParser:
     p_qfd.add_argument("--gap-closed", type=float, default=0.5,
                        help="share of a gap one strongly linked measure closes in the scenario "
                             "(assumption, default 0.5)")
+
+    p_nat = sub.add_parser(
+        "national", help="every province in its own partition on a Dask cluster, then the "
+                         "national tables (needs the 'national' extra)")
+    p_nat.add_argument("manifests", nargs="+", type=Path,
+                       help="one region manifest per province (TOML), or folders searched for "
+                            "*.toml")
+    p_nat.add_argument("--out", type=Path, required=True, help="output folder")
+    p_nat.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="a running Dask scheduler (tcp://host:8786); default: a local "
+                            "cluster on this machine; 'serial': no Dask, one province after "
+                            "the other")
+    p_nat.add_argument("--workers", type=int, default=2,
+                       help="workers of the local cluster (default 2)")
+    p_nat.add_argument("--memory-limit", default="3GB",
+                       help="memory limit of each local worker (default 3GB)")
+    p_nat.add_argument("--params", type=Path,
+                       help="a TOML file of parameters, as for 'run' (the same for every "
+                            "province)")
     return parser
 
 
@@ -389,6 +430,45 @@ def _cmd_load(args) -> int:
     return 0
 
 
+def _cmd_report(args) -> int:
+    from .export import write_outputs
+    from .pipeline import AnalysisParams, analyse, prepare_region
+    from .printed import ReportOptions, report_files, resolve_villages
+
+    progress = (lambda _m: None) if args.quiet else _progress
+    params = AnalysisParams(**_read_params(args))
+    started = time.perf_counter()
+    progress("loading the region")
+    region = _load(args)
+    prepared = prepare_region(region, progress=progress)
+    progress("screen, sort and score; clusters; robustness")
+    result = analyse(prepared, params, firms=_read_firms(args))
+    wanted = [v.strip() for item in args.villages for v in item.split(",") if v.strip()]
+    options = ReportOptions(
+        lang=args.lang,
+        parameter_set=args.params.name if args.params is not None else "",
+        villages=resolve_villages(result, wanted) if wanted else (),
+        top_per_product=args.top,
+    )
+    progress(f"laying out the report in {args.out}")
+    protected = tuple(region.manifest.project_dir / p.path for p in region.provenance)
+    written = write_outputs(args.out, report_files(result, options), protected=protected)
+    print(f"{region.name}: report of {len(result.villages):,} villages in "
+          f"{time.perf_counter() - started:.1f} s")
+    print("wrote: " + ", ".join(p.name for p in written))
+    return 0
+
+
+def _read_firms(args):
+    """Per-firm assessment rows given with --firms, or None."""
+    path = getattr(args, "firms", None)
+    if path is None:
+        return None
+    from .io import read_table
+
+    return read_table(path, display_name=str(path))
+
+
 def _cmd_run(args) -> int:
     from .export import check_output_dir, write_outputs
     from .pipeline import AnalysisParams, analyse, prepare_region
@@ -430,8 +510,8 @@ def _cmd_run(args) -> int:
         comparison = compare_scenarios(prepared, scenarios)
         result = comparison.results[scenarios[0].name]
     else:
-        progress("scores, sensitivity and allocation")
-        result = analyse(prepared, params)
+        progress("screen, sort and score; clusters; robustness")
+        result = analyse(prepared, params, firms=_read_firms(args))
     progress(f"writing outputs to {args.out}")
     outputs = build_outputs(result, lang=args.lang, csv_dialect=args.csv_dialect)
     if comparison is not None:
@@ -561,7 +641,7 @@ def _cmd_template(args) -> int:
     print(f"wrote {len(written)} files for {len(region.villages):,} villages in {out}:")
     for path in written:
         print(f"  {path.relative_to(out).as_posix()}")
-    print("Fill in the templates (delete the rows you have no figures for; remove a "
+    print("Fill in the templates (rows left empty are skipped; remove a "
           "[statistics.*] section you do not fill in), add products and crops to products.csv "
           "and crops.csv if you need them, then run:")
     if region.assessment is not None:
@@ -661,8 +741,41 @@ def _print_qfd(section: dict, plan, lang: str) -> None:
                        tables=", ".join(section["assumptions"]["default_tables"])))
 
 
+def _manifest_paths(items: list[Path]) -> list[Path]:
+    paths: list[Path] = []
+    for item in items:
+        paths.extend(sorted(item.rglob("*.toml")) if item.is_dir() else [item])
+    return paths
+
+
+def _cmd_national(args) -> int:
+    from .national import NationalSettings, run_national
+    from .pipeline import AnalysisParams
+
+    values = {}
+    if args.params is not None:
+        none = dict.fromkeys(("min_units", "min_household_share", "slope_limit",
+                              "growth_rate", "seed", "max_villages_per_product"))
+        values = _read_params(argparse.Namespace(params=args.params, weight=[], ahp=None,
+                                                 require_sentra=False, **none))
+    settings = NationalSettings(scheduler=args.scheduler, workers=args.workers,
+                                memory_limit=args.memory_limit)
+    manifests = _manifest_paths(args.manifests)
+    if not args.quiet:
+        _progress(f"{len(manifests)} provinces on "
+                  f"{args.scheduler or f'a local cluster of {args.workers} workers'}")
+    record = run_national(manifests, args.out, AnalysisParams(**values), settings)
+    print(f"{record['villages']:,} villages in {record['provinces']} provinces, "
+          f"{record['seconds']['total']:.1f} s ({record['villages_per_second']:.0f} villages/s); "
+          f"peak memory per worker (MB): "
+          + ", ".join(f"{v:.0f}" for v in record["worker_peak_rss_mb"].values()))
+    print(f"outputs in {args.out}")
+    return 0
+
+
 _COMMANDS = {"regions": _cmd_regions, "load": _cmd_load, "run": _cmd_run,
-             "scenarios": _cmd_scenarios, "template": _cmd_template, "qfd": _cmd_qfd}
+             "report": _cmd_report, "scenarios": _cmd_scenarios, "template": _cmd_template,
+             "qfd": _cmd_qfd, "national": _cmd_national}
 
 
 def main(argv: list[str] | None = None) -> int:

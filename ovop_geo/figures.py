@@ -16,7 +16,7 @@ import numpy as np
 from .errors import ParameterError
 from .i18n import DEFAULT_LANG, fmt_number, t
 
-__all__ = ["house_of_quality_picture"]
+__all__ = ["bar_picture", "house_of_quality_picture", "stacked_bar_picture"]
 
 # The same colours as the app's chart (ovop_geo.charts): strengths 0, 1, 3, 9.
 _STRENGTH_COLOURS = {0: "#ffffff", 1: "#c6dbef", 3: "#6baed6", 9: "#08306b"}
@@ -178,3 +178,107 @@ def house_of_quality_picture(
         metadata={"Software": None} if fmt == "png" else None,
     )
     return buf.getvalue()
+
+
+def _plain(text: object) -> str:
+    """Text for a matplotlib label: ``$`` stays a dollar sign (no mathtext from data)."""
+    return str(text).replace("$", r"\$")
+
+
+def _save(fig, fmt: str, dpi: int) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight",
+                metadata={"Software": None} if fmt == "png" else None)
+    return buf.getvalue()
+
+
+# Fill and hatch of the parts of a stacked bar: they differ in black and white too.
+_PART_STYLES = (("#1b7837", ""), ("#a6dba0", "////"), ("#f0f0f0", "...."), ("#d6604d", "xxxx"))
+
+
+def stacked_bar_picture(
+    parts: Mapping[str, float], *, title: str, unit: str, lang: str = DEFAULT_LANG,
+    note: str = "", fmt: str = "png", dpi: int = 170, size_in: tuple[float, float] = (6.8, 1.2),
+) -> bytes:
+    """One horizontal bar split into labelled parts (the land balance of a village).
+
+    ``parts``: label -> value in ``unit``, in drawing order; each part is labelled with its value
+    in the language's number format and its share of the total.
+    """
+    if fmt not in _FORMATS:
+        raise ParameterError(f"picture format must be one of {', '.join(_FORMATS)}, not {fmt!r}")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    values = {k: (0.0 if v is None or not np.isfinite(v) else max(float(v), 0.0))
+              for k, v in parts.items()}
+    total = sum(values.values())
+    fig = Figure(figsize=size_in)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.02, 0.5, 0.96, 0.32))
+    left = 0.0
+    handles = []
+    for i, (label, value) in enumerate(values.items()):
+        colour, hatch = _PART_STYLES[i % len(_PART_STYLES)]
+        bar = ax.barh(0, value, left=left, color=colour, hatch=hatch, edgecolor="#333333",
+                      linewidth=0.6)
+        share = value / total if total > 0 else 0.0
+        text = (f"{_plain(label)}: {fmt_number(value, lang, unit, decimals=0)} "
+                f"({fmt_number(100 * share, lang, '%', decimals=0)})")
+        handles.append((bar, text))
+        left += value
+    ax.set_xlim(0, total if total > 0 else 1)
+    ax.set_yticks([])
+    ax.set_xticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_title(_plain(title), fontsize=9, loc="left")
+    fig.legend([h for h, _ in handles], [x for _, x in handles], loc="upper left",
+               bbox_to_anchor=(0.01, 0.49), ncol=2, fontsize=7, frameon=False,
+               borderaxespad=0.2)
+    if note:
+        fig.text(0.98, 0.83, _plain(note), fontsize=6.5, color="#555555", ha="right",
+                 va="bottom")
+    return _save(fig, fmt, dpi)
+
+
+def bar_picture(
+    values: Mapping[str, float], *, title: str, lang: str = DEFAULT_LANG,
+    threshold: float | None = None, threshold_label: str = "", highlight: str | None = None,
+    fmt: str = "png", dpi: int = 170, size_in: tuple[float, float] = (4.2, 2.4),
+) -> bytes:
+    """Horizontal bars of counts by label (firms by product), an optional threshold line.
+
+    ``highlight`` (a label) is drawn dark with a hatch, the others light grey, so the chart
+    reads in black and white.
+    """
+    if fmt not in _FORMATS:
+        raise ParameterError(f"picture format must be one of {', '.join(_FORMATS)}, not {fmt!r}")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    labels = list(values)
+    numbers = [float(values[k]) for k in labels]
+    height = max(size_in[1], 0.75 + 0.17 * len(labels))
+    fig = Figure(figsize=(size_in[0], height))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    y = np.arange(len(labels))[::-1]
+    colours = ["#444444" if k == highlight else "#bdbdbd" for k in labels]
+    hatches = ["////" if k == highlight else "" for k in labels]
+    for yi, n, c, h in zip(y, numbers, colours, hatches, strict=True):
+        ax.barh(yi, n, color=c, hatch=h, edgecolor="#222222", linewidth=0.5)
+        ax.text(n, yi, " " + fmt_number(n, lang, decimals=0), va="center", fontsize=7)
+    ax.set_yticks(y)
+    ax.set_yticklabels([_plain(k) for k in labels], fontsize=7)
+    top = max([*numbers, threshold or 0, 1])
+    ax.set_xlim(0, top * 1.18)
+    ax.tick_params(axis="x", labelsize=7)
+    if threshold is not None:
+        ax.axvline(threshold, color="black", linestyle=(0, (4, 2)), linewidth=1)
+        ax.text(threshold, len(labels) - 0.4, " " + _plain(threshold_label), fontsize=6.5,
+                va="bottom")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(_plain(title), fontsize=9, loc="left")
+    return _save(fig, fmt, dpi)

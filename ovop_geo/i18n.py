@@ -337,6 +337,22 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
                           "No OVOP assessment for this region yet."),
         # exports and missing statistics
         "exports_heading": ("Unduh hasil", "Download the results"),
+        "scenarios_heading": ("Skenario", "Scenarios"),
+        "scenarios_intro": (
+            "Bandingkan beberapa set parameter bernama (bobot, ambang, pertumbuhan) dari satu "
+            "berkas TOML: produk tiap desa dalam setiap skenario, yang berubah dan mengapa, "
+            "serta peringatan lahan. Skenario pertama menjadi dasar. Berkas yang sama dijalankan "
+            "ulang dengan: ovop-geo run --scenarios scenarios.toml",
+            "Compare named parameter sets (weights, thresholds, growth) from one TOML file: "
+            "each village's product under each scenario, what changed and why, and land "
+            "alerts. The first scenario is the base. The same file reruns with: ovop-geo run "
+            "--scenarios scenarios.toml"),
+        "scenarios_compare": ("Bandingkan skenario", "Compare scenarios"),
+        "scenarios_upload": ("Muat berkas skenario (TOML)", "Load a scenario file (TOML)"),
+        "scenarios_text": ("Skenario (TOML, dapat diubah)", "Scenarios (TOML, editable)"),
+        "scenarios_no_alerts": (
+            "Tidak ada lahan yang habis dalam cakrawala waktu pada skenario mana pun.",
+            "No land runs short within the horizon under any scenario."),
         "exports_caption": ("Berkas dibuat saat tombol diklik.",
                             "Files are made when a button is clicked."),
         "download_file": ("Unduh {name}", "Download {name}"),
@@ -519,6 +535,316 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "qfd_value": ("Nilai", "Value"),
         "parameters_source": ("Parameter tanaman, harga dan kelas lahan: tabel bawaan.",
                               "Crop, price and land-class parameters: the bundled tables."),
+        # printed report (ovop_geo.printed)
+        "rep_title": ("Laporan Perencanaan OVOP", "OVOP Planning Report"),
+        "rep_cover_meta": (
+            "Tanggal: {date} · ovop_geo versi {version} · set parameter: {params} · {n} desa",
+            "Date: {date} · ovop_geo version {version} · parameter set: {params} · {n} villages"),
+        "rep_cover_purpose": (
+            "Laporan ini merangkum calon sentra dan produk OVOP yang disarankan per desa, "
+            "kendala lahan, dan dari mana setiap angka berasal. Ini bahan diskusi (mis. "
+            "Musrenbang), bukan keputusan: periksa status data di bawah sebelum mengutip angka.",
+            "This report summarises the candidate sentra and the recommended OVOP product per "
+            "village, the land constraints, and where every figure comes from. It is material "
+            "for discussion (e.g. a Musrenbang), not a decision: check the data status below "
+            "before quoting a figure."),
+        "rep_cover_notice": (
+            "Batas desa indikatif, bukan batas hukum. Angka perkiraan dan lapisan ilustratif "
+            "ditandai di setiap halaman yang memakainya.",
+            "Village boundaries are indicative, not legal. Estimated figures and illustrative "
+            "layers are marked on every page that uses them."),
+        "rep_status_title": ("Status data", "Data status"),
+        "rep_status_real": ("Data nyata (terbit)", "Real data (published)"),
+        "rep_status_illustrative": ("Data ilustratif (bukan data lapangan)",
+                                    "Illustrative data (not field data)"),
+        "rep_status_estimated": ("Angka perkiraan", "Estimated figures"),
+        "rep_status_boundaries": ("Batas wilayah", "Boundaries"),
+        "rep_status_businesses": ("Unit usaha", "Business units"),
+        "rep_estimated_harvest": (
+            "produksi per desa (total wilayah dibagi menurut lahan sesuai yang diusahakan)",
+            "production per village (region totals spread by suitable land in farm use)"),
+        "rep_estimated_capacity": ("daya dukung lahan (dari produksi perkiraan)",
+                                   "land carrying capacity (from estimated production)"),
+        "rep_estimated_growth": (
+            "skenario pertumbuhan mulai {start} dari angka {year} (asumsi)",
+            "growth scenarios from {start} starting from the {year} figures (assumptions)"),
+        "rep_estimated_parameters": (
+            "parameter tanaman, harga, bobot kriteria: asumsi kecuali disebut sumbernya",
+            "crop, price and criteria-weight parameters: assumptions unless a source is named"),
+        "rep_none": ("tidak ada", "none"),
+        "rep_yes": ("ya", "yes"),
+        "rep_params_default": ("bawaan", "default"),
+        "rep_params_custom": ("diubah pengguna", "changed by the user"),
+        "rep_role_boundaries": ("batas desa", "village boundaries"),
+        "rep_role_businesses": ("unit usaha", "business units"),
+        "rep_role_businesses_previous": ("unit usaha periode sebelumnya",
+                                         "business units, previous period"),
+        "rep_role_harvest": ("luas panen dan hasil", "harvest area and yield"),
+        "rep_role_assessment": ("penilaian kesiapan OVOP", "OVOP readiness assessment"),
+        "rep_role_landuse": ("penggunaan lahan", "land use"),
+        "rep_role_zoning": ("pola ruang (RTRW)", "zoning (spatial plan)"),
+        "rep_role_elevation": ("elevasi (DEM)", "elevation (DEM)"),
+        "rep_summary": ("Ringkasan", "Summary"),
+        "rep_summary_large": (
+            "{n} desa: terlalu banyak untuk satu baris per desa (lebih dari {k}); ringkasan per "
+            "kabupaten (kode wilayah) di sini, per kecamatan di akhir laporan.",
+            "{n} villages: too many for one row per village (more than {k}); summary by "
+            "kabupaten (area code) here, by kecamatan at the end of the report."),
+        "rep_recommended": ("Produk disarankan", "Recommended product"),
+        "rep_reason_heading": ("Alasan", "Reason"),
+        "rep_reason": (
+            "{product}: {cls}, {firms} unit usaha; skor {score}, peringkat {rank} dari {n} desa "
+            "calon untuk produk ini.",
+            "{product}: {cls}, {firms} business units; score {score}, rank {rank} of {n} "
+            "candidate villages for this product."),
+        "rep_reason_criteria": ("Paling ditentukan oleh: {criteria}.",
+                                "Decided mostly by: {criteria}."),
+        "rep_reason_not_best": (
+            "Produk terbaik desa ini, {best} (skor {score}), diberikan ke desa lain karena "
+            "alokasi memberi tiap desa produk berbeda.",
+            "The village's best product, {best} (score {score}), went to another village "
+            "because the allocation gives each village a different product."),
+        "rep_reason_tie": (
+            "Seri dengan {best} (skor {score}) di desa ini; alokasi memilih produk ini karena "
+            "tiap desa mendapat produk berbeda.",
+            "Tied with {best} (score {score}) in this village; the allocation chose this "
+            "product because each village gets a different product."),
+        "rep_reason_fragile": ("Rapuh: peringkat berubah bila bobot sedikit diubah.",
+                               "Fragile: the rank changes when the weights move a little."),
+        "rep_reason_none": ("Belum ada produk disarankan (data unit usaha belum ada).",
+                            "No product recommended yet (no business counts)."),
+        "rep_runner_up": ("Pilihan kedua: {product} (selisih skor {margin}).",
+                          "Runner-up: {product} (score margin {margin})."),
+        "rep_class_sentra": ("sentra (PP 29/2018: ≥ {n} unit)",
+                             "sentra (PP 29/2018: ≥ {n} units)"),
+        "rep_class_pre_sentra": ("pra-sentra (2–{m} unit)", "pre-sentra (2–{m} units)"),
+        "rep_class_potential": ("potensial (1 unit)", "potential (1 unit)"),
+        "rep_class_legend": ("Kelas calon", "Candidate class"),
+        "rep_sentra_heading": ("Sentra menurut PP 29/2018 (≥ {n} unit usaha sejenis)",
+                               "Sentra under PP 29/2018 (≥ {n} similar business units)"),
+        "rep_sentra_item": ("{village}: {product}, {firms} unit usaha",
+                            "{village}: {product}, {firms} business units"),
+        "rep_no_sentra": ("Tidak ada desa × produk yang memenuhi PP 29/2018 (≥ {n} unit).",
+                          "No village × product pair meets PP 29/2018 (≥ {n} units)."),
+        "rep_more": ("… dan {n} lainnya (lihat sentra_candidates.csv).",
+                     "… and {n} more (see sentra_candidates.csv)."),
+        "rep_clusters_heading": ("Klaster sentra (desa bertetangga yang membuat produk sama)",
+                                 "Sentra clusters (neighbouring villages making the same "
+                                 "product)"),
+        "rep_cluster_item": ("{product}: {n} desa, {firms} unit usaha, {cls}: {villages}",
+                             "{product}: {n} villages, {firms} business units, {cls}: "
+                             "{villages}"),
+        "rep_no_clusters": ("Tidak ada klaster dua desa atau lebih.",
+                            "No cluster of two villages or more."),
+        "rep_land_heading": ("Kendala lahan utama", "Main land constraint"),
+        "rep_land_balance": (
+            "Lahan pertanian {farmland}; dipakai tanaman {used}; sesuai dan belum dipakai "
+            "{unused} (dialokasikan sekali ke tanaman).",
+            "Farmland {farmland}; in use by crops {used}; suitable and unused {unused} "
+            "(allocated once over the crops)."),
+        "rep_capacity": (
+            "Daya dukung lahan (beras setara): {status}, rasio pasokan/kebutuhan {ratio}, "
+            "indeks α {alpha} (kelas {cls}).",
+            "Land carrying capacity (beras equivalent): {status}, supply/demand {ratio}, "
+            "α index {alpha} (class {cls})."),
+        "rep_short_now": ("{crop}: {n} desa sudah kekurangan lahan sekarang ({villages}).",
+                          "{crop}: {n} villages are short of land now ({villages})."),
+        "rep_food_binding": (
+            "Kebutuhan pangan penduduk mengikat lebih dulu untuk: {crops}.",
+            "The population's food need binds first for: {crops}."),
+        "rep_land_unknown": ("Neraca lahan belum dapat dihitung: lapisan penggunaan lahan atau "
+                             "statistik panen belum ada.",
+                             "The land balance cannot be computed yet: no land-use layer or "
+                             "harvest statistics."),
+        "rep_change_heading": ("Data yang akan mengubah gambaran",
+                               "Data that would change the picture"),
+        "rep_change_layers": (
+            "Lapisan nyata menggantikan yang ilustratif ({layers}): peta penggunaan lahan, "
+            "RTRW resmi, DEM terukur.",
+            "Real layers in place of the illustrative ones ({layers}): a land-use map, the "
+            "official spatial plan, a measured DEM."),
+        "rep_change_harvest": ("Luas panen dan hasil per desa (kini perkiraan dari total).",
+                               "Harvest area and yield per village (now estimated from "
+                               "totals)."),
+        "rep_change_census": ("Sensus unit usaha per desa dan produk, bukan sampel.",
+                              "A census of business units per village and product, not a "
+                              "sample."),
+        "rep_change_two_periods": ("Jumlah unit usaha dua periode (untuk LQ dinamis dan "
+                                   "shift-share).",
+                                   "Business counts for two periods (for dynamic LQ and "
+                                   "shift-share)."),
+        "rep_change_businesses": ("Jumlah unit usaha per desa dan produk (belum ada).",
+                                  "Business counts per village and product (missing)."),
+        "rep_change_optional": ("Kriteria yang belum diketahui: {criteria}.",
+                                "Criteria not yet known: {criteria}."),
+        "rep_change_readiness": ("Penilaian kesiapan per usaha (kini satu penilaian "
+                                 "kecamatan).",
+                                 "Readiness assessed per firm (now one kecamatan-level "
+                                 "assessment)."),
+        "rep_kabupaten": ("Kabupaten", "Kabupaten"),
+        "rep_sentra_villages": ("Desa sentra", "Sentra villages"),
+        "rep_by_kecamatan": ("Ringkasan per kecamatan", "Summary by kecamatan"),
+        "rep_maps": ("Peta", "Maps"),
+        "rep_map_overview": ("Produk OVOP yang disarankan per desa",
+                             "Recommended OVOP product per village"),
+        "rep_map_overview_caption": (
+            "Warna dan arsiran menunjukkan produk yang disarankan (terbaca juga hitam-putih).",
+            "Colour and hatching show the recommended product (readable in black and white "
+            "too)."),
+        "rep_map_product": ("{product}: desa calon dan klaster",
+                            "{product}: candidate villages and clusters"),
+        "rep_map_product_caption": (
+            "{product}: kelas calon per desa (gelap = sentra); garis tebal = klaster desa "
+            "bertetangga; angka = unit usaha.",
+            "{product}: candidate class per village (dark = sentra); thick line = cluster of "
+            "neighbouring villages; number = business units."),
+        "rep_map_source": ("Sumber batas: {source}", "Boundaries: {source}"),
+        "rep_map_no_basemap": ("Tanpa peta dasar. Koordinat geografis (WGS 84).",
+                               "No basemap. Geographic coordinates (WGS 84)."),
+        "rep_map_names_omitted": ("{n} desa: nama tidak ditulis pada skala ini (lihat tabel).",
+                                  "{n} villages: names not written at this scale (see the "
+                                  "tables)."),
+        "rep_cluster_legend": ("Klaster desa bertetangga", "Cluster of neighbouring villages"),
+        "rep_not_candidate": ("bukan calon", "not a candidate"),
+        "rep_rank": ("Peringkat", "Rank"),
+        "rep_firms_short": ("{n} unit", "{n} units"),
+        "rep_profiles": ("Profil desa", "Village profiles"),
+        "rep_profiles_selected": (
+            "Hanya {n} desa diprofilkan: {k} calon teratas tiap produk (pilih desa lain dengan "
+            "--villages).",
+            "Only {n} villages are profiled: the top {k} candidates of each product (choose "
+            "others with --villages)."),
+        "rep_no_profiles": ("Tidak ada desa untuk diprofilkan (belum ada calon sentra).",
+                            "No village to profile (no candidate sentra yet)."),
+        "rep_profile_heading": ("Profil desa: {name}", "Village profile: {name}"),
+        "rep_profile_meta": ("Kode {code} · Kecamatan {group} · luas {area} · KK (tercetak) "
+                             "{households}",
+                             "Code {code} · Kecamatan {group} · area {area} · households "
+                             "(as printed) {households}"),
+        "rep_locator": ("Letak desa (hitam) di wilayah", "Where the village lies (black)"),
+        "rep_firms_chart": ("Unit usaha per produk", "Business units per product"),
+        "rep_firms_caption": ("Batang gelap = produk disarankan; garis putus = ambang PP "
+                              "29/2018.",
+                              "Dark bar = recommended product; dashed line = PP 29/2018 "
+                              "threshold."),
+        "rep_pp29_line": ("PP 29/2018: {n}", "PP 29/2018: {n}"),
+        "rep_land_chart": ("Neraca lahan desa (ha)", "Land balance of the village (ha)"),
+        "rep_land_caption": (
+            "Dipakai + belum dipakai (sesuai) + lainnya = luas desa; lahan belum dipakai "
+            "dialokasikan sekali ke tanaman.",
+            "In use + unused (suitable) + other = village area; unused land is allocated once "
+            "over the crops."),
+        "rep_land_used": ("dipakai tanaman", "in use by crops"),
+        "rep_land_unused": ("sesuai, belum dipakai", "suitable, unused"),
+        "rep_land_other": ("lainnya (tidak sesuai, permukiman, kebun, hutan, air)",
+                           "other (unsuitable, settlement, plantation, forest, water)"),
+        "rep_land_overused": ("dipakai melebihi lahan sesuai", "in use beyond suitable land"),
+        "rep_land_farmland": ("Lahan pertanian (ha)", "Farmland (ha)"),
+        "rep_candidates": ("Skor calon sentra dan kriteria penentu",
+                           "Candidate scores and the deciding criteria"),
+        "rep_first_share": ("Peringkat 1 (% simulasi)", "Ranked 1st (% of runs)"),
+        "rep_cluster": ("Klaster", "Cluster"),
+        "rep_deciding": ("Kriteria penentu (poin skor terbesar)",
+                         "Deciding criteria (largest score points)"),
+        "rep_no_candidates": ("Desa ini bukan calon sentra untuk produk mana pun.",
+                              "This village is not a candidate sentra for any product."),
+        "rep_readiness": ("Kesiapan OVOP (penilaian tingkat kecamatan, 0-1, Tabel 4 makalah): "
+                          "{items}.",
+                          "OVOP readiness (kecamatan-level assessment, 0-1, the paper's "
+                          "Table 4): {items}."),
+        "rep_readiness_none": ("Kesiapan OVOP: belum dinilai.", "OVOP readiness: not assessed."),
+        "rep_flags": ("Catatan", "Flags"),
+        "rep_flag_short_now": ("Lahan sudah tidak cukup sekarang untuk: {crops}.",
+                               "Land is short now for: {crops}."),
+        "rep_flag_households": ("Jumlah KK seperti tercetak di sumber; kemungkinan jiwa.",
+                                "Households (KK) as printed in the source; likely persons."),
+        "rep_comparison": ("Perbandingan desa", "Villages compared"),
+        "rep_comparison_caption": (
+            "Produk, kelas, skor dan LQ untuk produk yang disarankan; daya dukung = rasio "
+            "pasokan/kebutuhan (beras setara); jarak garis lurus.",
+            "Product, class, score and LQ for the recommended product; capacity = supply/"
+            "demand ratio (beras equivalent); straight-line distance."),
+        "rep_households_short": ("KK (tercetak)", "Households (printed)"),
+        "rep_lq": ("LQ", "LQ"),
+        "rep_capacity_short": ("Daya dukung", "Capacity"),
+        "rep_methods": ("Metode dan asal data", "Methods and provenance"),
+        "rep_parameters": ("Parameter", "Parameters"),
+        "rep_parameter": ("Parameter", "Parameter"),
+        "rep_growth_used": ("skenario pertumbuhan yang dipakai", "growth scenarios applied"),
+        "rep_growth_value": ("{rates} per tahun; penduduk {pop} per tahun; mulai {start} dari "
+                             "angka {year}",
+                             "{rates} a year; population {pop} a year; from {start} starting "
+                             "from the {year} figures"),
+        "rep_weights": ("Bobot kriteria yang benar-benar dipakai",
+                        "Criteria weights actually applied"),
+        "rep_weight_applied": ("Bobot dipakai", "Weight applied"),
+        "rep_weights_unknown": (
+            "Kriteria tanpa data (bobotnya tidak dipakai): {criteria}.",
+            "Criteria without data (their weight is not applied): {criteria}."),
+        "rep_source": ("Sumber", "Source"),
+        "rep_rules": ("Aturan dan sumbernya", "Rules and their sources"),
+        "rep_rule_pp29": (
+            "Sentra: paling sedikit {n} unit usaha sejenis di satu desa (PP 29/2018).",
+            "Sentra: at least {n} similar business units in one village (PP 29/2018)."),
+        "rep_rule_classes": (
+            "Kelas calon: sentra ≥ {n} unit; pra-sentra {m}–{k} unit; potensial 1 unit; desa "
+            "tanpa unit usaha bukan calon (kriteria b makalah: masyarakat sudah membuatnya).",
+            "Candidate classes: sentra ≥ {n} units; pre-sentra {m}–{k} units; potential 1 "
+            "unit; a village without firms is not a candidate (the paper's criterion b: the "
+            "community already makes it)."),
+        "rep_rule_bps": ("Aturan BPS: pelaku usaha sejenis ≥ {share} rumah tangga desa.",
+                         "BPS rule: similar businesses ≥ {share} of the village's households."),
+        "rep_rule_lq": ("LQ = (unit produk di desa / semua unit di desa) / (unit produk di "
+                        "wilayah / semua unit di wilayah); LQ > 1: produk basis.",
+                        "LQ = (product's units in the village / all units in the village) / "
+                        "(product's units in the region / all units in the region); LQ > 1: a "
+                        "base product."),
+        "rep_rule_score": (
+            "Skor 0-100: jumlah tertimbang kriteria yang dinormalisasi per produk; kriteria "
+            "tanpa data tidak dihitung dan bobotnya tidak dipindahkan diam-diam (lihat tabel "
+            "bobot).",
+            "Score 0-100: weighted sum of the criteria normalised per product; criteria "
+            "without data are not counted and their weight is not moved silently (see the "
+            "weight table)."),
+        "rep_rule_sensitivity": (
+            "Sensitivitas: {n} set bobot acak (Dirichlet, konsentrasi {c}) di sekitar bobot "
+            "yang dipilih; rapuh = peringkat sering berubah.",
+            "Sensitivity: {n} random weight sets (Dirichlet, concentration {c}) around the "
+            "chosen weights; fragile = the rank changes often."),
+        "rep_rule_allocation": (
+            "Alokasi OVOP: satu produk per desa, memaksimalkan total skor (masalah penugasan).",
+            "OVOP allocation: one product per village, maximising the total score (an "
+            "assignment problem)."),
+        "rep_rule_clusters": (
+            "Klaster: desa yang bersinggungan batas dan membuat produk yang sama; kelasnya "
+            "dengan aturan yang sama atas jumlah unit klaster.",
+            "Clusters: villages that share a border and make the same product; classed by the "
+            "same rules on the cluster's total units."),
+        "rep_rule_capacity": (
+            "Daya dukung lahan setara beras (Permen LH 17/2009), indeks α dan kelasnya.",
+            "Land carrying capacity in beras equivalent (Permen LH 17/2009), the α index and "
+            "its classes."),
+        "rep_adapter_analysis": ("Kelas, klaster dan rekomendasi dari analisis.",
+                                 "Classes, clusters and recommendations from the analysis."),
+        "rep_adapter_derived": (
+            "Kelas dan klaster dihitung oleh laporan dari jumlah unit usaha dan batas desa; "
+            "produk disarankan = hasil alokasi OVOP.",
+            "Classes and clusters are derived by the report from the business counts and the "
+            "village borders; the recommended product is the OVOP allocation."),
+        "rep_assumptions": ("Asumsi dan catatan analisis", "Assumptions and analysis notes"),
+        "rep_inputs": ("Berkas masukan (seperti run.json)", "Input files (as in run.json)"),
+        "rep_inputs_caption": ("✓ = ilustratif. SHA-256 memastikan berkas yang sama dipakai.",
+                               "✓ = illustrative. The SHA-256 shows the same file was used."),
+        "rep_role": ("Peran", "Role"),
+        "rep_file": ("Berkas", "File"),
+        "rep_run_record": ("ovop_geo {version}, Python {python}, dibuat {time} (UTC).",
+                           "ovop_geo {version}, Python {python}, made {time} (UTC)."),
+        "download_report": ("Unduh laporan cetak ({name})", "Download the printable report "
+                            "({name})"),
+        "report_caption": ("Laporan PDF dan HTML untuk parameter saat ini: ringkasan, peta, "
+                           "profil desa, perbandingan, metode.",
+                           "PDF and HTML report for the current parameters: summary, maps, "
+                           "village profiles, comparison, methods."),
     }
 )
 

@@ -33,6 +33,7 @@ __all__ = [
     "check_input_file",
     "check_zip",
     "describe_content",
+    "file_rows",
     "read_table",
     "read_vector",
 ]
@@ -427,6 +428,7 @@ def read_table(
     decimal: str | None = None,
     display_name: str | None = None,
     problems: list | None = None,
+    skip_unfilled: tuple[str, ...] | list[str] = (),
 ) -> pd.DataFrame:
     """Read a CSV table as written by a spreadsheet.
 
@@ -456,11 +458,16 @@ def read_table(
         Where to add the problems of the cells (empty, not numbers, ambiguous) instead of
         raising, so that the caller reports them with its own checks in one message; such cells
         are NaN in the returned table. Problems of the file as a whole are raised in any case.
+    skip_unfilled : sequence of str
+        Rows whose cells in all of these columns are empty are left out (a template's rows not
+        filled in); the others keep their file position as index (:func:`file_rows`), so
+        messages still name the rows of the file.
 
     Returns
     -------
     pandas.DataFrame
-        Text columns as strings (missing cells NaN), numeric columns as numbers; default index.
+        Text columns as strings (missing cells NaN), numeric columns as numbers; the index is
+        each row's position in the file (0 for the first data row).
 
     Raises
     ------
@@ -526,6 +533,9 @@ def read_table(
                 found=_columns_found(df.columns, sep)),
             path=shown,
         )
+    unfilled = [c for c in skip_unfilled if c in df.columns]
+    if unfilled:
+        df = df[df[unfilled].notna().any(axis=1).to_numpy()]
     optional = [c for c in optional_numeric_columns if c in df.columns]
     to_parse = list(dict.fromkeys([*numeric_columns, *optional]))
     if to_parse:
@@ -603,7 +613,22 @@ def _convert(value: str, decimal: str) -> float:
 
 def _rows(mask: pd.Series) -> str:
     """File row numbers of the True cells (the header is row 1, the first data row 2)."""
-    return format_items((np.flatnonzero(mask.to_numpy()) + 2).tolist())
+    return format_items(file_rows(mask))
+
+
+def file_rows(mask: pd.Series | np.ndarray, index: pd.Index | None = None) -> list[int]:
+    """File row numbers (header = row 1) of the True cells of a mask over a table's rows.
+
+    A table from :func:`read_table` keeps, as its index, each row's position in the file
+    counted from the first data row (0), also when rows were skipped (``skip_unfilled``); give
+    ``index`` when ``mask`` is a plain array.
+    """
+    if index is None:
+        index = mask.index if isinstance(mask, pd.Series) else None
+    positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+    if index is None or not pd.api.types.is_integer_dtype(index):
+        return (positions + 2).tolist()
+    return (np.asarray(index)[positions] + 2).tolist()
 
 
 def _choose_decimal(

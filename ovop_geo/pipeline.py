@@ -29,7 +29,7 @@ from .access import Place, distance_to_centres
 from .allocation import allocate_products
 from .clusters import cluster_membership, new_product_ideas, sentra_clusters
 from .clusters import neighbours as village_neighbours
-from .errors import InputDataError, ParameterError
+from .errors import InputDataError, ParameterError, format_items
 from .farming import FarmingParams
 from .messages import msg
 from .raster import (
@@ -370,6 +370,11 @@ def prepare_region(
             )
             if suitability is None:
                 notes.append(msg("note.production_without_landuse"))
+            given = set(harvest_by_village.index.get_level_values("village_code"))
+            absent = [c for c in villages.index if c not in given]
+            if absent:
+                notes.append(msg("note.harvest_unreported", file=source, count=len(absent),
+                                 villages=format_items(absent)))
     else:
         notes.append(msg("note.no_harvest"))
 
@@ -733,6 +738,15 @@ def _milled_rice_conversion(region: Region) -> tuple[float, str]:
     return float(row["staple_t_per_harvested_t"].iloc[0]), source
 
 
+def _villages_without_harvest(prepared: PreparedRegion) -> pd.Index:
+    """Villages with no row in a per-village harvest table (none when totals were spread)."""
+    harvest = prepared.harvest_by_village
+    if harvest is None or ("estimated" in harvest.columns and harvest["estimated"].all()):
+        return pd.Index([], name="village_code")
+    given = harvest.index.get_level_values("village_code").unique()
+    return prepared.villages.index.difference(given)
+
+
 def reported_businesses(region: Region) -> pd.DataFrame | None:
     """Business counts of the villages the business table reports (the others are unknown).
 
@@ -963,6 +977,13 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
             out = out.join(wide)
         out["production_estimated"] = bool(result.land["estimated"].any()) if (
             "estimated" in result.land.columns) else False
+        unreported = _villages_without_harvest(prepared)
+        if len(unreported):
+            # The land balance counts their land as not harvested; their harvest and
+            # production themselves are unknown (no data), not 0.
+            columns = [c for c in out.columns if c.startswith(("harvest_area_", "production_"))
+                       and c != "production_estimated"]
+            out.loc[unreported, columns] = np.nan
     if result.land_balance is not None:
         keep = [c for c in result.land_balance.columns if c.startswith("land_")
                 and c != "land_available_sum_ha"]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ovop_geo.errors import InputDataError, format_items, raise_problems
-from ovop_geo.io import read_table, read_vector
+from ovop_geo.io import file_rows, read_table, read_vector
 from ovop_geo.manifest import ClassLayerSpec, Manifest, RasterSpec, TableSpec, load_manifest
 from ovop_geo.messages import msg
 from ovop_geo.names import match_names
@@ -493,7 +493,7 @@ def _read_parameter_table(name: str, path: Path, manifest: Manifest) -> pd.DataF
     if name == "crop_landuse_suitability":
         bad = ~df["suitability"].isin(_SUITABILITY)
         if bad.any():
-            rows = format_items((np.flatnonzero(bad.to_numpy()) + 2).tolist())
+            rows = format_items(file_rows(bad))
             raise_problems(
                 shown,
                 [f"column 'suitability': use S1, S2, S3 or N. Rows: {rows}."],
@@ -524,10 +524,10 @@ def _codes_for(
             problems.append(
                 f"column 'village_code': codes not in the boundary layer: "
                 f"{format_items(sorted(set(codes[unknown])))}. Rows: "
-                f"{format_items((np.flatnonzero(unknown.to_numpy()) + 2).tolist())}."
+                f"{format_items(file_rows(unknown))}."
             )
         if codes.isna().any() and not allow_empty:
-            rows = format_items((np.flatnonzero(codes.isna().to_numpy()) + 2).tolist())
+            rows = format_items(file_rows(codes.isna()))
             problems.append(f"column 'village_code': empty cells. Rows: {rows}.")
         return pd.Series(
             [v if isinstance(v, str) and not u else None
@@ -540,7 +540,7 @@ def _codes_for(
     names = df["village_name"]
     empty = names.isna()
     if empty.any() and not allow_empty:
-        rows = format_items((np.flatnonzero(empty.to_numpy()) + 2).tolist())
+        rows = format_items(file_rows(empty))
         problems.append(f"column 'village_name': empty cells. Rows: {rows}.")
     try:
         lookup = match_names(
@@ -581,6 +581,7 @@ def _read_businesses(
         required_columns=("product", "businesses"),
         display_name=shown,
         problems=problems,
+        skip_unfilled=("businesses",),
     )
     validate_numeric(df, "businesses", path=shown, min_value=0, problems=problems,
                      finite=not problems)
@@ -598,9 +599,9 @@ def _read_businesses(
             "businesses": counts.astype("int64").to_numpy(),
         }
     )
-    dup = tidy.duplicated(["village_code", "product"], keep=False)
+    dup = tidy.duplicated(["village_code", "product"], keep=False).to_numpy()
     if dup.any():
-        rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
+        rows = format_items(file_rows(dup, df.index))
         raise_problems(
             shown,
             [f"the same product and village appear more than once. Rows: {rows}. Keep one."],
@@ -638,7 +639,8 @@ def _read_households(
     problems: list[str] = []
     df = read_table(path, numeric_columns=("households",),
                     optional_numeric_columns=("population",), required_columns=("households",),
-                    display_name=shown, problems=problems)
+                    display_name=shown, problems=problems,
+                    skip_unfilled=("households", "population"))
     columns = ["households"] + (["population"] if "population" in df.columns else [])
     validate_numeric(df, [c for c in columns if c in df.columns], path=shown, min_value=0,
                      problems=problems, finite=not problems)
@@ -648,7 +650,7 @@ def _read_households(
     raise_problems(shown, problems)
     dup = codes.duplicated(keep=False)
     if dup.any():
-        rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
+        rows = format_items(file_rows(dup))
         raise_problems(shown, [f"the same village appears more than once. Rows: {rows}."])
     out = villages.copy()
     for column in columns:
@@ -762,6 +764,7 @@ def _read_harvest(
         required_columns=("crop_id", "yield_unit"),
         display_name=shown,
         problems=problems,
+        skip_unfilled=("harvest_area_ha", "yield", "yield_value"),
     )
     yield_col = "yield_value" if "yield_value" in df.columns else "yield"
     if yield_col not in df.columns:
@@ -778,7 +781,7 @@ def _read_harvest(
         known = set(tables["crops"]["crop_id"])
         bad = ~df["crop_id"].isin(known)
         if bad.any():
-            rows = format_items((np.flatnonzero(bad.to_numpy()) + 2).tolist())
+            rows = format_items(file_rows(bad))
             unknown = format_items(sorted(set(df.loc[bad, "crop_id"].astype(str))))
             problems.append(
                 f"column 'crop_id': unknown crops {unknown}. Rows: {rows}. Use one of "
@@ -797,7 +800,7 @@ def _read_harvest(
         codes = pd.Series([None] * len(df), dtype=object)
     named = codes.notna().to_numpy()
     if spec.level == "region" and named.any():
-        rows = format_items((np.flatnonzero(named) + 2).tolist())
+        rows = format_items(file_rows(named, df.index))
         problems.append(
             f"level is 'region' but rows {rows} name villages. Remove the village "
             'columns, or set level = "village" in the manifest.'
@@ -818,9 +821,9 @@ def _read_harvest(
             "source": source.to_numpy(dtype=object),
         }
     )
-    dup = out.duplicated(["village_code", "crop_id"], keep=False)
+    dup = out.duplicated(["village_code", "crop_id"], keep=False).to_numpy()
     if dup.any():
-        rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
+        rows = format_items(file_rows(dup, df.index))
         raise_problems(shown, [f"the same crop and village appear twice. Rows: {rows}."])
     crops = tables.get("crops")
     crop_max = None
@@ -842,9 +845,9 @@ def _check_yield_bound(df: pd.DataFrame, yield_col: str, shown: str, problems: l
     if not high.any():
         return
     rows = [
-        f"row {i + 2}: {v:,.10g} {u.strip()}" + ("" if t == v else f" (= {t:,.10g} t/ha)")
+        f"row {i}: {v:,.10g} {u.strip()}" + ("" if t == v else f" (= {t:,.10g} t/ha)")
         for i, v, u, t in zip(
-            np.flatnonzero(high),
+            file_rows(high, df.index),
             df.loc[high, yield_col],
             df.loc[high, "yield_unit"],
             t_ha[high],
@@ -1034,8 +1037,8 @@ def statistics_templates(
     """Empty statistics tables keyed by village code, in the form the loader reads back.
 
     A region with boundaries only (Kalimantan Barat as bundled) needs harvest statistics,
-    business counts and households. Fill in the empty cells, delete rows you have no figures
-    for, and name the files in the region manifest's ``[statistics.harvest]`` (with
+    business counts and households. Fill in the empty cells (rows left empty are skipped as not
+    filled in) and name the files in the region manifest's ``[statistics.harvest]`` (with
     ``level = "village"``), ``[statistics.businesses]`` and ``[statistics.households]``
     (``ovop-geo template`` writes that manifest, see :mod:`ovop_geo.templates`).
 

@@ -126,25 +126,26 @@ def load_scenarios(path: str | Path) -> tuple[Scenario, ...]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as err:
-        raise InputDataError(f"{shown}: file not found.", path=shown) from err
+        raise InputDataError(msg("scenarios.not_found", file=shown), path=shown) from err
     except (OSError, UnicodeDecodeError) as err:
-        raise InputDataError(f"{shown}: cannot read the file ({err}).", path=shown) from err
+        raise InputDataError(msg("scenarios.unreadable", file=shown, error=str(err)),
+                             path=shown) from err
     return parse_scenarios(text, source=shown)
 
 
 def _coerce(key: str, value: Any, where: str, problems: list[str]) -> Any:
     if key in _BOOL_KEYS:
         if not isinstance(value, bool):
-            problems.append(f"{where} {key} must be true or false.")
+            problems.append(msg("scenarios.not_bool", where=where, key=key))
         return value
     if key in _INT_KEYS:
         if key == "max_villages_per_product" and value == 0:
             return None  # 0 = no limit, as on the command line
         if isinstance(value, bool) or not isinstance(value, int):
-            problems.append(f"{where} {key} must be a whole number.")
+            problems.append(msg("scenarios.not_int", where=where, key=key))
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
-        problems.append(f"{where} {key} must be a number.")
+        problems.append(msg("scenarios.not_number", where=where, key=key))
         return value
     return float(value)
 
@@ -154,30 +155,29 @@ def parse_scenarios(text: str, *, source: str = "scenarios.toml") -> tuple[Scena
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise InputDataError(f"{source}: not valid TOML ({err}). Fix the syntax.",
+        raise InputDataError(msg("scenarios.toml_syntax", file=source, error=str(err)),
                              path=source) from err
     problems: list[str] = []
     unknown_top = sorted(set(data) - {"scenarios"})
     if unknown_top:
-        problems.append(f"unknown section(s) {', '.join(unknown_top)}: put every scenario in a "
-                        "[scenarios.<name>] table.")
+        problems.append(msg("scenarios.unknown_sections", names=unknown_top))
     tables = data.get("scenarios")
     if not isinstance(tables, dict) or not tables:
-        problems.append("no [scenarios.<name>] table: give at least one scenario.")
+        problems.append(msg("scenarios.none"))
         raise_problems(source, problems)
     allowed = sorted([*_PARAM_FIELDS, *_EXTRA_KEYS])
     out: list[Scenario] = []
     for name, table in tables.items():
         where = f"[scenarios.{name}]"
         if not isinstance(table, dict):
-            problems.append(f"{where} must be a table of parameters.")
+            problems.append(msg("scenarios.not_table", where=where))
             continue
         if not _NAME.match(name):
-            problems.append(f"{where}: a name uses letters, digits, '-' or '_'.")
+            problems.append(msg("scenarios.bad_name", where=where))
         unknown = sorted(set(table) - set(allowed))
         if unknown:
-            problems.append(f"{where}: unknown key(s) {', '.join(unknown)}. Allowed: "
-                            f"{', '.join(allowed)}.")
+            problems.append(msg("scenarios.unknown_keys", where=where, keys=unknown,
+                                allowed=allowed))
         values = {k: _coerce(k, v, where, problems) for k, v in table.items()
                   if k in _PARAM_FIELDS}
         weights = table.get("weights")
@@ -185,21 +185,18 @@ def parse_scenarios(text: str, *, source: str = "scenarios.toml") -> tuple[Scena
             if not isinstance(weights, dict) or not all(
                     isinstance(v, int | float) and not isinstance(v, bool)
                     for v in weights.values()):
-                problems.append(f"{where} weights must be a table of criterion = number.")
+                problems.append(msg("scenarios.bad_weights", where=where))
             else:
                 values["weights"] = tuple(sorted((str(k), float(v)) for k, v in weights.items()))
         description = table.get("description", "")
         growth = table.get("growth_scenario", "central")
         if not isinstance(description, str) or not isinstance(growth, str):
-            problems.append(f"{where} description and growth_scenario must be text in quotes.")
+            problems.append(msg("scenarios.not_text", where=where))
             continue
         try:
             params = AnalysisParams(**values)
-        except ParameterError as err:
-            problems.append(f"{where}: {err}")
-            continue
-        except TypeError as err:  # a wrong type reached the dataclass's own checks
-            problems.append(f"{where}: {err}")
+        except (ParameterError, TypeError) as err:  # the parameters' own checks
+            problems.append(msg("scenarios.bad_parameter", where=where, problem=str(err)))
             continue
         out.append(Scenario(name=name, params=params, description=description,
                             growth_scenario=growth))
@@ -343,18 +340,19 @@ def compare_scenarios(prepared: PreparedRegion, scenarios: Sequence[Scenario]
     names = [s.name for s in scenarios]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise ParameterError(f"scenario names must differ: {', '.join(dupes)}")
+        raise ParameterError(msg("scenarios.duplicates", names=dupes))
     results = {sc.name: analyse(prepared, sc.params) for sc in scenarios}
     problems = []
     for sc in scenarios:
         growth = results[sc.name].growth
         known = [g.name for g in growth.scenarios] if growth is not None else []
         if known and sc.growth_scenario not in known:
-            problems.append(f"[scenarios.{sc.name}] growth_scenario {sc.growth_scenario!r} is "
-                            f"not a growth scenario of the region: use one of "
-                            f"{', '.join(known)}.")
+            problems.append(msg("scenarios.growth_unknown", where=f"[scenarios.{sc.name}]",
+                                name=sc.growth_scenario, known=known))
     if problems:
-        raise ParameterError(" ".join(problems))
+        raise ParameterError(problems[0] if len(problems) == 1
+                             else msg("problems.many", prefix="", n=len(problems),
+                                      problems=problems))
 
     villages = prepared.villages
     table = pd.DataFrame({"village_name": villages["village_name"]}, index=villages.index)

@@ -5,7 +5,7 @@ boundaries, one CSV template per statistic (harvest, businesses, households) wit
 and kecamatan code and name beside each village, the products and crops tables (the paper's
 3 crops and 9 products with their raw-material links are the default, not a limit: add rows),
 the other parameter tables, and ``layers/<id>.toml`` naming them all. Fill in the templates
-(delete the rows you have no figures for) and run ``ovop-geo run --layers DIR/layers/<id>.toml``.
+(rows left empty are skipped) and run ``ovop-geo run --layers DIR/layers/<id>.toml``.
 
 Nothing is written here: the files come back as bytes for :func:`ovop_geo.export.write_outputs`.
 """
@@ -141,7 +141,7 @@ def region_templates(region: Region, *, region_id: str | None = None,
     manifest_name = f"{region_id}.toml"
     header = (
         f"Region manifest written by 'ovop-geo template' for {name or info.name}.\n"
-        "Fill in the templates (delete the rows you have no figures for), edit products.csv\n"
+        "Fill in the templates (rows left empty are skipped), edit products.csv\n"
         "and crops.csv to add your products and crops, then run:\n"
         f"  ovop-geo run --layers layers/{manifest_name} --out results/\n"
         "Remove a [statistics.*] section whose template you do not fill in. See docs/manifest.md."

@@ -17,6 +17,7 @@ import shapely
 
 from ovop_geo import units as _units
 from ovop_geo.errors import InputDataError, format_items, raise_problems
+from ovop_geo.io import file_rows
 from ovop_geo.messages import msg
 
 __all__ = [
@@ -389,7 +390,7 @@ def validate_numeric(
     names = (
         pd.Series(list(labels), dtype=object)
         if labels is not None
-        else pd.Series(np.arange(len(df)) + 2, dtype=object)
+        else pd.Series(file_rows(np.ones(len(df), dtype=bool), df.index), dtype=object)
     )
     collect, problems = problems, []
     for col in columns:
@@ -459,7 +460,7 @@ def validate_units(
     folded = text.map(lambda u: "".join(u.split()).lower() if isinstance(u, str) else None)
     missing = text.isna().to_numpy()
     unknown = ~missing & ~folded.isin([a.lower() for a in allowed]).to_numpy()
-    rows = np.arange(len(df)) + 2
+    rows = np.asarray(file_rows(np.ones(len(df), dtype=bool), df.index))
     problems = []
     if missing.any():
         problems.append(

@@ -29,15 +29,18 @@ from __future__ import annotations
 import logging
 import math
 import os
+import queue
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numba
 import numpy as np
 import pandas as pd
 import rasterio
 import shapely
-from rasterio.features import rasterize
 from rasterio.transform import Affine
 from rasterio.windows import Window
 
@@ -72,7 +75,7 @@ SMALL_VILLAGE_PX = 100
 _BULK, _EXACT, _OUTSIDE, _EMPTY = 0, 1, 2, 3
 _REASONS = {_OUTSIDE: "outside the raster", _EMPTY: "empty geometry"}
 _ALL_NODATA = "all nodata"
-_BURN_CELLS = 1 << 25  # cells burnt per rasterize call (64 MB of uint16 labels)
+_BURN_CELLS = 1 << 24  # cells of one chunk of labels (32 MB of uint16 labels per grid)
 
 
 @dataclass(frozen=True)
@@ -159,21 +162,159 @@ def _check_villages(villages: gpd.GeoDataFrame) -> None:
     raise_problems("villages", problems)
 
 
-def _rle(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Runs of a label block in row-major order, broken at every row start: (labels, starts)."""
-    flat = labels.ravel()
-    brk = np.empty(flat.size, dtype=bool)
-    brk[0] = True
-    np.not_equal(flat[1:], flat[:-1], out=brk[1:])
-    brk[:: labels.shape[1]] = True
-    starts = np.flatnonzero(brk)
-    return flat[starts].astype(np.intp), starts
+# --------------------------------------------------------------------------- compiled kernels
+# One pass over each block: the runs of the label grid are walked in order and every pixel is
+# visited once, updating its run's count, sum, minimum, maximum and threshold bin (statistics) or
+# its class (class areas); the run's totals then go to its village. Compiled with numba (nogil, so
+# the next block is read by GDAL in another thread meanwhile); cached on disk after the first call.
+
+
+@numba.njit(nogil=True, cache=True)
+def _stats_kernel(
+    values,
+    end,
+    nodata,
+    use_nodata,
+    run_labels,
+    starts,
+    run_area,
+    thresholds,
+    count,
+    total,
+    vmin,
+    vmax,
+    area,
+    below,
+):  # pragma: no cover - compiled
+    n_runs = starts.size
+    n_t = thresholds.size
+    bins = np.zeros(n_t + 1, dtype=np.int64)
+    for i in range(n_runs):
+        lab = run_labels[i]
+        if lab == 0:
+            continue
+        s = starts[i]
+        e = starts[i + 1] if i + 1 < n_runs else end
+        c = 0
+        sm = 0.0
+        lo = np.inf
+        hi = -np.inf
+        bins[:] = 0
+        for j in range(s, e):
+            v = values[j]
+            fv = np.float64(v)
+            if fv != fv or (use_nodata and fv == nodata):
+                continue
+            c += 1
+            sm += fv
+            lo = min(lo, fv)
+            hi = max(hi, fv)
+            k = 0
+            while k < n_t and thresholds[k] <= fv:
+                k += 1
+            bins[k] += 1
+        if c == 0:
+            continue
+        count[lab] += c
+        total[lab] += sm
+        vmin[lab] = min(vmin[lab], lo)
+        vmax[lab] = max(vmax[lab], hi)
+        a = run_area[i]
+        area[lab] += c * a
+        acc = 0
+        for k in range(n_t):
+            acc += bins[k]
+            below[k, lab] += acc * a
+
+
+@numba.njit(nogil=True, cache=True)
+def _classes_kernel(
+    values, end, offset, span, nodata, use_nodata, run_labels, starts, run_area, areas
+):  # pragma: no cover - compiled
+    """Class areas per label of an 8-bit class raster (``areas``: labels x span, column = value -
+    offset)."""
+    n_runs = starts.size
+    for i in range(n_runs):
+        lab = run_labels[i]
+        if lab == 0:
+            continue
+        s = starts[i]
+        e = starts[i + 1] if i + 1 < n_runs else end
+        a = run_area[i]
+        for j in range(s, e):
+            fv = np.float64(values[j])
+            if fv != fv or (use_nodata and fv == nodata):
+                continue
+            areas[lab, np.int64(fv) - offset] += a
+
+
+@numba.njit(nogil=True, cache=True)
+def _encode_block(last, first, width, counts):  # pragma: no cover - compiled
+    """Runs of the primary labels (``last``: the last village burnt wins) and of the second
+    village of overlapping pixels (``first`` where it differs from ``last``, else 0), broken at
+    every row start; pixel counts per label added to ``counts``. Both blocks are flattened."""
+    size = last.size
+    n1 = 1
+    n2 = 1
+    any_extra = False
+    prev2 = first[0] if first[0] != last[0] else 0
+    for j in range(size):
+        lab = last[j]
+        counts[lab] += 1
+        extra = first[j] if first[j] != lab else 0
+        if extra != 0:
+            counts[extra] += 1
+            any_extra = True
+        if j > 0:
+            row_start = j % width == 0
+            if row_start or lab != last[j - 1]:
+                n1 += 1
+            if row_start or extra != prev2:
+                n2 += 1
+        prev2 = extra
+    labels1 = np.empty(n1, dtype=np.intp)
+    starts1 = np.empty(n1, dtype=np.intp)
+    n2 = n2 if any_extra else 1
+    labels2 = np.empty(n2, dtype=np.intp)
+    starts2 = np.empty(n2, dtype=np.intp)
+    i1 = 0
+    i2 = 0
+    prev2 = 0
+    for j in range(size):
+        lab = last[j]
+        row_start = j % width == 0
+        if j == 0 or row_start or lab != last[j - 1]:
+            labels1[i1] = lab
+            starts1[i1] = j
+            i1 += 1
+        if any_extra:
+            extra = first[j] if first[j] != lab else 0
+            if j == 0 or row_start or extra != prev2:
+                labels2[i2] = extra
+                starts2[i2] = j
+                i2 += 1
+            prev2 = extra
+    return labels1, starts1, labels2, starts2, any_extra
 
 
 def _polygonal(geoms: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Polygonal parts of geometries (collections split; lines and points dropped) and values."""
-    parts, owner = shapely.get_parts(geoms, return_index=True)
-    keep = np.isin(shapely.get_type_id(parts), (3, 6)) & (shapely.area(parts) > 0)
+    """Polygonal parts of geometries (collections split; lines and points dropped) and values.
+
+    Parts keep the order of their geometries. Polygons are used as they are (splitting them
+    with ``get_parts`` would copy every one); only multi-part geometries are split.
+    """
+    types = shapely.get_type_id(geoms)
+    owner = np.flatnonzero(types == 3)
+    parts = geoms[owner]
+    multi = np.flatnonzero(types != 3)
+    if multi.size:
+        sub, where = shapely.get_parts(geoms[multi], return_index=True)
+        sub, inner = shapely.get_parts(sub, return_index=True)  # multipolygons in collections
+        parts = np.concatenate([parts, sub])
+        owner = np.concatenate([owner, multi[where[inner]]])
+        order = np.argsort(owner, kind="stable")
+        parts, owner = parts[order], owner[order]
+    keep = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)
     return parts[keep], values[owner[keep]]
 
 
@@ -188,29 +329,85 @@ def _block_box(info: RasterInfo, r0: int, r1: int) -> shapely.Geometry:
     return shapely.box(min(xs), min(ys), max(xs), max(ys))
 
 
-def _geojson(geom) -> dict:
-    """GeoJSON-like mapping of a Polygon with plain coordinate lists.
+@numba.njit(nogil=True, cache=True)
+def _fill_polygons(xy, ring_start, poly_ring, labels, order, igt, width, last, first):
+    """Burn polygons into a chunk of rows with the pixel-centre rule, as GDAL's rasterizer does.
 
-    Much cheaper than shapely's ``__geo_interface__`` (which builds a tuple per vertex), and lists
-    are what ``rasterio.features.rasterize`` converts fastest.
-    """
-    n_holes = shapely.get_num_interior_rings(geom)
-    rings = [shapely.get_exterior_ring(geom)]
-    if n_holes:
-        rings.extend(shapely.get_interior_ring(geom, range(n_holes)))
-    return {"type": "Polygon", "coordinates": [shapely.get_coordinates(r).tolist() for r in rings]}
+    ``xy``: coordinates of every ring (closed), ``ring_start``: first coordinate of each ring
+    (one more at the end), ``poly_ring``: first ring of each polygon (one more at the end);
+    ``igt``: inverse geotransform of the chunk (pixel = igt[0] + x igt[1], line = igt[2] +
+    y igt[3]). Polygons are burnt in ``order``: ``last`` keeps the last polygon covering a pixel,
+    ``first`` the first one. Scanlines through pixel centres (line + 0.5) cross each edge whose
+    lower end is <= the scanline < its upper end; crossings are sorted and pixels whose
+    ``floor(x + 0.5)`` lies in [crossing 2i, crossing 2i+1) are filled (even-odd rule).
+    """  # pragma: no cover - compiled
+    nrows = last.shape[0]
+    for p in order:
+        r_a = poly_ring[p]
+        r_b = poly_ring[p + 1]
+        ymin = np.inf
+        ymax = -np.inf
+        for j in range(ring_start[r_a], ring_start[r_b]):
+            y = igt[2] + xy[j, 1] * igt[3]
+            ymin = min(ymin, y)
+            ymax = max(ymax, y)
+        a = max(0, math.ceil(ymin - 0.5))
+        b = min(nrows, math.ceil(ymax - 0.5))
+        if b <= a:
+            continue
+        off = np.zeros(b - a + 1, dtype=np.int64)
+        for r in range(r_a, r_b):
+            for j in range(ring_start[r], ring_start[r + 1] - 1):
+                y1 = igt[2] + xy[j, 1] * igt[3]
+                y2 = igt[2] + xy[j + 1, 1] * igt[3]
+                if y1 == y2:
+                    continue
+                lo = min(y1, y2)
+                hi = max(y1, y2)
+                s = max(a, math.ceil(lo - 0.5))
+                e = min(b, math.ceil(hi - 0.5))
+                for row in range(s, e):
+                    off[row - a + 1] += 1
+        for i in range(1, off.size):
+            off[i] += off[i - 1]
+        xs = np.empty(off[-1])
+        pos = off[:-1].copy()
+        for r in range(r_a, r_b):
+            for j in range(ring_start[r], ring_start[r + 1] - 1):
+                x1 = igt[0] + xy[j, 0] * igt[1]
+                y1 = igt[2] + xy[j, 1] * igt[3]
+                x2 = igt[0] + xy[j + 1, 0] * igt[1]
+                y2 = igt[2] + xy[j + 1, 1] * igt[3]
+                if y1 == y2:
+                    continue
+                if y1 > y2:
+                    x1, y1, x2, y2 = x2, y2, x1, y1
+                s = max(a, math.ceil(y1 - 0.5))
+                e = min(b, math.ceil(y2 - 0.5))
+                for row in range(s, e):
+                    dy = row + 0.5
+                    xs[pos[row - a]] = (dy - y1) * (x2 - x1) / (y2 - y1) + x1
+                    pos[row - a] += 1
+        lab = labels[p]
+        for row in range(a, b):
+            seg = np.sort(xs[off[row - a] : off[row - a + 1]])
+            for i in range(0, seg.size - 1, 2):
+                x0 = max(0, math.floor(seg[i] + 0.5))
+                x1 = min(width, math.floor(seg[i + 1] + 0.5))
+                for x in range(x0, x1):
+                    last[row, x] = lab
+                    if first[row, x] == 0:
+                        first[row, x] = lab
 
 
-def _burn(shapes, values, tree, box, shape, transform, dtype, reverse=False):
-    """Burn the shapes of ``tree`` that meet ``box``, in order (the last wins) or in reverse
-    order (the first wins). None if none meet the box."""
-    hits = np.sort(tree.query(box, predicate="intersects"))
-    if hits.size == 0:
-        return None
-    if reverse:
-        hits = hits[::-1]
-    pairs = ((shapes[h], values[h]) for h in hits)
-    return rasterize(pairs, out_shape=shape, transform=transform, fill=0, dtype=dtype)
+def _flat_rings(parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coordinates of the rings of polygons: (xy, first coordinate of each ring, first ring of
+    each polygon), each with one more entry at the end."""
+    rings, ring_owner = shapely.get_rings(parts, return_index=True)
+    xy, coord_owner = shapely.get_coordinates(rings, return_index=True)
+    ring_start = np.searchsorted(coord_owner, np.arange(len(rings) + 1))
+    poly_ring = np.searchsorted(ring_owner, np.arange(len(parts) + 1))
+    return np.ascontiguousarray(xy), ring_start.astype(np.int64), poly_ring.astype(np.int64)
 
 
 def rasterize_villages(
@@ -276,34 +473,53 @@ def rasterize_villages(
     dtype = "uint16" if len(geoms) < 65535 else "uint32"
     bulk = status == _BULK
     blocks, extra_blocks = [], []
-    counts = np.zeros(len(geoms) + 1)
+    counts = np.zeros(len(geoms) + 1, dtype=np.int64)
     if bulk.any():
         idx = np.flatnonzero(bulk)
         parts, part_labels = _polygonal(geoms[idx], labels[idx])
         tree = shapely.STRtree(parts)
-        shapes = [_geojson(p) for p in parts]
-        # Overlaps: burning the villages in order gives each pixel to the last village covering
-        # it, burning them in reverse order to the first; where the two differ, the pixel lies in
-        # two villages and the second grid holds the other one.
+        xy, ring_start, poly_ring = _flat_rings(parts)
+        part_labels = part_labels.astype(dtype)
+        # Overlaps: polygons are burnt in frame order into two grids, one where the last village
+        # covering a pixel wins and one where the first wins; where the two differ, the pixel
+        # lies in two villages and the second grid holds the other one.
         chunk_rows = max(1, _BURN_CELLS // max(info.width * block_rows, 1)) * block_rows
-        for c0, c1 in iter_row_blocks(info.height, chunk_rows):
-            shape, wt = (c1 - c0, info.width), _window_transform(t, c0)
-            box = _block_box(info, c0, c1)
-            lab = _burn(shapes, part_labels, tree, box, shape, wt, dtype)
-            first = None
-            if lab is not None:
-                first = _burn(shapes, part_labels, tree, box, shape, wt, dtype, reverse=True)
-                first[first == lab] = 0
+
+        def burn(chunk: tuple[int, int]) -> tuple[list, list, np.ndarray]:
+            """Label blocks (runs) of one chunk of rows and its pixel counts per label."""
+            c0, c1 = chunk
+            own_counts = np.zeros(len(geoms) + 1, dtype=np.int64)
+            hits = np.sort(tree.query(_block_box(info, c0, c1), predicate="intersects"))
+            lab = first = None
+            if hits.size:
+                wt = _window_transform(t, c0)
+                igt = np.array([-wt.c / wt.a, 1.0 / wt.a, -wt.f / wt.e, 1.0 / wt.e])
+                lab = np.zeros((c1 - c0, info.width), dtype)
+                first = np.zeros((c1 - c0, info.width), dtype)
+                _fill_polygons(xy, ring_start, poly_ring, part_labels, hits.astype(np.int64),
+                               igt, info.width, lab, first)  # fmt: skip
+            primary, extra = [], []
             for r0, r1 in iter_row_blocks(c1 - c0, block_rows):
-                part = np.zeros((r1 - r0, info.width), dtype) if lab is None else lab[r0:r1]
-                counts += np.bincount(part.ravel(), minlength=len(counts))
-                blocks.append(_rle(part))
-                part = None if first is None else first[r0:r1]
-                if part is not None and part.any():
-                    counts += np.bincount(part.ravel(), minlength=len(counts))
-                    extra_blocks.append(_rle(part))
-                else:
-                    extra_blocks.append(None)
+                if lab is None:
+                    starts = np.arange(0, (r1 - r0) * info.width, info.width, dtype=np.intp)
+                    primary.append((np.zeros(starts.size, dtype=np.intp), starts))
+                    extra.append(None)
+                    continue
+                runs1, starts1, runs2, starts2, any_extra = _encode_block(
+                    lab[r0:r1].ravel(), first[r0:r1].ravel(), info.width, own_counts
+                )
+                primary.append((runs1, starts1))
+                extra.append((runs2, starts2) if any_extra else None)
+            return primary, extra, own_counts
+
+        # chunks burnt on two threads (the kernels release the GIL): at most two chunks of
+        # labels exist at a time, each of at most _BURN_CELLS cells
+        chunks = list(iter_row_blocks(info.height, chunk_rows))
+        with ThreadPoolExecutor(max_workers=_KERNEL_THREADS) as pool:
+            for primary, extra, own_counts in pool.map(burn, chunks):
+                blocks.extend(primary)
+                extra_blocks.extend(extra)
+                counts += own_counts
     counts = counts[1:]
     no_pixel = bulk & (counts == 0)
     status[no_pixel] = _EXACT
@@ -356,15 +572,103 @@ def _valid(values: np.ndarray, nodata: float | None) -> np.ndarray:
     return valid
 
 
+def _read_threads() -> int:
+    """Threads GDAL may use to decompress the tiles of one read (GDAL_NUM_THREADS)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def _read_ahead(path: str, windows: list[tuple[int, int]], width: int, cache_mb: int, threads: int):
+    """Yield (first row, values) of each row window, the next one read while this one is used.
+
+    A reader thread opens the raster and reads the windows in order (GDAL releases the GIL and
+    decompresses each window's tiles on ``_read_threads()`` threads), at most two blocks ahead:
+    memory stays bounded by the block size.
+    """
+    blocks: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+    done = object()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                blocks.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            with (
+                gdal_env(cache_mb, GDAL_NUM_THREADS=str(threads)),
+                rasterio.open(path) as src,
+            ):
+                for r0, r1 in windows:
+                    if not put((r0, src.read(1, window=Window(0, r0, width, r1 - r0)))):
+                        return
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(exc)
+            return
+        put(done)
+
+    reader = threading.Thread(target=read, name="ovop-geo-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            item = blocks.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
 def _iter_blocks(grid: VillageGrid, info: RasterInfo, cache_mb: int):
-    """Yield (block number, values, valid mask, first row) for each row block."""
+    """Yield (block number, values, first row) for each row block, read ahead in a thread."""
     if not grid.blocks:
         return
-    with gdal_env(cache_mb), rasterio.open(info.path) as src:
-        nodata = src.nodata
-        for k, (r0, r1) in enumerate(iter_row_blocks(info.height, grid.block_rows)):
-            values = src.read(1, window=Window(0, r0, info.width, r1 - r0))
-            yield k, values, _valid(values, nodata), r0
+    windows = list(iter_row_blocks(info.height, grid.block_rows))
+    # 8-bit tiles decompress so fast that a second GDAL thread costs more than it saves (a
+    # plain read of the 90 m land use: 0.023 s on one thread, 0.076 s on two)
+    threads = 1 if np.dtype(info.dtype).itemsize == 1 else _read_threads()
+    blocks = _read_ahead(info.path, windows, info.width, cache_mb, threads)
+    for k, (r0, values) in enumerate(blocks):
+        yield k, values, r0
+
+
+_KERNEL_THREADS = 2  # halves of each block's runs reduced at once
+
+
+def _kernel_pool() -> ThreadPoolExecutor:
+    """Threads for the second half of each block's runs (one per call, none kept)."""
+    return ThreadPoolExecutor(max_workers=_KERNEL_THREADS - 1, thread_name_prefix="ovop-geo-zonal")
+
+
+def _split_runs(pool, reduce, flat, runs, run_area) -> None:
+    """Reduce the runs of one block in halves: the second on the pool, the first here.
+
+    ``reduce(part, values, run_labels, starts, run_area, end)`` adds runs to accumulator set
+    ``part``; a half ends where the next begins (``end``), the last at the block's end.
+    """
+    run_labels, starts = runs
+    half = starts.size // 2
+    if half < 64:  # a few runs: not worth a thread
+        reduce(0, flat, run_labels, starts, run_area, flat.size)
+        return
+    second = pool.submit(reduce, 1, flat, run_labels[half:], starts[half:], run_area[half:],
+                         flat.size)  # fmt: skip
+    reduce(0, flat, run_labels[:half], starts[:half], run_area[:half], int(starts[half]))
+    second.result()
+
+
+def _nodata_args(nodata: float | None) -> tuple[float, bool]:
+    """(nodata value, whether to compare with it) for the kernels (NaN is always skipped)."""
+    if nodata is None or math.isnan(nodata):
+        return 0.0, False
+    return float(nodata), True
 
 
 def _select(labels, values, valid, row_area, geographic):
@@ -376,51 +680,6 @@ def _select(labels, values, valid, row_area, geographic):
     vals = values[sel]
     area = np.broadcast_to(row_area[:, None], labels.shape)[sel] if geographic else None
     return lab, vals, area
-
-
-class _StatsAccumulator:
-    """Per-label sums, counts, minima, maxima and areas (private, one per call)."""
-
-    def __init__(self, n_labels: int, thresholds: Sequence[float]):
-        self.count = np.zeros(n_labels)
-        self.total = np.zeros(n_labels)
-        self.area = np.zeros(n_labels)
-        self.vmin = np.full(n_labels, np.inf)
-        self.vmax = np.full(n_labels, -np.inf)
-        self.thresholds = tuple(thresholds)
-        self.below = [np.zeros(n_labels) for _ in self.thresholds]
-
-    def add_runs(self, values, valid, runs, run_area):
-        """Add one block: values and valid mask flattened, runs (labels, starts), area per run.
-
-        Every run lies within one row, so ``run_area`` (m² per pixel of the run's row) is exact.
-        Reductions are done per run with ``reduceat`` (one pass over the block each), then the
-        few thousand runs are added to their villages.
-        """
-        run_labels, starts = runs
-        keep = run_labels != 0
-        if not keep.any():
-            return
-        lab, run_area = run_labels[keep], run_area[keep]
-        all_valid = bool(valid.all())
-        vals = values  # native dtype; sums are accumulated in float64
-        if all_valid:
-            count = np.diff(np.append(starts, values.size))[keep]
-            vz = lo = hi = vals
-        else:
-            count = np.add.reduceat(valid, starts, dtype=np.int64)[keep]
-            vz = np.where(valid, vals, 0.0)
-            lo, hi = np.where(valid, vals, np.inf), np.where(valid, vals, -np.inf)
-        np.add.at(self.count, lab, count)
-        np.add.at(self.total, lab, np.add.reduceat(vz, starts, dtype=np.float64)[keep])
-        np.minimum.at(self.vmin, lab, np.minimum.reduceat(lo, starts)[keep])
-        np.maximum.at(self.vmax, lab, np.maximum.reduceat(hi, starts)[keep])
-        np.add.at(self.area, lab, count * run_area)
-        for t, acc in zip(self.thresholds, self.below, strict=True):
-            low = vals < t if all_valid else valid & (vals < t)
-            # runs never span rows, so int32 counts cannot overflow
-            below = np.add.reduceat(low.view(np.uint8), starts, dtype=np.int32)[keep]
-            np.add.at(acc, lab, below * run_area)
 
 
 def _exact_windows(grid: VillageGrid, info: RasterInfo, cache_mb: int):
@@ -482,16 +741,43 @@ def zonal_stats(
     thresholds = tuple(float(t) for t in thresholds)
     info, grid = _resolve_grid(villages, raster, grid, block_size, small_px)
     row_area = pixel_area_m2_by_row(info)
-    acc = _StatsAccumulator(len(grid.codes) + 1, thresholds)
-    for k, values, valid, r0 in _iter_blocks(grid, info, cache_mb):
-        flat, flat_valid = values.ravel(), valid.ravel()
-        for runs in (grid._runs(k), grid._runs(k, extra=True)):
-            if runs is not None:
-                run_area = row_area[r0 + runs[1] // info.width]
-                acc.add_runs(flat, flat_valid, runs, run_area)
-    count, total, area = acc.count[1:], acc.total[1:], acc.area[1:]
-    vmin, vmax = acc.vmin[1:], acc.vmax[1:]
-    below = [b[1:] for b in acc.below]
+    n = len(grid.codes) + 1
+    order = np.argsort(thresholds, kind="stable")
+    sorted_t = np.asarray(thresholds, dtype=np.float64)[order]
+    # two sets of accumulators: the runs of each block are split in two halves reduced at once
+    # on two threads (the kernels release the GIL), then the sets are combined
+    sets = [
+        (np.zeros(n), np.zeros(n), np.full(n, np.inf), np.full(n, -np.inf), np.zeros(n),
+         np.zeros((len(thresholds), n)))
+        for _ in range(_KERNEL_THREADS)
+    ]  # fmt: skip
+    nodata, use_nodata = _nodata_args(info.nodata)
+
+    def reduce(part, flat, run_labels, starts, run_area, end):
+        count, total, vmin, vmax, area, below = sets[part]
+        _stats_kernel(flat, end, nodata, use_nodata, run_labels, starts, run_area, sorted_t,
+                      count, total, vmin, vmax, area, below)  # fmt: skip
+
+    with _kernel_pool() as pool:
+        for k, values, r0 in _iter_blocks(grid, info, cache_mb):
+            flat = values.ravel()
+            for runs in (grid._runs(k), grid._runs(k, extra=True)):
+                if runs is not None:
+                    run_area = row_area[r0 + runs[1] // info.width]
+                    _split_runs(pool, reduce, flat, runs, run_area)
+    count, total, vmin, vmax, area, below_sorted = sets[0]
+    for c, t_, lo, hi, a, b in sets[1:]:
+        count += c
+        total += t_
+        np.minimum(vmin, lo, out=vmin)
+        np.maximum(vmax, hi, out=vmax)
+        area += a
+        below_sorted += b
+    below_all = np.empty_like(below_sorted)
+    below_all[order] = below_sorted
+    count, total, area = count[1:], total[1:], area[1:]
+    vmin, vmax = vmin[1:], vmax[1:]
+    below = [b[1:] for b in below_all]
     scale = np.nan_to_num(grid.area_scale, nan=1.0)
     area = area * scale
     below = [b * scale for b in below]
@@ -600,19 +886,39 @@ def zonal_classes(
         (``VillageGrid.reasons`` or :func:`zonal_stats` give the reason).
     """
     info, grid = _resolve_grid(villages, raster, grid, block_size, small_px)
-    geographic = info.is_geographic
     row_area = pixel_area_m2_by_row(info)
     px_area = float(row_area[0])
     n = len(grid.codes) + 1
     acc = _ClassAccumulator(n, info.path)
-    for k, values, valid, r0 in _iter_blocks(grid, info, cache_mb):
-        for extra in (False, True):
-            lab_grid = grid._labels(k, values.shape, extra=extra)
-            if lab_grid is None:
-                continue
-            picked = _select(lab_grid, values, valid, row_area[r0 : r0 + len(values)], geographic)
-            if picked is not None:
-                acc.add(*picked, px_area)
+    nodata, use_nodata = _nodata_args(info.nodata)
+    eight_bit = np.dtype(info.dtype) in (np.dtype(np.uint8), np.dtype(np.int8))
+    # 8-bit classes (the usual land-use raster): one compiled pass, areas per (label, value)
+    offset = -128 if np.dtype(info.dtype) == np.dtype(np.int8) else 0
+    directs = [np.zeros((n, 256)) for _ in range(_KERNEL_THREADS)] if eight_bit else None
+
+    def reduce(part, flat, run_labels, starts, run_area, end):
+        _classes_kernel(flat, end, offset, 256, nodata, use_nodata, run_labels, starts, run_area,
+                        directs[part])  # fmt: skip
+
+    with _kernel_pool() as pool:
+        for k, values, r0 in _iter_blocks(grid, info, cache_mb):
+            for extra in (False, True):
+                runs = grid._runs(k, extra)
+                if runs is None:
+                    continue
+                if directs is not None:
+                    run_area = row_area[r0 + runs[1] // info.width]
+                    _split_runs(pool, reduce, values.ravel(), runs, run_area)
+                    continue
+                lab_grid = grid._labels(k, values.shape, extra=extra)
+                valid = _valid(values, info.nodata)
+                picked = _select(lab_grid, values, valid, row_area[r0 : r0 + len(values)], True)
+                if picked is not None:
+                    acc.add(*picked, px_area)
+    direct = None if directs is None else sum(directs[1:], directs[0])
+    if direct is not None:
+        for col in np.flatnonzero(direct.any(axis=0)):
+            acc._column(int(col) + offset)[:] += direct[:, col]
     scale = np.concatenate(([1.0], np.nan_to_num(grid.area_scale, nan=1.0)))
     for col in acc.areas.values():
         col *= scale

@@ -200,6 +200,9 @@ def test_land_and_capacity_tables(rasau):
 
 def test_exports_are_offered_lazily(rasau):
     labels = [b.label for b in rasau.get("download_button")]
+    # The printable report comes last, in both formats, laid out only when clicked.
+    assert labels[-2:] == ["Unduh laporan cetak (report.pdf)", "Unduh laporan cetak (report.html)"]
+    labels = labels[:-2]
     n = len(OUTPUT_FILES)
     assert labels[-n:] == [f"Unduh {n}" for n in OUTPUT_FILES]
     assert {"results.xlsx", "results.gpkg", "villages.csvt"} <= set(OUTPUT_FILES)

@@ -100,24 +100,33 @@ def test_template_fill_and_run(tmp_path, capsys):
     assert businesses["product"].nunique() == 9
     assert len(businesses) == 6 * 9
 
-    # Fill a few rows as a planner would (and delete the rest); add a product of their own,
-    # gula aren (palm sugar) with no crop of the crops table: it is scored on its firms only.
+    # Fill a few rows as a planner would and leave the others empty (rows not filled in are
+    # skipped); add a product of their own, gula aren (palm sugar) with no crop of the crops
+    # table: it is scored on its firms only.
     codes = sorted(businesses["village_code"].unique())
     a, b = codes[0], codes[1]
-    pd.DataFrame({
-        "village_code": [a, a, b, b],
-        "product": ["kerupuk", "gula_aren", "kerupuk", "gula_aren"],
-        "businesses": [6, 1, 2, 3],
-        "source": "survey 2024",
-    }).to_csv(folder / "businesses_template.csv", index=False)
-    pd.DataFrame({
-        "village_code": [a, b], "crop_id": ["ubi_kayu", "ubi_kayu"],
-        "harvest_area_ha": [20, 5], "yield": [150, 12], "yield_unit": ["ku/ha", "t/ha"],
-        "source": "BPP 2024",
-    }).to_csv(folder / "harvest_template.csv", index=False)
-    pd.DataFrame({"village_code": [a, b], "households": [400, 100],
-                  "population": [1600, 420], "source": "kantor desa"}
-                 ).to_csv(folder / "households_template.csv", index=False)
+    filled = {(a, "kerupuk"): "6", (b, "kerupuk"): "2"}
+    businesses["businesses"] = [filled.get((c, p)) for c, p in
+                                zip(businesses["village_code"], businesses["product"],
+                                    strict=True)]
+    extra = pd.DataFrame({"village_code": [a, b], "product": "gula_aren",
+                          "businesses": ["1", "3"], "source": "survey 2024"})
+    pd.concat([businesses, extra]).to_csv(folder / "businesses_template.csv", index=False)
+    harvest = pd.read_csv(folder / "harvest_template.csv", dtype=str)
+    assert set(harvest["yield_unit"]) == {"t/ha"}
+    cassava = harvest["crop_id"] == "ubi_kayu"
+    harvest.loc[cassava & (harvest["village_code"] == a),
+                ["harvest_area_ha", "yield", "yield_unit"]] = ["20", "150", "ku/ha"]
+    harvest.loc[cassava & (harvest["village_code"] == b), ["harvest_area_ha", "yield"]] = [
+        "5", "12"]
+    harvest.to_csv(folder / "harvest_template.csv", index=False)
+    households = pd.read_csv(folder / "households_template.csv", dtype=str)
+    assert len(households) == 6
+    households.loc[households["village_code"] == a, ["households", "population"]] = [
+        "400", "1600"]
+    households.loc[households["village_code"] == b, ["households", "population"]] = [
+        "100", "420"]
+    households.to_csv(folder / "households_template.csv", index=False)
 
     out = tmp_path / "results"
     capsys.readouterr()
@@ -132,8 +141,9 @@ def test_template_fill_and_run(tmp_path, capsys):
     assert villages.loc[a, "production_ubi_kayu_t"] == pytest.approx(300.0)
     assert villages.loc[b, "production_ubi_kayu_t"] == pytest.approx(60.0)
     assert villages.loc[a, "households"] == 400
-    # LQ of kerupuk in a: (6/7) / (8/12).
+    # LQ of kerupuk in a: (6/7) / (8/12); gula aren (new) is a product too.
     assert villages.loc[a, "lq_kerupuk"] == pytest.approx((6 / 7) / (8 / 12))
+    assert villages.loc[a, "businesses_gula_aren"] == 1
     assert villages.loc[b, "lq_gula_aren"] == pytest.approx((3 / 5) / (4 / 12))
     # The four villages without rows are no data, not scored from distances.
     others = [c for c in codes if c not in (a, b)]
@@ -155,3 +165,31 @@ def test_run_limited_to_a_kecamatan(tmp_path, capsys):
     assert main(["-q", "run", "--region", "kalimantan-barat", "--kecamatan", "Nowhere",
                  "--out", str(out)]) == 2
     assert "no kecamatan of this region" in capsys.readouterr().err
+
+
+def test_rows_not_filled_in_are_skipped_and_messages_name_file_rows(tmp_path):
+    folder = tmp_path / "rj"
+    assert main(["-q", "template", str(folder), "--region", "kalimantan-barat",
+                 "--kecamatan", RASAU_JAYA_KECAMATAN]) == 0
+    manifest = folder / "layers" / "kalimantan-barat-own.toml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text.split("[statistics.harvest]")[0]
+                        + "[statistics.businesses]" + text.split("[statistics.businesses]")[1]
+                        .split("[statistics.households]")[0]
+                        + "[tables]" + text.split("[tables]")[1], encoding="utf-8")
+    rows = pd.read_csv(folder / "businesses_template.csv", dtype=str)
+    rows.loc[0, "businesses"] = "2"
+    rows.loc[3, "businesses"] = "x"  # file row 5 (the header is row 1)
+    rows.to_csv(folder / "businesses_template.csv", index=False)
+    with pytest.raises(InputDataError, match=r"not numbers \('x'\)\. Rows: 5\."):
+        load_region(manifest)
+    rows.loc[3, "businesses"] = "1.5"
+    rows.to_csv(folder / "businesses_template.csv", index=False)
+    with pytest.raises(InputDataError, match="whole numbers"):
+        load_region(manifest)
+    rows.loc[3, "businesses"] = "1"
+    rows.to_csv(folder / "businesses_template.csv", index=False)
+    region = load_region(manifest)
+    first = rows.loc[0, "village_code"]
+    assert region.businesses_reported == (first,)
+    assert region.businesses.loc[first, rows.loc[0, "product"]] == 2

@@ -152,3 +152,34 @@ def test_region_totals_without_land_use_stay_in_the_run_record(tmp_path):
     assert production["ubi_kayu"]["production_t"] == pytest.approx(991 * 12.725, abs=0.05)
     assert production["jagung"]["harvest_area_ha"] == pytest.approx(246.52)
     assert any(getattr(n, "key", "") == "note.totals_not_spread" for n in result.notes)
+
+
+def test_villages_without_harvest_rows_have_no_production(tmp_path):
+    # Rasau Jaya with its land-use layer and a per-village harvest table for two villages:
+    # the four others have no harvest figures, so no production (not 0) on the map.
+    rj1, rj2 = "61.12.07.2002", "61.12.07.2003"
+    root = load_region("rasau-jaya").manifest.project_dir
+    (tmp_path / "harvest.csv").write_text(
+        "village_code,crop_id,harvest_area_ha,yield,yield_unit,source\n"
+        f"{rj1},ubi_kayu,30,120,ku/ha,test\n{rj2},padi,80,4,t/ha,test\n", encoding="utf-8")
+    text = (root / "layers" / "rasau-jaya.toml").read_text(encoding="utf-8")
+    text = text.replace('path = "../data/paper/harvest_kecamatan.csv"\nlevel = "region"',
+                        f'path = "{(tmp_path / "harvest.csv").as_posix()}"\nlevel = "village"')
+    text = text.replace('"../', f'"{root.as_posix()}/').replace('id = "rasau-jaya"',
+                                                                 'id = "rj-village-harvest"')
+    (tmp_path / "layers").mkdir()
+    path = tmp_path / "layers" / "rj.toml"
+    path.write_text(text, encoding="utf-8")
+    result = analyse(prepare_region(load_region(load_manifest(path, allow_outside=True))),
+                     AnalysisParams(sensitivity_runs=10))
+    villages = result.villages
+    assert result.land is not None  # the land balance is computed
+    assert villages.loc[rj1, "production_ubi_kayu_t"] == pytest.approx(30 * 12.0)  # 360 t
+    assert villages.loc[rj2, "production_padi_t"] == pytest.approx(320.0)
+    others = villages.index.difference([rj1, rj2])
+    assert len(others) == 4
+    assert villages.loc[others, "production_padi_t"].isna().all()
+    assert villages.loc[others, "harvest_area_ubi_kayu_ha"].isna().all()
+    assert villages.loc[others, "land_unused_ha"].notna().all()
+    note = next(n for n in result.notes if getattr(n, "key", "") == "note.harvest_unreported")
+    assert "4 village(s) have no harvest rows" in note

@@ -81,6 +81,7 @@ def test_every_problem_of_the_file_at_once(tmp_path):
     assert "[scenarios.b]: slope limit 4 % is not offered" in text
     assert "[scenarios.c] min_units must be a whole number" in text
     assert "[scenarios.d]: unknown criteria in the weights: fame" in text
+    assert "kunci tidak dikenal min_unit" in info.value.text("id")
     with pytest.raises(InputDataError, match="file not found"):
         load_scenarios(tmp_path / "none.toml")
 
