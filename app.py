@@ -36,7 +36,7 @@ from ovop_geo.io import read_table, read_vector
 from ovop_geo.manifest import load_manifest, manifest_text
 from ovop_geo.mcda import group_ahp_weights, load_default_criteria, normalise_criteria
 from ovop_geo.offline import install_leaflet
-from ovop_geo.overlays import ClassLayer, RasterLayer, slope_layer
+from ovop_geo.overlays import ClassLayer, RasterLayer, cluster_layer, slope_layer
 from ovop_geo.pipeline import (
     SLOPE_THRESHOLDS_PCT,
     AnalysisParams,
@@ -332,9 +332,11 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
     # a map shared between sessions would be) drops its layers' scripts. Its element names are
     # stable, so a run that shows the same thing sends the same script and the browser keeps
     # the drawn map.
+    layers = map_layers(bundle, lang)
+    clusters = cluster_layer(result.clusters, product, lang=lang) if product else None
     m = report.result_map(result, indicator=indicator, product=product, lang=lang,
                           base_map=choices.base_map, frame=frame,
-                          layers=map_layers(bundle, lang))
+                          layers=layers if clusters is None else [*layers, clusters])
     st_folium(m, returned_objects=[], height=MAP_HEIGHT_PX, use_container_width=True,
               key=f"map-{bundle.key}-{lang}-{choices.base_map}")
     st.caption(t("layers_note", lang))
@@ -351,26 +353,34 @@ def show_compare(result: AnalysisResult, product: str | None, lang: str) -> None
         return
     names = _names(result)
     scores = result.scores.xs(product, level="product")
-    default = list(scores.sort_values("rank").index[:3])
+    default = list(scores.dropna(subset=["rank"]).sort_values("rank").index[:6])
     chosen = st.multiselect(t("compare_villages", lang), list(names.index), default=default,
                             key="compare", format_func=lambda c: f"{names[c]} ({c})")
     if not chosen:
         return
     sens = result.sensitivity.xs(product, level="product").reindex(chosen)
-    alloc = result.allocation.reindex(chosen)
+    cand = result.candidates.xs(product, level="product").reindex(chosen)
+    rec = result.recommendation.reindex(chosen)
     table = pd.DataFrame({
         t("village", lang): names.reindex(chosen),
+        t("sentra_class", lang): [t(f"class_{c}", lang) if isinstance(c, str) else "–"
+                                  for c in cand["sentra_class"]],
         t("score", lang): scores["score"].reindex(chosen).round(1),
         t("rank", lang): scores["rank"].reindex(chosen).astype("Int64"),
+        t("tie", lang): cand["tie"].astype("boolean"),
         t("share_rank1", lang): (100 * sens["share_rank1"]).round(1),
-        t("rank_range", lang): [f"{int(a)}–{int(b)}" for a, b in
+        t("rank_range", lang): ["–" if pd.isna(a) else f"{int(a)}–{int(b)}" for a, b in
                                 zip(sens["rank_min"], sens["rank_max"], strict=True)],
-        t("fragile", lang): sens["fragile"].astype(bool),
+        t("fragile", lang): sens["fragile"].astype("boolean"),
         t("businesses", lang): result.region.businesses[product].reindex(chosen),
-        t("ovop_product", lang): alloc["product"],
-        t("ovop_score", lang): alloc["score"].round(1),
-        t("score_lost", lang): alloc["score_lost"].round(1),
+        t("cluster", lang): cand["cluster_id"],
+        t("ovop_product", lang): rec["product"],
+        t("ovop_reason", lang): rec[f"reason_{lang}"],
     })
+    if result.allocation is not None:
+        alloc = result.allocation.reindex(chosen)
+        table[t("ovop_assigned", lang)] = alloc["product"]
+        table[t("score_lost", lang)] = alloc["score_lost"].round(1)
     table.index.name = t("village_code", lang)
     st.subheader(t("compare_heading", lang, product=product))
     st.dataframe(table, width="stretch")

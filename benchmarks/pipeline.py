@@ -342,10 +342,11 @@ def _prepare(region, workdir: Path, stages: dict):
 
 def _analyse_breakdown(result, stages: dict) -> None:
     """Re-time the parts of analyse() on its own inputs (reported apart, not added)."""
-    from ovop_geo import farming, mcda
+    from ovop_geo import economy, farming
     from ovop_geo.allocation import allocate_products
-    from ovop_geo.pipeline import build_criteria
-    from ovop_geo.sensitivity import weight_sensitivity
+    from ovop_geo.decision import decide
+    from ovop_geo.pipeline import build_criteria, decision_params
+    from ovop_geo.robustness import robustness
 
     p, prep = result.params, result.prepared
     if result.demand is not None and prep.suitability is not None:
@@ -356,13 +357,17 @@ def _analyse_breakdown(result, stages: dict) -> None:
             horizon_years=p.horizon_years))
     if result.criteria is None:
         return
-    _timed(stages, "re-run: criteria + scores", lambda: mcda.score(build_criteria(
+    _timed(stages, "re-run: criteria + screen, sort, score", lambda: decide(build_criteria(
         prep, lq=result.lq_businesses, land=result.land, demand=result.demand,
-        slope_limit_pct=p.slope_limit_pct), result.weights))
-    _timed(stages, f"re-run: sensitivity ({p.sensitivity_runs} draws)", lambda: weight_sensitivity(
-        result.criteria, result.weights, n=p.sensitivity_runs,
+        slope_limit_pct=p.slope_limit_pct), result.weights, params=decision_params(p)))
+    businesses = result.region.businesses
+    _timed(stages, f"re-run: robustness ({p.sensitivity_runs} weight draws, leave one out, "
+                   "data)", lambda: robustness(
+        result.decision, criteria=result.criteria, businesses=businesses.loc[
+            businesses.index.isin(result.criteria.index.get_level_values(0))],
+        lq=economy.location_quotient, n=p.sensitivity_runs,
         concentration=p.sensitivity_concentration, seed=p.seed))
-    _timed(stages, "re-run: allocation", lambda: allocate_products(
+    _timed(stages, "re-run: distinct-products allocation (option)", lambda: allocate_products(
         result.scores, max_villages_per_product=p.max_villages_per_product))  # fmt: skip
 
 
@@ -394,8 +399,8 @@ def _run_pipeline(inputs: BenchInputs, out_dir: Path) -> tuple[dict, object]:
         "outputs": {f.name: f.stat().st_size for f in files},
         "villages_scored": int(result.scores.index.get_level_values(0).nunique())
         if result.scores is not None else 0,
-        "allocated": int(result.allocation["product"].notna().sum())
-        if result.allocation is not None else 0,
+        "recommended": int(result.recommendation["product"].notna().sum())
+        if result.recommendation is not None else 0,
     }
     return figures, result
 

@@ -88,11 +88,21 @@ def _run_parameters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--slope-limit", type=float, help="slope limit in %% (default 3)")
     parser.add_argument("--growth-rate", type=float,
                        help="raw-material demand growth, %% a year (default: the manifest's)")
+    parser.add_argument("--firms", type=Path,
+                        help="per-firm assessment rows in the Table 4 rubric (CSV: firm_id, "
+                             "village_code, product, one column per dimension); their "
+                             "readiness becomes a criterion")
+    parser.add_argument("--tie-tolerance", type=float,
+                        help="score points within which two candidates are tied (default 1)")
+    parser.add_argument("--distinct-products", action="store_true",
+                        help="give every village a different product (assignment problem) "
+                             "instead of each village's own recommendation")
     parser.add_argument("--max-villages-per-product", type=int,
-                       help="OVOP allocation: villages that may share a product (0 = no limit; "
-                            "default 1)")
+                        help="with --distinct-products: villages that may share a product "
+                             "(0 = no limit; default 1)")
     parser.add_argument("--require-sentra", action="store_true",
-                       help="assign PP 29/2018 sentra to their product first")
+                        help="with --distinct-products: assign PP 29/2018 sentra to their "
+                             "product first")
     parser.add_argument("--seed", type=int, help="seed of the weight sensitivity (default 0)")
 
 
@@ -253,7 +263,8 @@ def _read_params(args) -> dict:
         allowed = {"min_units", "min_household_share", "slope_limit_pct", "growth_rate_pct_yr",
                    "base_year", "horizon_years", "sensitivity_runs",
                    "sensitivity_concentration", "seed", "max_villages_per_product",
-                   "require_sentra", "top_k"}
+                   "require_sentra", "pre_sentra_min_units", "lq_min_units",
+                   "tie_tolerance_points", "distinct_products"}
         unknown = sorted(set(data) - allowed)
         if unknown:
             raise InputDataError(
@@ -291,7 +302,7 @@ def _read_params(args) -> dict:
     options = {
         "min_units": args.min_units, "min_household_share": args.min_household_share,
         "slope_limit_pct": args.slope_limit, "growth_rate_pct_yr": args.growth_rate,
-        "seed": args.seed,
+        "seed": args.seed, "tie_tolerance_points": args.tie_tolerance,
     }
     params.update({k: v for k, v in options.items() if v is not None})
     if args.max_villages_per_product is not None:
@@ -301,6 +312,8 @@ def _read_params(args) -> dict:
         params["max_villages_per_product"] = None
     if args.require_sentra:
         params["require_sentra"] = True
+    if args.distinct_products:
+        params["distinct_products"] = True
     return params
 
 
@@ -428,8 +441,8 @@ def _cmd_report(args) -> int:
     progress("loading the region")
     region = _load(args)
     prepared = prepare_region(region, progress=progress)
-    progress("scores, sensitivity and allocation")
-    result = analyse(prepared, params)
+    progress("screen, sort and score; clusters; robustness")
+    result = analyse(prepared, params, firms=_read_firms(args))
     wanted = [v.strip() for item in args.villages for v in item.split(",") if v.strip()]
     options = ReportOptions(
         lang=args.lang,
@@ -444,6 +457,16 @@ def _cmd_report(args) -> int:
           f"{time.perf_counter() - started:.1f} s")
     print("wrote: " + ", ".join(p.name for p in written))
     return 0
+
+
+def _read_firms(args):
+    """Per-firm assessment rows given with --firms, or None."""
+    path = getattr(args, "firms", None)
+    if path is None:
+        return None
+    from .io import read_table
+
+    return read_table(path, display_name=str(path))
 
 
 def _cmd_run(args) -> int:
@@ -487,8 +510,8 @@ def _cmd_run(args) -> int:
         comparison = compare_scenarios(prepared, scenarios)
         result = comparison.results[scenarios[0].name]
     else:
-        progress("scores, sensitivity and allocation")
-        result = analyse(prepared, params)
+        progress("screen, sort and score; clusters; robustness")
+        result = analyse(prepared, params, firms=_read_firms(args))
     progress(f"writing outputs to {args.out}")
     outputs = build_outputs(result, lang=args.lang, csv_dialect=args.csv_dialect)
     if comparison is not None:
@@ -518,9 +541,10 @@ def _print_scenarios(comparison, lang: str) -> None:
 def _cmd_scenarios(args) -> int:
     args.scenarios = args.file
     for option in ("params", "ahp", "min_units", "min_household_share", "slope_limit",
-                   "growth_rate", "max_villages_per_product", "seed"):
+                   "growth_rate", "max_villages_per_product", "seed", "tie_tolerance",
+                   "firms"):
         setattr(args, option, None)
-    args.weight, args.require_sentra = [], False
+    args.weight, args.require_sentra, args.distinct_products = [], False, False
     return _cmd_run(args)
 
 
@@ -529,17 +553,52 @@ def _print_summary(result, written, seconds: float) -> None:
     print(f"{region.name}: {len(result.villages):,} villages analysed in {seconds:.1f} s")
     if result.candidates is not None:
         c = result.candidates
-        print(f"candidate sentra: {len(c)} village x product pairs; "
-              f"{int(c['meets_pp29_2018'].fillna(False).sum())} meet PP 29/2018")
+        pp = c["meets_pp29_2018"]
+        classes = c["sentra_class"].value_counts()
+        print(f"candidate sentra: {len(c)} village x product pairs with at least one firm "
+              f"({int(classes.get('sentra', 0))} sentra, {int(classes.get('pre_sentra', 0))} "
+              f"pre-sentra, {int(classes.get('potential', 0))} potential); "
+              f"{int(pp.fillna(False).sum())} meet PP 29/2018, {int(pp.isna().sum())} unknown")
         top = c[c["rank"] == 1].reset_index()
         names = result.villages["village_name"]
-        for row in top.sort_values("score", ascending=False).head(5).itertuples():
+        top = top.assign(order=top["sentra_class"].map({"sentra": 0, "pre_sentra": 1,
+                                                        "potential": 2}))
+        for row in top.sort_values(["order", "score"], ascending=[True, False]).head(5) \
+                .itertuples():
             flag = " (fragile)" if bool(row.fragile) else ""
-            print(f"  {row.product:12s} {names[row.village_code]:18s} score {row.score:5.1f}  "
+            flag += " (tie)" if bool(row.tie) else ""
+            print(f"  {row.product:12s} {names[row.village_code]:18s} {row.sentra_class:10s} "
+                  f"{int(row.businesses):3d} firms  score {row.score:5.1f}  "
                   f"first in {row.share_rank1:.0%} of weightings{flag}")
+        applied = result.decision.weights_applied
+        print("weights applied: " + ", ".join(f"{k} {v:.0%}" for k, v in applied.items()))
+        if result.decision.weights_left_out:
+            print("left out: " + "; ".join(f"{k} ({why})" for k, why in
+                                           result.decision.weights_left_out.items()))
+    if result.clusters is not None and len(result.clusters):
+        shared = result.clusters[result.clusters["n_villages"] > 1].sort_values(
+            ["businesses", "cluster_id"], ascending=[False, True])
+        print(f"sentra clusters (neighbouring villages making a product): {len(shared)} of "
+              f"more than one village; " + "; ".join(
+                  f"{r.product} {r.n_villages} villages {r.businesses} firms ({r.sentra_class})"
+                  for r in shared.head(4).itertuples()))
+    if result.recommendation is not None and len(result.recommendation):
+        names = result.villages["village_name"]
+        print("OVOP recommendation per village:")
+        for code, r in result.recommendation.iterrows():
+            if r["runner_up"] is None:
+                runner = ", the only product made here"
+            elif r["decided_by"] == "class":
+                runner = f", runner-up {r['runner_up']} ({r['runner_up_class']}: by class)"
+            else:
+                runner = (f", runner-up {r['runner_up']} ({r['margin_points']:.1f} points "
+                          "behind)")
+            tie = f" TIE with {r['tied_products'].replace(';', ', ')}" if r["tie"] else ""
+            print(f"  {names[code]:18s} {r['product']:12s} {r['sentra_class']:10s} "
+                  f"{r['businesses']:3d} firm(s){runner}{tie}")
     if result.allocation is not None:
         lost = result.allocation["score_lost"].sum()
-        print(f"OVOP allocation: {result.allocation['assigned'].sum()} villages, "
+        print(f"distinct products per village: {result.allocation['assigned'].sum()} villages, "
               f"score lost against each village's best: {lost:.1f}")
     if result.land_balance is not None:
         b = result.land_balance.sum(numeric_only=True)

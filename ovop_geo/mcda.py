@@ -88,11 +88,13 @@ DIRECTIONS: Mapping[str, str] = MappingProxyType(
         "managing_body": "benefit",
         "government_commitment": "benefit",
         "local_wisdom": "benefit",
+        "readiness": "benefit",
     }
 )
 
 #: Attributes nobody can compute from maps; unknown (NaN) unless the user supplies them.
-OPTIONAL_CRITERIA: tuple[str, ...] = ("managing_body", "government_commitment", "local_wisdom")
+OPTIONAL_CRITERIA: tuple[str, ...] = ("managing_body", "government_commitment", "local_wisdom",
+                                      "readiness")
 
 #: Criteria that are not applicable to a product without a local raw material.
 RAW_MATERIAL_CRITERIA: tuple[str, ...] = (

@@ -20,13 +20,19 @@ from ovop_geo.i18n import DEFAULT_LANG, fmt_number
 from ovop_geo.raster import Overview, png_data_url
 
 __all__ = [
+    "CLUSTER_COLOURS",
     "SLOPE_BREAKS_PCT",
     "SLOPE_COLOURS",
     "ClassLayer",
     "RasterLayer",
     "classify_raster",
+    "cluster_layer",
     "slope_layer",
 ]
+
+#: Colours of the sentra clusters by class (a sequential red scheme, strongest = sentra).
+CLUSTER_COLOURS: Mapping[str, str] = {"sentra": "#b2182b", "pre_sentra": "#ef8a62",
+                                      "potential": "#fddbc7"}
 
 #: Slope classes (%) of the slope layer: flat land up to 3 %, then the usual land-capability
 #: classes 8, 15, 25 and 40 % (ColorBrewer RdYlGn, reversed).
@@ -170,3 +176,26 @@ def slope_layer(
         illustrative=illustrative,
         show=show,
     )
+
+
+def cluster_layer(clusters: gpd.GeoDataFrame, product: str, *, lang: str = DEFAULT_LANG,
+                  show: bool = True) -> ClassLayer | None:
+    """The sentra clusters of one product as a layer coloured by the cluster's class.
+
+    ``clusters`` is :func:`ovop_geo.clusters.sentra_clusters` output; None when the product
+    has no cluster. The legend names each class and the tooltip the cluster's villages and
+    firms.
+    """
+    from ovop_geo.i18n import t
+
+    if clusters is None or clusters.empty:
+        return None
+    chosen = clusters[clusters["product"] == product]
+    if chosen.empty:
+        return None
+    frame = chosen[["cluster_id", "sentra_class", "geometry"]].copy()
+    frame["class_id"] = frame["sentra_class"]
+    labels = {c: t(f"class_{c}", lang) for c in CLUSTER_COLOURS}
+    return ClassLayer(name=t("layer_clusters", lang, product=product), frame=frame,
+                      class_column="class_id", colours=dict(CLUSTER_COLOURS),
+                      class_labels=labels, show=show, opacity=0.35)

@@ -24,9 +24,11 @@ import numpy as np
 import pandas as pd
 from rasterio.errors import RasterioError
 
-from . import capacity, economy, farming, landuse, lowland, mcda, readiness, sentra
+from . import capacity, decision, economy, farming, landuse, lowland, mcda, readiness, sentra
 from .access import Place, distance_to_centres
 from .allocation import allocate_products
+from .clusters import cluster_membership, new_product_ideas, sentra_clusters
+from .clusters import neighbours as village_neighbours
 from .errors import InputDataError, ParameterError, format_items
 from .farming import FarmingParams
 from .messages import msg
@@ -38,6 +40,7 @@ from .raster import (
     raster_read_error,
     slope_from_dem,
 )
+from .recommend import recommend
 from .region import (
     Region,
     elevation_info,
@@ -46,7 +49,7 @@ from .region import (
     read_lowland,
     read_zoning,
 )
-from .sensitivity import weight_sensitivity
+from .robustness import robustness
 from .zonal import rasterize_villages, zonal_stats
 
 __all__ = [
@@ -55,6 +58,7 @@ __all__ = [
     "AnalysisResult",
     "PreparedRegion",
     "analyse",
+    "decision_params",
     "prepare_region",
     "reported_businesses",
 ]
@@ -112,15 +116,23 @@ class AnalysisParams:
     sensitivity_runs, sensitivity_concentration, seed
         Dirichlet weight perturbation: number of draws, concentration around the chosen weights,
         random seed (the result is the same for the same seed).
+    pre_sentra_min_units : int
+        A candidate with at least this many units (and fewer than ``min_units``) is a
+        ``pre_sentra``; one unit is a ``potential`` (assumption: 2).
+    lq_min_units : int
+        Fewest units for which the location quotient counts as evidence (assumption: 2).
+    tie_tolerance_points : float
+        Two candidates of one class within this many score points are tied (assumption: 1).
+    distinct_products : bool
+        Give every village a different product (an assignment problem) instead of each
+        village's own recommendation; off by default: OVOP develops a signature product per
+        community, and neighbouring villages may share one (a sentra cluster).
     max_villages_per_product : int, optional
-        OVOP allocation: how many villages may share one product. Default 1: each village a
-        different product, as an assignment problem; None: no limit, so each village takes its
-        own best product.
+        With ``distinct_products``: how many villages may share one product (default 1; None:
+        no limit).
     require_sentra : bool
-        Assign villages that meet PP 29/2018 for a product to that product first.
-    top_k : int
-        A village × product pair is a candidate sentra when it meets a sentra rule or ranks
-        within the top ``top_k`` villages for the product with at least one business.
+        With ``distinct_products``: assign villages that meet PP 29/2018 for a product to that
+        product first.
     """
 
     weights: tuple[tuple[str, float], ...] | None = None
@@ -135,9 +147,12 @@ class AnalysisParams:
     sensitivity_runs: int = 500
     sensitivity_concentration: float = 50.0
     seed: int = 0
+    pre_sentra_min_units: int = 2
+    lq_min_units: int = 2
+    tie_tolerance_points: float = 1.0
+    distinct_products: bool = False
     max_villages_per_product: int | None = 1
     require_sentra: bool = False
-    top_k: int = 3
 
     def __post_init__(self) -> None:
         if self.slope_limit_pct not in SLOPE_THRESHOLDS_PCT:
@@ -145,8 +160,11 @@ class AnalysisParams:
                 f"slope limit {self.slope_limit_pct:g} % is not offered; choose one of "
                 + ", ".join(f"{t:g}" for t in SLOPE_THRESHOLDS_PCT)
             )
-        if self.top_k < 1:
-            raise ParameterError("top_k must be at least 1")
+        # the class thresholds and the tie tolerance, checked as the decision uses them (a
+        # count that is not a whole number is reported by the caller's own type check)
+        counts = (self.min_units, self.pre_sentra_min_units, self.lq_min_units)
+        if all(isinstance(c, int) and not isinstance(c, bool) for c in counts):
+            decision_params(self)
         if self.sensitivity_runs < 1:
             raise ParameterError("sensitivity_runs must be at least 1")
         if self.weights is not None:
@@ -199,6 +217,8 @@ class PreparedRegion:
     #: Slope (%) on a small Web Mercator grid for the map's slope layer (computed with the
     #: statistics, so the map never recomputes slope); None without an elevation layer.
     slope_overview: Overview | None = None
+    #: Pairs of village codes sharing a boundary (:func:`ovop_geo.clusters.neighbours`).
+    neighbours: tuple[tuple[str, str], ...] | None = None
 
     @property
     def illustrative_layers(self) -> tuple[str, ...]:
@@ -250,6 +270,16 @@ class AnalysisResult:
     region_land: pd.DataFrame | None = None
     growth: GrowthSettings | None = None
     two_period: dict[str, pd.DataFrame] | None = None
+    #: Screen, sort and score (:func:`ovop_geo.decision.decide`): candidates, weights applied.
+    decision: decision.Decision | None = None
+    #: What the robustness runs were (weights, leave one village out, data uncertainty).
+    robustness_record: dict | None = None
+    #: The recommended product of each village with its reason (:mod:`ovop_geo.recommend`).
+    recommendation: pd.DataFrame | None = None
+    #: Sentra clusters of neighbouring villages per product (:mod:`ovop_geo.clusters`).
+    clusters: gpd.GeoDataFrame | None = None
+    #: Pairs without a firm whose product a neighbour makes: listed apart, never ranked.
+    ideas: pd.DataFrame | None = None
 
     @property
     def region(self) -> Region:
@@ -368,6 +398,7 @@ def prepare_region(
         village_land=village_land,
         lowland=lowland_values,
         slope_overview=slope_overview,
+        neighbours=tuple(village_neighbours(villages)),
     )
 
 
@@ -523,10 +554,14 @@ def _slope_share_column(threshold: float) -> str:
 
 
 # --------------------------------------------------------------------------------- analyse
-def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> AnalysisResult:
+def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None, *,
+            firms: pd.DataFrame | None = None) -> AnalysisResult:
     """Compute land availability, sentra rules, scores, sensitivity and allocation.
 
-    Cheap: no file is read; call it again whenever a parameter changes.
+    Cheap: no file is read; call it again whenever a parameter changes. ``firms``: per-firm
+    assessment rows in the Table 4 rubric (:func:`ovop_geo.readiness.firm_scores`: ``firm_id``,
+    ``village_code``, ``product`` and one column per dimension); their readiness per village ×
+    product becomes the ``readiness`` criterion (unknown without them).
     """
     params = params or AnalysisParams()
     region = prepared.region
@@ -600,31 +635,51 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
         )
 
     lq = rules = criteria = scores = sens = alloc = candidates = two_period = None
+    dec = robust = recommendation = clusters = ideas = None
     weights = _resolve_weights(params)
     if businesses is not None and len(businesses.columns):
         lq = economy.location_quotient(businesses)
         two_period = _two_period(region, notes)
-        if households is not None:
-            rules = sentra.apply_sentra_rules(
-                businesses, households,
-                sentra.SentraRules(min_units=params.min_units,
-                                   min_household_share=params.min_household_share),
-            )
+        # Each rule on its own: PP 29/2018 needs the counts only, the BPS rule the households.
+        rules = sentra.apply_sentra_rules(
+            businesses, households,
+            sentra.SentraRules(min_units=params.min_units,
+                               min_household_share=params.min_household_share),
+        )
+        firm_readiness = None
+        if firms is not None:
+            if region.assessment is None:
+                raise InputDataError(msg("note.firms_without_rubric"))
+            firm_readiness = readiness.readiness_by(firms, region.assessment,
+                                                    name="firms")["readiness"]
         criteria = build_criteria(prepared, lq=lq, land=land, demand=demand,
                                   slope_limit_pct=params.slope_limit_pct,
-                                  businesses=businesses)
-        scores = mcda.score(criteria, weights)
-        sens = weight_sensitivity(
-            criteria, weights, n=params.sensitivity_runs,
-            concentration=params.sensitivity_concentration, seed=params.seed,
+                                  businesses=businesses, firm_readiness=firm_readiness)
+        dec = decision.decide(criteria, weights, params=decision_params(params))
+        scores = _scores(dec, criteria.index)
+        sens, robust = robustness(
+            dec, criteria=criteria, businesses=businesses, lq=economy.location_quotient,
+            n=params.sensitivity_runs, concentration=params.sensitivity_concentration,
+            seed=params.seed,
         )
-        require = (sentra.sentra_pairs(rules) if params.require_sentra and rules is not None
-                   else None)
-        alloc = allocate_products(
-            scores, max_villages_per_product=params.max_villages_per_product,
-            require_sentra=require,
-        )
-        candidates = _candidates(criteria, scores, rules, sens, businesses, params)
+        if params.distinct_products:
+            require = (sentra.sentra_pairs(rules) if params.require_sentra else None)
+            alloc = allocate_products(
+                scores, max_villages_per_product=params.max_villages_per_product,
+                require_sentra=require,
+            )
+        clusters = sentra_clusters(
+            villages, businesses, decision_params(params).classes,
+            pairs=None if prepared.neighbours is None else list(prepared.neighbours))
+        candidates = _candidates(dec, rules, sens, clusters)
+        ideas = new_product_ideas(
+            businesses, [] if prepared.neighbours is None else list(prepared.neighbours),
+            villages["village_name"] if "village_name" in villages.columns else None)
+        beside, promethee_record = decision.promethee_beside(dec, criteria)
+        candidates = candidates.join(beside)
+        robust = {**(robust or {}), "promethee": promethee_record}
+        recommendation = recommend(candidates, criteria=list(dec.weights_applied.index),
+                                   tolerance=params.tie_tolerance_points, clusters=clusters)
     else:
         notes.append(msg("note.no_businesses"))
 
@@ -633,6 +688,8 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
         carrying=carrying, lq_businesses=lq, rules=rules, criteria=criteria, scores=scores,
         sensitivity=sens, allocation=alloc, candidates=candidates, notes=tuple(notes),
         land_balance=balance, region_land=region_land, two_period=two_period,
+        decision=dec, robustness_record=robust, recommendation=recommendation,
+        clusters=clusters, ideas=ideas,
         growth=GrowthSettings(scenarios=scenarios, start_year=start_year, data_year=data_year,
                               population_growth_pct_yr=float(pop_growth),
                               horizon_years=params.horizon_years),
@@ -741,6 +798,7 @@ def build_criteria(
     demand: pd.DataFrame | None,
     slope_limit_pct: float,
     businesses: pd.DataFrame | None = None,
+    firm_readiness: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Raw criteria values per (village_code, product), with units, for :func:`mcda.score`.
 
@@ -824,6 +882,8 @@ def build_criteria(
             crit[optional] = villages[optional].reindex(codes).to_numpy()
         else:
             crit[optional] = np.nan
+    if firm_readiness is not None:
+        crit["readiness"] = firm_readiness.reindex(crit.index).to_numpy(dtype=float)
     return crit
 
 
@@ -836,24 +896,36 @@ def _product_inputs(raw_materials: pd.DataFrame | None, products) -> dict[str, t
     return {p: out.get(p, ()) for p in products}
 
 
-def _candidates(criteria, scores, rules, sens, businesses, params) -> pd.DataFrame:
-    table = criteria.join(scores[["score", "rank"]])
-    if rules is not None:
-        table = table.join(rules[["meets_pp29_2018", "margin_pp29", "household_share",
-                                  "meets_bps_households", "margin_bps"]])
-    else:
-        table["meets_pp29_2018"] = False
-        table["meets_bps_households"] = pd.NA
-    table = table.join(sens[["share_rank1", "rank_min", "rank_max", "rank_median", "fragile"]])
-    has_business = table["businesses"] > 0
-    meets = table["meets_pp29_2018"].fillna(False).astype(bool) | (
-        table["meets_bps_households"].fillna(False).astype(bool))
-    top = (table["rank"] <= params.top_k) & has_business
-    table["candidate"] = meets | top
-    reason = np.where(meets, "meets a sentra rule", np.where(top, f"top {params.top_k} score",
-                                                             ""))
-    table["candidate_reason"] = reason
-    return table[table["candidate"]].sort_index()
+def decision_params(params: AnalysisParams) -> decision.DecisionParams:
+    """The screen-sort-score parameters of a run (thresholds and the tie tolerance)."""
+    pre = params.pre_sentra_min_units
+    return decision.DecisionParams(
+        classes=decision.ClassRules(sentra_min_units=params.min_units,
+                                    pre_sentra_min_units=pre),
+        lq_min_units=params.lq_min_units,
+        tie_tolerance_points=params.tie_tolerance_points,
+    )
+
+
+def _scores(dec: decision.Decision, index: pd.MultiIndex) -> pd.DataFrame:
+    """Score and rank of every pair: the candidates' values, NaN for pairs without a firm."""
+    cand = dec.candidates
+    out = pd.DataFrame(index=index)
+    out["score"] = cand["score"].reindex(index)
+    out["rank"] = cand["rank"].reindex(index).astype(float)
+    out["sentra_class"] = cand["sentra_class"].reindex(index)
+    out["tie"] = cand["tie"].reindex(index)
+    return out
+
+
+def _candidates(dec: decision.Decision, rules: pd.DataFrame, sens: pd.DataFrame,
+                clusters: gpd.GeoDataFrame | None) -> pd.DataFrame:
+    table = dec.candidates.join(rules[["meets_pp29_2018", "margin_pp29", "household_share",
+                                       "meets_bps_households", "margin_bps"]])
+    table = table.join(sens)
+    if clusters is not None:
+        table = table.join(cluster_membership(clusters))
+    return table.sort_index()
 
 
 def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
@@ -945,10 +1017,17 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
                                     ("klassen", "class", "klassen_")):
             wide = result.two_period[key][column].unstack("product")
             out = out.join(wide.add_prefix(prefix))
+    if result.recommendation is not None and len(result.recommendation):
+        rec = result.recommendation[["product", "sentra_class", "score", "runner_up",
+                                     "margin_points", "tie", "reason_id", "reason_en"]]
+        out = out.join(rec.add_prefix("ovop_"))
+        out["ovop_recommended_product"] = out["ovop_product"]
     if result.allocation is not None:
         alloc = result.allocation[["product", "score", "best_product", "best_score",
-                                   "score_lost"]]
+                                   "score_lost"]].rename(columns={"product": "assigned_product",
+                                                                  "score": "assigned_score"})
         out = out.join(alloc.add_prefix("ovop_"))
+        out["ovop_product"] = out["ovop_assigned_product"]
     if result.scores is not None:
         best = result.scores["score"].unstack("product")
         out["score_max"] = best.max(axis=1)

@@ -246,7 +246,14 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
     for col in ("fragile", "tie", "meets_pp29_2018"):
         cand[col] = cand[col].astype("boolean").fillna(False).astype(bool)
     clusters = getattr(result, "clusters", None)
-    if not isinstance(clusters, pd.DataFrame):
+    if isinstance(clusters, pd.DataFrame):
+        # the analysis's clusters (ovop_geo.clusters) hold the member codes joined by ";"
+        clusters = pd.DataFrame(clusters.drop(columns="geometry", errors="ignore")).assign(
+            villages=[tuple(v.split(";")) if isinstance(v, str) else tuple(v)
+                      for v in clusters["villages"]])
+        if "cluster_villages" in cand.columns:  # a lone village has no cluster id here
+            cand["cluster_id"] = cand["cluster_id"].where(cand["cluster_villages"] >= 2)
+    else:
         clusters = _clusters_by_contact(result, cand, min_units)
         # A cluster is two villages or more; a lone village has no cluster id.
         lookup = {(v, r.product): r.cluster_id for r in clusters.itertuples()
@@ -261,6 +268,10 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
     for col, target in (("recommended_product", rec), ("recommendation_reason", reason)):
         if col in villages.columns:
             target.update(villages[col])
+    recommendation = getattr(result, "recommendation", None)
+    if recommendation is not None and len(recommendation) and result.allocation is None:
+        rec.update(recommendation["product"])
+        reason.update(recommendation["reason"])
     if rec.isna().all() and result.allocation is not None:
         rec.update(result.allocation["product"])
     base["recommended"] = rec
@@ -273,6 +284,11 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
     scores = result.scores["score"] if result.scores is not None else pd.Series(dtype=float)
     runner, margin = [], []
     for code, product in base["recommended"].items():
+        if (recommendation is not None and result.allocation is None
+                and code in recommendation.index):
+            runner.append(recommendation.at[code, "runner_up"])
+            margin.append(recommendation.at[code, "margin_points"])
+            continue
         if "runner_up_product" in villages.columns:
             runner.append(villages.at[code, "runner_up_product"])
             margin.append(villages.at[code, "runner_up_margin"]
@@ -338,6 +354,13 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
     for name in ("weights_applied",):
         if isinstance(getattr(result, name, None), dict):
             weights_applied = {str(k): float(v) for k, v in getattr(result, name).items()}
+    decision = getattr(result, "decision", None)
+    if decision is not None:
+        # the weights the decision applied and each criterion's points (they add up to the score)
+        weights_applied = {str(k): float(v) for k, v in decision.weights_applied.items()}
+        points = [c for c in cand.columns if c.startswith("points_")]
+        if points:
+            contributions = cand[points].rename(columns=lambda c: c.removeprefix("points_"))
     return ReportFacts(villages=base, candidates=cand, clusters=clusters, products=products,
                        contributions=contributions, weights_applied=weights_applied,
                        from_analysis=from_analysis, min_units=min_units)

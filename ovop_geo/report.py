@@ -44,6 +44,7 @@ __all__ = [
     "OUTPUT_FILES",
     "build_outputs",
     "candidates_frame",
+    "clusters_frame",
     "columns_table",
     "indicator_column",
     "region_summary",
@@ -67,17 +68,26 @@ INDICATORS: dict[str, tuple[str, bool]] = {
 }
 
 #: The files one run writes, in order.
-OUTPUT_FILES = ("villages.geojson", "sentra_candidates.geojson", "results.gpkg",
-                "results.xlsx", "villages.csv", "villages.csvt", "sentra_candidates.csv",
-                "sentra_candidates.csvt", "map.html", "run.json")
+OUTPUT_FILES = ("villages.geojson", "sentra_candidates.geojson", "sentra_clusters.geojson",
+                "results.gpkg", "results.xlsx", "villages.csv", "villages.csvt",
+                "sentra_candidates.csv", "sentra_candidates.csvt", "sentra_clusters.csv",
+                "sentra_clusters.csvt", "new_product_ideas.csv", "map.html", "run.json")
+
+_CLUSTER_COLUMNS = ("product", "cluster_id", "villages", "village_names", "n_villages",
+                    "businesses", "sentra_class", "meets_pp29_2018")
 
 _CANDIDATE_COLUMNS = (
-    "village_name", "product", "score", "rank", "candidate_reason", "meets_pp29_2018",
-    "margin_pp29", "meets_bps_households", "household_share", "margin_bps",
-    "share_rank1", "rank_min", "rank_max", "rank_median", "fragile",
-    "businesses", "lq_businesses", "raw_material_supply_ratio", "available_land_ha",
+    "village_name", "product", "businesses", "sentra_class", "score", "score_upper",
+    "share_weight_unknown", "rank", "tie", "tied_with", "cluster_id", "cluster_businesses",
+    "cluster_class", "meets_pp29_2018", "margin_pp29", "meets_bps_households",
+    "household_share", "margin_bps",
+    "share_rank1", "rank_min", "rank_max", "rank_median", "loo_share_rank1", "loo_rank_min",
+    "loo_rank_max", "data_share_rank1", "data_rank_min", "data_rank_max", "fragile",
+    "fragile_because",
+    "promethee_phi_net", "promethee_rank", "promethee_rank_differs",
+    "lq_businesses", "raw_material_supply_ratio", "available_land_ha",
     "share_slope_suitable", "distance_centre_km", "distance_capital_km", "households",
-    "managing_body", "government_commitment", "local_wisdom",
+    "managing_body", "government_commitment", "local_wisdom", "readiness",
 )
 
 
@@ -115,10 +125,12 @@ def map_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
 def candidates_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
     """One row per candidate village × product, with the village geometry (EPSG:4326).
 
-    Columns: ``village_code``, ``village_name``, ``product``, ``score`` (0-100), ``rank`` (1 =
-    best village for the product), ``meets_pp29_2018``, ``meets_bps_households``, margins, the
-    sensitivity figures (``share_rank1``, ``rank_min``, ``rank_max``, ``fragile``), the raw
-    criteria values, and ``estimated`` / ``illustrative`` flags.
+    Only pairs where at least one firm makes the product. Columns (``docs/exports.md``):
+    ``village_code``, ``village_name``, ``product``, ``businesses``, ``sentra_class``, ``score``
+    (0-100 on absolute value functions) and ``score_upper``, ``rank`` (class first, then score;
+    tied pairs share it), ``tie``, ``tied_with``, the cluster, the sentra rules with margins,
+    the robustness figures, the raw criteria, ``value_<criterion>`` (0-1) and
+    ``points_<criterion>`` (adding up to the score), and ``estimated`` / ``illustrative``.
     """
     villages = result.villages
     if result.candidates is None or result.candidates.empty:
@@ -129,12 +141,24 @@ def candidates_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
     table = result.candidates.reset_index()
     table["village_name"] = table["village_code"].map(villages["village_name"])
     cols = ["village_code"] + [c for c in _CANDIDATE_COLUMNS if c in table.columns]
+    cols += [c for c in table.columns if c.startswith(("value_", "points_"))]
     table = table[cols]
     table["estimated"] = bool(result.land is not None and result.land["estimated"].any())
     table["illustrative"] = bool(result.prepared.illustrative_layers)
     geometry = table["village_code"].map(villages.geometry)
     out = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geometry.values, crs=villages.crs))
     return out.sort_values(["product", "rank", "village_code"]).reset_index(drop=True)
+
+
+def clusters_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
+    """One feature per sentra cluster (EPSG:4326): ``product``, ``cluster_id``, ``villages``
+    (codes joined by ``;``), ``village_names``, ``n_villages``, ``businesses`` (total firms),
+    ``sentra_class``, ``meets_pp29_2018`` and the dissolved geometry."""
+    clusters = result.clusters
+    if clusters is None or clusters.empty:
+        return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in _CLUSTER_COLUMNS},
+                                geometry=gpd.GeoSeries([], crs=4326))
+    return clusters[[*_CLUSTER_COLUMNS, "geometry"]].reset_index(drop=True)
 
 
 def result_map(
@@ -217,6 +241,15 @@ def _default_product(result: AnalysisResult) -> str | None:
     return str(businesses.sum().idxmax())
 
 
+def _cluster_layers(result: AnalysisResult, lang: str) -> list:
+    """The sentra clusters of the map's default product as a layer (none without clusters)."""
+    from .overlays import cluster_layer
+
+    product = _default_product(result)
+    layer = None if product is None else cluster_layer(result.clusters, product, lang=lang)
+    return [] if layer is None else [layer]
+
+
 def run_record(result: AnalysisResult, *, now: dt.datetime | None = None) -> dict:
     """The run record: tool version, inputs with SHA-256, parameters, weights, time (UTC)."""
     region = result.region
@@ -237,11 +270,27 @@ def run_record(result: AnalysisResult, *, now: dt.datetime | None = None) -> dic
         ],
         "parameters": params,
         "weights": result.weights,
+        **_decision_record(result),
         "illustrative_layers": list(result.prepared.illustrative_layers),
         "notes": list(result.notes),
         "boundaries_note": region.manifest.boundaries.note,
         "region_summary": region_summary(result),
     }
+
+
+def _decision_record(result: AnalysisResult) -> dict:
+    """Method, value functions with anchors and sources, weights applied, tie tolerance."""
+    if result.decision is None:
+        return {"method": None, "weights_applied": None}
+    record = result.decision.record()
+    out = {"method": record.pop("method"), "weights_applied": record.pop("weights_applied"),
+           "tie_tolerance_points": record.pop("tie_tolerance_points"),
+           "sentra_decision": record}
+    if result.robustness_record is not None:
+        robust = dict(result.robustness_record)
+        out["promethee"] = robust.pop("promethee", None)
+        out["robustness"] = robust
+    return out
 
 
 def _num(value):
@@ -412,30 +461,43 @@ def build_outputs(
     """
     villages = result.villages
     candidates = cache(lambda: candidates_frame(result))
+    clusters = cache(lambda: clusters_frame(result))
 
     def workbook() -> bytes:
         tables = {"villages": export_frame(villages),
-                  "sentra_candidates": export_frame(candidates(), index=False)}
+                  "sentra_candidates": export_frame(candidates(), index=False),
+                  "sentra_clusters": export_frame(clusters(), index=False)}
         return to_xlsx_bytes({"villages": (villages, True),
-                              "sentra_candidates": (candidates(), False)},
+                              "sentra_candidates": (candidates(), False),
+                              "sentra_clusters": (clusters(), False)},
                              columns=columns_table(tables))
 
     outputs = {
         "villages.geojson": lambda: to_geojson_bytes(villages),
         "sentra_candidates.geojson": lambda: to_geojson_bytes(candidates(), index_name=None),
+        "sentra_clusters.geojson": lambda: to_geojson_bytes(clusters(), index_name=None),
         "results.gpkg": lambda: to_gpkg_bytes({"villages": (villages, "village_code"),
-                                               "sentra_candidates": (candidates(), None)}),
+                                               "sentra_candidates": (candidates(), None),
+                                               "sentra_clusters": (clusters(), None)}),
         "results.xlsx": workbook,
         "villages.csv": lambda: to_csv_bytes(villages, dialect=csv_dialect),
         "villages.csvt": lambda: csvt_bytes(villages),
         "sentra_candidates.csv": lambda: to_csv_bytes(candidates(), index=False,
                                                       dialect=csv_dialect),
         "sentra_candidates.csvt": lambda: csvt_bytes(candidates(), index=False),
+        "sentra_clusters.csv": lambda: to_csv_bytes(clusters(), index=False,
+                                                    dialect=csv_dialect),
+        "sentra_clusters.csvt": lambda: csvt_bytes(clusters(), index=False),
+        "new_product_ideas.csv": lambda: to_csv_bytes(
+            result.ideas if result.ideas is not None else pd.DataFrame(
+                columns=["village_code", "product"]).set_index(["village_code", "product"]),
+            dialect=csv_dialect),
         "map.html": lambda: render.to_standalone_html(
-            result_map(result, lang=lang,
+            result_map(result, lang=lang, layers=_cluster_layers(result, lang),
                        simplify_tolerance_m=auto_tolerance_m(villages))).encode("utf-8"),
         "run.json": lambda: to_json_bytes(run_record(result, now=now)),
     }
     if csv_dialect != "rfc4180":
         del outputs["villages.csvt"], outputs["sentra_candidates.csvt"]
+        del outputs["sentra_clusters.csvt"]
     return outputs

@@ -57,8 +57,8 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _PARAM_FIELDS = {f.name: f for f in dataclasses.fields(AnalysisParams) if f.name != "weights"}
 _EXTRA_KEYS = ("description", "growth_scenario", "weights")
 _INT_KEYS = {"min_units", "base_year", "start_year", "horizon_years", "sensitivity_runs", "seed",
-             "max_villages_per_product", "top_k"}
-_BOOL_KEYS = {"require_sentra"}
+             "max_villages_per_product", "pre_sentra_min_units", "lq_min_units"}
+_BOOL_KEYS = {"require_sentra", "distinct_products"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,8 @@ class ScenarioComparison:
         One full result per scenario (maps and exports of each are available).
     villages : DataFrame
         Indexed by ``village_code``: ``village_name``; per scenario ``product_<name>`` (the OVOP
-        allocation), ``score_<name>`` (its score, 0-100) and ``best_product_<name>`` (the
+        recommendation, or the distinct-products assignment where the scenario sets it),
+        ``score_<name>`` (its score, 0-100) and ``best_product_<name>`` (the
         village's top-scoring product); ``changed`` (the allocated product differs from the
         first scenario's in any scenario) and ``why`` (a tuple of bilingual messages, one per
         scenario where the village changed; :meth:`table` gives them as text). Villages
@@ -255,6 +256,19 @@ def _parameters(scenarios: Sequence[Scenario], results: dict[str, AnalysisResult
     return pd.DataFrame(rows, columns=["scenario", "parameter", "base", "value"])
 
 
+def _products(result: AnalysisResult) -> pd.DataFrame:
+    """Each village's OVOP product, its score and its own best: the recommendation, or the
+    distinct-products assignment when the scenario asks for it."""
+    if result.allocation is not None:
+        return result.allocation[["product", "score", "best_product"]]
+    rec = result.recommendation
+    if rec is None or rec.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in
+                             ("product", "score", "best_product")})
+    return pd.DataFrame({"product": rec["product"], "score": rec["score"],
+                         "best_product": rec["product"]}, index=rec.index)
+
+
 def _why(scenario: str, code: str, base_product: Any, product: Any, result: AnalysisResult,
          base_result: AnalysisResult, changed_params: list[str]) -> Message:
     scores = result.scores["score"]
@@ -264,7 +278,7 @@ def _why(scenario: str, code: str, base_product: Any, product: Any, result: Anal
         key = (code, p)
         return float(frame[key]) if isinstance(p, str) and key in frame.index else float("nan")
 
-    best = result.allocation["best_product"].get(code) if result.allocation is not None else None
+    best = _products(result)["best_product"].get(code)
     return msg("scenario.changed", scenario=scenario, old=str(base_product), new=str(product),
                best=str(best),
                new_score=score(scores, product), old_score=score(scores, base_product),
@@ -343,12 +357,9 @@ def compare_scenarios(prepared: PreparedRegion, scenarios: Sequence[Scenario]
     villages = prepared.villages
     table = pd.DataFrame({"village_name": villages["village_name"]}, index=villages.index)
     for sc in scenarios:
-        alloc = results[sc.name].allocation
-        for column, source in (("product", "product"), ("score", "score"),
-                               ("best_product", "best_product")):
-            values = (pd.Series(np.nan, index=villages.index, dtype=object) if alloc is None
-                      else alloc[source].reindex(villages.index))
-            table[f"{column}_{sc.name}"] = values
+        chosen = _products(results[sc.name])
+        for column in ("product", "score", "best_product"):
+            table[f"{column}_{sc.name}"] = chosen[column].reindex(villages.index)
     parameters = _parameters(scenarios, results)
     base = scenarios[0]
     changed = pd.Series(False, index=villages.index)

@@ -88,13 +88,15 @@ class SentraRules:
 
 
 def _check_inputs(
-    businesses: pd.DataFrame, households: pd.Series
+    businesses: pd.DataFrame, households: pd.Series | None
 ) -> tuple[pd.DataFrame, pd.Series]:
     problems: list[str] = []
     if not isinstance(businesses, pd.DataFrame):
         raise InputDataError(
             f"business table: expected villages × products, got {type(businesses).__name__}."
         )
+    if households is None:
+        households = pd.Series(np.nan, index=businesses.index.astype(str), dtype=float)
     if not isinstance(households, pd.Series):
         raise InputDataError(
             "households: expected a column indexed by village code, got "
@@ -149,18 +151,24 @@ def _check_inputs(
 
 def apply_sentra_rules(
     businesses: pd.DataFrame,
-    households: pd.Series,
+    households: pd.Series | None,
     rules: SentraRules | None = None,
 ) -> pd.DataFrame:
-    """Test every village × product pair against the sentra rules.
+    """Test every village × product pair against the sentra rules, each rule on its own.
+
+    Each rule is evaluated from the inputs it needs and nothing else: PP 29/2018 from the
+    business counts alone, the BPS rule from the counts and the households. A rule that cannot
+    be evaluated says *unknown* (``<NA>``), never "no": a region without household counts still
+    knows which pairs meet PP 29/2018.
 
     Parameters
     ----------
     businesses : pandas.DataFrame
         Business units, indexed by ``village_code``, one column of whole counts per product.
     households : pandas.Series
-        Households (KK) per village, indexed by ``village_code``. Villages missing here, or with
-        an empty value, get an unknown household share (``<NA>``), never a guess.
+        Households (KK) per village, indexed by ``village_code``, or None where none are known.
+        Villages missing here, or with an empty value, get an unknown household share
+        (``<NA>``), never a guess.
     rules : SentraRules, optional
         Thresholds; defaults to PP 29/2018 (5 units) and BPS 2020 (20 % of households).
 
@@ -170,7 +178,8 @@ def apply_sentra_rules(
         Long frame indexed by (``village_code``, ``product``) with
 
         - ``businesses``: business units (count);
-        - ``meets_pp29_2018`` (bool) and ``margin_pp29`` = businesses − ``min_units`` (units;
+        - ``meets_pp29_2018`` (nullable boolean, known wherever the count is) and
+          ``margin_pp29`` = businesses − ``min_units`` (units;
           ≥ 0 meets the rule);
         - ``households`` (KK) and ``household_share`` = businesses / households (0–1, see the note);
         - ``meets_bps_households`` (nullable bool, ``<NA>`` where households are unknown) and
@@ -193,7 +202,8 @@ def apply_sentra_rules(
     out = long.to_frame()
     village = out.index.get_level_values("village_code")
     out["businesses"] = out["businesses"].astype("int64")
-    out["meets_pp29_2018"] = out["businesses"] >= rules.min_units
+    out["meets_pp29_2018"] = pd.array(out["businesses"].to_numpy() >= rules.min_units,
+                                      dtype="boolean")
     out["margin_pp29"] = out["businesses"] - int(rules.min_units)
     out["households"] = h.reindex(village).to_numpy()
     out["household_share"] = out["businesses"] / out["households"]
@@ -225,7 +235,7 @@ def sentra_pairs(result: pd.DataFrame, *, rule: str = "pp29_2018") -> frozenset[
     frozenset of tuple
         Pairs suitable for ``allocation.allocate_products(require_sentra=...)``.
     """
-    pp = result["meets_pp29_2018"].astype(bool)
+    pp = result["meets_pp29_2018"].fillna(False).astype(bool)
     bps = result["meets_bps_households"].fillna(False).astype(bool)
     choice = {"pp29_2018": pp, "bps_households": bps, "either": pp | bps, "both": pp & bps}
     if rule not in choice:

@@ -84,16 +84,19 @@ def test_starts_on_rasau_jaya_in_bahasa_indonesia(rasau):
         "Rencana perbaikan (QFD)", "Unduhan"]
 
 
-def test_compare_table_ranks_rasau_jaya_satu_first_for_rengginang(rasau):
+def test_compare_table_ranks_rasau_jaya_dua_first_for_rengginang(rasau):
     table = _frame(rasau, "Desa")
-    assert table.index[0] == SATU and table["Desa"].iloc[0] == "Rasau Jaya Satu"
-    assert table.loc[SATU, "peringkat"] == 1
-    assert table.loc[SATU, "Skor (0-100)"] == pytest.approx(74.3, abs=0.05)
+    # rengginang: Rasau Jaya Dua and Satu both have 3 firms (pre-sentra, Table 3); Dua leads
+    # on its location quotient (3/7)/(12/50) = 1.79 against (3/13)/(12/50) = 0.96
+    assert table.index[0] == DUA and table["Desa"].iloc[0] == "Rasau Jaya Dua"
+    assert table.loc[DUA, "peringkat"] == 1
     assert table.loc[SATU, "Unit usaha"] == 3  # paper Table 3
-    assert table.loc[SATU, "Produk OVOP"] == "kerupuk"
+    assert table.loc[SATU, "Kelas sentra"] == "pra-sentra"
+    assert table.loc[SATU, "Produk OVOP"] == "kerupuk"  # the only PP 29/2018 sentra
+    assert "sentra (aturan PP 29/2018)" in table.loc[SATU, "Alasan"]
     assert table.loc[DUA, "Produk OVOP"] == "rengginang"
     assert set(table.columns) >= {"Proporsi simulasi peringkat 1 (%)", "Rentang peringkat",
-                                  "Rapuh", "Skor yang dikorbankan"}
+                                  "Rapuh", "Setara", "Klaster", "Alasan"}
     charts = [json.loads(c.proto.spec) for c in rasau.get("vega_lite_chart")]
     assert [c["title"] for c in charts] == [
         "Produksi bahan baku per desa (t/tahun)",
@@ -107,10 +110,12 @@ def test_compare_table_ranks_rasau_jaya_satu_first_for_rengginang(rasau):
 def test_weight_of_households_to_zero_changes_the_ranking():
     at = _ok(_set(_new(), "slider", "w_households", 0.0))
     table = _frame(at, "Desa")
-    # With no weight on households the largest village loses its lead: Rasau Jaya Dua first.
+    # With no weight on households the other weights are 3, 3, 2, 2, 3, 3 of 16. Rasau Jaya
+    # Satu, rengginang, by hand from its values and the anchors: 3 firms 0.3, LQ 0.962 -> 0.481,
+    # supply ratio 3.6 -> 1, 31.55 ha -> 0.316, 6.95 km -> 0.652, 24.61 km -> 0.754:
+    # 100 x (3 x 0.3 + 3 x 0.481 + 2 x 1 + 2 x 0.316 + 3 x 0.652 + 3 x 0.754) / 16 = 57.45.
     assert table.loc[DUA, "peringkat"] == 1
-    assert table.loc[SATU, "peringkat"] == 3
-    assert table.loc[SATU, "Skor (0-100)"] == pytest.approx(65.8, abs=0.05)
+    assert table.loc[SATU, "Skor (0-100)"] == pytest.approx(57.45, abs=0.05)
 
 
 def test_changing_the_product_changes_table_and_map():
@@ -139,6 +144,7 @@ def test_map_loads_leaflet_from_the_app_only(rasau):
     assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]
     assert args["css_links"] == ["/app/static/leaflet/leaflet.css"]
     assert "Rasau Jaya Umum" in args["script"]
+    assert "Klaster sentra: rengginang" in args["script"]  # the product's sentra clusters
     assert "Batas indikatif, bukan batas hukum" in args["script"]  # map attribution
     assert "tile.openstreetmap.org" not in args["script"]
     assert "https://" not in args["script"].replace("https://tile.openstreetmap.org", "")
@@ -159,7 +165,7 @@ def test_switching_language_changes_labels():
     assert any(c.endswith(": 6 villages") for c in _captions(at))
     assert "Sentra score (0-100): rengginang" in _map_args(at)["script"]
     table = _frame(at, "Village")
-    assert table.loc[SATU, "rank"] == 1
+    assert table.loc[DUA, "rank"] == 1
     weakest = _frame(at, "Dimension")
     # Paper: marketing reach and bookkeeping are the weakest; English labels in English mode.
     assert list(weakest["Dimension"].iloc[:2]) == ["Marketing reach", "Bookkeeping"]
@@ -212,8 +218,8 @@ def test_exports_are_offered_lazily(rasau):
 def test_ahp_mode_shows_the_consistency_ratio():
     at = _ok(_set(_new(), "radio", "weights_mode", "ahp"))
     assert "Rasio konsistensi (CR): 0,000" in _captions(at)
-    table = _frame(at, "Desa")  # equal group weights still rank all villages
-    assert sorted(table["peringkat"]) == [1, 2, 3]
+    table = _frame(at, "Desa")  # equal group weights still rank all six rengginang villages
+    assert sorted(table["peringkat"]) == [1, 2, 3, 4, 5, 6]
 
 
 @pytest.mark.slow
@@ -238,7 +244,7 @@ def test_two_sessions_do_not_share_region_or_weights():
     first.run()
     assert _frame(first, "Desa").loc[DUA, "peringkat"] == 1
     assert first.slider(key="w_households").value == 0.0
-    assert second.slider(key="w_households").value == 6.0
+    assert second.slider(key="w_households").value == 3.0  # households + readiness
     assert any(c.endswith(": 2.130 desa") for c in _captions(second))
     assert any(c.endswith(": 6 desa") for c in _captions(first))
 
@@ -276,11 +282,11 @@ def test_own_business_counts_give_scores():
     at = _ok(_set(at, "selectbox", "col-hh", "kk"))
     assert at.selectbox(key="product").options == ["kerupuk", "dodol"]
     table = _frame(at, "Desa")
-    # Every village ranked; the OVOP allocation gives each product to one village: kerupuk
-    # to Desa Satu (6 of the 7 kerupuk makers), dodol to Desa Tiga.
-    assert sorted(table["peringkat"]) == [1, 2, 3]
+    # Only the villages making kerupuk are ranked (Desa Tiga makes none); Desa Satu's 6 firms
+    # are a sentra, Desa Dua's 2 dodol firms (pre-sentra) come before its 1 kerupuk firm.
+    assert sorted(table["peringkat"]) == [1, 2]
     assert table.loc["A01", "Produk OVOP"] == "kerupuk"
-    assert table.loc["A03", "Produk OVOP"] == "dodol"
+    assert table.loc["A02", "Produk OVOP"] == "dodol"
     assert table.loc["A01", "Unit usaha"] == 6
 
 

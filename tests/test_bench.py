@@ -51,7 +51,7 @@ def test_every_stage_ran_and_outputs_exist(figures):
     assert set(fig["outputs"]) == set(OUTPUT_FILES)
     assert all(size > 0 for size in fig["outputs"].values())
     assert fig["villages_scored"] == 150
-    assert fig["allocated"] > 0
+    assert fig["recommended"] > 0
     assert fig["peak_rss_pipeline_mb"] > 50
     # the class raster shares the DEM's grid: prepare_region rasterizes the villages once
     assert "land use: of which rasterize villages again" not in fig["stages_s"]

@@ -24,12 +24,16 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = (
     "villages.geojson",
     "sentra_candidates.geojson",
+    "sentra_clusters.geojson",
     "results.gpkg",
     "results.xlsx",
     "villages.csv",
     "villages.csvt",
     "sentra_candidates.csv",
     "sentra_candidates.csvt",
+    "sentra_clusters.csv",
+    "sentra_clusters.csvt",
+    "new_product_ideas.csv",
     "map.html",
     "run.json",
 )
@@ -137,6 +141,15 @@ def test_load_kalimantan_barat(capsys):
 # --- run on Rasau Jaya ----------------------------------------------------------------------------
 
 
+def test_run_says_what_meets_pp29_and_what_is_unknown(run_out):
+    _, stdout = run_out
+    # Table 3: 29 pairs with a firm; kerupuk in Rasau Jaya I (6) is the only one with 5 or more
+    assert ("29 village x product pairs with at least one firm (1 sentra, 11 pre-sentra, "
+            "17 potential); 1 meet PP 29/2018, 0 unknown") in stdout
+    assert "kerupuk 6 villages 16 firms (sentra)" in stdout
+    assert "TIE with" in stdout  # Bintang Mas: three one-firm products
+
+
 def test_run_writes_the_six_files(run_out):
     out, stdout = run_out
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
@@ -209,7 +222,16 @@ def test_run_record(run_out):
     params = record["parameters"]
     assert params["min_units"] == 5 and params["min_household_share"] == 0.2
     weights = params["weights"]
-    assert len(weights) == 11 and sum(weights.values()) == pytest.approx(1.0)
+    assert len(weights) == 12 and sum(weights.values()) == pytest.approx(1.0)
+    # the weights applied: slope (1.0 everywhere) and the four criteria nobody supplied are
+    # left out with their reason; the remaining 3 + 3 + 2 + 2 + 3 + 3 + 3 = 19 shares sum to 1
+    applied = record["weights_applied"]
+    assert applied["households"] == pytest.approx(3 / 19)
+    assert sum(applied.values()) == pytest.approx(1.0)
+    assert set(record["sentra_decision"]["weights_left_out"]) == {
+        "share_slope_suitable", "managing_body", "government_commitment", "local_wisdom",
+        "readiness"}
+    assert record["tie_tolerance_points"] == 1.0
 
 
 def test_consistent_ahp_matrix_gives_its_weights(tmp_path):

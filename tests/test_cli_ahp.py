@@ -37,7 +37,8 @@ def test_group_matrix_gives_hand_computed_weights(tmp_path, capsys):
     path.write_text(GROUPS_UPPER)
     weights = dict(_params("--ahp-groups", str(path))["weights"])
     # existing_activity 6/15 over 2 criteria, raw_material 3/15 over 3, location_access 2/15
-    # over 2, human_resources 2/15, institutions 1/15 over 2, local_wisdom 1/15.
+    # over 2, human_resources 2/15 over 2 (households, readiness), institutions 1/15 over 2,
+    # local_wisdom 1/15.
     assert weights == pytest.approx(
         {
             "businesses": 0.2,
@@ -47,7 +48,8 @@ def test_group_matrix_gives_hand_computed_weights(tmp_path, capsys):
             "share_slope_suitable": 1 / 15,
             "distance_centre_km": 1 / 15,
             "distance_capital_km": 1 / 15,
-            "households": 2 / 15,
+            "households": 1 / 15,
+            "readiness": 1 / 15,
             "managing_body": 1 / 30,
             "government_commitment": 1 / 30,
             "local_wisdom": 1 / 15,

@@ -103,7 +103,8 @@ def test_geojson_writes_null_for_nan_and_infinity(tmp_path):
 
 def test_geopackage_holds_both_layers_with_full_names(outputs):
     layers = dict(pyogrio.list_layers(outputs / "results.gpkg"))
-    assert layers == {"villages": "MultiPolygon", "sentra_candidates": "MultiPolygon"}
+    assert layers == {"villages": "MultiPolygon", "sentra_candidates": "MultiPolygon",
+                      "sentra_clusters": "MultiPolygon"}
     villages = pyogrio.read_dataframe(outputs / "results.gpkg", layer="villages")
     from_geojson = pyogrio.read_dataframe(outputs / "villages.geojson")
     assert list(villages.columns) == list(from_geojson.columns)  # no truncated names
@@ -142,7 +143,7 @@ def _csv_numbers(path: Path, sep: str, decimal: str) -> dict[tuple[int, str], fl
 
 def test_xlsx_cells_are_typed_and_agree_with_the_csv(outputs):
     book = openpyxl.load_workbook(outputs / "results.xlsx", read_only=True)
-    assert book.sheetnames == ["villages", "sentra_candidates", "columns"]
+    assert book.sheetnames == ["villages", "sentra_candidates", "sentra_clusters", "columns"]
     rows = list(book["villages"].values)
     header = list(rows[0])
     assert all(isinstance(row[0], str) and row[0].startswith("61.12.07.") for row in rows[1:])

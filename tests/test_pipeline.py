@@ -105,10 +105,14 @@ def test_harvest_is_not_spread_over_idle_land(prepared):
 def test_weights_change_scores_but_not_the_prepared_region(prepared, result):
     only_households = AnalysisParams(sensitivity_runs=50).with_weights({"households": 1.0})
     other = analyse(prepared, only_households)
-    # With households alone, the village with most households (Rasau Jaya I, 6,621 KK) ranks
-    # first for every product it makes.
-    firsts = other.scores.loc[other.scores["rank"] == 1].index.get_level_values("village_code")
-    assert set(firsts) == {RJ1}
+    # With households alone every candidate scores 100 x min(KK / 2,500, 1) (the anchors):
+    # Pematang Tujuh 312 KK -> 12.48, Bintang Mas 1,202 KK -> 48.08, the others 100.
+    scored = other.scores.dropna(subset=["score"])
+    kk = {"61.12.07.2006": 312, "61.12.07.2005": 1202}
+    expected = [100 * min(kk.get(v, 2500) / 2500, 1) for v in
+                scored.index.get_level_values("village_code")]
+    np.testing.assert_allclose(scored["score"], expected)
+    assert other.decision.weights_applied.to_dict() == {"households": 1.0}
     assert not result.scores["score"].equals(other.scores["score"])
     assert prepared.villages.index.tolist() == result.villages.index.tolist()
 
@@ -123,8 +127,10 @@ def test_bad_parameters_are_refused():
     assert 3.0 in SLOPE_THRESHOLDS_PCT
 
 
-def test_allocation_gives_each_village_a_different_product(result):
-    alloc = result.allocation
+def test_distinct_products_is_an_option(prepared, result):
+    assert result.allocation is None  # not the default: each village gets its own best
+    alloc = analyse(prepared, AnalysisParams(sensitivity_runs=10,
+                                             distinct_products=True)).allocation
     assert alloc["assigned"].all()
     assert alloc["product"].is_unique
     assert (alloc["score_lost"] >= -1e-9).all()

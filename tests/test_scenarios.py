@@ -23,19 +23,22 @@ from ovop_geo.scenarios import (
 
 FILE = """
 [scenarios.base]
-description = "the defaults"
+description = "every village a different product"
 start_year = 2030
 sensitivity_runs = 50
+distinct_products = true
 
 [scenarios.free]
 description = "no limit on villages per product"
 start_year = 2030
 sensitivity_runs = 50
 max_villages_per_product = 0
+distinct_products = true
 
 [scenarios.fast]
 start_year = 2030
 sensitivity_runs = 50
+distinct_products = true
 growth_rate_pct_yr = 30
 growth_scenario = "central"
 [scenarios.fast.weights]
