@@ -134,6 +134,19 @@ def select_villages(
         keep &= hit
     if problems:
         raise InputDataError(" ".join(problems))
+    if kecamatan is not None and keep.any():
+        chosen = units.loc[keep.to_numpy()]
+        codes = sorted(set(chosen["kecamatan_code"].dropna()))
+        if len(codes) > 1 and str(kecamatan).strip() not in codes:
+            # One name, several kecamatan (Sungai Raya in Bengkayang and in Kubu Raya): refuse
+            # rather than join them.
+            named = chosen.drop_duplicates("kecamatan_code")
+            listed = [f"{c} ({k})" if isinstance(k, str) else str(c)
+                      for c, k in zip(named["kecamatan_code"], named["kabupaten_name"],
+                                      strict=True)]
+            raise InputDataError(
+                f"--kecamatan {kecamatan!r}: {len(codes)} kecamatan have this name: "
+                f"{format_items(listed)}. Give its code, or the kabupaten with --kabupaten.")
     if not keep.any():
         raise InputDataError(f"no village lies in both --kabupaten {kabupaten!r} and "
                              f"--kecamatan {kecamatan!r}: check that the kecamatan is in that "
