@@ -47,6 +47,9 @@ def test_select_by_code_or_name(kalbar):
     with pytest.raises(InputDataError, match=r"2 kecamatan have this name: 61\.07\.01 "
                                              r"\(Kabupaten Bengkayang\), 61\.12\.01"):
         select_villages(kalbar.villages, kecamatan="Sungai Raya")
+    with pytest.raises(InputDataError) as info:
+        select_villages(kalbar.villages, kecamatan="Sungai Raya")
+    assert "2 kecamatan bernama sama" in info.value.text("id")
     with_kab = select_villages(kalbar.villages, kabupaten="Kubu Raya", kecamatan="Sungai Raya")
     by_code = select_villages(kalbar.villages, kecamatan="61.12.01")
     assert list(with_kab) == list(by_code) and len(by_code) > 0
