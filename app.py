@@ -79,6 +79,7 @@ UPLOAD_SLOTS = (
      "upload_boundaries", "upload_boundaries_help"),
     ("harvest", "table", ["csv"], "upload_harvest", "upload_harvest_help"),
     ("businesses", "table", ["csv"], "upload_businesses", "upload_businesses_help"),
+    ("households", "table", ["csv"], "upload_households", "upload_households_help"),
     ("landuse", "vector", ["geojson", "json", "gpkg", "zip", "parquet"],
      "upload_landuse", "upload_landuse_help"),
     ("elevation", "raster", ["tif", "tiff"], "upload_dem", "upload_dem_help"),
@@ -860,7 +861,7 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
                                "source": source}
     if "elevation" in paths:
         sections["elevation"] = {"path": rel(paths["elevation"]), "source": source}
-    for slot in ("harvest", "businesses"):
+    for slot in ("harvest", "businesses", "households"):
         if slot in paths:
             sections[f"statistics.{slot}"] = {"path": rel(paths[slot]), "source": source}
     sections["tables"] = {name: rel(params / Path(p).name) for name, p in PARAM_TABLES.items()

@@ -701,10 +701,7 @@ def subset_region(
         totals = harvest["village_code"].isna()
         if totals.any():
             shown = manifest.relative(manifest.statistics.harvest.path)
-            raise InputDataError(
-                f"{shown}: the harvest figures are totals for the whole region and cannot be "
-                "split by kabupaten or kecamatan. Give figures per village (level = "
-                '"village") or run the whole region.', path=shown)
+            raise InputDataError(msg("wilayah.totals_not_split", file=shown), path=shown)
         harvest = harvest[harvest["village_code"].isin(codes)].reset_index(drop=True)
     keep = set(codes)
     info = replace(manifest.region, name=f"{manifest.region.name}: {', '.join(label)}")
