@@ -787,6 +787,8 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
         if slot in paths:
             lines += ["", f"[statistics.{slot}]", f"path = {rel(paths[slot])}",
                       f"source = {source}"]
+            if columns.get(f"decimal-{slot}"):
+                lines.append(f"decimal = {_toml(columns[f'decimal-{slot}'])}")
     lines += ["", "[tables]"]
     lines += [f"{name} = {rel(params / Path(p).name)}" for name, p in PARAM_TABLES.items()
               if name != "landuse_classes"]
@@ -837,6 +839,12 @@ def own_data(lang: str) -> Bundle | None:
         except InputDataError as err:
             place.error(err.text(lang))
             continue
+        if kind == "table":
+            marks = {"": t("decimal_auto", lang), ",": t("decimal_comma", lang),
+                     ".": t("decimal_point", lang)}
+            columns[f"decimal-{slot}"] = place.selectbox(
+                t("decimal_choice", lang), list(marks), format_func=marks.get,
+                key=f"decimal-{slot}")
         if slot == "boundaries":
             try:
                 names = list(vector_columns(str(paths[slot])))

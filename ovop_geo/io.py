@@ -427,6 +427,7 @@ def read_table(
     decimal: str | None = None,
     display_name: str | None = None,
     problems: list | None = None,
+    aliases: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Read a CSV table as written by a spreadsheet.
 
@@ -452,6 +453,10 @@ def read_table(
         The decimal mark, when the user knows it; otherwise it is detected.
     display_name : str, optional
         Name of the file as the user knows it, for messages.
+    aliases : dict, optional
+        Other accepted names of columns (lower case) -> the documented name, for example
+        Indonesian headers (``kode_desa`` -> ``village_code``); applied when the documented name
+        is absent.
     problems : list, optional
         Where to add the problems of the cells (empty, not numbers, ambiguous) instead of
         raising, so that the caller reports them with its own checks in one message; such cells
@@ -515,6 +520,14 @@ def read_table(
             path=shown,
         ) from err
     df.columns = [str(c).strip() for c in df.columns]
+    if aliases:
+        present = set(df.columns)
+        renames = {c: aliases[c.lower()] for c in df.columns
+                   if c.lower() in aliases and aliases[c.lower()] not in present}
+        if len(set(renames.values())) == len(renames):
+            df = df.rename(columns=renames)
+            if renames:
+                logger.info("'%s': columns read as %s", shown, renames)
     for col in df.columns:
         df[col] = df[col].str.strip().replace("", np.nan)
 
@@ -628,7 +641,8 @@ def _choose_decimal(
     amb = ", ".join(repr(a) for a in values[kinds == "amb"].head(2))
     return None, (
         f"column '{col}': values like {amb} can be read with a thousands separator or a "
-        "decimal mark. Say which convention the file uses (decimal=',' or decimal='.'), or "
+        "decimal mark. Say which convention the file uses (decimal = \",\" or decimal = \".\" "
+        "in the table's manifest section; in the app, the decimal choice beside the upload), or "
         "write the numbers without thousands separators."
     )
 

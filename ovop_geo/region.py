@@ -304,11 +304,11 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
     if villages is not None:
         if stats.businesses is not None:
             businesses = attempt(_read_businesses, stats.businesses.path, villages, manifest,
-                                 **names)
+                                 decimal=stats.businesses.decimal, **names)
             record("businesses", stats.businesses.path, stats.businesses.source)
         if stats.businesses_previous is not None:
             previous = attempt(_read_businesses, stats.businesses_previous.path, villages,
-                               manifest, **names)
+                               manifest, decimal=stats.businesses_previous.decimal, **names)
             record("businesses_previous", stats.businesses_previous.path,
                    stats.businesses_previous.source)
             if businesses is not None and previous is not None:
@@ -538,6 +538,23 @@ def _codes_for(
     )
 
 
+#: Indonesian (and other common) column headers accepted for the documented names of the
+#: statistics tables (lower case; the documented name wins when both are present).
+COLUMN_ALIASES = {
+    "kode_desa": "village_code", "kode desa": "village_code", "kode": "village_code",
+    "nama_desa": "village_name", "nama desa": "village_name", "desa": "village_name",
+    "kelurahan": "village_name",
+    "komoditas": "crop_id", "tanaman": "crop_id", "crop": "crop_id",
+    "luas_panen_ha": "harvest_area_ha", "luas panen (ha)": "harvest_area_ha",
+    "luas_panen": "harvest_area_ha", "luas panen": "harvest_area_ha",
+    "produktivitas": "yield", "hasil": "yield",
+    "satuan": "yield_unit", "satuan_produktivitas": "yield_unit",
+    "produk": "product", "jumlah_usaha": "businesses", "jumlah usaha": "businesses",
+    "unit_usaha": "businesses", "jumlah unit usaha": "businesses",
+    "sumber": "source",
+}
+
+
 def _read_businesses(
     path: Path,
     villages: gpd.GeoDataFrame,
@@ -546,16 +563,33 @@ def _read_businesses(
     alt_names: tuple[str, ...] = (),
     aliases: dict[str, str] | None = None,
     warnings: list[str] | None = None,
+    decimal: str | None = None,
 ) -> pd.DataFrame:
     shown = manifest.relative(path)
     problems: list[str] = []
-    df = read_table(
-        path,
-        numeric_columns=("businesses",),
-        required_columns=("product", "businesses"),
-        display_name=shown,
-        problems=problems,
-    )
+    header = read_table(path, display_name=shown, aliases=COLUMN_ALIASES).columns
+    key = next((c for c in ("village_code", "village_name") if c in header), None)
+    products = [c for c in header if c not in ("village_code", "village_name", "source", "note")]
+    if key and "product" not in header and "businesses" not in header and products:
+        # the wide form, one column per product, as statistics are often printed: read as is
+        wide = read_table(path, numeric_columns=products, required_columns=(key,),
+                          display_name=shown, problems=problems, aliases=COLUMN_ALIASES,
+                          decimal=decimal)
+        df = wide.melt(id_vars=[key], value_vars=products, var_name="product",
+                       value_name="businesses")
+        if warnings is not None:
+            warnings.append(msg("table.wide_read", path=shown, n=len(products),
+                                products=products))
+    else:
+        df = read_table(
+            path,
+            numeric_columns=("businesses",),
+            required_columns=("product", "businesses"),
+            display_name=shown,
+            problems=problems,
+            aliases=COLUMN_ALIASES,
+            decimal=decimal,
+        )
     validate_numeric(df, "businesses", path=shown, min_value=0, problems=problems,
                      finite=not problems)
     counts = pd.to_numeric(df["businesses"], errors="coerce")
@@ -627,6 +661,8 @@ def _read_harvest(
         required_columns=("crop_id", "yield_unit"),
         display_name=shown,
         problems=problems,
+        aliases=COLUMN_ALIASES,
+        decimal=spec.decimal,
     )
     yield_col = "yield_value" if "yield_value" in df.columns else "yield"
     if yield_col not in df.columns:
