@@ -62,11 +62,11 @@ def check_input_file(path: Path, shown: str) -> None:
     """Refuse a missing, unreadable or empty input file, naming it as the user knows it."""
     try:
         if not path.exists():
-            raise InputDataError(f"{shown}: file not found. Check the path.", path=shown)
+            raise InputDataError(msg("file.not_found", name=shown), path=shown)
         if not path.is_file():
-            raise InputDataError(f"{shown}: not a file.", path=shown)
+            raise InputDataError(msg("file.not_a_file", name=shown), path=shown)
         if path.stat().st_size == 0:
-            raise InputDataError(f"{shown}: the file is empty. Give a file with data.", path=shown)
+            raise InputDataError(msg("file.empty", name=shown), path=shown)
         with path.open("rb"):
             pass
     except OSError as err:
@@ -663,16 +663,12 @@ def _parse_numeric(
         k = kinds[col]
         missing, bad = k == "missing", k == "bad"
         if missing.any():
-            problems.append(
-                f"column '{col}': {int(missing.sum())} empty cell(s). Rows: {_rows(missing)}. "
-                "Fill them in (write 0 where the value is zero)."
-            )
+            problems.append(msg("table.empty_cells", column=col, n=int(missing.sum()),
+                                rows=_rows(missing)))
         if bad.any():
             examples = format_items([repr(v[:20]) for v in df.loc[bad, col].head(3)], limit=3)
-            problems.append(
-                f"column '{col}': {int(bad.sum())} value(s) are not numbers ({examples}). "
-                f"Rows: {_rows(bad)}. Write plain numbers, without units or text."
-            )
+            problems.append(msg("table.not_numbers", column=col, n=int(bad.sum()),
+                                examples=examples, rows=_rows(bad)))
         unusable = missing | bad
         if unusable.any() and collect is None:
             continue

@@ -496,27 +496,25 @@ def _codes_for(
         codes = codes_as_text(df["village_code"])
         unknown = codes.notna() & ~codes.isin(villages.index)
         if unknown.any():
-            problems.append(
-                f"column 'village_code': codes not in the boundary layer: "
-                f"{format_items(sorted(set(codes[unknown])))}. Rows: "
-                f"{format_items((np.flatnonzero(unknown.to_numpy()) + 2).tolist())}."
-            )
+            problems.append(msg(
+                "names.unknown_codes", codes=format_items(sorted(set(codes[unknown]))),
+                rows=format_items((np.flatnonzero(unknown.to_numpy()) + 2).tolist())))
         if codes.isna().any() and not allow_empty:
             rows = format_items((np.flatnonzero(codes.isna().to_numpy()) + 2).tolist())
-            problems.append(f"column 'village_code': empty cells. Rows: {rows}.")
+            problems.append(msg("names.empty", column="village_code", rows=rows))
         return pd.Series(
             [v if isinstance(v, str) and not u else None
              for v, u in zip(codes, unknown, strict=True)],
             index=df.index, dtype=object,
         )
     if "village_name" not in df.columns:
-        problems.append("needs a 'village_code' or a 'village_name' column to find the villages.")
+        problems.append(msg("names.no_key_column"))
         return pd.Series([None] * len(df), index=df.index, dtype=object)
     names = df["village_name"]
     empty = names.isna()
     if empty.any() and not allow_empty:
         rows = format_items((np.flatnonzero(empty.to_numpy()) + 2).tolist())
-        problems.append(f"column 'village_name': empty cells. Rows: {rows}.")
+        problems.append(msg("names.empty", column="village_name", rows=rows))
     try:
         lookup = match_names(
             names[~empty], villages, alt_columns=alt_names, path=shown, column="village_name",
@@ -594,7 +592,7 @@ def _read_businesses(
                      finite=not problems)
     counts = pd.to_numeric(df["businesses"], errors="coerce")
     if ((counts.dropna() % 1) != 0).any():
-        problems.append("column 'businesses': counts must be whole numbers.")
+        problems.append(msg("table.whole_counts", column="businesses"))
     _total_rows(df, problems)
     codes = _codes_for(df, villages, shown, problems, alt_names=alt_names, aliases=aliases,
                        warnings=warnings)
@@ -666,7 +664,7 @@ def _read_harvest(
     )
     yield_col = "yield_value" if "yield_value" in df.columns else "yield"
     if yield_col not in df.columns:
-        problems.append("missing column 'yield' (the yield, with its 'yield_unit').")
+        problems.append(msg("table.missing_yield"))
         raise_problems(shown, problems)
     validate_numeric(df, ["harvest_area_ha", yield_col], path=shown, min_value=0,
                      problems=problems, finite=not problems)
@@ -681,16 +679,12 @@ def _read_harvest(
         if bad.any():
             rows = format_items((np.flatnonzero(bad.to_numpy()) + 2).tolist())
             unknown = format_items(sorted(set(df.loc[bad, "crop_id"].astype(str))))
-            problems.append(
-                f"column 'crop_id': unknown crops {unknown}. Rows: {rows}. Use one of "
-                f"{', '.join(sorted(known))} or add the crop to the crops table."
-            )
+            problems.append(msg("table.unknown_crops", crops=unknown, rows=rows,
+                                known=", ".join(sorted(known))))
     _total_rows(df, problems)
     by_village = "village_code" in df.columns or "village_name" in df.columns
     if spec.level == "village" and not by_village:
-        problems.append(
-            "level is 'village' but the table has no 'village_code' or 'village_name' column."
-        )
+        problems.append(msg("harvest.village_level_without_villages"))
     if by_village:
         codes = _codes_for(df, villages, shown, problems, alt_names=alt_names, aliases=aliases,
                            warnings=warnings, allow_empty=spec.level != "village")
@@ -699,10 +693,7 @@ def _read_harvest(
     named = codes.notna().to_numpy()
     if spec.level == "region" and named.any():
         rows = format_items((np.flatnonzero(named) + 2).tolist())
-        problems.append(
-            f"level is 'region' but rows {rows} name villages. Remove the village "
-            'columns, or set level = "village" in the manifest.'
-        )
+        problems.append(msg("harvest.region_level_with_villages", rows=rows))
     raise_problems(shown, problems)
     source = (
         df["source"].where(df["source"].notna(), spec.source)
