@@ -8,12 +8,15 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: run test bench lint install system clean
+.PHONY: run test bench lint lock install system clean
 
-$(VENV)/.installed: pyproject.toml
+# The tested dependency set is pinned in requirements.lock (made by `make lock` from pyproject.toml);
+# the package itself is installed on top of it without resolving again.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[app,test]'
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 static/leaflet/leaflet.js: $(VENV)/.installed
@@ -32,6 +35,14 @@ test: install system
 
 bench: install
 	$(PY) -m benchmarks
+
+# Re-pin every dependency (core, app and test extras) to the newest release the specifiers allow.
+lock:
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet pip-tools
+	CUSTOM_COMPILE_COMMAND="make lock" .lock-venv/bin/pip-compile --quiet --extra app --extra test --strip-extras \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	rm -rf .lock-venv
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,8 +33,8 @@ from ovop_geo.export import to_csv_bytes
 from ovop_geo.farming import scenarios_from_table
 from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t, translate_note
 from ovop_geo.io import read_table, read_vector
-from ovop_geo.manifest import load_manifest
-from ovop_geo.mcda import ahp_weights, load_default_criteria, normalise_criteria
+from ovop_geo.manifest import load_manifest, manifest_text
+from ovop_geo.mcda import group_ahp_weights, load_default_criteria, normalise_criteria
 from ovop_geo.offline import install_leaflet
 from ovop_geo.overlays import ClassLayer, RasterLayer, slope_layer
 from ovop_geo.pipeline import (
@@ -55,6 +54,7 @@ from ovop_geo.region import (
     statistics_templates,
 )
 from ovop_geo.simplify import auto_tolerance_m, simplify_coverage
+from ovop_geo.templates import region_templates
 from ovop_geo.uploads import UploadSession
 
 REGIONS = ("rasau-jaya", "kalimantan-barat")
@@ -220,19 +220,18 @@ def ahp_controls(table: pd.DataFrame, lang: str) -> dict[str, float] | None:
     st.sidebar.caption(t("ahp_help", lang))
     edited = st.sidebar.data_editor(start, key="ahp_matrix", hide_index=True,
                                     column_config=config, num_rows="fixed")
+    # Only the upper triangle is read (the help says so); the library fills in the reciprocals,
+    # exactly as for `ovop-geo run --ahp-groups`.
     upper = edited[groups].to_numpy(dtype=float)
-    matrix = np.triu(upper, 1)
-    matrix = matrix + np.tril(1.0 / np.where(matrix.T > 0, matrix.T, np.nan), -1)
-    np.fill_diagonal(matrix, 1.0)
+    matrix = np.where(np.triu(np.ones_like(upper, dtype=bool), 1), upper, np.nan)
     try:
-        result = ahp_weights(np.nan_to_num(matrix, nan=-1.0), labels=names)
+        result = group_ahp_weights(matrix, table["group"], group_labels=groups)
     except ParameterError as err:
         st.sidebar.error(err.text(lang))
         st.sidebar.warning(t("ahp_rejected", lang))
         return None
-    st.sidebar.caption(t("ahp_cr", lang, cr=fmt_number(result.cr, lang, decimals=3)))
-    size = table.groupby("group").size()
-    return {cid: result.weights[groups.index(g)] / size[g] for cid, g in table["group"].items()}
+    st.sidebar.caption(t("ahp_cr", lang, cr=fmt_number(result.groups.cr, lang, decimals=3)))
+    return dict(result.weights)
 
 
 def parameter_controls(bundle: Bundle, lang: str) -> AnalysisParams:
@@ -708,6 +707,11 @@ def show_missing(result: AnalysisResult, key: str, lang: str) -> None:
         st.download_button(t("download_template", lang, name=name), key=f"dl-{name}",
                            on_click="ignore", data=_csv_maker(frame),
                            file_name=f"{key}-{name}", mime="text/csv")
+    # The whole own-region folder: templates, products and crops tables, boundaries and a
+    # ready manifest naming them (the same files as `ovop-geo template`).
+    st.download_button(t("download_template_kit", lang), key="dl-template-kit",
+                       on_click="ignore", data=lambda: region_templates(result.region).zip(),
+                       file_name=f"{key}-own-region.zip", mime="application/zip")
 
 
 def _csv_maker(frame: pd.DataFrame) -> Callable[[], bytes]:
@@ -750,10 +754,6 @@ def save_upload(session: UploadSession, slot: str, kind: str, uploaded) -> Path:
     return path
 
 
-def _toml(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
 def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict[str, str]
                    ) -> Path:
     """Write a manifest for the uploads inside the session folder; paths stay inside it."""
@@ -766,36 +766,36 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
             shutil.copyfile(bundled_file(table), target)
 
     def rel(path: Path) -> str:
-        return _toml("../" + path.resolve().relative_to(folder).as_posix())
+        return "../" + path.resolve().relative_to(folder).as_posix()
 
     # Both languages, so that switching language keeps the same content hash (and cache).
-    source = _toml(f"{t('uploaded_source', 'id')} / {t('uploaded_source', 'en')}")
-    name = _toml(f"{t('own_region_name', 'id')} / {t('own_region_name', 'en')}")
-    lines = ["[region]", 'id = "own-data"', f"name = {name}", "",
-             "[boundaries]", f"path = {rel(paths['boundaries'])}",
-             f"id_column = {_toml(columns['id'])}", f"name_column = {_toml(columns['name'])}",
-             f"source = {source}",
-             'note = "Indicative, not legal boundaries: uploaded by the user."']
-    if columns.get("households"):
-        lines.append(f"households_column = {_toml(columns['households'])}")
+    source = f"{t('uploaded_source', 'id')} / {t('uploaded_source', 'en')}"
+    name = f"{t('own_region_name', 'id')} / {t('own_region_name', 'en')}"
+    sections: dict[str, dict] = {
+        "region": {"id": "own-data", "name": name},
+        "boundaries": {"path": rel(paths["boundaries"]), "id_column": columns["id"],
+                       "name_column": columns["name"], "source": source,
+                       "note": "Indicative, not legal boundaries: uploaded by the user.",
+                       "households_column": columns.get("households") or None},
+    }
     if "landuse" in paths:
-        lines += ["", "[landuse]", f"path = {rel(paths['landuse'])}", 'class_column = "class_id"',
-                  f"classes = {rel(params / 'landuse_classes.csv')}", f"source = {source}"]
+        sections["landuse"] = {"path": rel(paths["landuse"]), "class_column": "class_id",
+                               "classes": rel(params / "landuse_classes.csv"),
+                               "source": source}
     if "elevation" in paths:
-        lines += ["", "[elevation]", f"path = {rel(paths['elevation'])}", f"source = {source}"]
+        sections["elevation"] = {"path": rel(paths["elevation"]), "source": source}
     for slot in ("harvest", "businesses"):
         if slot in paths:
-            lines += ["", f"[statistics.{slot}]", f"path = {rel(paths[slot])}",
-                      f"source = {source}"]
-            if columns.get(f"decimal-{slot}"):
-                lines.append(f"decimal = {_toml(columns[f'decimal-{slot}'])}")
-    lines += ["", "[tables]"]
-    lines += [f"{name} = {rel(params / Path(p).name)}" for name, p in PARAM_TABLES.items()
-              if name != "landuse_classes"]
+            sections[f"statistics.{slot}"] = {"path": rel(paths[slot]), "source": source,
+                                              "decimal": columns.get(f"decimal-{slot}") or None}
+    sections["tables"] = {name: rel(params / Path(p).name) for name, p in PARAM_TABLES.items()
+                          if name != "landuse_classes"}
     layers = folder / "layers"
     layers.mkdir(exist_ok=True)
     manifest = layers / "own-data.toml"
-    manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Written through the library's manifest writer, which checks it as the loader will.
+    text = manifest_text(sections, path=manifest)
+    manifest.write_text(text, encoding="utf-8")
     return manifest
 
 

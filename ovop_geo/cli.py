@@ -44,12 +44,24 @@ def _region_arg(parser: argparse.ArgumentParser) -> None:
                              "a manifest you trust)")
 
 
+def _part_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kabupaten", default=None, metavar="CODE_OR_NAME",
+                        help="only the villages of this kabupaten (code such as 61.12, or name)")
+    parser.add_argument("--kecamatan", default=None, metavar="CODE_OR_NAME",
+                        help="only the villages of this kecamatan (code such as 61.12.07, or "
+                             "name; with --kabupaten when names repeat)")
+
+
 def _load(args):
-    from .region import load_region
+    from .region import load_region, subset_region
 
     if args.layers is not None:
-        return load_region(args.layers, allow_outside=args.allow_outside_paths)
-    return load_region(args.region or "rasau-jaya")
+        region = load_region(args.layers,
+                             allow_outside=getattr(args, "allow_outside_paths", False))
+    else:
+        region = load_region(args.region or "rasau-jaya")
+    return subset_region(region, kabupaten=getattr(args, "kabupaten", None),
+                         kecamatan=getattr(args, "kecamatan", None))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_run = sub.add_parser("run", help="run the whole analysis and write the outputs")
     _region_arg(p_run)
+    _part_args(p_run)
     p_run.add_argument("--out", type=Path, required=True, help="output folder")
     p_run.add_argument("--params", type=Path,
                        help="a TOML file of parameters (same names as the options below, "
@@ -77,8 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a criterion weight, repeatable (e.g. --weight households=2)")
     p_run.add_argument("--ahp", type=Path,
                        help="CSV pairwise comparison matrix of criteria (first column and header "
-                            "are criterion ids; cells like 3 or 1/3); its consistency ratio must "
-                            "be at most 0.10")
+                            "are criterion ids; cells like 3 or 1/3; the lower triangle may stay "
+                            "empty); its consistency ratio must be at most 0.10")
+    p_run.add_argument("--ahp-groups", type=Path,
+                       help="CSV pairwise comparison matrix of the criteria groups, as in the "
+                            "app (first column and header are group ids of criteria.csv: "
+                            "existing_activity, raw_material, location_access, human_resources, "
+                            "institutions, local_wisdom; fill the upper triangle, the lower one "
+                            "may stay empty); each group's weight is split equally among its "
+                            "criteria; consistency ratio at most 0.10")
     p_run.add_argument("--min-units", type=int, help="PP 29/2018 minimum units (default 5)")
     p_run.add_argument("--min-household-share", type=float,
                        help="BPS rule: share of households, 0-1 (default 0.20)")
@@ -91,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_run.add_argument("--require-sentra", action="store_true",
                        help="assign PP 29/2018 sentra to their product first")
     p_run.add_argument("--seed", type=int, help="seed of the weight sensitivity (default 0)")
+    p_run.add_argument("--scenarios", type=Path, default=None, metavar="FILE",
+                       help="a scenario file (TOML, [scenarios.<name>] tables): run every "
+                            "scenario, compare them with the first and write scenarios.csv, "
+                            "scenario_alerts.csv, scenario_parameters.csv and scenarios.toml "
+                            "beside the first scenario's outputs")
     p_run.add_argument("--lang", choices=("id", "en"), default="id",
                        help="language of the map (default id)")
     p_run.add_argument("--csv-dialect", choices=("rfc4180", "id"), default="rfc4180",
@@ -98,11 +123,36 @@ def build_parser() -> argparse.ArgumentParser:
                             ".csvt type files) or id (';' and a decimal comma, for spreadsheets "
                             "in the Indonesian locale); results.xlsx suits every spreadsheet")
 
-    p_tpl = sub.add_parser("template",
-                           help="write statistics templates (CSV) keyed by village code")
+    p_sc = sub.add_parser("scenarios", help="the same as 'run --scenarios FILE'")
+    p_sc.add_argument("file", type=Path, help="the scenario file (TOML)")
+    _region_arg(p_sc)
+    _part_args(p_sc)
+    p_sc.add_argument("--out", type=Path, required=True, help="output folder")
+    p_sc.add_argument("--lang", choices=("id", "en"), default="id",
+                      help="language of the map and the scenario texts (default id)")
+    p_sc.add_argument("--csv-dialect", choices=("rfc4180", "id"), default="rfc4180",
+                      help="CSV files: rfc4180 or id (see 'run')")
+
+    p_tpl = sub.add_parser(
+        "template",
+        help="write an own-region folder: statistics templates, products and crops tables, "
+             "boundaries and a ready manifest naming them")
     _region_arg(p_tpl)
-    p_tpl.add_argument("--out", type=Path, required=True,
-                       help="folder for harvest_template.csv and businesses_template.csv")
+    _part_args(p_tpl)
+    p_tpl.add_argument("dir", type=Path, nargs="?", default=None,
+                       help="folder to write (or give --out)")
+    p_tpl.add_argument("--out", type=Path, default=None, help="the same as DIR")
+    p_tpl.add_argument("--boundaries", type=Path, default=None,
+                       help="your own village boundaries (GeoJSON, GeoPackage, Shapefile, "
+                            "GeoParquet) instead of a region")
+    p_tpl.add_argument("--id-column", default=None,
+                       help="with --boundaries: the column of village codes")
+    p_tpl.add_argument("--name-column", default=None,
+                       help="with --boundaries: the column of village names")
+    p_tpl.add_argument("--kecamatan-column", default=None,
+                       help="with --boundaries: the column of kecamatan names (optional)")
+    p_tpl.add_argument("--id", dest="region_id", default=None,
+                       help="id of the new region (lower-case letters, digits, - or _)")
 
     p_qfd = sub.add_parser(
         "qfd", help="house of quality (QFD) of a product and its ranked improvement plan")
@@ -182,11 +232,19 @@ def _read_params(args) -> dict:
             sep = ""
         if not sep:
             raise ParameterError(f"--weight {item!r}: write CRITERION=NUMBER, e.g. households=2")
+    if args.ahp is not None and getattr(args, "ahp_groups", None) is not None:
+        raise ParameterError("give either --ahp (criteria) or --ahp-groups (criteria groups), "
+                             "not both")
     if args.ahp is not None:
         if weights:
             raise ParameterError("give weights either with --weight/[weights] or with --ahp, "
                                  "not both")
         weights = _ahp_weights(args.ahp)
+    if getattr(args, "ahp_groups", None) is not None:
+        if weights:
+            raise ParameterError("give weights either with --weight/[weights] or with "
+                                 "--ahp-groups, not both")
+        weights = _ahp_group_weights(args.ahp_groups)
     if weights:
         params["weights"] = tuple(sorted(weights.items()))
     options = {
@@ -220,9 +278,8 @@ def _param_type_ok(key: str, value: object) -> bool:
     return isinstance(value, int | float) and bool(np.isfinite(value))
 
 
-def _ahp_weights(path: Path) -> dict[str, float]:
-    from .mcda import ahp_weights
-
+def _read_pairwise_csv(path: Path) -> tuple[list[str], np.ndarray]:
+    """Labels and judgements of a pairwise CSV matrix; empty cells are NaN (to be completed)."""
     try:
         table = pd.read_csv(path, index_col=0, dtype=str, keep_default_na=False)
     except FileNotFoundError as err:
@@ -233,22 +290,50 @@ def _ahp_weights(path: Path) -> dict[str, float]:
     rows = [str(i).strip() for i in table.index]
     if labels != rows:
         raise InputDataError(
-            f"{path}: the header and the first column must list the same criteria in the same "
+            f"{path}: the header and the first column must list the same items in the same "
             f"order; header {labels}, first column {rows}."
         )
-    values = np.empty(table.shape)
+    values = np.full(table.shape, np.nan)
     bad = []
     for i, row in enumerate(table.itertuples(index=False)):
         for j, cell in enumerate(row):
+            text = str(cell).strip()
+            if not text:
+                continue
             try:
-                values[i, j] = float(Fraction(str(cell).strip()))
+                values[i, j] = float(Fraction(text))
             except (ValueError, ZeroDivisionError):
                 bad.append(f"{rows[i]}/{labels[j]}={cell!r}")
     if bad:
         raise InputDataError(f"{path}: cells that are not numbers or fractions: "
-                             + ", ".join(bad[:5]) + ". Write 3, 1/3 or 0.333.")
+                             + ", ".join(bad[:5]) + ". Write 3, 1/3 or 0.333, or leave a cell "
+                             "of the lower triangle empty.")
+    return labels, values
+
+
+def _ahp_group_weights(path: Path) -> dict[str, float]:
+    """Criterion weights from a group matrix file, by the function the app calls too."""
+    from .mcda import group_ahp_weights, load_default_criteria
+
+    labels, values = _read_pairwise_csv(path)
+    table = load_default_criteria()
     try:
-        result = ahp_weights(values, labels)
+        result = group_ahp_weights(values, table["group"], group_labels=labels)
+    except ParameterError as err:
+        raise ParameterError(f"{path}: {err}") from err
+    ratios = ", ".join(f"{k} {v:.3f}" for k, v in result.consistency.items())
+    print(f"AHP over criteria groups: consistency ratio {ratios} (accepted: at most 0.10)",
+          file=sys.stderr)
+    return dict(result.weights)
+
+
+def _ahp_weights(path: Path) -> dict[str, float]:
+    """Criterion weights from a criteria matrix file (one triangle is enough)."""
+    from .mcda import ahp_weights, complete_reciprocal
+
+    labels, values = _read_pairwise_csv(path)
+    try:
+        result = ahp_weights(complete_reciprocal(values, labels), labels)
     except ParameterError as err:
         raise ParameterError(f"{path}: {err}") from err
     print(f"AHP consistency ratio {result.cr:.3f} (accepted: at most 0.10)", file=sys.stderr)
@@ -297,29 +382,76 @@ def _cmd_run(args) -> int:
     from .report import build_outputs
 
     progress = (lambda _m: None) if args.quiet else _progress
+    scenario_file = getattr(args, "scenarios", None)
+    scenarios = None
     raw = _read_params(args)
-    try:
-        params = AnalysisParams(**raw)
-    except (TypeError, ValueError) as err:  # a value of the wrong type in the parameters file
-        if isinstance(err, OvopError):
-            if args.params is None:
-                raise
-            raise ParameterError(f"{args.params}: {err}") from err
-        raise ParameterError(msg("params.bad_value", path=str(args.params or "--"),
-                                 reason=str(err)[:200])) from err
+    if scenario_file is not None:
+        from .scenarios import load_scenarios
+
+        if raw:
+            raise ParameterError(
+                f"--scenarios {scenario_file}: give the parameters in the scenario file, not "
+                f"as options too ({', '.join(sorted(raw))})")
+        scenarios = load_scenarios(scenario_file)
+        params = scenarios[0].params
+    else:
+        try:
+            params = AnalysisParams(**raw)
+        except (TypeError, ValueError) as err:  # a value of the wrong type in the parameters file
+            if isinstance(err, OvopError):
+                if args.params is None:
+                    raise
+                raise ParameterError(f"{args.params}: {err}") from err
+            raise ParameterError(msg("params.bad_value", path=str(args.params or "--"),
+                                     reason=str(err)[:200])) from err
     check_output_dir(args.out)  # before the analysis: a folder that cannot be written fails now
     started = time.perf_counter()
     progress("loading the region")
     region = _load(args)
     prepared = prepare_region(region, progress=progress)
-    progress("scores, sensitivity and allocation")
-    result = analyse(prepared, params)
+    comparison = None
+    if scenarios is not None:
+        from .scenarios import compare_scenarios, scenario_outputs
+
+        progress(f"{len(scenarios)} scenarios: scores, sensitivity and allocation")
+        comparison = compare_scenarios(prepared, scenarios)
+        result = comparison.results[scenarios[0].name]
+    else:
+        progress("scores, sensitivity and allocation")
+        result = analyse(prepared, params)
     progress(f"writing outputs to {args.out}")
     outputs = build_outputs(result, lang=args.lang, csv_dialect=args.csv_dialect)
+    if comparison is not None:
+        outputs.update(scenario_outputs(comparison, lang=args.lang))
     protected = tuple(region.manifest.project_dir / p.path for p in region.provenance)
     written = write_outputs(args.out, outputs, protected=protected)
     _print_summary(result, written, time.perf_counter() - started)
+    if comparison is not None:
+        _print_scenarios(comparison, args.lang)
     return 0
+
+
+def _print_scenarios(comparison, lang: str) -> None:
+    from .messages import translate
+
+    base = comparison.scenarios[0].name
+    table = comparison.villages
+    print(f"scenarios: {', '.join(s.name for s in comparison.scenarios)} (compared with {base})")
+    for sc in comparison.scenarios[1:]:
+        a, b = table[f"product_{base}"], table[f"product_{sc.name}"]
+        changed = int(((a.notna() | b.notna()) & (a.astype(object) != b.astype(object))).sum())
+        print(f"  {sc.name}: {changed} of {int(a.notna().sum())} villages get another product")
+    for message in comparison.alerts["message"].head(10):
+        print(f"  alert: {translate(message, lang)}")
+
+
+def _cmd_scenarios(args) -> int:
+    args.scenarios = args.file
+    for option in ("params", "ahp", "min_units", "min_household_share", "slope_limit",
+                   "growth_rate", "max_villages_per_product", "seed"):
+        setattr(args, option, None)
+    args.weight, args.require_sentra = [], False
+    return _cmd_run(args)
 
 
 def _print_summary(result, written, seconds: float) -> None:
@@ -358,22 +490,60 @@ def _print_summary(result, written, seconds: float) -> None:
 
 def _cmd_template(args) -> int:
     from .export import to_csv_bytes, write_outputs
-    from .region import statistics_templates
+    from .templates import region_templates
 
-    region = _load(args)
-    raw = region.tables.get("raw_materials")
-    products = tuple(region.businesses.columns) if region.businesses is not None else (
-        () if raw is None else tuple(dict.fromkeys(raw["product"].astype(str))))
-    crops = tuple(region.tables["crops"]["crop_id"]) if "crops" in region.tables else (
-        "padi", "jagung", "ubi_kayu")
-    tables = statistics_templates(region.villages, crops=crops, products=products)
-    written = write_outputs(args.out, {name: to_csv_bytes(t, index=False)
-                                       for name, t in tables.items()})
-    print(f"wrote {', '.join(str(p) for p in written)} for {len(region.villages):,} villages.")
-    print("Fill in the empty cells (delete rows without figures) and name the files in your "
-          "region manifest under [statistics.harvest] (level = \"village\") and "
-          "[statistics.businesses]; see docs/manifest.md.")
+    out = args.dir or args.out
+    if out is None:
+        raise ParameterError("template: give the folder to write, e.g. ovop-geo template "
+                             "my-region/")
+    region = _boundaries_only(args) if args.boundaries is not None else _load(args)
+    kit = region_templates(region, region_id=args.region_id)
+    files = dict(kit.files)
+    if region.assessment is not None:
+        from .readiness import firm_assessment_template, firm_rubric
+
+        # One row per firm (village, product, its level in each dimension of the rubric).
+        files["firm_assessment_template.csv"] = to_csv_bytes(
+            firm_assessment_template(region.assessment), index=False)
+        files["firm_assessment_levels.csv"] = to_csv_bytes(
+            firm_rubric(region.assessment), index=False)
+    written = write_outputs(out, files)
+    written += write_outputs(Path(out) / "layers", {kit.manifest_name: kit.manifest})
+    print(f"wrote {len(written)} files for {len(region.villages):,} villages in {out}:")
+    for path in written:
+        print(f"  {path.relative_to(out).as_posix()}")
+    print("Fill in the templates (delete the rows you have no figures for; remove a "
+          "[statistics.*] section you do not fill in), add products and crops to products.csv "
+          "and crops.csv if you need them, then run:")
+    if region.assessment is not None:
+        print("firm_assessment_template.csv: one row per firm (village, product, its level in "
+              "each dimension; firm_assessment_levels.csv says what each level means); "
+              "see docs/readiness.md.")
+    print(f"  ovop-geo run --layers {(Path(out) / 'layers' / kit.manifest_name).as_posix()} "
+          "--out results/")
     return 0
+
+
+def _boundaries_only(args):
+    """A region from a boundary file alone, with the bundled parameter tables."""
+    from .manifest import load_manifest, manifest_text, parse_manifest_text
+    from .region import load_region
+
+    if not args.id_column or not args.name_column:
+        raise ParameterError("--boundaries needs --id-column and --name-column (the columns "
+                             "of village codes and names)")
+    default = load_manifest("kalimantan-barat")  # its parameter tables are the defaults
+    path = args.boundaries.resolve()
+    sections = {
+        "region": {"id": args.region_id or "own-region", "name": path.stem},
+        "boundaries": {"path": path.as_posix(), "id_column": args.id_column,
+                       "name_column": args.name_column, "group_column": args.kecamatan_column},
+        "tables": {name: p.as_posix() for name, p in default.tables.items()},
+    }
+    where = path.parent / "layers" / "own.toml"  # never written: paths are absolute
+    text = manifest_text(sections, path=where, allow_outside=True)
+    return load_region(parse_manifest_text(text, path=where, allow_outside=True),
+                       allow_outside=True)
 
 
 def _cmd_qfd(args) -> int:
@@ -443,7 +613,7 @@ def _print_qfd(section: dict, plan, lang: str) -> None:
 
 
 _COMMANDS = {"regions": _cmd_regions, "load": _cmd_load, "run": _cmd_run,
-             "template": _cmd_template, "qfd": _cmd_qfd}
+             "scenarios": _cmd_scenarios, "template": _cmd_template, "qfd": _cmd_qfd}
 
 
 def main(argv: list[str] | None = None) -> int:

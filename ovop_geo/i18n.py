@@ -337,6 +337,11 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
                           "This region lacks: {items}. Download the template (one row per "
                           "village code), fill it in and load it as your own data."),
         "download_template": ("Unduh templat {name}", "Download the template {name}"),
+        "download_template_kit": (
+            "Unduh folder wilayah sendiri (zip: templat, tabel produk dan tanaman, batas desa, "
+            "manifes siap pakai)",
+            "Download the own-region folder (zip: templates, products and crops tables, "
+            "boundaries, a ready manifest)"),
         # own data
         "own_heading": ("Muat data sendiri", "Load your own data"),
         "own_intro": ("Berkas disimpan di folder sementara sesi ini saja dan dihapus saat sesi "

@@ -34,7 +34,10 @@ __all__ = [
     "TableSpec",
     "available_regions",
     "load_manifest",
+    "manifest_text",
+    "parse_manifest_text",
     "resolve_manifest_path",
+    "toml_document",
 ]
 
 logger = logging.getLogger(__name__)
@@ -207,6 +210,7 @@ class StatisticsSpec:
     businesses: TableSpec | None = None
     assessment: TableSpec | None = None
     businesses_previous: TableSpec | None = None
+    households: TableSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -340,7 +344,7 @@ _TOP_LEVEL = (
     "lowland",
     "checks",
 )
-_STATISTICS = ("harvest", "businesses", "assessment", "businesses_previous")
+_STATISTICS = ("harvest", "businesses", "assessment", "businesses_previous", "households")
 _HARVEST_LEVELS = ("region", "village")
 
 
@@ -701,3 +705,95 @@ class _Parser:
                     f"[statistics.businesses] year {current.year}."
                 )
         return StatisticsSpec(**specs)
+
+
+# --- writing ----------------------------------------------------------------------------------
+def _toml_value(value: Any, where: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"{where}: {value!r} cannot be written to a manifest")
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, str | Path):
+        text = value.as_posix() if isinstance(value, Path) else value
+        escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+        escaped = "".join(c if c >= " " or c == "\t" else f"\\u{ord(c):04x}" for c in escaped)
+        return f'"{escaped}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v, where) for v in value) + "]"
+    if isinstance(value, dict):
+        items = ", ".join(f"{k} = {_toml_value(v, f'{where}.{k}')}" for k, v in value.items())
+        return "{ " + items + " }"
+    raise ValueError(f"{where}: {type(value).__name__} cannot be written to a manifest")
+
+
+def toml_document(sections: dict[str, dict[str, Any]], *, header: str = "") -> str:
+    """TOML text of ``section -> key -> value`` (dotted section names are sub-tables; None
+    values are left out; dicts become inline tables), with ``header`` as comment lines."""
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    for name, values in sections.items():
+        if lines:
+            lines.append("")
+        lines.append(f"[{name}]")
+        for key, value in values.items():
+            if value is None:
+                continue
+            lines.append(f"{key} = {_toml_value(value, f'[{name}] {key}')}")
+    return "\n".join(lines) + "\n"
+
+
+def manifest_text(
+    sections: dict[str, dict[str, Any]],
+    *,
+    path: Path | None = None,
+    header: str = "",
+    allow_outside: bool = False,
+) -> str:
+    """A region manifest as TOML text, checked by the same rules as :func:`load_manifest`.
+
+    Parameters
+    ----------
+    sections : dict
+        Section name -> key -> value, for example ``{"region": {"id": "own", "name": "..."},
+        "statistics.harvest": {"path": "../harvest.csv", "level": "village"}}``. Dotted names
+        are sub-sections; ``None`` values are left out; paths are written as given (relative
+        to the manifest's folder, with ``/``).
+    path : Path, optional
+        Where the manifest will be written. When given, the text is parsed back and checked
+        (keys, types, paths inside the project folder unless ``allow_outside``) before it is
+        returned, so a caller never writes a manifest that does not load.
+    header : str
+        Comment lines put at the top (each line gets a ``# ``).
+
+    Returns
+    -------
+    str
+        The TOML text (UTF-8 when written), ending with a newline.
+
+    Raises
+    ------
+    InputDataError
+        When ``path`` is given and the manifest would not load, with every problem listed.
+    """
+    text = toml_document(sections, header=header)
+    if path is not None:
+        parse_manifest_text(text, path=path, allow_outside=allow_outside)
+    return text
+
+
+def parse_manifest_text(text: str, *, path: Path, allow_outside: bool = False) -> Manifest:
+    """A manifest from its TOML text, as if read from ``path`` (paths resolve against it).
+
+    The same checks as :func:`load_manifest`; nothing is read from ``path`` itself.
+    """
+    path = Path(path).absolute()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputDataError(f"{path.name}: not valid TOML ({err}).", path=path.name) from err
+    parser = _Parser(path=path, shown=path.name, allow_outside=allow_outside)
+    manifest = parser.parse(data)
+    if manifest is None or parser.problems:
+        raise_problems(path.name, parser.problems or ["the manifest could not be read."])
+    return manifest

@@ -48,6 +48,7 @@ import pandas as pd
 
 from . import bundled
 from .errors import InputDataError, ParameterError, format_items
+from .messages import msg
 from .validate import NO_WORDS, YES_WORDS
 
 __all__ = [
@@ -56,9 +57,12 @@ __all__ = [
     "RANDOM_INDEX",
     "RAW_MATERIAL_CRITERIA",
     "AhpResult",
+    "GroupAhpResult",
     "Weights",
     "ahp_weights",
+    "complete_reciprocal",
     "default_weights",
+    "group_ahp_weights",
     "load_default_criteria",
     "normalise_criteria",
     "rank_within_product",
@@ -577,4 +581,247 @@ def ahp_weights(
         lambda_max=lam,
         ci=float(ci),
         cr=float(cr),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# reciprocal completion and group-wise AHP (one function for the app and the command line)
+# --------------------------------------------------------------------------------------------
+def _is_blank(v: float) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v))
+
+
+def complete_reciprocal(
+    matrix: Sequence[Sequence[float | None]] | np.ndarray | pd.DataFrame,
+    labels: Sequence[str] | None = None,
+    *,
+    reciprocal_rtol: float = 0.01,
+) -> np.ndarray:
+    """A full pairwise comparison matrix from the judgements given (one triangle is enough).
+
+    A user gives the upper triangle (how many times the row is more important than the
+    column); every blank cell (NaN or None) of the lower triangle is filled with the reciprocal
+    ``a_ji = 1 / a_ij``, and a blank upper cell with the reciprocal of a given lower one. The
+    diagonal is 1 (blank is read as 1). Where both cells of a pair are given they must be
+    reciprocal within ``reciprocal_rtol`` (1/3 typed as 0.33 passes); a conflict is refused with
+    a message naming the cell.
+
+    Parameters
+    ----------
+    matrix : array-like or pandas.DataFrame, n × n
+        Judgements (1/9 … 9), blanks as NaN/None. A DataFrame gives its index as the labels.
+    labels : sequence of str, optional
+        Names of the rows (= columns) used in messages; default 1 … n.
+    reciprocal_rtol : float
+        Relative tolerance of ``a_ij · a_ji = 1``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The complete reciprocal matrix (float).
+
+    Raises
+    ------
+    ParameterError
+        Not square, a judgement that is not positive, a diagonal cell other than 1, a pair with
+        neither cell given, or a pair whose two cells conflict; every problem is listed.
+    """
+    if labels is None and isinstance(matrix, pd.DataFrame):
+        labels = [str(i) for i in matrix.index]
+    try:
+        cells = np.asarray(matrix, dtype=object)
+        a = np.array(
+            [[np.nan if _is_blank(v) else float(v) for v in row] for row in cells], dtype=float
+        )
+    except (TypeError, ValueError) as err:
+        raise ParameterError(msg("ahp.not_numbers", error=str(err))) from err
+    if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
+        raise ParameterError(msg("ahp.not_square", shape=str(a.shape)))
+    n = a.shape[0]
+    names = [str(i + 1) for i in range(n)] if labels is None else [str(x) for x in labels]
+    if len(names) != n:
+        raise ParameterError(msg("ahp.labels", n=n, k=len(names)))
+    problems: list[str] = []
+    given = ~np.isnan(a)
+    bad = [
+        f"{names[i]}/{names[j]} = {a[i, j]:g}"
+        for i, j in zip(*np.nonzero(given), strict=True)
+        if not np.isfinite(a[i, j]) or a[i, j] <= 0
+    ]
+    if bad:
+        problems.append(msg("ahp.not_positive", cells=bad))
+    diag = [names[i] for i in range(n) if given[i, i] and not np.isclose(a[i, i], 1.0)]
+    if diag:
+        problems.append(msg("ahp.diagonal", cells=diag))
+    out = a.copy()
+    np.fill_diagonal(out, 1.0)
+    missing, conflict = [], []
+    for i in range(n):
+        for j in range(i + 1, n):
+            up, low = a[i, j], a[j, i]
+            if np.isnan(up) and np.isnan(low):
+                missing.append(f"{names[i]}/{names[j]}")
+            elif np.isnan(low):
+                out[j, i] = 1.0 / up if up > 0 else np.nan
+            elif np.isnan(up):
+                out[i, j] = 1.0 / low if low > 0 else np.nan
+            elif up > 0 and low > 0 and not np.isclose(up * low, 1.0, rtol=reciprocal_rtol):
+                conflict.append(
+                    f"{names[j]}/{names[i]} = {low:g} (the reciprocal of {names[i]}/{names[j]} = "
+                    f"{up:g} is {1 / up:.3g})"
+                )
+    if missing:
+        problems.append(msg("ahp.missing", cells=missing))
+    if conflict:
+        problems.append(msg("ahp.conflict", cells=conflict))
+    if problems:
+        raise ParameterError(msg("ahp.problems", problems=problems))
+    return out
+
+
+@dataclass(frozen=True)
+class GroupAhpResult:
+    """Weights from a comparison of criteria groups and of the criteria within each group.
+
+    Attributes
+    ----------
+    groups : AhpResult
+        The comparison of the groups (labels are group ids).
+    within : mapping of str to AhpResult or None
+        Per group: the comparison of its criteria, or None where shares were given (or equal
+        shares by default).
+    shares : mapping of str to mapping of str to float
+        Per group: each criterion's share of its group's weight (sums to 1 within a group).
+    weights : tuple of (str, float)
+        One weight per criterion, ``group weight × share within the group``; they sum to 1.
+    """
+
+    groups: AhpResult
+    within: Mapping[str, AhpResult | None]
+    shares: Mapping[str, Mapping[str, float]]
+    weights: tuple[tuple[str, float], ...]
+
+    @property
+    def consistency(self) -> dict[str, float]:
+        """Consistency ratio of every matrix: ``groups`` and each group compared within."""
+        out = {"groups": self.groups.cr}
+        out.update({g: r.cr for g, r in self.within.items() if r is not None})
+        return out
+
+    def as_weights(self, *, source: str = "AHP over criteria groups") -> Weights:
+        """The criterion weights as :class:`Weights`."""
+        return Weights(self.weights, source=source)
+
+
+def group_ahp_weights(
+    group_matrix: Sequence[Sequence[float | None]] | np.ndarray | pd.DataFrame,
+    criteria_groups: Mapping[str, str],
+    *,
+    group_labels: Sequence[str] | None = None,
+    within: Mapping[str, object] | None = None,
+    max_cr: float = 0.10,
+    reciprocal_rtol: float = 0.01,
+) -> GroupAhpResult:
+    """One weight per criterion from an AHP over criteria groups and a split within each group.
+
+    The app's AHP and the command line's ``--ahp-groups`` both call this function, so the same
+    judgements give the same weights.
+
+    Parameters
+    ----------
+    group_matrix : array-like or pandas.DataFrame
+        Pairwise comparison of the groups; one triangle is enough (see
+        :func:`complete_reciprocal`). A DataFrame gives its index as the group labels.
+    criteria_groups : mapping
+        ``{criterion_id: group_id}``, e.g. ``load_default_criteria()["group"]``. Its order is
+        the order of the returned weights.
+    group_labels : sequence of str, optional
+        Group ids of the matrix rows (= columns); default the DataFrame's index, else the groups
+        in order of first appearance in ``criteria_groups``.
+    within : mapping, optional
+        Per group id: a pairwise matrix of its criteria (a DataFrame labelled by criterion ids,
+        one triangle enough) or ``{criterion_id: share}`` (relative, ≥ 0). Groups not named
+        split their weight equally among their criteria (the default for every group).
+    max_cr : float
+        Largest acceptable consistency ratio of every matrix (Saaty: 0.10).
+    reciprocal_rtol : float
+        Tolerance of the reciprocity check.
+
+    Returns
+    -------
+    GroupAhpResult
+
+    Raises
+    ------
+    ParameterError
+        Groups of the matrix and of the criteria differ, a matrix is malformed or too
+        inconsistent (the message names the matrix), or shares are not valid.
+    """
+    groups_of = {str(c): str(g) for c, g in dict(criteria_groups).items()}
+    order = list(dict.fromkeys(groups_of.values()))
+    if group_labels is None:
+        if isinstance(group_matrix, pd.DataFrame):
+            group_labels = [str(i) for i in group_matrix.index]
+        else:
+            group_labels = order
+    labels = [str(g) for g in group_labels]
+    if sorted(labels) != sorted(order):
+        raise ParameterError(
+            msg("ahp.groups_differ", matrix=sorted(set(labels)), criteria=sorted(set(order)))
+        )
+    full = complete_reciprocal(group_matrix, labels, reciprocal_rtol=reciprocal_rtol)
+    try:
+        top = ahp_weights(full, labels, max_cr=max_cr, reciprocal_rtol=reciprocal_rtol)
+    except ParameterError as err:
+        raise ParameterError(msg("ahp.in_matrix", matrix="groups", error=err.message)) from err
+    within = dict(within or {})
+    unknown = sorted(set(map(str, within)) - set(order))
+    if unknown:
+        raise ParameterError(msg("ahp.unknown_group", groups=unknown, known=order))
+    results: dict[str, AhpResult | None] = {}
+    shares: dict[str, dict[str, float]] = {}
+    for g in order:
+        members = [c for c, gg in groups_of.items() if gg == g]
+        spec = within.get(g)
+        if spec is None:
+            results[g] = None
+            shares[g] = {c: 1.0 / len(members) for c in members}
+        elif isinstance(spec, Mapping):
+            s = {str(c): v for c, v in spec.items()}
+            if sorted(s) != sorted(members):
+                raise ParameterError(
+                    msg("ahp.members_differ", group=g, given=sorted(s), members=members)
+                )
+            try:
+                values = {c: float(s[c]) for c in members}
+            except (TypeError, ValueError) as err:
+                raise ParameterError(msg("ahp.bad_shares", group=g)) from err
+            total = sum(values.values())
+            if any(not np.isfinite(v) or v < 0 for v in values.values()) or total <= 0:
+                raise ParameterError(msg("ahp.bad_shares", group=g))
+            results[g] = None
+            shares[g] = {c: values[c] / total for c in members}
+        else:
+            inner_labels = (
+                [str(i) for i in spec.index] if isinstance(spec, pd.DataFrame) else members
+            )
+            if sorted(inner_labels) != sorted(members):
+                raise ParameterError(
+                    msg("ahp.members_differ", group=g, given=inner_labels, members=members)
+                )
+            try:
+                inner = complete_reciprocal(spec, inner_labels, reciprocal_rtol=reciprocal_rtol)
+                r = ahp_weights(inner, inner_labels, max_cr=max_cr, reciprocal_rtol=reciprocal_rtol)
+            except ParameterError as err:
+                raise ParameterError(msg("ahp.in_matrix", matrix=g, error=err.message)) from err
+            results[g] = r
+            by_label = dict(zip(r.labels, r.weights, strict=True))
+            shares[g] = {c: by_label[c] for c in members}
+    top_w = dict(zip(top.labels, top.weights, strict=True))
+    weights = tuple((c, top_w[g] * shares[g][c]) for c, g in groups_of.items())
+    return GroupAhpResult(
+        groups=top,
+        within=MappingProxyType(results),
+        shares=MappingProxyType({g: MappingProxyType(s) for g, s in shares.items()}),
+        weights=weights,
     )

@@ -56,6 +56,7 @@ __all__ = [
     "PreparedRegion",
     "analyse",
     "prepare_region",
+    "reported_businesses",
 ]
 
 log = logging.getLogger(__name__)
@@ -339,6 +340,8 @@ def prepare_region(
                 harvest_by_village.groupby(level="crop_id")[["harvest_area_ha", "production_t"]]
                 .sum()
             )
+            if suitability is None:
+                notes.append(msg("note.production_without_landuse"))
     else:
         notes.append(msg("note.no_harvest"))
 
@@ -587,10 +590,14 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
         pop_growth = 0.0
         notes.append(msg("note.no_population_growth"))
     villages = prepared.villages
-    businesses = region.businesses
+    businesses = reported_businesses(region)
     households = villages["households"] if "households" in villages.columns else None
     population = None
-    if households is not None and region.manifest.region.population:
+    given = (pd.to_numeric(villages["population"], errors="coerce")
+             if "population" in villages.columns else None)
+    if given is not None and given.notna().any():
+        population = given.dropna().astype(float).rename("population")  # persons, as given
+    elif households is not None and region.manifest.region.population:
         population = capacity.population_by_village(
             households, region_population=region.manifest.region.population
         )
@@ -624,7 +631,7 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
 
     carrying = None
     if (prepared.harvest_by_village is not None and "prices" in region.tables
-            and population is not None):
+            and population is not None and _capacity_inputs(prepared, population, notes)):
         conversion, conversion_source = _milled_rice_conversion(region)
         carrying = capacity.carrying_capacity(
             prepared.harvest_by_village, region.tables["prices"], population,
@@ -645,7 +652,8 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
                                    min_household_share=params.min_household_share),
             )
         criteria = build_criteria(prepared, lq=lq, land=land, demand=demand,
-                                  slope_limit_pct=params.slope_limit_pct)
+                                  slope_limit_pct=params.slope_limit_pct,
+                                  businesses=businesses)
         scores = mcda.score(criteria, weights)
         sens = weight_sensitivity(
             criteria, weights, n=params.sensitivity_runs,
@@ -674,6 +682,23 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None) -> A
     return result
 
 
+def _capacity_inputs(prepared: PreparedRegion, population: pd.Series, notes: list[str]) -> bool:
+    """Whether the carrying capacity can be computed; if not, a note says what is missing."""
+    harvest = prepared.harvest_by_village
+    crops = harvest.index.get_level_values("crop_id").astype(str)
+    rice = FarmingParams.rice_crop
+    if not harvest.loc[crops == rice, "harvest_area_ha"].sum() > 0:
+        notes.append(msg("note.capacity_no_rice", crop=rice))
+        return False
+    codes = harvest.index.get_level_values("village_code").astype(str).unique()
+    lacking = [c for c in codes if not population.get(c, np.nan) >= 0]
+    if lacking:
+        notes.append(msg("note.capacity_no_population", count=len(lacking),
+                         villages=lacking[:5]))
+        return False
+    return True
+
+
 def _table_name(region: Region, name: str) -> str:
     path = region.manifest.tables.get(name)
     return region.manifest.relative(path) if path is not None else f"{name}.csv"
@@ -697,6 +722,21 @@ def _milled_rice_conversion(region: Region) -> tuple[float, str]:
     return float(row["staple_t_per_harvested_t"].iloc[0]), source
 
 
+def reported_businesses(region: Region) -> pd.DataFrame | None:
+    """Business counts of the villages the business table reports (the others are unknown).
+
+    A village without any row in the table has no statistics: leaving it out here keeps every
+    figure computed from business counts (scores, location quotients, sentra rules, the
+    allocation) unknown for it, so the map shows it as no data rather than as a score from
+    distances alone.
+    """
+    businesses = region.businesses
+    reported = region.businesses_reported
+    if businesses is None or reported is None:
+        return businesses
+    return businesses.loc[list(reported)]
+
+
 def _two_period(region: Region, notes: list[str]) -> dict[str, pd.DataFrame] | None:
     """Dynamic LQ, shift-share and Klassen typology of business counts, when two periods exist."""
     previous = region.businesses_previous
@@ -705,7 +745,8 @@ def _two_period(region: Region, notes: list[str]) -> dict[str, pd.DataFrame] | N
         return None
     stats = region.manifest.statistics
     years = float(stats.businesses.year - stats.businesses_previous.year)
-    current = region.businesses
+    current = reported_businesses(region)
+    previous = previous.loc[current.index]
     return {
         "dynamic_lq": economy.dynamic_lq(previous, current, years),
         "shift_share": economy.shift_share(previous, current),
@@ -731,8 +772,12 @@ def build_criteria(
     land: pd.DataFrame | None,
     demand: pd.DataFrame | None,
     slope_limit_pct: float,
+    businesses: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Raw criteria values per (village_code, product), with units, for :func:`mcda.score`.
+
+    Rows are the villages of ``businesses`` (default: the villages the region's business table
+    reports, :func:`reported_businesses`) × its products.
 
     - ``businesses``, ``lq_businesses``: from the business counts;
     - ``raw_material_supply_ratio``: local production of the product's input crops divided by
@@ -746,11 +791,12 @@ def build_criteria(
       ``local_wisdom`` taken from village attributes of those names, unknown (NaN) otherwise.
     """
     region = prepared.region
-    businesses = region.businesses
+    if businesses is None:
+        businesses = reported_businesses(region)
     villages = prepared.villages
     products = list(businesses.columns)
-    index = pd.MultiIndex.from_product([villages.index, products],
-                                       names=["village_code", "product"])
+    index = pd.MultiIndex.from_product([villages.index[villages.index.isin(businesses.index)],
+                                        products], names=["village_code", "product"])
     crit = pd.DataFrame(index=index)
     codes = crit.index.get_level_values("village_code")
     prods = crit.index.get_level_values("product")
@@ -763,9 +809,13 @@ def build_criteria(
     pairs = pd.DataFrame(
         [(p, c) for p, crops in inputs.items() for c in crops], columns=["product", "crop_id"]
     )
-    if land is not None and len(pairs):
-        production = land["production_t"]
-        available = land["available_ha"].clip(lower=0)
+    harvest = prepared.harvest_by_village
+    if (land is not None or harvest is not None) and len(pairs):
+        # Without a land-use layer the production of the harvest statistics still gives the
+        # supply ratio; only the available land is unknown.
+        production = land["production_t"] if land is not None else harvest["production_t"]
+        available = (land["available_ha"].clip(lower=0) if land is not None
+                     else pd.Series(np.nan, index=production.index))
         demand_by_crop = (demand["demand_t_yr"] if demand is not None
                           else pd.Series(dtype=float))
         # One row per (criteria row, input crop); summed back per criteria row.
@@ -891,17 +941,28 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
         keep = [c for c in result.land_balance.columns if c.startswith("land_")
                 and c != "land_available_sum_ha"]
         out = out.join(result.land_balance[keep])
+    if result.land is None and prepared.harvest_by_village is not None:
+        # No land balance (no land-use layer): the harvest statistics' own figures still go out.
+        harvest = prepared.harvest_by_village
+        for col, pattern in (("harvest_area_ha", "harvest_area_{}_ha"),
+                             ("production_t", "production_{}_t")):
+            wide = harvest[col].unstack("crop_id")
+            wide.columns = [pattern.format(c) for c in wide.columns]
+            out = out.join(wide)
+        out["production_estimated"] = (bool(harvest["estimated"].any())
+                                       if "estimated" in harvest.columns else False)
+    known = reported_businesses(result.region)
     if result.lq_businesses is not None:
         out = out.join(result.lq_businesses.add_prefix("lq_"))
-        spec = economy.specialisation(result.region.businesses)
+        spec = economy.specialisation(known)
         out = out.join(spec[["leading_product", "share_leading", "herfindahl"]]
                        .add_prefix("businesses_"))
     if prepared.harvest_by_village is not None:
         production = prepared.harvest_by_village["production_t"].unstack("crop_id")
         out = out.join(economy.location_quotient(production.fillna(0.0))
                        .add_prefix("lq_production_"))
-    if result.region.businesses is not None:
-        out = out.join(result.region.businesses.add_prefix("businesses_"))
+    if known is not None:
+        out = out.join(known.add_prefix("businesses_"))
     if result.two_period is not None:
         for key, column, prefix in (("dynamic_lq", "dlq", "dlq_"),
                                     ("dynamic_lq", "class", "dlq_class_"),

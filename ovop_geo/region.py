@@ -36,7 +36,9 @@ from ovop_geo.validate import (
 
 __all__ = [
     "DEFAULT_TEMPLATE_CROPS",
+    "DEFAULT_TEMPLATE_PRODUCTS",
     "MAX_YIELD_T_HA",
+    "TEMPLATE_FILES",
     "LayerRef",
     "Provenance",
     "RasterRef",
@@ -50,11 +52,17 @@ __all__ = [
     "read_lowland",
     "read_zoning",
     "statistics_templates",
+    "subset_region",
 ]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_TEMPLATE_CROPS = ("padi", "jagung", "ubi_kayu")
+#: The paper's nine products (Table 3): the business template's default products when a region
+#: has no business table. Any other product id may be added (with its raw-material link in the
+#: products table, ``raw_materials``).
+DEFAULT_TEMPLATE_PRODUCTS = ("rengginang", "marning", "kerupuk", "keripik", "torratello", "kue",
+                             "dodol", "minuman", "kerajinan")
 #: Highest plausible crop yield (t/ha); harvest rows above it are refused as unit or typing
 #: errors (fresh cassava and pineapple reach 40-60 t/ha, sugar cane about 100).
 MAX_YIELD_T_HA = 100.0
@@ -162,7 +170,8 @@ class Region:
         Indexed by ``village_code`` (str): ``village_name``, ``area_ha`` (UTM), optional
         ``group``, ``households``, other attributes; geometry EPSG:4326.
     businesses : pandas.DataFrame or None
-        Business counts indexed by ``village_code``, one int64 column per product.
+        Business counts indexed by ``village_code``, one int64 column per product. A village
+        without any row in the table holds 0 here but is not in ``businesses_reported``.
     harvest : pandas.DataFrame or None
         Tidy rows ``village_code`` (None for region totals), ``crop_id``, ``harvest_area_ha``,
         ``yield_value``, ``yield_unit`` (t/ha, ku/ha or kg/ha), ``source``.
@@ -178,6 +187,10 @@ class Region:
     provenance : tuple of Provenance
     warnings : tuple of str
         Things changed on loading (repaired geometries, reprojection, zero-filled villages).
+    businesses_reported : tuple of str, optional
+        Codes of the villages with at least one row in the business table: the others have no
+        statistics, and every figure computed from business counts is unknown (NA) for them,
+        never a score from distances alone. None: every village is reported.
     """
 
     manifest: Manifest
@@ -190,6 +203,7 @@ class Region:
     layers: RegionLayers = field(default_factory=RegionLayers)
     provenance: tuple[Provenance, ...] = ()
     warnings: tuple[str, ...] = ()
+    businesses_reported: tuple[str, ...] | None = None
 
     @property
     def id(self) -> str:
@@ -299,16 +313,20 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
             record(f"table:{name}", path, _source_of(table))
 
     stats = manifest.statistics
-    businesses = harvest = assessment = previous = None
+    businesses = harvest = assessment = previous = reported = None
     names = {"alt_names": alt_names, "aliases": aliases, "warnings": warnings}
     if villages is not None:
         if stats.businesses is not None:
-            businesses = attempt(_read_businesses, stats.businesses.path, villages, manifest,
-                                 decimal=stats.businesses.decimal, **names)
+            read = attempt(_read_businesses, stats.businesses.path, villages, manifest,
+                           decimal=stats.businesses.decimal, **names)
+            if read is not None:
+                businesses, reported = read
             record("businesses", stats.businesses.path, stats.businesses.source)
         if stats.businesses_previous is not None:
-            previous = attempt(_read_businesses, stats.businesses_previous.path, villages,
-                               manifest, decimal=stats.businesses_previous.decimal, **names)
+            read = attempt(_read_businesses, stats.businesses_previous.path, villages,
+                           manifest, decimal=stats.businesses_previous.decimal, **names)
+            if read is not None:
+                previous = read[0]
             record("businesses_previous", stats.businesses_previous.path,
                    stats.businesses_previous.source)
             if businesses is not None and previous is not None:
@@ -319,6 +337,12 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
             harvest = attempt(_read_harvest, stats.harvest, villages, tables, manifest, **names)
             record("harvest", stats.harvest.path, stats.harvest.source,
                    stats.harvest.illustrative)
+        if stats.households is not None:
+            read = attempt(_read_households, stats.households.path, villages, manifest,
+                           **names)
+            if read is not None:
+                villages = read
+            record("households", stats.households.path, stats.households.source)
     if stats.assessment is not None:
         assessment = attempt(_read_assessment, stats.assessment.path, manifest)
         record("assessment", stats.assessment.path, stats.assessment.source)
@@ -350,6 +374,7 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         provenance=tuple(provenance),
         warnings=tuple(warnings),
         businesses_previous=previous,
+        businesses_reported=reported,
     )
 
 
@@ -562,7 +587,8 @@ def _read_businesses(
     aliases: dict[str, str] | None = None,
     warnings: list[str] | None = None,
     decimal: str | None = None,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, tuple[str, ...] | None]:
+    """Business counts (wide) and the villages the table reports (None: all)."""
     shown = manifest.relative(path)
     problems: list[str] = []
     header = read_table(path, display_name=shown, aliases=COLUMN_ALIASES).columns
@@ -617,12 +643,121 @@ def _read_businesses(
     wide = wide.reindex(villages.index).fillna(0).astype("int64")
     wide.columns.name = None
     wide.index.name = "village_code"
+    reported = None
+    if absent:
+        if warnings is not None:
+            warnings.append(msg("note.businesses_unreported", file=shown, count=len(absent),
+                                villages=format_items(absent)))
+        missing = set(absent)
+        reported = tuple(c for c in villages.index if c not in missing)
+    return wide, reported
+
+
+def _read_households(
+    path: Path,
+    villages: gpd.GeoDataFrame,
+    manifest: Manifest,
+    *,
+    alt_names: tuple[str, ...] = (),
+    aliases: dict[str, str] | None = None,
+    warnings: list[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Households (and optionally population) per village from a table.
+
+    They replace the boundary layer's households column.
+    """
+    shown = manifest.relative(path)
+    problems: list[str] = []
+    df = read_table(path, numeric_columns=("households",),
+                    optional_numeric_columns=("population",), required_columns=("households",),
+                    display_name=shown, problems=problems)
+    columns = ["households"] + (["population"] if "population" in df.columns else [])
+    validate_numeric(df, [c for c in columns if c in df.columns], path=shown, min_value=0,
+                     problems=problems, finite=not problems)
+    _total_rows(df, problems)
+    codes = _codes_for(df, villages, shown, problems, alt_names=alt_names, aliases=aliases,
+                       warnings=warnings)
+    raise_problems(shown, problems)
+    dup = codes.duplicated(keep=False)
+    if dup.any():
+        rows = format_items((np.flatnonzero(dup.to_numpy()) + 2).tolist())
+        raise_problems(shown, [f"the same village appears more than once. Rows: {rows}."])
+    out = villages.copy()
+    for column in columns:
+        values = pd.Series(df[column].astype(float).to_numpy(), index=codes.to_numpy())
+        out[column] = values.reindex(villages.index).to_numpy()
+    absent = [c for c in villages.index if c not in set(codes)]
     if absent and warnings is not None:
-        warnings.append(
-            f"{shown}: {len(absent)} village(s) have no rows and are counted as 0 businesses: "
-            f"{format_items(absent)}."
-        )
-    return wide
+        warnings.append(msg("note.households_unreported", file=shown, count=len(absent),
+                            villages=format_items(absent)))
+    return out
+
+
+def subset_region(
+    region: Region, *, kabupaten: str | None = None, kecamatan: str | None = None
+) -> Region:
+    """The part of ``region`` in one kabupaten and/or kecamatan (by code or by name).
+
+    The codes come from the village codes (:mod:`ovop_geo.wilayah`). Village statistics are
+    kept for the villages selected; harvest totals for the whole region cannot be split and
+    are refused; a region population ([region] population) covers the whole region and is
+    dropped (with a note) when only part of it is kept.
+
+    Raises
+    ------
+    InputDataError
+        When nothing matches (naming what the region holds) or the harvest is region totals.
+    """
+    if kabupaten is None and kecamatan is None:
+        return region
+    from dataclasses import replace
+
+    from .wilayah import admin_units, select_villages
+
+    codes = select_villages(region.villages, kabupaten=kabupaten, kecamatan=kecamatan)
+    if len(codes) == len(region.villages):
+        return region
+    units = admin_units(region.villages.loc[codes])
+    label = []
+    for level, given in (("kabupaten", kabupaten), ("kecamatan", kecamatan)):
+        if given is not None:
+            name = units[f"{level}_name"].dropna()
+            shown = str(name.iloc[0]) if len(name) else str(given)
+            prefix = "" if shown.lower().startswith(level) else f"{level.title()} "
+            label.append(prefix + shown)
+    manifest = region.manifest
+    harvest = region.harvest
+    if harvest is not None:
+        totals = harvest["village_code"].isna()
+        if totals.any():
+            shown = manifest.relative(manifest.statistics.harvest.path)
+            raise InputDataError(
+                f"{shown}: the harvest figures are totals for the whole region and cannot be "
+                "split by kabupaten or kecamatan. Give figures per village (level = "
+                '"village") or run the whole region.', path=shown)
+        harvest = harvest[harvest["village_code"].isin(codes)].reset_index(drop=True)
+    keep = set(codes)
+    info = replace(manifest.region, name=f"{manifest.region.name}: {', '.join(label)}")
+    warnings = list(region.warnings)
+    if info.population is not None:
+        info = replace(info, population=None)
+        warnings.append(msg("note.subset_population", name=manifest.region.name))
+    access = manifest.access
+    if access.centre_village is not None and access.centre_village not in keep:
+        access = replace(access, centre_village=None)
+    reported = (None if region.businesses_reported is None
+                else tuple(c for c in region.businesses_reported if c in keep))
+    return replace(
+        region,
+        manifest=replace(manifest, region=info, access=access),
+        villages=region.villages.loc[codes],
+        businesses=None if region.businesses is None else region.businesses.loc[codes],
+        businesses_previous=(None if region.businesses_previous is None
+                             else region.businesses_previous.loc[codes]),
+        businesses_reported=reported,
+        harvest=harvest,
+        warnings=tuple(warnings),
+    )
 
 
 _TOTAL_WORDS = ("jumlah", "total", "jumlah total", "grand total", "sum", "kecamatan", "kabupaten")
@@ -909,6 +1044,14 @@ def missing_statistics(region: Region) -> list[str]:
     return missing
 
 
+#: Statistics templates, by manifest section ``[statistics.<name>]``.
+TEMPLATE_FILES = {
+    "harvest": "harvest_template.csv",
+    "businesses": "businesses_template.csv",
+    "households": "households_template.csv",
+}
+
+
 def statistics_templates(
     villages: gpd.GeoDataFrame | pd.DataFrame,
     *,
@@ -917,10 +1060,15 @@ def statistics_templates(
 ) -> dict[str, pd.DataFrame]:
     """Empty statistics tables keyed by village code, in the form the loader reads back.
 
-    A region with boundaries only (Kalimantan Barat as bundled) needs harvest statistics and
-    business counts. Fill in the empty cells, delete rows you have no figures for, and name the
-    files in the region manifest's ``[statistics.harvest]`` (with ``level = "village"``) and
-    ``[statistics.businesses]``.
+    A region with boundaries only (Kalimantan Barat as bundled) needs harvest statistics,
+    business counts and households. Fill in the empty cells, delete rows you have no figures
+    for, and name the files in the region manifest's ``[statistics.harvest]`` (with
+    ``level = "village"``), ``[statistics.businesses]`` and ``[statistics.households]``
+    (``ovop-geo template`` writes that manifest, see :mod:`ovop_geo.templates`).
+
+    Every row carries ``village_code``, ``village_name`` and the kabupaten and kecamatan code
+    and name (:func:`ovop_geo.wilayah.admin_units`); the loader reads the village code and
+    ignores the others.
 
     Parameters
     ----------
@@ -935,14 +1083,17 @@ def statistics_templates(
     Returns
     -------
     dict of str to DataFrame
-        ``harvest_template.csv`` and ``businesses_template.csv``, sorted by village code.
+        ``harvest_template.csv``, ``businesses_template.csv`` and ``households_template.csv``
+        (one row per village: ``households`` and ``population``, persons), sorted by code.
     """
-    base = pd.DataFrame(
-        {
-            "village_code": [str(c) for c in villages.index],
-            "village_name": villages["village_name"].to_numpy(),
-        }
-    ).sort_values("village_code", ignore_index=True)
+    from .wilayah import ADMIN_COLUMNS, admin_units
+
+    units = admin_units(villages)
+    base = pd.DataFrame({"village_code": [str(c) for c in villages.index],
+                         "village_name": villages["village_name"].to_numpy()})
+    for column in ADMIN_COLUMNS:
+        base[column] = units[column].to_numpy(dtype=object)
+    base = base.sort_values("village_code", ignore_index=True)
 
     def expand(column: str, values: tuple[str, ...]) -> pd.DataFrame:
         return base.merge(pd.DataFrame({column: list(values)}), how="cross")
@@ -955,4 +1106,9 @@ def statistics_templates(
     businesses = expand("product", products)
     businesses["businesses"] = np.nan
     businesses["source"] = ""
-    return {"harvest_template.csv": harvest, "businesses_template.csv": businesses}
+    households = base.copy()
+    households["households"] = np.nan
+    households["population"] = np.nan
+    households["source"] = ""
+    return {TEMPLATE_FILES["harvest"]: harvest, TEMPLATE_FILES["businesses"]: businesses,
+            TEMPLATE_FILES["households"]: households}

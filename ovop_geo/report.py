@@ -299,7 +299,9 @@ def region_summary(result: AnalysisResult) -> dict:
     ``capacity_alpha_class``, ``capacity_status``, ``capacity_land_supply_ha``,
     ``capacity_land_demand_ha``, ``capacity_parameters`` (prices with their year and source,
     the paddy-to-beras conversion, needs); ``raw_material_conversions``; ``crop_parameters``
-    (cropping intensity, staple conversion and food need per crop with sources); ``land``
+    (cropping intensity, staple conversion and food need per crop with sources);
+    ``production`` (harvest area and production per crop over the region, from the harvest
+    statistics, even when they cannot be spread over villages); ``land``
     (physical land balance summed over villages and available land per crop); ``food_first``
     per crop; ``growth`` (start year, data year, population growth and the scenarios with the
     year the land runs short per crop). Missing parts are None.
@@ -325,6 +327,14 @@ def region_summary(result: AnalysisResult) -> dict:
                               "capacity_alpha_index", "capacity_alpha_class", "capacity_status"))
     out["raw_material_conversions"] = _raw_material_conversions(result)
     out["crop_parameters"] = _crop_parameters(result)
+    # The harvest statistics' own totals, whatever else could be computed (no land-use layer,
+    # region totals that cannot be spread): what the user supplied is never dropped.
+    production = result.prepared.production_region
+    out["production"] = None if production is None else {
+        str(crop): {"harvest_area_ha": _num(row["harvest_area_ha"]),
+                    "production_t": _num(row["production_t"])}
+        for crop, row in production.iterrows()
+    }
     balance, region_land = result.land_balance, result.region_land
     out["land"] = None if balance is None else {
         **{c: _num(balance[c].sum()) for c in ("area_ha", "land_farmland_ha",

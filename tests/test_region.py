@@ -413,8 +413,8 @@ def test_statistics_templates_read_back(project):
     harvest = templates["harvest_template.csv"]
     assert harvest["village_code"].tolist() == ["A01", "A02", "A03"]
     assert harvest.columns.tolist() == [
-        "village_code", "village_name", "crop_id", "harvest_area_ha", "yield", "yield_unit",
-        "source",
+        "village_code", "village_name", "kabupaten_code", "kabupaten_name", "kecamatan_code",
+        "kecamatan_name", "crop_id", "harvest_area_ha", "yield", "yield_unit", "source",
     ]  # fmt: skip
     businesses = templates["businesses_template.csv"]
     assert businesses["product"].tolist() == ["kerupuk"] * 3
