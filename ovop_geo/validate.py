@@ -249,12 +249,12 @@ def validate_villages(
         utm = gdf.estimate_utm_crs()
     except RuntimeError as err:  # no UTM zone for these coordinates (near a pole, off Earth)
         minx, miny, maxx, maxy = gdf.total_bounds
-        raise_problems(path, [
+        problem = (
             f"the villages (longitude {minx:.2f} to {maxx:.2f}, latitude {miny:.2f} to "
             f"{maxy:.2f}) lie in no UTM zone, so their areas cannot be measured. Set the CRS "
             "the coordinates are really in."
-        ])
-        raise AssertionError from err  # not reached
+        )
+        raise InputDataError(f"{path}: {problem}", path=path, problems=[problem]) from err
     area_ha = gdf.geometry.to_crs(utm).area.to_numpy() / 10_000.0
     out, renamed = _standard_columns(
         gdf, codes, area_ha, id_column, name_column, group_column, households_column

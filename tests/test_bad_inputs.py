@@ -1303,6 +1303,19 @@ def _(tmp):
                      "A01\tpadi\t1.234\t4\tt/ha\nA02\tpadi\t2.500\t4\tt/ha\n"}))
 
 
+@case(
+    "villages-in-no-utm-zone",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: the villages \(longitude .* latitude 89\.\d+ to 89\.\d+\) lie "
+    r"in no UTM zone",
+)
+def _(tmp):
+    # degrees near the pole: a valid EPSG:4326 layer whose areas cannot be measured in UTM
+    near_pole = make_squares(crs="EPSG:4326")
+    near_pole = near_pole.set_geometry(near_pole.geometry.translate(0.0, 89.5))
+    return _with_villages(tmp, near_pole)
+
+
 # --- the test -----------------------------------------------------------------------------------
 
 
