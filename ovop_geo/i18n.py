@@ -383,6 +383,10 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "households_column": ("Kolom rumah tangga (KK, opsional)",
                               "Households column (optional)"),
         "none_option": ("(tidak ada)", "(none)"),
+        "decimal_choice": ("Tanda desimal", "Decimal mark"),
+        "decimal_auto": ("kenali otomatis", "detect"),
+        "decimal_comma": ("koma (12,5)", "comma (12,5)"),
+        "decimal_point": ("titik (12.5)", "point (12.5)"),
         "upload_harvest": ("Statistik panen (CSV)", "Harvest statistics (CSV)"),
         "upload_harvest_help": (
             "Kolom: crop_id, harvest_area_ha, yield, yield_unit (t/ha, ku/ha atau kg/ha), dan "
