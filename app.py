@@ -28,6 +28,7 @@ from streamlit_folium import st_folium
 
 from ovop_geo import charts, qfd, report
 from ovop_geo.bundled import bundled_file, params_table
+from ovop_geo.display import crop_names, display_table, source_text
 from ovop_geo.errors import InputDataError, OvopError, ParameterError
 from ovop_geo.export import to_csv_bytes
 from ovop_geo.farming import scenarios_from_table
@@ -59,6 +60,7 @@ from ovop_geo.uploads import UploadSession
 
 REGIONS = ("rasau-jaya", "kalimantan-barat")
 OWN = "own"
+OWN_REGION_ID = "own-data"  # the id of the manifest written for an upload
 ROOT = Path(__file__).resolve().parent
 # Streamlit serves the folder "static" next to the app at /app/static/ (enableStaticServing).
 LEAFLET_DIR = ROOT / "static" / "leaflet"
@@ -175,10 +177,33 @@ class Choices:
     base_map: str
 
 
+# Widgets whose options are written in the page's language. The browser keeps a choice by its
+# written label, so after a language change it no longer finds the old label among the new ones
+# and shows none (or the old text): these choices are handed back to it explicitly.
+LANGUAGE_WRITTEN = ("region", "base_map", "weights_mode", "indicator", "slope_limit",
+                    "kab_filter", "kec_filter")
+
+
+def keep_choices(lang: str) -> None:
+    """On a language change, give every language-written widget its current choice again."""
+    state = st.session_state
+    if state.get("shown_lang", lang) != lang:
+        for key in LANGUAGE_WRITTEN:
+            if key in state:
+                state[key] = state[key]
+    state["shown_lang"] = lang
+
+
+def _unless_kept(key: str, default):
+    """A widget's default, or None when the session already holds its choice (which wins)."""
+    return None if key in st.session_state else default
+
+
 def sidebar() -> Choices:
     """Language, region and base map."""
     lang = st.sidebar.radio(t("language", DEFAULT_LANG), options=list(LANGUAGES),
                             format_func=LANGUAGES.__getitem__, key="lang")
+    keep_choices(lang)
     region = st.sidebar.selectbox(
         t("region", lang), options=[*REGIONS, OWN], key="region",
         format_func=lambda r: t("region_own", lang) if r == OWN else region_name(r),
@@ -212,7 +237,10 @@ def ahp_controls(table: pd.DataFrame, lang: str) -> dict[str, float] | None:
     """Pairwise comparison of the criteria groups; each group's weight is split equally."""
     groups = list(dict.fromkeys(table["group"]))
     names = [t(f"group_{g}", lang) for g in groups]
-    start = pd.DataFrame(1.0, index=groups, columns=groups)
+    # The last matrix entered (kept in the session, so a language change keeps it).
+    kept = st.session_state.get("ahp_values")
+    start = (kept.copy() if kept is not None and list(kept.index) == groups
+             else pd.DataFrame(1.0, index=groups, columns=groups))
     start.insert(0, "group", names)
     config = {g: st.column_config.NumberColumn(n, min_value=1 / 9, max_value=9.0, format="%.3g")
               for g, n in zip(groups, names, strict=True)}
@@ -220,6 +248,7 @@ def ahp_controls(table: pd.DataFrame, lang: str) -> dict[str, float] | None:
     st.sidebar.caption(t("ahp_help", lang))
     edited = st.sidebar.data_editor(start, key="ahp_matrix", hide_index=True,
                                     column_config=config, num_rows="fixed")
+    st.session_state["ahp_values"] = edited[groups].copy()
     # Only the upper triangle is read (the help says so); the library fills in the reciprocals,
     # exactly as for `ovop-geo run --ahp-groups`.
     upper = edited[groups].to_numpy(dtype=float)
@@ -241,7 +270,7 @@ def parameter_controls(bundle: Bundle, lang: str) -> AnalysisParams:
     min_units = st.sidebar.number_input(t("min_units", lang), 1, 1000, 5, 1, key="min_units")
     share = st.sidebar.slider(t("min_household_share", lang), 0, 100, 20, 1, key="min_share")
     slope = st.sidebar.select_slider(t("slope_limit", lang), options=list(SLOPE_THRESHOLDS_PCT),
-                                     value=3.0, key="slope_limit",
+                                     value=_unless_kept("slope_limit", 3.0), key="slope_limit",
                                      format_func=lambda v: fmt_number(v, lang, "%", decimals=0))
     default_growth = central_growth(bundle)
     growth = st.sidebar.slider(t("growth_rate", lang), 0.0, 100.0, default_growth, 0.05,
@@ -365,7 +394,7 @@ def show_compare(result: AnalysisResult, product: str | None, lang: str) -> None
     })
     table.index.name = t("village_code", lang)
     st.subheader(t("compare_heading", lang, product=product))
-    st.dataframe(table, width="stretch")
+    st.dataframe(display_table(table, lang), width="stretch")
     st.caption(t("fragile_note", lang, n=result.params.sensitivity_runs))
     lookup = names.to_dict()
     left, right = st.columns(2)
@@ -404,7 +433,7 @@ def show_balance(result: AnalysisResult, lang: str) -> None:
     table.insert(0, "village", names.reindex(table.index))
     table = table.rename(columns={c: t(c, lang) for c in table.columns})
     table.index.name = t("village_code", lang)
-    st.dataframe(table, width="stretch")
+    st.dataframe(display_table(table, lang), width="stretch")
     st.caption(t("balance_caption", lang))
 
 
@@ -417,6 +446,8 @@ def show_land(result: AnalysisResult, lang: str) -> None:
     show_balance(result, lang)
     land = result.land[[c for c in LAND_COLUMNS if c in result.land.columns]].reset_index()
     land.insert(1, "village", land["village_code"].map(_names(result)))
+    crops = crop_names(result.region.tables.get("crops"), lang)
+    land["crop_id"] = land["crop_id"].map(lambda c: crops.get(c, c))
     if "food_first_binding" in land.columns:
         land["food_first_binding"] = land["food_first_binding"].map(
             lambda b: t(f"binding_{b}", lang))
@@ -424,9 +455,10 @@ def show_land(result: AnalysisResult, lang: str) -> None:
                "crop_id": t("crop", lang), "year_land_short": t("year_land_short", lang),
                "estimated": t("estimated", lang), "production_t": t("production_t", lang)}
     headers |= {c: t(c, lang) for c in LAND_COLUMNS if c not in headers}
-    st.dataframe(land.rename(columns=headers), hide_index=True, width="stretch",
-                 column_config={t("year_land_short", lang): st.column_config.NumberColumn(
-                     format="%d")})
+    st.dataframe(display_table(land.rename(columns=headers), lang,
+                               decimals={t("cropping_intensity", lang): 2},
+                               years=[t("year_land_short", lang)]),
+                 hide_index=True, width="stretch")
     st.caption(t("estimated_caption", lang))
     show_food_and_growth(result, lang)
     show_capacity(result, lang)
@@ -439,20 +471,23 @@ def show_food_and_growth(result: AnalysisResult, lang: str) -> None:
         return
     st.subheader(t("food_growth_heading", lang))
     scenario_cols = [f"year_land_short_{s.name}" for s in growth.scenarios]
+    crops = crop_names(result.region.tables.get("crops"), lang)
+    year_headers = [t("year_land_short_scenario", lang, name=t(f"scenario_{s.name}", lang),
+                      rate=fmt_number(s.growth_rate_pct_yr, lang, "%", decimals=2))
+                    for s in growth.scenarios]
     table = pd.DataFrame({
-        t("crop", lang): region_land.index,
+        t("crop", lang): [crops.get(c, c) for c in region_land.index],
         t("production_t", lang): region_land["production_t"].round(1).to_numpy(),
         t("food_need_t_yr", lang): region_land["food_need_t_yr"].round(1).to_numpy(),
         t("left_after_food_t_yr", lang): region_land["left_after_food_t_yr"].round(1).to_numpy(),
         t("demand_t_yr", lang): region_land["demand_t_yr"].round(1).to_numpy(),
         t("food_first_binding", lang): [t(f"binding_{b}", lang)
                                         for b in region_land["food_first_binding"]],
-        **{t("year_land_short_scenario", lang, name=t(f"scenario_{s.name}", lang),
-             rate=fmt_number(s.growth_rate_pct_yr, lang, "%", decimals=2)):
-           region_land[c].to_numpy() for s, c in zip(growth.scenarios, scenario_cols,
-                                                      strict=True)},
+        **{h: region_land[c].to_numpy() for h, c in zip(year_headers, scenario_cols,
+                                                         strict=True)},
     })
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(display_table(table, lang, years=year_headers), hide_index=True,
+                 width="stretch")
     st.caption(t("growth_caption", lang, start=growth.start_year, data=growth.data_year,
                  pop=fmt_number(growth.population_growth_pct_yr, lang, "%", decimals=2),
                  horizon=growth.horizon_years,
@@ -489,7 +524,9 @@ def show_capacity(result: AnalysisResult, lang: str) -> None:
         t("estimated", lang): by["estimated"].astype(bool),
     })
     table.index.name = t("village_code", lang)
-    st.dataframe(table, width="stretch")
+    st.dataframe(display_table(table, lang, decimals={
+        t("population", lang): 0, t("supply_demand_ratio", lang): 2,
+        t("alpha_index", lang): 2}), width="stretch")
     params = cc.parameters
     prices = {p["crop_id"]: p for p in params.get("prices", [])}
     conversion = params.get("conversions", [{}])[0]
@@ -516,7 +553,9 @@ def show_readiness(prepared: PreparedRegion, lang: str) -> None:
         t("aspect", lang): by_aspect["aspect_en"] if en else by_aspect.index,
         t("readiness_score", lang): by_aspect["score"].round(3),
     }).sort_values(t("readiness_score", lang))
-    st.dataframe(aspects, hide_index=True, width="stretch")
+    score3 = {t("readiness_score", lang): 3, t("share_total_pct", lang): 0}
+    st.dataframe(display_table(aspects, lang, decimals=score3), hide_index=True,
+                 width="stretch")
 
     def rows(frame: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({
@@ -528,14 +567,16 @@ def show_readiness(prepared: PreparedRegion, lang: str) -> None:
         })
 
     st.subheader(t("readiness_weakest", lang))
-    st.dataframe(rows(weakest_dimensions(by_dim, 4)), hide_index=True, width="stretch")
+    st.dataframe(display_table(rows(weakest_dimensions(by_dim, 4)), lang, decimals=score3),
+                 hide_index=True, width="stretch")
     flagged = by_dim[by_dim["shares_flag"] | (by_dim["treatment"] == "practices_mean")]
     if len(flagged):
         st.subheader(t("readiness_flagged", lang))
-        st.dataframe(rows(flagged), hide_index=True, width="stretch")
-    with st.expander(t("readiness_all", lang)):
-        st.dataframe(rows(weakest_dimensions(by_dim, len(by_dim))), hide_index=True,
+        st.dataframe(display_table(rows(flagged), lang, decimals=score3), hide_index=True,
                      width="stretch")
+    with st.expander(t("readiness_all", lang)):
+        st.dataframe(display_table(rows(weakest_dimensions(by_dim, len(by_dim))), lang,
+                                   decimals=score3), hide_index=True, width="stretch")
 
 
 # Own QFD tables: (table, label key). Each is checked like a manifest table.
@@ -608,14 +649,15 @@ def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
                   after=fmt_number(sc["buyer_weighted_readiness_after"], lang, decimals=2)))
     after = {x["dimension"]: x["readiness_after"] for x in sc["by_dimension"]}
     ranked = [d for d in section["dimension_table"] if d["priority_rank"] is not None]
-    st.dataframe(pd.DataFrame({
+    st.dataframe(display_table(pd.DataFrame({
         t("qfd_rank", lang): [d["priority_rank"] for d in ranked],
         t("dimension", lang): [d["label"] for d in ranked],
         t("qfd_priority_pct", lang): [round(100 * d["priority_share"], 1) for d in ranked],
         t("qfd_readiness", lang): [None if d["readiness"] is None else round(d["readiness"], 2)
                                    for d in ranked],
         t("qfd_readiness_after", lang): [round(after[d["dimension"]], 2) for d in ranked],
-    }), hide_index=True, width="stretch")
+    }), lang, decimals={t("qfd_readiness", lang): 2, t("qfd_readiness_after", lang): 2}),
+        hide_index=True, width="stretch")
     show_qfd_details(house, lang)
     show_qfd_downloads(region, house, plan, lang)
 
@@ -768,25 +810,26 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
     def rel(path: Path) -> str:
         return "../" + path.resolve().relative_to(folder).as_posix()
 
-    # Both languages, so that switching language keeps the same content hash (and cache).
-    source = f"{t('uploaded_source', 'id')} / {t('uploaded_source', 'en')}"
-    name = f"{t('own_region_name', 'id')} / {t('own_region_name', 'en')}"
+    # Both languages, so that switching language keeps the same content hash (and cache); the
+    # page shows the one it speaks (the region's name by OWN_REGION_ID, the source by source_id).
+    source = {"source": t("uploaded_source", "en"), "source_id": t("uploaded_source", "id")}
+    name = t("own_region_name", "en")
     sections: dict[str, dict] = {
-        "region": {"id": "own-data", "name": name},
+        "region": {"id": OWN_REGION_ID, "name": name},
         "boundaries": {"path": rel(paths["boundaries"]), "id_column": columns["id"],
-                       "name_column": columns["name"], "source": source,
+                       "name_column": columns["name"], **source,
                        "note": "Indicative, not legal boundaries: uploaded by the user.",
                        "households_column": columns.get("households") or None},
     }
     if "landuse" in paths:
         sections["landuse"] = {"path": rel(paths["landuse"]), "class_column": "class_id",
                                "classes": rel(params / "landuse_classes.csv"),
-                               "source": source}
+                               "source": source["source"]}
     if "elevation" in paths:
-        sections["elevation"] = {"path": rel(paths["elevation"]), "source": source}
+        sections["elevation"] = {"path": rel(paths["elevation"]), "source": source["source"]}
     for slot in ("harvest", "businesses"):
         if slot in paths:
-            sections[f"statistics.{slot}"] = {"path": rel(paths[slot]), "source": source}
+            sections[f"statistics.{slot}"] = {"path": rel(paths[slot]), **source}
     sections["tables"] = {name: rel(params / Path(p).name) for name, p in PARAM_TABLES.items()
                           if name != "landuse_classes"}
     layers = folder / "layers"
@@ -874,17 +917,22 @@ def vector_columns(path: str) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------------------ page
+def shown_region_name(region, lang: str) -> str:
+    """The region's name; an upload's generic name in the page's language."""
+    return t("own_region_name", lang) if region.id == OWN_REGION_ID else region.name
+
+
 def provenance(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
     """Honesty notes: indicative boundaries, source, illustrative and estimated data."""
     region = bundle.prepared.region
     boundaries = region.manifest.boundaries
-    st.caption(t("region_summary", lang, name=region.name,
+    st.caption(t("region_summary", lang, name=shown_region_name(region, lang),
                  n=fmt_number(len(region.villages), lang, decimals=0)))
     st.warning(t("indicative_boundaries", lang))
-    st.caption(t("boundary_source", lang, source=boundaries.source or "–"))
+    st.caption(t("boundary_source", lang, source=source_text(boundaries, lang) or "–"))
     businesses = region.manifest.statistics.businesses
     if businesses is not None and businesses.source:
-        st.caption(t("businesses_source", lang, source=businesses.source))
+        st.caption(t("businesses_source", lang, source=source_text(businesses, lang)))
     layers = result.prepared.illustrative_layers
     if layers:
         st.caption(t("illustrative_layers", lang,

@@ -99,6 +99,7 @@ class BoundariesSpec:
     group_column: str | None = None
     households_column: str | None = None
     source: str | None = None
+    source_id: str | None = None  # the source in Bahasa Indonesia (``source`` is in English)
     licence: str | None = None
     note: str | None = None
     illustrative: bool = False
@@ -162,6 +163,7 @@ class TableSpec:
 
     path: Path
     source: str | None = None
+    source_id: str | None = None  # the source in Bahasa Indonesia (``source`` is in English)
     note: str | None = None
     level: str | None = None
     illustrative: bool = False
@@ -265,6 +267,7 @@ _SECTIONS: dict[str, _Spec] = {
         "group_column": ("str", False),
         "households_column": ("str", False),
         "source": ("str", False),
+        "source_id": ("str", False),
         "licence": ("str", False),
         "note": ("str", False),
         "illustrative": ("bool", False),
@@ -300,6 +303,7 @@ _SECTIONS: dict[str, _Spec] = {
     "statistics_table": {
         "path": ("path", True),
         "source": ("str", False),
+        "source_id": ("str", False),
         "note": ("str", False),
         "level": ("str", False),
         "illustrative": ("bool", False),

@@ -320,3 +320,80 @@ def test_user_errors_are_shown_not_raised(monkeypatch):
     assert [e.value for e in at.error] == [
         "rasau-jaya.toml: column 'nama': missing. Fix the manifest."
     ]
+
+
+# ---------------------------------------------------------------- language and tables
+def _display(df) -> "pd.DataFrame":
+    """The text a table shows (its Styler's display values), cell by cell."""
+    from streamlit import dataframe_util
+
+    styler = df.proto.arrow_data.styler
+    assert styler.display_values, "the table carries no display text"
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(styler.display_values)
+
+
+def _shown(at: AppTest, first_column: str):
+    for df in at.dataframe:
+        if df.value.columns[0] == first_column:
+            return df.value, _display(df)
+    raise AssertionError(f"no table starting with {first_column!r}")
+
+
+def test_indonesian_page_has_no_english_sources(rasau):
+    captions = " ".join(_captions(rasau))
+    assert "codes per Kepmendagri" not in captions
+    assert "kode menurut Kepmendagri 300.2.2-2138/2025" in captions
+    assert "a sample, not a census" not in captions
+    assert "sampel, bukan sensus" in captions
+
+
+def test_english_page_keeps_the_english_sources():
+    at = _ok(_set(_new(), "radio", "lang", "en"))
+    captions = " ".join(_captions(at))
+    assert "codes per Kepmendagri 300.2.2-2138/2025" in captions
+    assert "kode menurut" not in captions
+
+
+def test_tables_show_crop_names_and_decimal_commas(rasau):
+    values, shown = _shown(rasau, "Kode desa")  # the land table
+    assert set(values["Tanaman"]) == {"Padi", "Jagung", "Ubi kayu"}  # data/params/crops.csv
+    column = "Produksi (t)"
+    i = int(values[column].astype(float).gt(1000).to_numpy().argmax())
+    x = float(values[column].iloc[i])
+    # Bahasa Indonesia: a dot between thousands, a comma before the one decimal.
+    whole, tenth = divmod(round(x * 10), 10)
+    assert shown[column].iloc[i] == f"{whole:,}".replace(",", ".") + f",{tenth}"
+    years = shown["Tahun lahan tidak cukup"]
+    assert all(y == "–" or (len(y) == 4 and y.isdigit()) for y in years)
+    # The compare table: score with one decimal and a comma.
+    values, shown = _shown(rasau, "Desa")
+    assert shown.loc[SATU, "Skor (0-100)"] == "74,3"
+
+
+def test_english_tables_use_decimal_points():
+    at = _ok(_set(_new(), "radio", "lang", "en"))
+    values, shown = _shown(at, "Village")
+    assert shown.loc[SATU, "Score (0-100)"] == "74.3"
+    values, shown = _shown(at, "Village code")
+    assert set(values["Crop"]) == {"Paddy rice", "Maize", "Cassava"}
+
+
+def test_language_change_keeps_every_choice():
+    at = _new()
+    for kind, key, value in (("slider", "w_households", 0.0), ("selectbox", "product", "kerupuk"),
+                             ("selectbox", "indicator", "lq"), ("number_input", "min_units", 7),
+                             ("slider", "min_share", 30), ("select_slider", "slope_limit", 8.0),
+                             ("slider", "growth", 3.0), ("radio", "base_map", "osm")):
+        _set(at, kind, key, value)
+    at = _ok(_set(at, "radio", "lang", "en"))
+    assert at.selectbox(key="indicator").label == "Indicator"
+    assert at.selectbox(key="indicator").value == "lq"
+    assert at.radio(key="base_map").value == "osm"
+    assert at.select_slider(key="slope_limit").value == 8.0
+    assert at.slider(key="w_households").value == 0.0
+    assert at.number_input(key="min_units").value == 7
+    # The choices written in the page's language are handed back to the browser, which keeps
+    # a choice by its written label (without this it shows none after the change).
+    for widget in (at.selectbox(key="indicator"), at.radio(key="base_map"),
+                   at.radio(key="weights_mode"), at.select_slider(key="slope_limit")):
+        assert widget.proto.set_value, widget.key

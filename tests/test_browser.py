@@ -278,3 +278,31 @@ def test_streamlit_run_without_the_makefile_draws_the_map(chromium, tmp_path):
         finally:
             browser.close()
     assert (folder / "static" / "leaflet" / "leaflet.js").is_file()
+
+
+def test_language_change_keeps_the_choices_shown(app_url, chromium, tmp_path):
+    """The browser shows the same choices, now written in English (it keeps a choice by its
+    label, so the app hands each one back after a language change)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            visit = _Visit(browser, "language")
+            page = visit.page
+            page.goto(app_url)
+            assert visit.villages_drawn(6, tmp_path, "language-id") == 6
+            page.get_by_text("English", exact=True).click()
+            _wait_idle(page)
+            assert visit.villages_drawn(6, tmp_path, "language-en") == 6
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            assert sidebar.get_by_role("radio", name="Sliders").is_checked()
+            assert sidebar.get_by_role("radio", name="None (works offline)").is_checked()
+            indicator = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator")
+            box = indicator.first.locator("input")
+            shown = box.input_value() or box.get_attribute("placeholder") or ""
+            shown += indicator.first.inner_text()
+            assert "Sentra score (0-100)" in shown, shown
+            assert visit.errors == []
+        finally:
+            browser.close()
