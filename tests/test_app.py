@@ -323,7 +323,7 @@ def test_user_errors_are_shown_not_raised(monkeypatch):
 
 
 # ---------------------------------------------------------------- language and tables
-def _display(df) -> "pd.DataFrame":
+def _display(df):
     """The text a table shows (its Styler's display values), cell by cell."""
     from streamlit import dataframe_util
 
