@@ -922,12 +922,35 @@ def shown_region_name(region, lang: str) -> str:
     return t("own_region_name", lang) if region.id == OWN_REGION_ID else region.name
 
 
-def provenance(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
+# A compact page: the map is the first thing a planner sees (Streamlit's default top padding
+# and title take about 200 px). Page style only; nothing is loaded from outside.
+PAGE_CSS = """<style>
+[data-testid="stHeader"] {height: 2.4rem; background: transparent;}
+[data-testid="stMainBlockContainer"] {padding-top: 2.6rem; padding-bottom: 1rem;}
+[data-testid="stSidebarHeader"] {height: 2rem; margin-bottom: 0;}
+[data-testid="stSidebarUserContent"] {padding-top: 0;}
+</style>"""
+
+
+def header(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
+    """One line: the app, the region and its size; the honesty notes folded beside it."""
+    region = bundle.prepared.region
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.markdown(f"**{t('app_title', lang)}** · " + t(
+        "region_summary", lang, name=shown_region_name(region, lang),
+        n=fmt_number(len(region.villages), lang, decimals=0)))
+    notes = [*result.notes, *bundle.layer_notes]
+    label = t("provenance_heading", lang, boundaries=t("indicative_boundaries", lang),
+              n=len(notes))
+    with right.expander(f":orange[{label}]"):
+        provenance(bundle, result, notes, lang)
+
+
+def provenance(bundle: Bundle, result: AnalysisResult, notes: list, lang: str) -> None:
     """Honesty notes: indicative boundaries, source, illustrative and estimated data."""
     region = bundle.prepared.region
     boundaries = region.manifest.boundaries
-    st.caption(t("region_summary", lang, name=shown_region_name(region, lang),
-                 n=fmt_number(len(region.villages), lang, decimals=0)))
+    st.caption(t("app_caption", lang))
     st.warning(t("indicative_boundaries", lang))
     st.caption(t("boundary_source", lang, source=source_text(boundaries, lang) or "–"))
     businesses = region.manifest.statistics.businesses
@@ -940,21 +963,19 @@ def provenance(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
                                       for x in layers)))
     if result.land is not None and bool(result.land["estimated"].any()):
         st.caption(t("estimated_note", lang))
-    notes = [*result.notes, *bundle.layer_notes]
     if notes:
-        with st.expander(t("analysis_notes", lang, n=len(notes))):
-            for note in notes:
-                st.text(translate_note(note, lang))
+        st.markdown(f"**{t('analysis_notes', lang, n=len(notes))}**")
+        for note in notes:
+            st.text(translate_note(note, lang))
 
 
 def main() -> None:
     """Sidebar choices, then the map and the tabs."""
     st.set_page_config(page_title="OVOP geo", layout="wide")
+    st.html(PAGE_CSS)
     try:
         choices = sidebar()
         lang = choices.lang
-        st.title(t("app_title", lang))
-        st.caption(t("app_caption", lang))
         if choices.region == OWN:
             bundle = own_data(lang)
             if bundle is None:
@@ -971,7 +992,7 @@ def main() -> None:
             st.sidebar.caption(t("no_products", lang))
         params = parameter_controls(bundle, lang)
         result = run_analysis(bundle.key, params, bundle)
-        provenance(bundle, result, lang)
+        header(bundle, result, lang)
         tabs = st.tabs([t(k, lang) for k in ("tab_map", "tab_compare", "tab_land",
                                              "tab_readiness", "tab_qfd", "tab_exports")])
         with tabs[0]:

@@ -164,6 +164,8 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
                            "Production per village is estimated (region totals spread by "
                            "suitable land in current farm use, from the land-use layer)."),
         "analysis_notes": ("Catatan analisis ({n})", "Analysis notes ({n})"),
+        "provenance_heading": ("{boundaries} · sumber dan catatan ({n})",
+                               "{boundaries} · sources and notes ({n})"),
         # compare
         "compare_villages": ("Pilih desa untuk dibandingkan", "Villages to compare"),
         "compare_heading": ("Perbandingan desa untuk {product}", "Villages compared for {product}"),

@@ -46,6 +46,11 @@ def _map_args(at: AppTest) -> dict:
     return json.loads(maps[0].proto.json_args)
 
 
+def _summary(at: AppTest) -> str:
+    """The line above the tabs: the app, the region and its number of villages."""
+    return at.markdown[0].value
+
+
 def _captions(at: AppTest) -> list[str]:
     return [c.value for c in at.caption]
 
@@ -65,11 +70,13 @@ def rasau() -> AppTest:
 
 def test_starts_on_rasau_jaya_in_bahasa_indonesia(rasau):
     at = rasau
-    assert at.title[0].value == "Perencanaan OVOP berbasis peta"
+    # One line above the tabs: the app, the region and its size; the notes folded beside it.
+    assert at.markdown[0].value.startswith("**Perencanaan OVOP berbasis peta** · Kecamatan Rasau")
+    assert at.expander[0].label.startswith(":orange[Batas indikatif, bukan batas hukum · sumber")
     assert at.radio(key="lang").value == "id"
     assert at.selectbox(key="region").value == "rasau-jaya"
     assert at.selectbox(key="product").value == "rengginang"
-    assert any(c.endswith(": 6 desa") for c in _captions(at))
+    assert _summary(at).endswith(": 6 desa")
     # The boundary warning first; the QFD tab names its assumptions and its scenario.
     assert at.warning[0].value == "Batas indikatif, bukan batas hukum"
     assert [w.value[:30] for w in at.warning][1:] == [
@@ -152,11 +159,11 @@ def test_osm_base_map_adds_tiles_but_no_scripts():
 
 def test_switching_language_changes_labels():
     at = _ok(_set(_new(), "radio", "lang", "en"))
-    assert at.title[0].value == "OVOP spatial planning"
+    assert at.markdown[0].value.startswith("**OVOP spatial planning** · ")
     assert at.warning[0].value == "Indicative, not legal boundaries"
     assert [w.value[:24] for w in at.warning][1:] == [
         "Bundled assumptions (rea", "Scenario, not a forecast"]
-    assert any(c.endswith(": 6 villages") for c in _captions(at))
+    assert _summary(at).endswith(": 6 villages")
     assert "Sentra score (0-100): rengginang" in _map_args(at)["script"]
     table = _frame(at, "Village")
     assert table.loc[SATU, "rank"] == 1
@@ -216,7 +223,7 @@ def test_ahp_mode_shows_the_consistency_ratio():
 @pytest.mark.slow
 def test_starts_on_the_province_and_offers_the_template():
     at = _ok(_set(_new(), "selectbox", "region", "kalimantan-barat"))
-    assert any(c.endswith(": 2.130 desa") for c in _captions(at))
+    assert _summary(at).endswith(": 2.130 desa")
     args = _map_args(at)
     assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]
     assert len(args["script"]) < 5_000_000  # simplified borders keep the page light
@@ -225,7 +232,7 @@ def test_starts_on_the_province_and_offers_the_template():
     labels = [b.label for b in at.get("download_button")]
     assert {"Unduh templat harvest_template.csv", "Unduh templat businesses_template.csv"} <= set(
         labels)
-    assert any(e.label.startswith("Catatan analisis") for e in at.expander)
+    assert any(m.value.startswith("**Catatan analisis") for m in at.markdown)
 
 
 @pytest.mark.slow
@@ -236,8 +243,8 @@ def test_two_sessions_do_not_share_region_or_weights():
     assert _frame(first, "Desa").loc[DUA, "peringkat"] == 1
     assert first.slider(key="w_households").value == 0.0
     assert second.slider(key="w_households").value == 6.0
-    assert any(c.endswith(": 2.130 desa") for c in _captions(second))
-    assert any(c.endswith(": 6 desa") for c in _captions(first))
+    assert _summary(second).endswith(": 2.130 desa")
+    assert _summary(first).endswith(": 6 desa")
 
 
 def _boundaries_geojson() -> bytes:

@@ -151,14 +151,23 @@ def test_map_and_charts_draw_offline(app_url, chromium, tmp_path):
             tooltip.first.wait_for()
             text = tooltip.first.inner_text()
             assert any(name in text for name in names), text
-            legend = frame.locator(".ovop-map-control").first.inner_text()
-            assert "Skor calon sentra (0-100): rengginang" in legend
-            assert "Penggunaan lahan (data ilustratif)" in legend
-            # Overlays are off at first; switching land use on draws its polygons.
+            legend = frame.locator(".ovop-map-control").first
+            assert "Skor calon sentra (0-100): rengginang" in legend.inner_text()
+            # Overlays are off at first, and so is their legend; the layer box is a button
+            # until pointed at. Switching land use on draws its polygons and its legend.
+            assert "Penggunaan lahan (data ilustratif)" not in legend.inner_text()
             assert frame.locator("path.ovop-layer").count() == 0
-            frame.get_by_text("Penggunaan lahan (data ilustratif)").first.click()
+            control = frame.locator(".leaflet-control-layers")
+            assert not control.get_by_text("Penggunaan lahan (data ilustratif)").is_visible()
+            control.hover()
+            control.get_by_text("Penggunaan lahan (data ilustratif)").first.click()
             frame.locator("path.ovop-layer").first.wait_for()
             assert frame.locator("path.ovop-layer").count() >= 7  # 7 land-use classes
+            page.wait_for_timeout(300)
+            assert "Penggunaan lahan (data ilustratif)" in legend.inner_text()
+            # The legend folds to its titles on a click.
+            legend.locator("summary").first.click()
+            assert legend.locator("details").first.get_attribute("open") is None
             page.screenshot(path=str(tmp_path / "map.png"), full_page=True)
 
             page.get_by_role("tab", name="Bandingkan desa").click()
