@@ -4,9 +4,10 @@ Run with ``streamlit run app.py`` after ``python -m ovop_geo.offline static/leaf
 does both). The map loads Leaflet from ``static/leaflet`` and draws with no internet connection.
 
 Caching: :func:`load_bundle` (region, the expensive ``prepare_region`` and the simplified map
-geometry and layers) is shared by every session and keyed by the region id, or by the content
-hash of an upload; :func:`run_analysis` (the cheap, parameter-dependent part) is keyed by that key
-and the frozen ``AnalysisParams``. Neither cached object is ever modified here. Every
+geometry and layers, with a progress bar the first time) is shared by every session through
+:class:`BundleStore` and keyed by the region id, or by the content hash of an upload;
+:func:`run_analysis` (the cheap, parameter-dependent part) is keyed by that key and the frozen
+``AnalysisParams``. Neither cached object is ever modified here. Every
 user-facing problem arrives as :class:`ovop_geo.errors.OvopError` and is shown with ``st.error``;
 anything else is a bug and keeps its traceback.
 """
@@ -16,10 +17,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import shutil
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -36,6 +40,7 @@ from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t, translate_note
 from ovop_geo.io import read_table, read_vector
 from ovop_geo.manifest import load_manifest, manifest_text
 from ovop_geo.mcda import group_ahp_weights, load_default_criteria, normalise_criteria
+from ovop_geo.messages import msg
 from ovop_geo.offline import install_leaflet
 from ovop_geo.overlays import ClassLayer, RasterLayer, slope_layer
 from ovop_geo.pipeline import (
@@ -46,6 +51,7 @@ from ovop_geo.pipeline import (
     analyse,
     prepare_region,
 )
+from ovop_geo.profile import VillageProfile, search_labels, view_for, village_profile
 from ovop_geo.readiness import weakest_dimensions
 from ovop_geo.region import (
     load_region,
@@ -64,7 +70,8 @@ OWN_REGION_ID = "own-data"  # the id of the manifest written for an upload
 ROOT = Path(__file__).resolve().parent
 # Streamlit serves the folder "static" next to the app at /app/static/ (enableStaticServing).
 LEAFLET_DIR = ROOT / "static" / "leaflet"
-MAP_HEIGHT_PX = 620
+MAP_HEIGHT_PX = 600
+MAP_WIDTH_PX = 560  # a little less than the map's width beside the profile on a 1400 px screen
 INDICATOR_ORDER = ("score", "lq", "businesses", "production", "available_land",
                    "year_land_short", "slope_share", "ovop_product", "land_capacity", "area")
 # Upload slots: (key, kind for UploadSession, accepted extensions, label key, help key).
@@ -111,11 +118,12 @@ def _simplified_layer(region, reader, villages) -> gpd.GeoDataFrame:
     return out.rename(columns={column: "class_id"})
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def load_bundle(key: str, _source: str) -> Bundle:
-    """Load and prepare a region once for every session (``_source``: id or manifest path)."""
-    region = load_region(_source)
-    prepared = prepare_region(region)
+def make_bundle(key: str, source: str, progress: Callable[[str], None]) -> Bundle:
+    """Load and prepare a region (``source``: id or manifest path), telling ``progress``."""
+    progress(msg("progress.load"))
+    region = load_region(source)
+    prepared = prepare_region(region, progress=progress)
+    progress(msg("progress.map"))
     villages = region.villages
     geometry = simplify_coverage(villages, keep_columns=[]).geometry
     notes: list[str] = []
@@ -131,6 +139,71 @@ def load_bundle(key: str, _source: str) -> Bundle:
                                       illustrative=region.layers.elevation.illustrative)
     return Bundle(key, prepared, geometry, layers["landuse"], layers["zoning"], layers["slope"],
                   tuple(notes))
+
+
+class BundleStore:
+    """Prepared regions shared by every session, the least recently used dropped past ``size``.
+
+    A region is prepared once even when several sessions ask for it at once: the others wait
+    for it. (Streamlit's own cache would replay the progress shown while preparing.)
+    """
+
+    def __init__(self, size: int = 8):
+        self._size = size
+        self._items: OrderedDict[str, Bundle] = OrderedDict()
+        self._lock = threading.Lock()
+        self._loading: dict[str, threading.Lock] = {}
+
+    def __contains__(self, key: str) -> bool:
+        with self._lock:
+            return key in self._items
+
+    def get(self, key: str, make: Callable[[], Bundle]) -> Bundle:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            loading = self._loading.setdefault(key, threading.Lock())
+        with loading:
+            with self._lock:
+                if key in self._items:
+                    return self._items[key]
+            bundle = make()
+            with self._lock:
+                self._items[key] = bundle
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+                self._loading.pop(key, None)
+        return bundle
+
+
+@st.cache_resource(show_spinner=False)
+def bundle_store() -> BundleStore:
+    """The one store of prepared regions of this server process."""
+    return BundleStore()
+
+
+PREPARE_STAGES = 9  # load, seven stages of prepare_region at most, map borders
+
+
+def load_bundle(key: str, source: str, lang: str = DEFAULT_LANG) -> Bundle:
+    """The prepared region ``key``; a progress bar while it is prepared for the first time."""
+    store = bundle_store()
+    if key in store:
+        return store.get(key, lambda: make_bundle(key, source, lambda _m: None))
+    place = st.empty()
+    with place.container():
+        bar = st.progress(0.0, text=t("loading_region", lang))
+        done = [0]
+
+        def progress(message: str) -> None:
+            done[0] += 1
+            bar.progress(min(done[0] / PREPARE_STAGES, 1.0),
+                         text=f"{t('loading_region', lang)} {translate_note(message, lang)}")
+
+        bundle = store.get(key, lambda: make_bundle(key, source, progress))
+    place.empty()
+    return bundle
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -180,16 +253,15 @@ class Choices:
 # Widgets whose options are written in the page's language. The browser keeps a choice by its
 # written label, so after a language change it no longer finds the old label among the new ones
 # and shows none (or the old text): these choices are handed back to it explicitly.
-LANGUAGE_WRITTEN = ("region", "base_map", "weights_mode", "indicator", "slope_limit",
-                    "kab_filter", "kec_filter")
+LANGUAGE_WRITTEN = ("region", "base_map", "weights_mode", "indicator", "slope_limit")
 
 
 def keep_choices(lang: str) -> None:
     """On a language change, give every language-written widget its current choice again."""
     state = st.session_state
     if state.get("shown_lang", lang) != lang:
-        for key in LANGUAGE_WRITTEN:
-            if key in state:
+        for key in list(state.keys()):
+            if key in LANGUAGE_WRITTEN or key.startswith(("search-", "kec-")):
                 state[key] = state[key]
     state["shown_lang"] = lang
 
@@ -340,6 +412,8 @@ def map_data(bundle: Bundle, result: AnalysisResult, lang: str) -> gpd.GeoDataFr
 
 
 def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choices: Choices):
+    """Indicator, kecamatan and village search above the map; the picked village's profile
+    beside it (picked by a click on the map or by the search)."""
     lang = choices.lang
     problem = leaflet_problem()
     if problem is not None:
@@ -347,8 +421,42 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
         return
     frame = map_data(bundle, result, lang)
     options = indicators_for(result, frame, product)
-    indicator = st.selectbox(t("indicator", lang), options, key="indicator",
-                             format_func=lambda k: t(f"indicator_{k}", lang))
+    villages = result.villages
+    groups = sorted(villages["group"].dropna().astype(str).unique()) if (
+        "group" in villages.columns) else []
+    cols = st.columns([2, 2, 3] if len(groups) > 1 else [2, 3])
+    indicator = cols[0].selectbox(t("indicator", lang), options, key="indicator",
+                                  format_func=lambda k: t(f"indicator_{k}", lang))
+    shown = villages
+    kecamatan = None
+    if len(groups) > 1:
+        kecamatan = cols[1].selectbox(
+            t("group", lang), ["", *groups], key=f"kec-{bundle.key}",
+            format_func=lambda g: g or t("search_none", lang))
+        if kecamatan:
+            shown = villages[villages["group"] == kecamatan]
+    labels = search_labels(shown)
+    picked_key = f"picked-{bundle.key}"
+    search_key = f"search-{bundle.key}"
+    if st.session_state.get(search_key) not in ("", None, *labels):
+        st.session_state[search_key] = ""  # a village outside the chosen kecamatan
+
+    def on_search() -> None:
+        st.session_state[picked_key] = st.session_state[search_key] or None
+
+    searched = cols[-1].selectbox(t("search_village", lang), ["", *labels], key=search_key,
+                                  format_func=lambda c: labels.get(c) or t("search_none", lang),
+                                  on_change=on_search)
+    # Zoom to the village found, or to the kecamatan chosen; else the whole region.
+    focus = villages.geometry.loc[[searched]] if searched else (
+        shown.geometry if kecamatan else None)
+    center, zoom = (None, None) if focus is None else view_for(
+        focus, width_px=MAP_WIDTH_PX, height_px=MAP_HEIGHT_PX)
+    highlight = None
+    if searched:
+        highlight = folium.FeatureGroup(name="ovop-found", control=False)
+        folium.GeoJson(villages.geometry.loc[[searched]].to_json(), style_function=lambda _: {
+            "color": "#e7298a", "weight": 4, "fill": False}).add_to(highlight)
     # A new map on every run: a folium map is a page being built, and rendering one twice (as
     # a map shared between sessions would be) drops its layers' scripts. Its element names are
     # stable, so a run that shows the same thing sends the same script and the browser keeps
@@ -356,9 +464,62 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
     m = report.result_map(result, indicator=indicator, product=product, lang=lang,
                           base_map=choices.base_map, frame=frame,
                           layers=map_layers(bundle, lang))
-    st_folium(m, returned_objects=[], height=MAP_HEIGHT_PX, use_container_width=True,
-              key=f"map-{bundle.key}-{lang}-{choices.base_map}")
-    st.caption(t("layers_note", lang))
+    map_col, profile_col = st.columns([5, 2])
+    with map_col:
+        out = st_folium(m, returned_objects=["last_active_drawing"], height=MAP_HEIGHT_PX,
+                        use_container_width=True, center=center, zoom=zoom,
+                        feature_group_to_add=highlight,
+                        key=f"map-{bundle.key}-{lang}-{choices.base_map}")
+        st.caption(t("layers_note", lang))
+    clicked = ((out or {}).get("last_active_drawing") or {}).get("properties") or {}
+    clicked = clicked.get("code")
+    seen_key = f"clicked-{bundle.key}"
+    if clicked and clicked != st.session_state.get(seen_key):  # a new click wins
+        st.session_state[seen_key] = clicked
+        st.session_state[picked_key] = clicked
+    picked = st.session_state.get(picked_key)
+    with profile_col.container(height=MAP_HEIGHT_PX, border=False):
+        if picked in villages.index:
+            show_profile(village_profile(result, picked, lang), product, lang)
+        else:
+            st.caption(t("profile_hint", lang))
+
+
+def show_profile(profile: VillageProfile, product: str | None, lang: str) -> None:
+    """The picked village: facts, firms, land balance, candidate products and why, flags."""
+    st.markdown(f"#### {profile.name}")
+    households = ("" if profile.households is None else t(
+        "profile_households", lang, n=fmt_number(profile.households, lang, decimals=0)))
+    st.caption(t("profile_facts", lang, code=profile.code, kecamatan=profile.kecamatan or "–",
+                 area=fmt_number(profile.area_ha, lang, "ha", decimals=0),
+                 households=households))
+    st.markdown(f"**{t('profile_products', lang)}**")
+    lines = []
+    for line in profile.products:
+        text = t("profile_product_line", lang, product=line.product,
+                 score=fmt_number(line.score, lang, decimals=1),
+                 rank="–" if line.rank is None else line.rank, n=line.villages_ranked)
+        marks = [t("profile_allocated", lang)] if line.allocated else []
+        if line.candidate:
+            marks.append(t("profile_candidate", lang))
+        marks.append(t({True: "profile_pp29_met", False: "profile_pp29_unmet",
+                        None: "profile_pp29_unknown"}[line.meets_pp29_2018], lang))
+        if line.fragile:
+            marks.append(t("profile_fragile_mark", lang))
+        why = (f"  \n  :small[{t('profile_why', lang, criteria=', '.join(line.top_criteria))}]"
+               if line.top_criteria else "")
+        lines.append(f"- {text} ({'; '.join(marks)}){why}")
+    st.markdown("\n".join(lines) if lines else "–")
+    st.markdown(f"**{t('profile_firms', lang)}**")
+    st.markdown(", ".join(f"{p} {n}" for p, n in profile.firms) if profile.firms
+                else t("profile_no_firms", lang))
+    if profile.balance:
+        st.markdown(f"**{t('profile_balance', lang)}**")
+        st.markdown("\n".join(f"- {t(c, lang)}: {fmt_number(v, lang, decimals=0)}"
+                               for c, v in profile.balance))
+    if profile.flags:
+        st.markdown(f"**{t('profile_flags', lang)}**")
+        st.markdown("\n".join(f"- {f}" for f in profile.flags))
 
 
 # ------------------------------------------------------------------------------ other tabs
@@ -899,7 +1060,7 @@ def own_data(lang: str) -> Bundle | None:
         return None
     manifest = write_manifest(session, paths, columns)
     try:
-        bundle = load_bundle(content_key(paths, manifest), str(manifest))
+        bundle = load_bundle(content_key(paths, manifest), str(manifest), lang)
     except InputDataError as err:
         slot = _slot_of_error(err, paths)
         (places[slot] if slot else st.error)(err.text(lang))
@@ -982,8 +1143,7 @@ def main() -> None:
                 return
         else:
             close_upload_session()
-            with st.spinner(t("loading_region", lang)):
-                bundle = load_bundle(choices.region, choices.region)
+            bundle = load_bundle(choices.region, choices.region, lang)
         products = products_of(bundle)
         product = None
         if products:

@@ -304,7 +304,8 @@ def _add_candidates(
     )
     colour = "#d7301f"
     folium.GeoJson(
-        _features(points, {"fill": pd.Series(colour, index=chosen.index), "tip": tip}),
+        _features(points, {"fill": pd.Series(colour, index=chosen.index), "tip": tip,
+                           "code": pd.Series(chosen.index.astype(str), index=chosen.index)}),
         name=labels.candidates,
         marker=folium.CircleMarker(radius=7),
         style_function=_fill_style(0.9, weight=2, line="#ffffff", fill=True,
@@ -429,6 +430,7 @@ def village_map(
         "fill": scale.colours,
         "tip": pd.Series(tips, index=villages.index),
         "pop": pd.Series(pops, index=villages.index),
+        "code": pd.Series(villages.index.astype(str), index=villages.index),  # for clicks
     }
     tip_labels = [col_labels.get(c, c) for c in tooltip_columns]
     pop_labels = [labels.village_code, *(col_labels.get(c, c) for c in popup_columns)]

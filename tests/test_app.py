@@ -404,3 +404,15 @@ def test_language_change_keeps_every_choice():
     for widget in (at.selectbox(key="indicator"), at.radio(key="base_map"),
                    at.radio(key="weights_mode"), at.select_slider(key="slope_limit")):
         assert widget.proto.set_value, widget.key
+
+
+def test_search_opens_the_village_profile():
+    at = _ok(_set(_new(), "selectbox", "search-rasau-jaya", SATU))
+    texts = [m.value for m in at.markdown]
+    assert "#### Rasau Jaya Satu" in texts
+    # Paper Table 3: the firms of Rasau Jaya Satu, most first.
+    assert "kerupuk 6, keripik 3, rengginang 3, marning 1" in texts
+    assert any(c.startswith("Kode 61.12.07.2002 · Kecamatan Rasau Jaya") for c in _captions(at))
+    # The map zooms to it: a centre and zoom are sent with the same map.
+    args = _map_args(at)
+    assert args["zoom"] >= 12 and args["center"] is not None

@@ -315,3 +315,38 @@ def test_language_change_keeps_the_choices_shown(app_url, chromium, tmp_path):
             assert visit.errors == []
         finally:
             browser.close()
+
+
+def test_click_or_search_opens_the_village_profile(app_url, chromium, tmp_path):
+    """A click on a village opens its profile beside the map; the search zooms to another."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            visit = _Visit(browser, "profile")
+            page = visit.page
+            page.goto(app_url)
+            assert visit.villages_drawn(6, tmp_path, "profile-start") == 6
+            assert page.get_by_text("Klik desa di peta atau cari namanya").first.is_visible()
+            frame = page.frame_locator(MAP_IFRAME).last
+            village = frame.locator("path.ovop-village").first
+            village.hover(force=True)
+            name = frame.locator(".leaflet-tooltip").first.inner_text().split("\n")[0]
+            assert name in _village_names()
+            village.click(force=True)
+            _wait_idle(page)
+            heading = page.locator("h4").filter(has_text=name)
+            heading.first.wait_for()
+            assert page.get_by_text("Calon produk", exact=True).first.is_visible()
+            page.screenshot(path=str(tmp_path / "profile-click.png"))
+            # The search: another village, outlined on the map, its profile shown.
+            page.get_by_label("Cari desa (nama atau kode)").first.click()
+            page.get_by_role("option", name="Bintang Mas (61.12.07.2005) · Rasau Jaya").click()
+            _wait_idle(page)
+            page.locator("h4").filter(has_text="Bintang Mas").first.wait_for()
+            frame.locator('path[stroke="#e7298a"]').first.wait_for(state="attached")
+            page.screenshot(path=str(tmp_path / "profile-search.png"))
+            assert visit.errors == []
+        finally:
+            browser.close()
