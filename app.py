@@ -51,7 +51,13 @@ from ovop_geo.pipeline import (
     analyse,
     prepare_region,
 )
-from ovop_geo.profile import VillageProfile, search_labels, view_for, village_profile
+from ovop_geo.profile import (
+    VillageProfile,
+    admin_choices,
+    search_labels,
+    view_for,
+    village_profile,
+)
 from ovop_geo.readiness import weakest_dimensions
 from ovop_geo.region import (
     load_region,
@@ -261,7 +267,7 @@ def keep_choices(lang: str) -> None:
     state = st.session_state
     if state.get("shown_lang", lang) != lang:
         for key in list(state.keys()):
-            if key in LANGUAGE_WRITTEN or key.startswith(("search-", "kec-")):
+            if key in LANGUAGE_WRITTEN or key.startswith(("search-", "kab-", "kec-")):
                 state[key] = state[key]
     state["shown_lang"] = lang
 
@@ -422,19 +428,31 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
     frame = map_data(bundle, result, lang)
     options = indicators_for(result, frame, product)
     villages = result.villages
-    groups = sorted(villages["group"].dropna().astype(str).unique()) if (
-        "group" in villages.columns) else []
-    cols = st.columns([2, 2, 3] if len(groups) > 1 else [2, 3])
+    kab_key, kec_key = f"kab-{bundle.key}", f"kec-{bundle.key}"
+    kabupaten, kecamatan, units = admin_choices(result.region.villages,  # names as loaded
+                                                st.session_state.get(kab_key) or None)
+    units = units.reindex(villages.index)
+    filters = [k for k, c in (("kab", kabupaten), ("kec", kecamatan)) if len(c) > 1]
+    cols = st.columns([2] + [1.5] * len(filters) + [2.5])
     indicator = cols[0].selectbox(t("indicator", lang), options, key="indicator",
                                   format_func=lambda k: t(f"indicator_{k}", lang))
-    shown = villages
-    kecamatan = None
-    if len(groups) > 1:
-        kecamatan = cols[1].selectbox(
-            t("group", lang), ["", *groups], key=f"kec-{bundle.key}",
-            format_func=lambda g: g or t("search_none", lang))
-        if kecamatan:
-            shown = villages[villages["group"] == kecamatan]
+    keep = pd.Series(True, index=villages.index)
+    if "kab" in filters:
+        kab = cols[1].selectbox(t("kabupaten", lang), ["", *kabupaten], key=kab_key,
+                                format_func=lambda c: kabupaten.get(c) or t("filter_all", lang))
+        if kab:
+            keep &= units["kabupaten_code"] == kab
+    if "kec" in filters:
+        if st.session_state.get(kec_key) not in ("", None, *kecamatan):
+            st.session_state[kec_key] = ""  # a kecamatan of another kabupaten
+        kec = cols[len(filters)].selectbox(
+            t("group", lang), ["", *kecamatan], key=kec_key,
+            format_func=lambda c: kecamatan.get(c) or t("filter_all", lang))
+        if kec:
+            keep &= units["kecamatan_code"] == kec
+    keep = keep.fillna(False).astype(bool)
+    shown = villages[keep.to_numpy()]
+    filtered = not bool(keep.all())
     labels = search_labels(shown)
     picked_key = f"picked-{bundle.key}"
     search_key = f"search-{bundle.key}"
@@ -449,7 +467,7 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
                                   on_change=on_search)
     # Zoom to the village found, or to the kecamatan chosen; else the whole region.
     focus = villages.geometry.loc[[searched]] if searched else (
-        shown.geometry if kecamatan else None)
+        shown.geometry if filtered and len(shown) else None)
     center, zoom = (None, None) if focus is None else view_for(
         focus, width_px=MAP_WIDTH_PX, height_px=MAP_HEIGHT_PX)
     highlight = None

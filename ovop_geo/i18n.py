@@ -165,7 +165,9 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
                            "suitable land in current farm use, from the land-use layer)."),
         "analysis_notes": ("Catatan analisis ({n})", "Analysis notes ({n})"),
         # village profile beside the map
+        "kabupaten": ("Kabupaten/kota", "Regency/city"),
         "search_village": ("Cari desa (nama atau kode)", "Find a village (name or code)"),
+        "filter_all": ("– semua –", "– all –"),
         "search_none": ("– semua desa –", "– all villages –"),
         "profile_hint": ("Klik desa di peta atau cari namanya untuk melihat profilnya.",
                          "Click a village on the map or find it by name to see its profile."),

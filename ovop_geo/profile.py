@@ -19,8 +19,10 @@ from .display import crop_names
 from .i18n import t
 from .mcda import load_default_criteria, normalise_criteria
 from .pipeline import AnalysisResult
+from .wilayah import admin_units
 
-__all__ = ["ProductLine", "VillageProfile", "search_labels", "view_for", "village_profile"]
+__all__ = ["ProductLine", "VillageProfile", "admin_choices", "search_labels", "view_for",
+           "village_profile"]
 
 #: Land balance columns shown in a profile, in order (``land_balance`` of a result).
 BALANCE = ("land_farmland_ha", "land_suitable_ha", "land_used_ha", "land_unused_ha",
@@ -170,6 +172,28 @@ def search_labels(villages: pd.DataFrame) -> dict[str, str]:
     order = names.sort_values(key=lambda s: s.str.casefold()).index
     return {str(c): f"{names[c]} ({c})" + (f" · {groups[c]}" if isinstance(groups[c], str)
                                            else "") for c in order}
+
+
+def admin_choices(villages: pd.DataFrame, kabupaten: str | None = None
+                  ) -> tuple[dict[str, str], dict[str, str], pd.Series]:
+    """Kabupaten and kecamatan to filter the map by, and which villages each keeps.
+
+    Returns ``(kabupaten, kecamatan, units)``: code -> "Name (code)" for every kabupaten, and
+    for every kecamatan (of ``kabupaten`` when given), in name order; ``units`` is
+    :func:`ovop_geo.wilayah.admin_units` of the villages.
+    """
+    units = admin_units(villages)
+
+    def labels(frame: pd.DataFrame, level: str) -> dict[str, str]:
+        pairs = frame[[f"{level}_code", f"{level}_name"]].dropna(subset=[f"{level}_code"])
+        pairs = pairs.drop_duplicates(f"{level}_code")
+        out = {str(c): (f"{n} ({c})" if isinstance(n, str) else str(c))
+               for c, n in zip(pairs[f"{level}_code"], pairs[f"{level}_name"], strict=True)}
+        return dict(sorted(out.items(), key=lambda kv: kv[1].casefold()))
+
+    kab = labels(units, "kabupaten")
+    inside = units if not kabupaten else units[units["kabupaten_code"] == kabupaten]
+    return kab, labels(inside, "kecamatan"), units
 
 
 def _mercator_y(lat: float) -> float:

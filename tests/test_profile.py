@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import box
 
 from ovop_geo.pipeline import AnalysisParams, analyse, prepare_region
-from ovop_geo.profile import search_labels, view_for, village_profile
+from ovop_geo.profile import admin_choices, search_labels, view_for, village_profile
 from ovop_geo.region import load_region
 
 SATU = "61.12.07.2002"  # Rasau Jaya Satu
@@ -52,7 +52,7 @@ def test_unknown_village_raises_key_error(result):
 
 def test_search_labels_in_name_order_with_code_and_kecamatan(result):
     labels = search_labels(result.villages)
-    assert list(labels)[0] == "61.12.07.2005"  # Bintang Mas, first in name order
+    assert next(iter(labels)) == "61.12.07.2005"  # Bintang Mas, first in name order
     assert labels[SATU] == "Rasau Jaya Satu (61.12.07.2002) · Rasau Jaya"
 
 
@@ -68,3 +68,14 @@ def test_view_for_a_box_by_hand():
     # A point (no extent) gets the largest zoom.
     point = gpd.GeoSeries([box(109.0, 0.0, 109.0, 0.0)], crs=4326)
     assert view_for(point, max_zoom=16)[1] == 16
+
+
+def test_kabupaten_and_kecamatan_choices_of_the_province():
+    villages = load_region("kalimantan-barat").villages
+    kabupaten, kecamatan, units = admin_choices(villages, "61.12")
+    # Kalimantan Barat: 12 kabupaten and 2 kota (Kepmendagri codes 61.01-61.12, 61.71, 61.72).
+    assert len(kabupaten) == 14
+    assert kabupaten["61.12"] == "Kabupaten Kubu Raya (61.12)"
+    assert kecamatan["61.12.07"] == "Rasau Jaya (61.12.07)"
+    assert all(code.startswith("61.12.") for code in kecamatan)
+    assert (units.loc["61.12.07.2002", "kecamatan_code"]) == "61.12.07"
