@@ -434,8 +434,18 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
     units = units.reindex(villages.index)
     filters = [k for k, c in (("kab", kabupaten), ("kec", kecamatan)) if len(c) > 1]
     cols = st.columns([2] + [1.5] * len(filters) + [2.5])
+    # The score first, until the user picks another indicator for this region (an upload that
+    # gains business counts switches to it, as a region opened afresh does).
+    chosen_key = f"indicator-chosen-{bundle.key}"
+    if not st.session_state.get(chosen_key) and "score" in options:
+        st.session_state["indicator"] = "score"
+
+    def on_indicator() -> None:
+        st.session_state[chosen_key] = True
+
     indicator = cols[0].selectbox(t("indicator", lang), options, key="indicator",
-                                  format_func=lambda k: t(f"indicator_{k}", lang))
+                                  format_func=lambda k: t(f"indicator_{k}", lang),
+                                  on_change=on_indicator)
     keep = pd.Series(True, index=villages.index)
     if "kab" in filters:
         kab = cols[1].selectbox(t("kabupaten", lang), ["", *kabupaten], key=kab_key,
@@ -1040,8 +1050,18 @@ def content_key(paths: dict[str, Path], manifest: Path) -> str:
 
 
 def own_data(lang: str) -> Bundle | None:
-    """Uploaders with their expected columns; messages shown under the upload concerned."""
-    st.subheader(t("own_heading", lang))
+    """Uploaders with their expected columns; messages shown under the upload concerned.
+
+    They fold away once boundaries are given, so the results (drawn above them) come first.
+    """
+    loaded = st.session_state.get("up-boundaries") is not None
+    if not loaded:
+        st.markdown(f"**{t('app_title', lang)}**")
+    with st.expander(t("own_heading", lang), expanded=not loaded):
+        return _own_uploads(lang)
+
+
+def _own_uploads(lang: str) -> Bundle | None:
     st.caption(t("own_intro", lang))
     st.caption(t("parameters_source", lang))
     session = upload_session()
@@ -1148,6 +1168,27 @@ def provenance(bundle: Bundle, result: AnalysisResult, notes: list, lang: str) -
             st.text(translate_note(note, lang))
 
 
+def results(bundle: Bundle, result: AnalysisResult, product: str | None,
+            choices: Choices) -> None:
+    """The header line and the tabs, the map first."""
+    lang = choices.lang
+    header(bundle, result, lang)
+    tabs = st.tabs([t(k, lang) for k in ("tab_map", "tab_compare", "tab_land",
+                                         "tab_readiness", "tab_qfd", "tab_exports")])
+    with tabs[0]:
+        show_map(bundle, result, product, choices)
+    with tabs[1]:
+        show_compare(result, product, lang)
+    with tabs[2]:
+        show_land(result, lang)
+    with tabs[3]:
+        show_readiness(bundle.prepared, lang)
+    with tabs[4]:
+        show_qfd(bundle, product, lang)
+    with tabs[5]:
+        show_exports(result, bundle.key, lang)
+
+
 def main() -> None:
     """Sidebar choices, then the map and the tabs."""
     st.set_page_config(page_title="OVOP geo", layout="wide")
@@ -1155,6 +1196,7 @@ def main() -> None:
     try:
         choices = sidebar()
         lang = choices.lang
+        page = st.container()  # the results first, above the uploads of an own region
         if choices.region == OWN:
             bundle = own_data(lang)
             if bundle is None:
@@ -1170,21 +1212,8 @@ def main() -> None:
             st.sidebar.caption(t("no_products", lang))
         params = parameter_controls(bundle, lang)
         result = run_analysis(bundle.key, params, bundle)
-        header(bundle, result, lang)
-        tabs = st.tabs([t(k, lang) for k in ("tab_map", "tab_compare", "tab_land",
-                                             "tab_readiness", "tab_qfd", "tab_exports")])
-        with tabs[0]:
-            show_map(bundle, result, product, choices)
-        with tabs[1]:
-            show_compare(result, product, lang)
-        with tabs[2]:
-            show_land(result, lang)
-        with tabs[3]:
-            show_readiness(bundle.prepared, lang)
-        with tabs[4]:
-            show_qfd(bundle, product, lang)
-        with tabs[5]:
-            show_exports(result, bundle.key, lang)
+        with page:
+            results(bundle, result, product, choices)
     except OvopError as err:
         st.error(err.text(lang))
 

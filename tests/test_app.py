@@ -416,3 +416,19 @@ def test_search_opens_the_village_profile():
     # The map zooms to it: a centre and zoom are sent with the same map.
     args = _map_args(at)
     assert args["zoom"] >= 12 and args["center"] is not None
+
+
+def test_own_data_results_come_first_with_the_score():
+    at = _own(_new(), boundaries=("desa.geojson", _boundaries_geojson()))
+    _ok(_set(at, "selectbox", "indicator", "area"))  # a choice while no score exists
+    csv = (b"village_code,product,businesses\nA01,kerupuk,6\nA02,kerupuk,1\nA03,kerupuk,0\n")
+    at.file_uploader(key="up-businesses").set_value(("usaha.csv", csv, "text/csv"))
+    at = _ok(_set(at, "selectbox", "col-hh", "kk"))
+    # The new data bring the score, shown by default; the results are the page's first lines
+    # and the uploads fold away below them.
+    assert at.selectbox(key="indicator").value == "score"
+    assert "Skor calon sentra (0-100): kerupuk" in _map_args(at)["script"]
+    assert _summary(at) == "**Perencanaan OVOP berbasis peta** · Wilayah unggahan: 3 desa"
+    uploads = next(e for e in at.expander if e.label == "Muat data sendiri")
+    assert not uploads.proto.expanded
+    assert "Wilayah unggahan / Uploaded region" not in " ".join(m.value for m in at.markdown)
