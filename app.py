@@ -282,10 +282,18 @@ def sidebar() -> Choices:
     lang = st.sidebar.radio(t("language", DEFAULT_LANG), options=list(LANGUAGES),
                             format_func=LANGUAGES.__getitem__, key="lang")
     keep_choices(lang)
+    # The address names the bundled region shown (?region=...), so a reload or a bookmark
+    # opens it again.
+    if "region" not in st.session_state and st.query_params.get("region") in REGIONS:
+        st.session_state["region"] = st.query_params["region"]
     region = st.sidebar.selectbox(
         t("region", lang), options=[*REGIONS, OWN], key="region",
         format_func=lambda r: t("region_own", lang) if r == OWN else region_name(r),
     )
+    if region in REGIONS:
+        st.query_params["region"] = region
+    else:
+        st.query_params.pop("region", None)
     base_map = st.sidebar.radio(t("base_map", lang), options=["none", "osm"], key="base_map",
                                 format_func=lambda b: t(f"base_map_{b}", lang))
     return Choices(lang, region, base_map)
@@ -773,16 +781,34 @@ QFD_UPLOADS = (("needs", "qfd_upload_needs"), ("relationships", "qfd_upload_rela
                ("measures", "qfd_upload_measures"), ("survey", "qfd_upload_survey"))
 
 
-def qfd_inputs(region, product: str, lang: str) -> tuple[qfd.QfdTables, pd.DataFrame | None]:
-    """The region's QFD tables with the user's own uploads in place of the defaults, and an
-    uploaded per-firm survey (or None)."""
+@st.cache_resource(show_spinner=False, max_entries=32)
+def region_qfd_tables(key: str, product: str, _bundle: Bundle) -> qfd.QfdTables:
+    """The region's own QFD tables (read once per region and product)."""
+    return qfd.load_tables(_bundle.prepared.region, required_products=[product])
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def region_qfd(key: str, product: str, params: qfd.QfdParams, lang: str, _bundle: Bundle):
+    """House, plan and report section from the region's own tables (they do not depend on the
+    sidebar's weights, so a weight change does not redo them)."""
+    region = _bundle.prepared.region
+    tables = region_qfd_tables(key, product, _bundle)
+    house, plan = qfd.product_qfd(region, product, tables=tables, survey=None, params=params)
+    return house, plan, qfd.report_section(house, plan, lang)
+
+
+def qfd_inputs(bundle: Bundle, product: str, lang: str
+               ) -> tuple[qfd.QfdTables, pd.DataFrame | None, bool]:
+    """The region's QFD tables with the user's own uploads in place of the defaults, an
+    uploaded per-firm survey (or None), and whether anything was uploaded."""
+    region = bundle.prepared.region
     with st.expander(t("qfd_own_tables", lang)):
         st.caption(t("qfd_upload_help", lang))
         uploads = {name: st.file_uploader(t(label, lang), type=["csv"], key=f"qfd-up-{name}")
                    for name, label in QFD_UPLOADS}
     given = {name: u for name, u in uploads.items() if u is not None}
     if not given:
-        return qfd.load_tables(region, required_products=[product]), None
+        return region_qfd_tables(bundle.key, product, bundle), None, False
     # A short-lived folder: the files are read here and removed when the block ends.
     with UploadSession() as session:
         paths = {name: session.save(f"{name}-{u.name}", u.getvalue(), "table")
@@ -792,7 +818,7 @@ def qfd_inputs(region, product: str, lang: str) -> tuple[qfd.QfdTables, pd.DataF
         tables = qfd.load_tables(region, required_products=[product],
                                  paths={k: v for k, v in paths.items() if k != "survey"},
                                  names={k: u.name for k, u in given.items()})
-    return tables, survey
+    return tables, survey, True
 
 
 def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
@@ -804,7 +830,7 @@ def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
     st.subheader(t("qfd_heading", lang, product=product))
     st.caption(t("qfd_intro", lang))
     try:
-        tables, survey = qfd_inputs(region, product, lang)
+        tables, survey, own = qfd_inputs(bundle, product, lang)
     except InputDataError as err:  # shown here, so the other tabs still draw
         st.error(err.text(lang))
         return
@@ -814,8 +840,12 @@ def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
     share = right.slider(t("qfd_gap_closed", lang), 0, 100, 50, 5, key="qfd_gap",
                          format="%d%%")
     params = qfd.QfdParams(top_measures=int(top), gap_closed_by_strong_link=share / 100.0)
-    house, plan = qfd.product_qfd(region, product, tables=tables, survey=survey, params=params)
-    section = qfd.report_section(house, plan, lang)
+    if own:
+        house, plan = qfd.product_qfd(region, product, tables=tables, survey=survey,
+                                      params=params)
+        section = qfd.report_section(house, plan, lang)
+    else:
+        house, plan, section = region_qfd(bundle.key, product, params, lang, bundle)
     defaults = section["assumptions"]["default_tables"]
     if defaults:
         st.warning(t("qfd_assumption_note", lang, tables=", ".join(defaults)))
