@@ -432,3 +432,14 @@ def test_own_data_results_come_first_with_the_score():
     uploads = next(e for e in at.expander if e.label == "Muat data sendiri")
     assert not uploads.proto.expanded
     assert "Wilayah unggahan / Uploaded region" not in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.slow
+def test_the_address_names_the_region():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.query_params["region"] = "kalimantan-barat"
+    at = _ok(at.run())
+    assert at.selectbox(key="region").value == "kalimantan-barat"
+    assert _summary(at).endswith(": 2.130 desa")
+    at = _ok(_set(at, "selectbox", "region", "rasau-jaya"))
+    assert at.query_params["region"] == ["rasau-jaya"]
