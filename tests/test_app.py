@@ -442,4 +442,4 @@ def test_the_address_names_the_region():
     assert at.selectbox(key="region").value == "kalimantan-barat"
     assert _summary(at).endswith(": 2.130 desa")
     at = _ok(_set(at, "selectbox", "region", "rasau-jaya"))
-    assert at.query_params["region"] == ["rasau-jaya"]
+    assert at.query_params["region"] == "rasau-jaya"
