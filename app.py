@@ -4,9 +4,10 @@ Run with ``streamlit run app.py`` after ``python -m ovop_geo.offline static/leaf
 does both). The map loads Leaflet from ``static/leaflet`` and draws with no internet connection.
 
 Caching: :func:`load_bundle` (region, the expensive ``prepare_region`` and the simplified map
-geometry and layers) is shared by every session and keyed by the region id, or by the content
-hash of an upload; :func:`run_analysis` (the cheap, parameter-dependent part) is keyed by that key
-and the frozen ``AnalysisParams``. Neither cached object is ever modified here. Every
+geometry and layers, with a progress bar the first time) is shared by every session through
+:class:`BundleStore` and keyed by the region id, or by the content hash of an upload;
+:func:`run_analysis` (the cheap, parameter-dependent part) is keyed by that key and the frozen
+``AnalysisParams``. Neither cached object is ever modified here. Every
 user-facing problem arrives as :class:`ovop_geo.errors.OvopError` and is shown with ``st.error``;
 anything else is a bug and keeps its traceback.
 """
@@ -17,11 +18,14 @@ import dataclasses
 import hashlib
 import os
 import shutil
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -30,6 +34,7 @@ from streamlit_folium import st_folium
 
 from ovop_geo import charts, qfd, report
 from ovop_geo.bundled import bundled_file, params_table
+from ovop_geo.display import crop_names, display_table, source_text
 from ovop_geo.errors import InputDataError, OvopError, ParameterError
 from ovop_geo.export import to_csv_bytes
 from ovop_geo.farming import scenarios_from_table
@@ -47,6 +52,13 @@ from ovop_geo.pipeline import (
     PreparedRegion,
     analyse,
     prepare_region,
+)
+from ovop_geo.profile import (
+    VillageProfile,
+    admin_choices,
+    search_labels,
+    view_for,
+    village_profile,
 )
 from ovop_geo.readiness import weakest_dimensions
 from ovop_geo.region import (
@@ -70,10 +82,12 @@ from ovop_geo.uploads import UploadSession
 
 REGIONS = ("rasau-jaya", "kalimantan-barat")
 OWN = "own"
+OWN_REGION_ID = "own-data"  # the id of the manifest written for an upload
 ROOT = Path(__file__).resolve().parent
 # Streamlit serves the folder "static" next to the app at /app/static/ (enableStaticServing).
 LEAFLET_DIR = ROOT / "static" / "leaflet"
-MAP_HEIGHT_PX = 620
+MAP_HEIGHT_PX = 600
+MAP_WIDTH_PX = 560  # a little less than the map's width beside the profile on a 1400 px screen
 INDICATOR_ORDER = ("score", "lq", "businesses", "production", "available_land",
                    "year_land_short", "slope_share", "ovop_product", "land_capacity", "area")
 # Upload slots: (key, kind for UploadSession, accepted extensions, label key, help key).
@@ -147,14 +161,12 @@ def _budget(seconds: float | None) -> Callable[[str], None]:
     return check
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def load_bundle(key: str, _source: str, _budget_s: float | None = None) -> Bundle:
-    """Load and prepare a region once for every session (``_source``: id or manifest path);
-    an upload gets a time budget (``_budget_s``), checked between the stages."""
-    progress = _budget(_budget_s)
-    region = load_region(_source)
-    progress("loading the region")
+def make_bundle(key: str, source: str, progress: Callable[[str], None]) -> Bundle:
+    """Load and prepare a region (``source``: id or manifest path), telling ``progress``."""
+    progress(msg("progress.load"))
+    region = load_region(source)
     prepared = prepare_region(region, progress=progress)
+    progress(msg("progress.map"))
     villages = region.villages
     geometry = simplify_coverage(villages, keep_columns=[]).geometry
     notes: list[str] = []
@@ -170,6 +182,77 @@ def load_bundle(key: str, _source: str, _budget_s: float | None = None) -> Bundl
                                       illustrative=region.layers.elevation.illustrative)
     return Bundle(key, prepared, geometry, layers["landuse"], layers["zoning"], layers["slope"],
                   tuple(notes))
+
+
+class BundleStore:
+    """Prepared regions shared by every session, the least recently used dropped past ``size``.
+
+    A region is prepared once even when several sessions ask for it at once: the others wait
+    for it. (Streamlit's own cache would replay the progress shown while preparing.)
+    """
+
+    def __init__(self, size: int = 8):
+        self._size = size
+        self._items: OrderedDict[str, Bundle] = OrderedDict()
+        self._lock = threading.Lock()
+        self._loading: dict[str, threading.Lock] = {}
+
+    def __contains__(self, key: str) -> bool:
+        with self._lock:
+            return key in self._items
+
+    def get(self, key: str, make: Callable[[], Bundle]) -> Bundle:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            loading = self._loading.setdefault(key, threading.Lock())
+        with loading:
+            with self._lock:
+                if key in self._items:
+                    return self._items[key]
+            bundle = make()
+            with self._lock:
+                self._items[key] = bundle
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+                self._loading.pop(key, None)
+        return bundle
+
+
+@st.cache_resource(show_spinner=False)
+def bundle_store() -> BundleStore:
+    """The one store of prepared regions of this server process."""
+    return BundleStore()
+
+
+PREPARE_STAGES = 9  # load, seven stages of prepare_region at most, map borders
+
+
+def load_bundle(key: str, source: str, lang: str = DEFAULT_LANG,
+                budget_s: float | None = None) -> Bundle:
+    """The prepared region ``key``; a progress bar while it is prepared for the first time.
+
+    An upload gets a time budget (``budget_s``), checked between the stages.
+    """
+    store = bundle_store()
+    within = _budget(budget_s)
+    if key in store:
+        return store.get(key, lambda: make_bundle(key, source, lambda _m: None))
+    place = st.empty()
+    with place.container():
+        bar = st.progress(0.0, text=t("loading_region", lang))
+        done = [0]
+
+        def progress(message: str) -> None:
+            done[0] += 1
+            bar.progress(min(done[0] / PREPARE_STAGES, 1.0),
+                         text=f"{t('loading_region', lang)} {translate_note(message, lang)}")
+            within(message)
+
+        bundle = store.get(key, lambda: make_bundle(key, source, progress))
+    place.empty()
+    return bundle
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -216,14 +299,44 @@ class Choices:
     base_map: str
 
 
+# Widgets whose options are written in the page's language. The browser keeps a choice by its
+# written label, so after a language change it no longer finds the old label among the new ones
+# and shows none (or the old text): these choices are handed back to it explicitly.
+LANGUAGE_WRITTEN = ("region", "base_map", "weights_mode", "indicator", "slope_limit")
+
+
+def keep_choices(lang: str) -> None:
+    """On a language change, give every language-written widget its current choice again."""
+    state = st.session_state
+    if state.get("shown_lang", lang) != lang:
+        for key in list(state.keys()):
+            if key in LANGUAGE_WRITTEN or key.startswith(("search-", "kab-", "kec-")):
+                state[key] = state[key]
+    state["shown_lang"] = lang
+
+
+def _unless_kept(key: str, default):
+    """A widget's default, or None when the session already holds its choice (which wins)."""
+    return None if key in st.session_state else default
+
+
 def sidebar() -> Choices:
     """Language, region and base map."""
     lang = st.sidebar.radio(t("language", DEFAULT_LANG), options=list(LANGUAGES),
                             format_func=LANGUAGES.__getitem__, key="lang")
+    keep_choices(lang)
+    # The address names the bundled region shown (?region=...), so a reload or a bookmark
+    # opens it again.
+    if "region" not in st.session_state and st.query_params.get("region") in REGIONS:
+        st.session_state["region"] = st.query_params["region"]
     region = st.sidebar.selectbox(
         t("region", lang), options=[*REGIONS, OWN], key="region",
         format_func=lambda r: t("region_own", lang) if r == OWN else region_name(r),
     )
+    if region in REGIONS:
+        st.query_params["region"] = region
+    else:
+        st.query_params.pop("region", None)
     base_map = st.sidebar.radio(t("base_map", lang), options=["none", "osm"], key="base_map",
                                 format_func=lambda b: t(f"base_map_{b}", lang))
     return Choices(lang, region, base_map)
@@ -253,7 +366,10 @@ def ahp_controls(table: pd.DataFrame, lang: str) -> dict[str, float] | None:
     """Pairwise comparison of the criteria groups; each group's weight is split equally."""
     groups = list(dict.fromkeys(table["group"]))
     names = [t(f"group_{g}", lang) for g in groups]
-    start = pd.DataFrame(1.0, index=groups, columns=groups)
+    # The last matrix entered (kept in the session, so a language change keeps it).
+    kept = st.session_state.get("ahp_values")
+    start = (kept.copy() if kept is not None and list(kept.index) == groups
+             else pd.DataFrame(1.0, index=groups, columns=groups))
     start.insert(0, "group", names)
     config = {g: st.column_config.NumberColumn(n, min_value=1 / 9, max_value=9.0, format="%.3g")
               for g, n in zip(groups, names, strict=True)}
@@ -261,6 +377,7 @@ def ahp_controls(table: pd.DataFrame, lang: str) -> dict[str, float] | None:
     st.sidebar.caption(t("ahp_help", lang))
     edited = st.sidebar.data_editor(start, key="ahp_matrix", hide_index=True,
                                     column_config=config, num_rows="fixed")
+    st.session_state["ahp_values"] = edited[groups].copy()
     # Only the upper triangle is read (the help says so); the library fills in the reciprocals,
     # exactly as for `ovop-geo run --ahp-groups`.
     upper = edited[groups].to_numpy(dtype=float)
@@ -282,7 +399,7 @@ def parameter_controls(bundle: Bundle, lang: str) -> AnalysisParams:
     min_units = st.sidebar.number_input(t("min_units", lang), 1, 1000, 5, 1, key="min_units")
     share = st.sidebar.slider(t("min_household_share", lang), 0, 100, 20, 1, key="min_share")
     slope = st.sidebar.select_slider(t("slope_limit", lang), options=list(SLOPE_THRESHOLDS_PCT),
-                                     value=3.0, key="slope_limit",
+                                     value=_unless_kept("slope_limit", 3.0), key="slope_limit",
                                      format_func=lambda v: fmt_number(v, lang, "%", decimals=0))
     default_growth = central_growth(bundle)
     growth = st.sidebar.slider(t("growth_rate", lang), 0.0, 100.0, default_growth, 0.05,
@@ -352,6 +469,8 @@ def map_data(bundle: Bundle, result: AnalysisResult, lang: str) -> gpd.GeoDataFr
 
 
 def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choices: Choices):
+    """Indicator, kecamatan and village search above the map; the picked village's profile
+    beside it (picked by a click on the map or by the search)."""
     lang = choices.lang
     problem = leaflet_problem()
     if problem is not None:
@@ -359,8 +478,64 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
         return
     frame = map_data(bundle, result, lang)
     options = indicators_for(result, frame, product)
-    indicator = st.selectbox(t("indicator", lang), options, key="indicator",
-                             format_func=lambda k: t(f"indicator_{k}", lang))
+    villages = result.villages
+    kab_key, kec_key = f"kab-{bundle.key}", f"kec-{bundle.key}"
+    kabupaten, kecamatan, units = admin_choices(result.region.villages,  # names as loaded
+                                                st.session_state.get(kab_key) or None)
+    units = units.reindex(villages.index)
+    filters = [k for k, c in (("kab", kabupaten), ("kec", kecamatan)) if len(c) > 1]
+    cols = st.columns([2] + [1.5] * len(filters) + [2.5])
+    # The score first, until the user picks another indicator for this region (an upload that
+    # gains business counts switches to it, as a region opened afresh does).
+    chosen_key = f"indicator-chosen-{bundle.key}"
+    if not st.session_state.get(chosen_key) and "score" in options:
+        st.session_state["indicator"] = "score"
+
+    def on_indicator() -> None:
+        st.session_state[chosen_key] = True
+
+    indicator = cols[0].selectbox(t("indicator", lang), options, key="indicator",
+                                  format_func=lambda k: t(f"indicator_{k}", lang),
+                                  on_change=on_indicator)
+    keep = pd.Series(True, index=villages.index)
+    if "kab" in filters:
+        kab = cols[1].selectbox(t("kabupaten", lang), ["", *kabupaten], key=kab_key,
+                                format_func=lambda c: kabupaten.get(c) or t("filter_all", lang))
+        if kab:
+            keep &= units["kabupaten_code"] == kab
+    if "kec" in filters:
+        if st.session_state.get(kec_key) not in ("", None, *kecamatan):
+            st.session_state[kec_key] = ""  # a kecamatan of another kabupaten
+        kec = cols[len(filters)].selectbox(
+            t("group", lang), ["", *kecamatan], key=kec_key,
+            format_func=lambda c: kecamatan.get(c) or t("filter_all", lang))
+        if kec:
+            keep &= units["kecamatan_code"] == kec
+    keep = keep.fillna(False).astype(bool)
+    shown = villages[keep.to_numpy()]
+    filtered = not bool(keep.all())
+    labels = search_labels(shown)
+    picked_key = f"picked-{bundle.key}"
+    search_key = f"search-{bundle.key}"
+    if st.session_state.get(search_key) not in ("", None, *labels):
+        st.session_state[search_key] = ""  # a village outside the chosen kecamatan
+
+    def on_search() -> None:
+        st.session_state[picked_key] = st.session_state[search_key] or None
+
+    searched = cols[-1].selectbox(t("search_village", lang), ["", *labels], key=search_key,
+                                  format_func=lambda c: labels.get(c) or t("search_none", lang),
+                                  on_change=on_search)
+    # Zoom to the village found, or to the kecamatan chosen; else the whole region.
+    focus = villages.geometry.loc[[searched]] if searched else (
+        shown.geometry if filtered and len(shown) else None)
+    center, zoom = (None, None) if focus is None else view_for(
+        focus, width_px=MAP_WIDTH_PX, height_px=MAP_HEIGHT_PX)
+    highlight = None
+    if searched:
+        highlight = folium.FeatureGroup(name="ovop-found", control=False)
+        folium.GeoJson(villages.geometry.loc[[searched]].to_json(), style_function=lambda _: {
+            "color": "#e7298a", "weight": 4, "fill": False}).add_to(highlight)
     # A new map on every run: a folium map is a page being built, and rendering one twice (as
     # a map shared between sessions would be) drops its layers' scripts. Its element names are
     # stable, so a run that shows the same thing sends the same script and the browser keeps
@@ -370,9 +545,62 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
     m = report.result_map(result, indicator=indicator, product=product, lang=lang,
                           base_map=choices.base_map, frame=frame,
                           layers=layers if clusters is None else [*layers, clusters])
-    st_folium(m, returned_objects=[], height=MAP_HEIGHT_PX, use_container_width=True,
-              key=f"map-{bundle.key}-{lang}-{choices.base_map}")
-    st.caption(t("layers_note", lang))
+    map_col, profile_col = st.columns([5, 2])
+    with map_col:
+        out = st_folium(m, returned_objects=["last_active_drawing"], height=MAP_HEIGHT_PX,
+                        use_container_width=True, center=center, zoom=zoom,
+                        feature_group_to_add=highlight,
+                        key=f"map-{bundle.key}-{lang}-{choices.base_map}")
+        st.caption(t("layers_note", lang))
+    clicked = ((out or {}).get("last_active_drawing") or {}).get("properties") or {}
+    clicked = clicked.get("code")
+    seen_key = f"clicked-{bundle.key}"
+    if clicked and clicked != st.session_state.get(seen_key):  # a new click wins
+        st.session_state[seen_key] = clicked
+        st.session_state[picked_key] = clicked
+    picked = st.session_state.get(picked_key)
+    with profile_col.container(height=MAP_HEIGHT_PX, border=False):
+        if picked in villages.index:
+            show_profile(village_profile(result, picked, lang), product, lang)
+        else:
+            st.caption(t("profile_hint", lang))
+
+
+def show_profile(profile: VillageProfile, product: str | None, lang: str) -> None:
+    """The picked village: facts, firms, land balance, candidate products and why, flags."""
+    st.markdown(f"#### {profile.name}")
+    households = ("" if profile.households is None else t(
+        "profile_households", lang, n=fmt_number(profile.households, lang, decimals=0)))
+    st.caption(t("profile_facts", lang, code=profile.code, kecamatan=profile.kecamatan or "–",
+                 area=fmt_number(profile.area_ha, lang, "ha", decimals=0),
+                 households=households))
+    st.markdown(f"**{t('profile_products', lang)}**")
+    lines = []
+    for line in profile.products:
+        text = t("profile_product_line", lang, product=line.product,
+                 score=fmt_number(line.score, lang, decimals=1),
+                 rank="–" if line.rank is None else line.rank, n=line.villages_ranked)
+        marks = [t("profile_allocated", lang)] if line.allocated else []
+        if line.candidate:
+            marks.append(t("profile_candidate", lang))
+        marks.append(t({True: "profile_pp29_met", False: "profile_pp29_unmet",
+                        None: "profile_pp29_unknown"}[line.meets_pp29_2018], lang))
+        if line.fragile:
+            marks.append(t("profile_fragile_mark", lang))
+        why = (f"  \n  :small[{t('profile_why', lang, criteria=', '.join(line.top_criteria))}]"
+               if line.top_criteria else "")
+        lines.append(f"- {text} ({'; '.join(marks)}){why}")
+    st.markdown("\n".join(lines) if lines else "–")
+    st.markdown(f"**{t('profile_firms', lang)}**")
+    st.markdown(", ".join(f"{p} {n}" for p, n in profile.firms) if profile.firms
+                else t("profile_no_firms", lang))
+    if profile.balance:
+        st.markdown(f"**{t('profile_balance', lang)}**")
+        st.markdown("\n".join(f"- {t(c, lang)}: {fmt_number(v, lang, decimals=0)}"
+                               for c, v in profile.balance))
+    if profile.flags:
+        st.markdown(f"**{t('profile_flags', lang)}**")
+        st.markdown("\n".join(f"- {f}" for f in profile.flags))
 
 
 # ------------------------------------------------------------------------------ other tabs
@@ -416,7 +644,7 @@ def show_compare(result: AnalysisResult, product: str | None, lang: str) -> None
         table[t("score_lost", lang)] = alloc["score_lost"].round(1)
     table.index.name = t("village_code", lang)
     st.subheader(t("compare_heading", lang, product=product))
-    st.dataframe(table, width="stretch")
+    st.dataframe(display_table(table, lang), width="stretch")
     st.caption(t("fragile_note", lang, n=result.params.sensitivity_runs))
     lookup = names.to_dict()
     left, right = st.columns(2)
@@ -455,7 +683,7 @@ def show_balance(result: AnalysisResult, lang: str) -> None:
     table.insert(0, "village", names.reindex(table.index))
     table = table.rename(columns={c: t(c, lang) for c in table.columns})
     table.index.name = t("village_code", lang)
-    st.dataframe(table, width="stretch")
+    st.dataframe(display_table(table, lang), width="stretch")
     st.caption(t("balance_caption", lang))
 
 
@@ -468,6 +696,8 @@ def show_land(result: AnalysisResult, lang: str) -> None:
     show_balance(result, lang)
     land = result.land[[c for c in LAND_COLUMNS if c in result.land.columns]].reset_index()
     land.insert(1, "village", land["village_code"].map(_names(result)))
+    crops = crop_names(result.region.tables.get("crops"), lang)
+    land["crop_id"] = land["crop_id"].map(lambda c: crops.get(c, c))
     if "food_first_binding" in land.columns:
         land["food_first_binding"] = land["food_first_binding"].map(
             lambda b: t(f"binding_{b}", lang))
@@ -475,9 +705,10 @@ def show_land(result: AnalysisResult, lang: str) -> None:
                "crop_id": t("crop", lang), "year_land_short": t("year_land_short", lang),
                "estimated": t("estimated", lang), "production_t": t("production_t", lang)}
     headers |= {c: t(c, lang) for c in LAND_COLUMNS if c not in headers}
-    st.dataframe(land.rename(columns=headers), hide_index=True, width="stretch",
-                 column_config={t("year_land_short", lang): st.column_config.NumberColumn(
-                     format="%d")})
+    st.dataframe(display_table(land.rename(columns=headers), lang,
+                               decimals={t("cropping_intensity", lang): 2},
+                               years=[t("year_land_short", lang)]),
+                 hide_index=True, width="stretch")
     st.caption(t("estimated_caption", lang))
     show_food_and_growth(result, lang)
     show_capacity(result, lang)
@@ -490,20 +721,23 @@ def show_food_and_growth(result: AnalysisResult, lang: str) -> None:
         return
     st.subheader(t("food_growth_heading", lang))
     scenario_cols = [f"year_land_short_{s.name}" for s in growth.scenarios]
+    crops = crop_names(result.region.tables.get("crops"), lang)
+    year_headers = [t("year_land_short_scenario", lang, name=t(f"scenario_{s.name}", lang),
+                      rate=fmt_number(s.growth_rate_pct_yr, lang, "%", decimals=2))
+                    for s in growth.scenarios]
     table = pd.DataFrame({
-        t("crop", lang): region_land.index,
+        t("crop", lang): [crops.get(c, c) for c in region_land.index],
         t("production_t", lang): region_land["production_t"].round(1).to_numpy(),
         t("food_need_t_yr", lang): region_land["food_need_t_yr"].round(1).to_numpy(),
         t("left_after_food_t_yr", lang): region_land["left_after_food_t_yr"].round(1).to_numpy(),
         t("demand_t_yr", lang): region_land["demand_t_yr"].round(1).to_numpy(),
         t("food_first_binding", lang): [t(f"binding_{b}", lang)
                                         for b in region_land["food_first_binding"]],
-        **{t("year_land_short_scenario", lang, name=t(f"scenario_{s.name}", lang),
-             rate=fmt_number(s.growth_rate_pct_yr, lang, "%", decimals=2)):
-           region_land[c].to_numpy() for s, c in zip(growth.scenarios, scenario_cols,
-                                                      strict=True)},
+        **{h: region_land[c].to_numpy() for h, c in zip(year_headers, scenario_cols,
+                                                         strict=True)},
     })
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(display_table(table, lang, years=year_headers), hide_index=True,
+                 width="stretch")
     st.caption(t("growth_caption", lang, start=growth.start_year, data=growth.data_year,
                  pop=fmt_number(growth.population_growth_pct_yr, lang, "%", decimals=2),
                  horizon=growth.horizon_years,
@@ -540,7 +774,9 @@ def show_capacity(result: AnalysisResult, lang: str) -> None:
         t("estimated", lang): by["estimated"].astype(bool),
     })
     table.index.name = t("village_code", lang)
-    st.dataframe(table, width="stretch")
+    st.dataframe(display_table(table, lang, decimals={
+        t("population", lang): 0, t("supply_demand_ratio", lang): 2,
+        t("alpha_index", lang): 2}), width="stretch")
     params = cc.parameters
     prices = {p["crop_id"]: p for p in params.get("prices", [])}
     conversion = params.get("conversions", [{}])[0]
@@ -567,7 +803,9 @@ def show_readiness(prepared: PreparedRegion, lang: str) -> None:
         t("aspect", lang): by_aspect["aspect_en"] if en else by_aspect.index,
         t("readiness_score", lang): by_aspect["score"].round(3),
     }).sort_values(t("readiness_score", lang))
-    st.dataframe(aspects, hide_index=True, width="stretch")
+    score3 = {t("readiness_score", lang): 3, t("share_total_pct", lang): 0}
+    st.dataframe(display_table(aspects, lang, decimals=score3), hide_index=True,
+                 width="stretch")
 
     def rows(frame: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({
@@ -579,14 +817,16 @@ def show_readiness(prepared: PreparedRegion, lang: str) -> None:
         })
 
     st.subheader(t("readiness_weakest", lang))
-    st.dataframe(rows(weakest_dimensions(by_dim, 4)), hide_index=True, width="stretch")
+    st.dataframe(display_table(rows(weakest_dimensions(by_dim, 4)), lang, decimals=score3),
+                 hide_index=True, width="stretch")
     flagged = by_dim[by_dim["shares_flag"] | (by_dim["treatment"] == "practices_mean")]
     if len(flagged):
         st.subheader(t("readiness_flagged", lang))
-        st.dataframe(rows(flagged), hide_index=True, width="stretch")
-    with st.expander(t("readiness_all", lang)):
-        st.dataframe(rows(weakest_dimensions(by_dim, len(by_dim))), hide_index=True,
+        st.dataframe(display_table(rows(flagged), lang, decimals=score3), hide_index=True,
                      width="stretch")
+    with st.expander(t("readiness_all", lang)):
+        st.dataframe(display_table(rows(weakest_dimensions(by_dim, len(by_dim))), lang,
+                                   decimals=score3), hide_index=True, width="stretch")
 
 
 # Own QFD tables: (table, label key). Each is checked like a manifest table.
@@ -594,16 +834,34 @@ QFD_UPLOADS = (("needs", "qfd_upload_needs"), ("relationships", "qfd_upload_rela
                ("measures", "qfd_upload_measures"), ("survey", "qfd_upload_survey"))
 
 
-def qfd_inputs(region, product: str, lang: str) -> tuple[qfd.QfdTables, pd.DataFrame | None]:
-    """The region's QFD tables with the user's own uploads in place of the defaults, and an
-    uploaded per-firm survey (or None)."""
+@st.cache_resource(show_spinner=False, max_entries=32)
+def region_qfd_tables(key: str, product: str, _bundle: Bundle) -> qfd.QfdTables:
+    """The region's own QFD tables (read once per region and product)."""
+    return qfd.load_tables(_bundle.prepared.region, required_products=[product])
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def region_qfd(key: str, product: str, params: qfd.QfdParams, lang: str, _bundle: Bundle):
+    """House, plan and report section from the region's own tables (they do not depend on the
+    sidebar's weights, so a weight change does not redo them)."""
+    region = _bundle.prepared.region
+    tables = region_qfd_tables(key, product, _bundle)
+    house, plan = qfd.product_qfd(region, product, tables=tables, survey=None, params=params)
+    return house, plan, qfd.report_section(house, plan, lang)
+
+
+def qfd_inputs(bundle: Bundle, product: str, lang: str
+               ) -> tuple[qfd.QfdTables, pd.DataFrame | None, bool]:
+    """The region's QFD tables with the user's own uploads in place of the defaults, an
+    uploaded per-firm survey (or None), and whether anything was uploaded."""
+    region = bundle.prepared.region
     with st.expander(t("qfd_own_tables", lang)):
         st.caption(t("qfd_upload_help", lang))
         uploads = {name: st.file_uploader(t(label, lang), type=["csv"], key=f"qfd-up-{name}")
                    for name, label in QFD_UPLOADS}
     given = {name: u for name, u in uploads.items() if u is not None}
     if not given:
-        return qfd.load_tables(region, required_products=[product]), None
+        return region_qfd_tables(bundle.key, product, bundle), None, False
     # A short-lived folder: the files are read here and removed when the block ends.
     with UploadSession() as session:
         paths = {name: session.save(f"{name}-{u.name}", u.getvalue(), "table")
@@ -613,7 +871,7 @@ def qfd_inputs(region, product: str, lang: str) -> tuple[qfd.QfdTables, pd.DataF
         tables = qfd.load_tables(region, required_products=[product],
                                  paths={k: v for k, v in paths.items() if k != "survey"},
                                  names={k: u.name for k, u in given.items()})
-    return tables, survey
+    return tables, survey, True
 
 
 def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
@@ -625,7 +883,7 @@ def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
     st.subheader(t("qfd_heading", lang, product=product))
     st.caption(t("qfd_intro", lang))
     try:
-        tables, survey = qfd_inputs(region, product, lang)
+        tables, survey, own = qfd_inputs(bundle, product, lang)
     except InputDataError as err:  # shown here, so the other tabs still draw
         st.error(err.text(lang))
         return
@@ -635,8 +893,12 @@ def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
     share = right.slider(t("qfd_gap_closed", lang), 0, 100, 50, 5, key="qfd_gap",
                          format="%d%%")
     params = qfd.QfdParams(top_measures=int(top), gap_closed_by_strong_link=share / 100.0)
-    house, plan = qfd.product_qfd(region, product, tables=tables, survey=survey, params=params)
-    section = qfd.report_section(house, plan, lang)
+    if own:
+        house, plan = qfd.product_qfd(region, product, tables=tables, survey=survey,
+                                      params=params)
+        section = qfd.report_section(house, plan, lang)
+    else:
+        house, plan, section = region_qfd(bundle.key, product, params, lang, bundle)
     defaults = section["assumptions"]["default_tables"]
     if defaults:
         st.warning(t("qfd_assumption_note", lang, tables=", ".join(defaults)))
@@ -659,14 +921,15 @@ def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
                   after=fmt_number(sc["buyer_weighted_readiness_after"], lang, decimals=2)))
     after = {x["dimension"]: x["readiness_after"] for x in sc["by_dimension"]}
     ranked = [d for d in section["dimension_table"] if d["priority_rank"] is not None]
-    st.dataframe(pd.DataFrame({
+    st.dataframe(display_table(pd.DataFrame({
         t("qfd_rank", lang): [d["priority_rank"] for d in ranked],
         t("dimension", lang): [d["label"] for d in ranked],
         t("qfd_priority_pct", lang): [round(100 * d["priority_share"], 1) for d in ranked],
         t("qfd_readiness", lang): [None if d["readiness"] is None else round(d["readiness"], 2)
                                    for d in ranked],
         t("qfd_readiness_after", lang): [round(after[d["dimension"]], 2) for d in ranked],
-    }), hide_index=True, width="stretch")
+    }), lang, decimals={t("qfd_readiness", lang): 2, t("qfd_readiness_after", lang): 2}),
+        hide_index=True, width="stretch")
     show_qfd_details(house, lang)
     show_qfd_downloads(region, house, plan, lang)
 
@@ -877,25 +1140,26 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
     def rel(path: Path) -> str:
         return "../" + path.resolve().relative_to(folder).as_posix()
 
-    # Both languages, so that switching language keeps the same content hash (and cache).
-    source = f"{t('uploaded_source', 'id')} / {t('uploaded_source', 'en')}"
-    name = f"{t('own_region_name', 'id')} / {t('own_region_name', 'en')}"
+    # Both languages, so that switching language keeps the same content hash (and cache); the
+    # page shows the one it speaks (the region's name by OWN_REGION_ID, the source by source_id).
+    source = {"source": t("uploaded_source", "en"), "source_id": t("uploaded_source", "id")}
+    name = t("own_region_name", "en")
     sections: dict[str, dict] = {
-        "region": {"id": "own-data", "name": name},
+        "region": {"id": OWN_REGION_ID, "name": name},
         "boundaries": {"path": rel(paths["boundaries"]), "id_column": columns["id"],
-                       "name_column": columns["name"], "source": source,
+                       "name_column": columns["name"], **source,
                        "note": "Indicative, not legal boundaries: uploaded by the user.",
                        "households_column": columns.get("households") or None},
     }
     if "landuse" in paths:
         sections["landuse"] = {"path": rel(paths["landuse"]), "class_column": "class_id",
                                "classes": rel(params / "landuse_classes.csv"),
-                               "source": source}
+                               "source": source["source"]}
     if "elevation" in paths:
-        sections["elevation"] = {"path": rel(paths["elevation"]), "source": source}
+        sections["elevation"] = {"path": rel(paths["elevation"]), "source": source["source"]}
     for slot in ("harvest", "businesses", "households"):
         if slot in paths:
-            sections[f"statistics.{slot}"] = {"path": rel(paths[slot]), "source": source,
+            sections[f"statistics.{slot}"] = {"path": rel(paths[slot]), **source,
                                               "decimal": columns.get(f"decimal-{slot}") or None}
     sections["tables"] = {name: rel(params / Path(p).name) for name, p in PARAM_TABLES.items()
                           if name != "landuse_classes"}
@@ -928,8 +1192,18 @@ def content_key(paths: dict[str, Path], manifest: Path) -> str:
 
 
 def own_data(lang: str) -> Bundle | None:
-    """Uploaders with their expected columns; messages shown under the upload concerned."""
-    st.subheader(t("own_heading", lang))
+    """Uploaders with their expected columns; messages shown under the upload concerned.
+
+    They fold away once boundaries are given, so the results (drawn above them) come first.
+    """
+    loaded = st.session_state.get("up-boundaries") is not None
+    if not loaded:
+        st.markdown(f"**{t('app_title', lang)}**")
+    with st.expander(t("own_heading", lang), expanded=not loaded):
+        return _own_uploads(lang)
+
+
+def _own_uploads(lang: str) -> Bundle | None:
     st.caption(t("own_intro", lang))
     st.caption(t("parameters_source", lang))
     session = upload_session()
@@ -972,7 +1246,8 @@ def own_data(lang: str) -> Bundle | None:
         return None
     manifest = write_manifest(session, paths, columns)
     try:
-        bundle = load_bundle(content_key(paths, manifest), str(manifest), _upload_budget_s())
+        bundle = load_bundle(content_key(paths, manifest), str(manifest), lang,
+                             budget_s=_upload_budget_s())
     except InputDataError as err:
         slot = _slot_of_error(err, paths)
         (places[slot] if slot else st.error)(err.text(lang))
@@ -990,17 +1265,45 @@ def vector_columns(path: str) -> tuple[str, ...]:
 
 
 # ------------------------------------------------------------------------------ page
-def provenance(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
+def shown_region_name(region, lang: str) -> str:
+    """The region's name; an upload's generic name in the page's language."""
+    return t("own_region_name", lang) if region.id == OWN_REGION_ID else region.name
+
+
+# A compact page: the map is the first thing a planner sees (Streamlit's default top padding
+# and title take about 200 px). Page style only; nothing is loaded from outside.
+PAGE_CSS = """<style>
+[data-testid="stHeader"] {height: 2.4rem; background: transparent;}
+[data-testid="stMainBlockContainer"] {padding-top: 2.6rem; padding-bottom: 1rem;}
+[data-testid="stSidebarHeader"] {height: 2rem; margin-bottom: 0;}
+[data-testid="stSidebarUserContent"] {padding-top: 0;}
+</style>"""
+
+
+def header(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
+    """One line: the app, the region and its size; the honesty notes folded beside it."""
+    region = bundle.prepared.region
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.markdown(f"**{t('app_title', lang)}** · " + t(
+        "region_summary", lang, name=shown_region_name(region, lang),
+        n=fmt_number(len(region.villages), lang, decimals=0)))
+    notes = [*result.notes, *bundle.layer_notes]
+    label = t("provenance_heading", lang, boundaries=t("indicative_boundaries", lang),
+              n=len(notes))
+    with right.expander(f":orange[{label}]"):
+        provenance(bundle, result, notes, lang)
+
+
+def provenance(bundle: Bundle, result: AnalysisResult, notes: list, lang: str) -> None:
     """Honesty notes: indicative boundaries, source, illustrative and estimated data."""
     region = bundle.prepared.region
     boundaries = region.manifest.boundaries
-    st.caption(t("region_summary", lang, name=region.name,
-                 n=fmt_number(len(region.villages), lang, decimals=0)))
+    st.caption(t("app_caption", lang))
     st.warning(t("indicative_boundaries", lang))
-    st.caption(t("boundary_source", lang, source=boundaries.source or "–"))
+    st.caption(t("boundary_source", lang, source=source_text(boundaries, lang) or "–"))
     businesses = region.manifest.statistics.businesses
     if businesses is not None and businesses.source:
-        st.caption(t("businesses_source", lang, source=businesses.source))
+        st.caption(t("businesses_source", lang, source=source_text(businesses, lang)))
     layers = result.prepared.illustrative_layers
     if layers:
         st.caption(t("illustrative_layers", lang,
@@ -1008,29 +1311,48 @@ def provenance(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
                                       for x in layers)))
     if result.land is not None and bool(result.land["estimated"].any()):
         st.caption(t("estimated_note", lang))
-    notes = [*result.notes, *bundle.layer_notes]
     if notes:
-        with st.expander(t("analysis_notes", lang, n=len(notes))):
-            for note in notes:
-                st.text(translate_note(note, lang))
+        st.markdown(f"**{t('analysis_notes', lang, n=len(notes))}**")
+        for note in notes:
+            st.text(translate_note(note, lang))
+
+
+def results(bundle: Bundle, result: AnalysisResult, product: str | None,
+            choices: Choices) -> None:
+    """The header line and the tabs, the map first."""
+    lang = choices.lang
+    header(bundle, result, lang)
+    tabs = st.tabs([t(k, lang) for k in ("tab_map", "tab_compare", "tab_land",
+                                         "tab_readiness", "tab_qfd", "tab_exports")])
+    with tabs[0]:
+        show_map(bundle, result, product, choices)
+    with tabs[1]:
+        show_compare(result, product, lang)
+    with tabs[2]:
+        show_land(result, lang)
+    with tabs[3]:
+        show_readiness(bundle.prepared, lang)
+    with tabs[4]:
+        show_qfd(bundle, product, lang)
+    with tabs[5]:
+        show_exports(result, bundle.key, lang)
 
 
 def main() -> None:
     """Sidebar choices, then the map and the tabs."""
     st.set_page_config(page_title="OVOP geo", layout="wide")
+    st.html(PAGE_CSS)
     try:
         choices = sidebar()
         lang = choices.lang
-        st.title(t("app_title", lang))
-        st.caption(t("app_caption", lang))
+        page = st.container()  # the results first, above the uploads of an own region
         if choices.region == OWN:
             bundle = own_data(lang)
             if bundle is None:
                 return
         else:
             close_upload_session()
-            with st.spinner(t("loading_region", lang)):
-                bundle = load_bundle(choices.region, choices.region)
+            bundle = load_bundle(choices.region, choices.region, lang)
         products = products_of(bundle)
         product = None
         if products:
@@ -1039,21 +1361,8 @@ def main() -> None:
             st.sidebar.caption(t("no_products", lang))
         params = parameter_controls(bundle, lang)
         result = run_analysis(bundle.key, params, bundle)
-        provenance(bundle, result, lang)
-        tabs = st.tabs([t(k, lang) for k in ("tab_map", "tab_compare", "tab_land",
-                                             "tab_readiness", "tab_qfd", "tab_exports")])
-        with tabs[0]:
-            show_map(bundle, result, product, choices)
-        with tabs[1]:
-            show_compare(result, product, lang)
-        with tabs[2]:
-            show_land(result, lang)
-        with tabs[3]:
-            show_readiness(bundle.prepared, lang)
-        with tabs[4]:
-            show_qfd(bundle, product, lang)
-        with tabs[5]:
-            show_exports(result, bundle.key, lang)
+        with page:
+            results(bundle, result, product, choices)
     except OvopError as err:
         st.error(err.text(lang))
 

@@ -10,7 +10,25 @@ from pathlib import Path
 from benchmarks.pipeline import run_benchmark
 
 
+def app_main(argv: list[str]) -> int:
+    """``python -m benchmarks app``: the web app in Chromium (benchmarks/app.py)."""
+    from benchmarks.app import run
+
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks app",
+        description="The app in Chromium: first map, reload and weight change on Rasau Jaya "
+        "and the province, median of the repetitions.")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args(argv)
+    run(repeats=args.repeats, json_path=args.json)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["app"]:
+        return app_main(argv[1:])
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
         description="Province-scale benchmark: the whole pipeline on the Kalimantan Barat "

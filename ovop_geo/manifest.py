@@ -100,6 +100,7 @@ class BoundariesSpec:
     group_column: str | None = None
     households_column: str | None = None
     source: str | None = None
+    source_id: str | None = None  # the source in Bahasa Indonesia (``source`` is in English)
     licence: str | None = None
     note: str | None = None
     illustrative: bool = False
@@ -164,6 +165,7 @@ class TableSpec:
 
     path: Path
     source: str | None = None
+    source_id: str | None = None  # the source in Bahasa Indonesia (``source`` is in English)
     note: str | None = None
     level: str | None = None
     illustrative: bool = False
@@ -270,6 +272,7 @@ _SECTIONS: dict[str, _Spec] = {
         "households_column": ("str", False),
         "aliases": ("path", False),
         "source": ("str", False),
+        "source_id": ("str", False),
         "licence": ("str", False),
         "note": ("str", False),
         "illustrative": ("bool", False),
@@ -305,6 +308,7 @@ _SECTIONS: dict[str, _Spec] = {
     "statistics_table": {
         "path": ("path", True),
         "source": ("str", False),
+        "source_id": ("str", False),
         "note": ("str", False),
         "level": ("str", False),
         "illustrative": ("bool", False),

@@ -309,7 +309,7 @@ def prepare_region(
     villages = region.villages
     manifest = region.manifest
 
-    progress("distances to the kecamatan centre and the capital")
+    progress(msg("progress.distances"))
     capital = manifest.access.capital
     access = distance_to_centres(
         villages,
@@ -321,14 +321,14 @@ def prepare_region(
 
     slope = grid = slope_overview = None
     if region.layers.elevation is not None:
-        progress("slope and elevation per village")
+        progress(msg("progress.slope"))
         slope, grid, slope_overview = _slope_statistics(region, workdir=workdir)
     else:
         notes.append(msg("note.no_elevation"))
 
     lowland_values = lowland_rank = None
     if manifest.lowland:
-        progress("tidal-lowland factors per village")
+        progress(msg("progress.lowland"))
         lowland_values, lowland_rank = _lowland_stage(region)
     else:
         notes.append(_slope_only_note(region, slope))
@@ -341,7 +341,7 @@ def prepare_region(
 
     harvest_by_village = production_region = None
     if region.harvest is not None and len(region.harvest):
-        progress("production and harvest per village")
+        progress(msg("progress.production"))
         harvest = region.harvest.rename(columns={"yield_value": "yield"})
         source = manifest.relative(manifest.statistics.harvest.path)
         totals = harvest["village_code"].isna() | (harvest["village_code"].astype(str) == "")
@@ -382,7 +382,7 @@ def prepare_region(
 
     by_dim = by_aspect = None
     if region.assessment is not None and len(region.assessment):
-        progress("OVOP readiness")
+        progress(msg("progress.readiness"))
         by_dim, by_aspect = readiness.readiness(region.assessment)
 
     return PreparedRegion(
@@ -461,7 +461,7 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
     ref = region.layers.landuse
     classes = tables.get("landuse_classes")
     shown = manifest.relative(ref.path)
-    progress("land use per village")
+    progress(msg("progress.landuse"))
     zoning = lu = None
     if ref.raster:
         if classes is None:
@@ -492,7 +492,7 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
             zoning = read_zoning(region)
     suitability = village_land = None
     if "crops" in tables and "crop_landuse_suitability" in tables:
-        progress("crop suitability (S1/S2/S3/N)")
+        progress(msg("progress.suitability"))
         _check_slope_known(region, slope)
         zoning_ref = None if ref.raster else region.layers.zoning
         land = landuse.land_suitability(

@@ -128,8 +128,8 @@ class _HtmlControl(MacroElement):
 
     _CSS = (
         "background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
-        "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.4 sans-serif;max-width:280px;"
-        "max-height:60vh;overflow:auto;"
+        "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:11px/1.35 sans-serif;max-width:230px;"
+        "max-height:40vh;overflow:auto;"
     )
 
     def __init__(self, content: str, position: str = "bottomright"):
@@ -173,10 +173,23 @@ def _swatch(colour: str, label: str) -> str:
     )
 
 
-def _legend_section(title: str, rows: Sequence[tuple[str, str]], note: str = "") -> str:
+def _legend_section(
+    title: str, rows: Sequence[tuple[str, str]], note: str = "", *, layer: str | None = None,
+    shown: bool = True, open_: bool = True,
+) -> str:
+    """One legend section that folds on a click on its title.
+
+    ``layer``: the overlay it belongs to (its name in the layer control); the section is shown
+    only while that overlay is on (``shown``: on when the map opens).
+    """
     body = "".join(_swatch(c, lbl) for c, lbl in rows)
     note_html = f"<div style='font-style:italic;color:#a33'>{_esc(note)}</div>" if note else ""
-    return f"<div style='margin-bottom:4px'><b>{_esc(title)}</b>{note_html}{body}</div>"
+    attrs = "" if layer is None else f" data-layer='{_esc(layer)}'"
+    if not shown:
+        attrs += " style='display:none'"
+    return (f"<details class='ovop-legend'{attrs}{' open' if open_ else ''}>"
+            f"<summary style='cursor:pointer'><b>{_esc(title)}</b></summary>"
+            f"{note_html}{body}</details>")
 
 
 def _features(frame: gpd.GeoDataFrame, props: Mapping[str, pd.Series]) -> dict[str, Any]:
@@ -268,7 +281,7 @@ def _add_class_layer(m: folium.Map, layer: ClassLayer, labels: MapLabels) -> tup
     ).add_to(m)
     present = [c for c in dict.fromkeys(classes.dropna()) if c in layer.colours]
     rows = [(layer.colours[c], str(names.get(c, c))) for c in present]
-    return title, _legend_section(title, rows)
+    return title, _legend_section(title, rows, layer=title, shown=layer.show)
 
 
 def _add_raster_layer(m: folium.Map, layer: RasterLayer, labels: MapLabels) -> str:
@@ -281,7 +294,7 @@ def _add_raster_layer(m: folium.Map, layer: RasterLayer, labels: MapLabels) -> s
         opacity=layer.opacity,
         mercator_project=not layer.image_url,
     ).add_to(m)
-    return _legend_section(title, layer.legend)
+    return _legend_section(title, layer.legend, layer=title, shown=layer.show)
 
 
 def _add_candidates(
@@ -306,14 +319,16 @@ def _add_candidates(
     )
     colour = "#d7301f"
     folium.GeoJson(
-        _features(points, {"fill": pd.Series(colour, index=chosen.index), "tip": tip}),
+        _features(points, {"fill": pd.Series(colour, index=chosen.index), "tip": tip,
+                           "code": pd.Series(chosen.index.astype(str), index=chosen.index)}),
         name=labels.candidates,
         marker=folium.CircleMarker(radius=7),
         style_function=_fill_style(0.9, weight=2, line="#ffffff", fill=True,
                                    class_name=CANDIDATE_CLASS),
         on_each_feature=_BIND,
     ).add_to(m)
-    return _legend_section(labels.candidates, [(colour, labels.candidates)])
+    return _legend_section(labels.candidates, [(colour, labels.candidates)],
+                           layer=labels.candidates)
 
 
 def village_map(
@@ -430,6 +445,7 @@ def village_map(
         "fill": scale.colours,
         "tip": pd.Series(tips, index=villages.index),
         "pop": pd.Series(pops, index=villages.index),
+        "code": pd.Series(villages.index.astype(str), index=villages.index),  # for clicks
     }
     tip_labels = [col_labels.get(c, c) for c in tooltip_columns]
     pop_labels = [labels.village_code, *(col_labels.get(c, c) for c in popup_columns)]
@@ -459,7 +475,7 @@ def village_map(
     attribution = _js_string(f"<span style='font-size:11px'>{_esc(footer)}</span>")
     _Script(f"{m.get_name()}.attributionControl.addAttribution({attribution});").add_to(m)
     if layers or candidates is not None or base_map == "osm":
-        folium.LayerControl(collapsed=False).add_to(m)
+        folium.LayerControl(collapsed=True).add_to(m)  # a small button until pointed at
     if not villages.empty:
         xmin, ymin, xmax, ymax = villages.to_crs(4326).total_bounds
         m.fit_bounds([[float(ymin), float(xmin)], [float(ymax), float(xmax)]])

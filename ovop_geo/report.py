@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__, render
+from .display import source_text
 from .errors import ParameterError
 from .export import (
     csvt_bytes,
@@ -216,7 +217,7 @@ def result_map(
         popup_columns=popup,
         column_labels=_column_labels(lang, column, title),
         lang=lang,
-        source=boundaries.source or "",
+        source=source_text(boundaries, lang) or "",
         base_map=base_map,
         layers=layers,
         candidates=candidates,

@@ -46,6 +46,11 @@ def _map_args(at: AppTest) -> dict:
     return json.loads(maps[0].proto.json_args)
 
 
+def _summary(at: AppTest) -> str:
+    """The line above the tabs: the app, the region and its number of villages."""
+    return at.markdown[0].value
+
+
 def _captions(at: AppTest) -> list[str]:
     return [c.value for c in at.caption]
 
@@ -65,11 +70,13 @@ def rasau() -> AppTest:
 
 def test_starts_on_rasau_jaya_in_bahasa_indonesia(rasau):
     at = rasau
-    assert at.title[0].value == "Perencanaan OVOP berbasis peta"
+    # One line above the tabs: the app, the region and its size; the notes folded beside it.
+    assert at.markdown[0].value.startswith("**Perencanaan OVOP berbasis peta** · Kecamatan Rasau")
+    assert at.expander[0].label.startswith(":orange[Batas indikatif, bukan batas hukum · sumber")
     assert at.radio(key="lang").value == "id"
     assert at.selectbox(key="region").value == "rasau-jaya"
     assert at.selectbox(key="product").value == "rengginang"
-    assert any(c.endswith(": 6 desa") for c in _captions(at))
+    assert _summary(at).endswith(": 6 desa")
     # The boundary warning first; the QFD tab names its assumptions and its scenario.
     assert at.warning[0].value == "Batas indikatif, bukan batas hukum"
     assert [w.value[:30] for w in at.warning][1:] == [
@@ -158,11 +165,11 @@ def test_osm_base_map_adds_tiles_but_no_scripts():
 
 def test_switching_language_changes_labels():
     at = _ok(_set(_new(), "radio", "lang", "en"))
-    assert at.title[0].value == "OVOP spatial planning"
+    assert at.markdown[0].value.startswith("**OVOP spatial planning** · ")
     assert at.warning[0].value == "Indicative, not legal boundaries"
     assert [w.value[:24] for w in at.warning][1:] == [
         "Bundled assumptions (rea", "Scenario, not a forecast"]
-    assert any(c.endswith(": 6 villages") for c in _captions(at))
+    assert _summary(at).endswith(": 6 villages")
     assert "Sentra score (0-100): rengginang" in _map_args(at)["script"]
     table = _frame(at, "Village")
     assert table.loc[DUA, "rank"] == 1
@@ -225,7 +232,7 @@ def test_ahp_mode_shows_the_consistency_ratio():
 @pytest.mark.slow
 def test_starts_on_the_province_and_offers_the_template():
     at = _ok(_set(_new(), "selectbox", "region", "kalimantan-barat"))
-    assert any(c.endswith(": 2.130 desa") for c in _captions(at))
+    assert _summary(at).endswith(": 2.130 desa")
     args = _map_args(at)
     assert args["js_links"] == ["/app/static/leaflet/leaflet.js"]
     assert len(args["script"]) < 5_000_000  # simplified borders keep the page light
@@ -234,7 +241,7 @@ def test_starts_on_the_province_and_offers_the_template():
     labels = [b.label for b in at.get("download_button")]
     assert {"Unduh templat harvest_template.csv", "Unduh templat businesses_template.csv"} <= set(
         labels)
-    assert any(e.label.startswith("Catatan analisis") for e in at.expander)
+    assert any(m.value.startswith("**Catatan analisis") for m in at.markdown)
 
 
 @pytest.mark.slow
@@ -245,8 +252,8 @@ def test_two_sessions_do_not_share_region_or_weights():
     assert _frame(first, "Desa").loc[DUA, "peringkat"] == 1
     assert first.slider(key="w_households").value == 0.0
     assert second.slider(key="w_households").value == 3.0  # households + readiness
-    assert any(c.endswith(": 2.130 desa") for c in _captions(second))
-    assert any(c.endswith(": 6 desa") for c in _captions(first))
+    assert _summary(second).endswith(": 2.130 desa")
+    assert _summary(first).endswith(": 6 desa")
 
 
 def _boundaries_geojson() -> bytes:
@@ -329,3 +336,119 @@ def test_user_errors_are_shown_not_raised(monkeypatch):
     assert [e.value for e in at.error] == [
         "rasau-jaya.toml: column 'nama': missing. Fix the manifest."
     ]
+
+
+# ---------------------------------------------------------------- language and tables
+def _display(df):
+    """The text a table shows (its Styler's display values), cell by cell."""
+    from streamlit import dataframe_util
+
+    styler = df.proto.arrow_data.styler
+    assert styler.display_values, "the table carries no display text"
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(styler.display_values)
+
+
+def _shown(at: AppTest, first_column: str):
+    for df in at.dataframe:
+        if df.value.columns[0] == first_column:
+            return df.value, _display(df)
+    raise AssertionError(f"no table starting with {first_column!r}")
+
+
+def test_indonesian_page_has_no_english_sources(rasau):
+    captions = " ".join(_captions(rasau))
+    assert "codes per Kepmendagri" not in captions
+    assert "kode menurut Kepmendagri 300.2.2-2138/2025" in captions
+    assert "a sample, not a census" not in captions
+    assert "sampel, bukan sensus" in captions
+
+
+def test_english_page_keeps_the_english_sources():
+    at = _ok(_set(_new(), "radio", "lang", "en"))
+    captions = " ".join(_captions(at))
+    assert "codes per Kepmendagri 300.2.2-2138/2025" in captions
+    assert "kode menurut" not in captions
+
+
+def test_tables_show_crop_names_and_decimal_commas(rasau):
+    values, shown = _shown(rasau, "Kode desa")  # the land table
+    assert set(values["Tanaman"]) == {"Padi", "Jagung", "Ubi kayu"}  # data/params/crops.csv
+    column = "Produksi (t)"
+    i = int(values[column].astype(float).gt(1000).to_numpy().argmax())
+    x = float(values[column].iloc[i])
+    # Bahasa Indonesia: a dot between thousands, a comma before the one decimal.
+    whole, tenth = divmod(round(x * 10), 10)
+    assert shown[column].iloc[i] == f"{whole:,}".replace(",", ".") + f",{tenth}"
+    years = shown["Tahun lahan tidak cukup"]
+    assert all(y == "–" or (len(y) == 4 and y.isdigit()) for y in years)
+    # The compare table: score with one decimal and a comma.
+    values, shown = _shown(rasau, "Desa")
+    assert shown.loc[SATU, "Skor (0-100)"] == "74,3"
+
+
+def test_english_tables_use_decimal_points():
+    at = _ok(_set(_new(), "radio", "lang", "en"))
+    values, shown = _shown(at, "Village")
+    assert shown.loc[SATU, "Score (0-100)"] == "74.3"
+    values, shown = _shown(at, "Village code")
+    assert set(values["Crop"]) == {"Paddy rice", "Maize", "Cassava"}
+
+
+def test_language_change_keeps_every_choice():
+    at = _new()
+    for kind, key, value in (("slider", "w_households", 0.0), ("selectbox", "product", "kerupuk"),
+                             ("selectbox", "indicator", "lq"), ("number_input", "min_units", 7),
+                             ("slider", "min_share", 30), ("select_slider", "slope_limit", 8.0),
+                             ("slider", "growth", 3.0), ("radio", "base_map", "osm")):
+        _set(at, kind, key, value)
+    at = _ok(_set(at, "radio", "lang", "en"))
+    assert at.selectbox(key="indicator").label == "Indicator"
+    assert at.selectbox(key="indicator").value == "lq"
+    assert at.radio(key="base_map").value == "osm"
+    assert at.select_slider(key="slope_limit").value == 8.0
+    assert at.slider(key="w_households").value == 0.0
+    assert at.number_input(key="min_units").value == 7
+    # The choices written in the page's language are handed back to the browser, which keeps
+    # a choice by its written label (without this it shows none after the change).
+    for widget in (at.selectbox(key="indicator"), at.radio(key="base_map"),
+                   at.radio(key="weights_mode"), at.select_slider(key="slope_limit")):
+        assert widget.proto.set_value, widget.key
+
+
+def test_search_opens_the_village_profile():
+    at = _ok(_set(_new(), "selectbox", "search-rasau-jaya", SATU))
+    texts = [m.value for m in at.markdown]
+    assert "#### Rasau Jaya Satu" in texts
+    # Paper Table 3: the firms of Rasau Jaya Satu, most first.
+    assert "kerupuk 6, keripik 3, rengginang 3, marning 1" in texts
+    assert any(c.startswith("Kode 61.12.07.2002 · Kecamatan Rasau Jaya") for c in _captions(at))
+    # The map zooms to it: a centre and zoom are sent with the same map.
+    args = _map_args(at)
+    assert args["zoom"] >= 12 and args["center"] is not None
+
+
+def test_own_data_results_come_first_with_the_score():
+    at = _own(_new(), boundaries=("desa.geojson", _boundaries_geojson()))
+    _ok(_set(at, "selectbox", "indicator", "area"))  # a choice while no score exists
+    csv = (b"village_code,product,businesses\nA01,kerupuk,6\nA02,kerupuk,1\nA03,kerupuk,0\n")
+    at.file_uploader(key="up-businesses").set_value(("usaha.csv", csv, "text/csv"))
+    at = _ok(_set(at, "selectbox", "col-hh", "kk"))
+    # The new data bring the score, shown by default; the results are the page's first lines
+    # and the uploads fold away below them.
+    assert at.selectbox(key="indicator").value == "score"
+    assert "Skor calon sentra (0-100): kerupuk" in _map_args(at)["script"]
+    assert _summary(at) == "**Perencanaan OVOP berbasis peta** · Wilayah unggahan: 3 desa"
+    uploads = next(e for e in at.expander if e.label == "Muat data sendiri")
+    assert not uploads.proto.expanded
+    assert "Wilayah unggahan / Uploaded region" not in " ".join(m.value for m in at.markdown)
+
+
+@pytest.mark.slow
+def test_the_address_names_the_region():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
+    at.query_params["region"] = "kalimantan-barat"
+    at = _ok(at.run())
+    assert at.selectbox(key="region").value == "kalimantan-barat"
+    assert _summary(at).endswith(": 2.130 desa")
+    at = _ok(_set(at, "selectbox", "region", "rasau-jaya"))
+    assert at.query_params["region"] == "rasau-jaya"

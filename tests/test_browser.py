@@ -154,14 +154,23 @@ def test_map_and_charts_draw_offline(app_url, chromium, tmp_path):
             tooltip.first.wait_for()
             text = tooltip.first.inner_text()
             assert any(name in text for name in names), text
-            legend = frame.locator(".ovop-map-control").first.inner_text()
-            assert "Skor calon sentra (0-100): rengginang" in legend
-            assert "Penggunaan lahan (data ilustratif)" in legend
-            # Overlays are off at first; switching land use on draws its polygons.
+            legend = frame.locator(".ovop-map-control").first
+            assert "Skor calon sentra (0-100): rengginang" in legend.inner_text()
+            # Overlays are off at first, and so is their legend; the layer box is a button
+            # until pointed at. Switching land use on draws its polygons and its legend.
+            assert "Penggunaan lahan (data ilustratif)" not in legend.inner_text()
             assert frame.locator("path.ovop-layer").count() == 0
-            frame.get_by_text("Penggunaan lahan (data ilustratif)").first.click()
+            control = frame.locator(".leaflet-control-layers")
+            assert not control.get_by_text("Penggunaan lahan (data ilustratif)").is_visible()
+            control.hover()
+            control.get_by_text("Penggunaan lahan (data ilustratif)").first.click()
             frame.locator("path.ovop-layer").first.wait_for()
             assert frame.locator("path.ovop-layer").count() >= 7  # 7 land-use classes
+            page.wait_for_timeout(300)
+            assert "Penggunaan lahan (data ilustratif)" in legend.inner_text()
+            # The legend folds to its titles on a click.
+            legend.locator("summary").first.click()
+            assert legend.locator("details").first.get_attribute("open") is None
             page.screenshot(path=str(tmp_path / "map.png"), full_page=True)
 
             page.get_by_role("tab", name="Bandingkan desa").click()
@@ -281,3 +290,66 @@ def test_streamlit_run_without_the_makefile_draws_the_map(chromium, tmp_path):
         finally:
             browser.close()
     assert (folder / "static" / "leaflet" / "leaflet.js").is_file()
+
+
+def test_language_change_keeps_the_choices_shown(app_url, chromium, tmp_path):
+    """The browser shows the same choices, now written in English (it keeps a choice by its
+    label, so the app hands each one back after a language change)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            visit = _Visit(browser, "language")
+            page = visit.page
+            page.goto(app_url)
+            assert visit.villages_drawn(6, tmp_path, "language-id") == 6
+            page.get_by_text("English", exact=True).click()
+            _wait_idle(page)
+            assert visit.villages_drawn(6, tmp_path, "language-en") == 6
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            assert sidebar.get_by_role("radio", name="Sliders").is_checked()
+            assert sidebar.get_by_role("radio", name="None (works offline)").is_checked()
+            indicator = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicator")
+            box = indicator.first.locator("input")
+            shown = box.input_value() or box.get_attribute("placeholder") or ""
+            shown += indicator.first.inner_text()
+            assert "Sentra score (0-100)" in shown, shown
+            assert visit.errors == []
+        finally:
+            browser.close()
+
+
+def test_click_or_search_opens_the_village_profile(app_url, chromium, tmp_path):
+    """A click on a village opens its profile beside the map; the search zooms to another."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            visit = _Visit(browser, "profile")
+            page = visit.page
+            page.goto(app_url)
+            assert visit.villages_drawn(6, tmp_path, "profile-start") == 6
+            assert page.get_by_text("Klik desa di peta atau cari namanya").first.is_visible()
+            frame = page.frame_locator(MAP_IFRAME).last
+            village = frame.locator("path.ovop-village").first
+            village.hover(force=True)
+            name = frame.locator(".leaflet-tooltip").first.inner_text().split("\n")[0]
+            assert name in _village_names()
+            village.click(force=True)
+            _wait_idle(page)
+            heading = page.locator("h4").filter(has_text=name)
+            heading.first.wait_for()
+            assert page.get_by_text("Calon produk", exact=True).first.is_visible()
+            page.screenshot(path=str(tmp_path / "profile-click.png"))
+            # The search: another village, outlined on the map, its profile shown.
+            page.get_by_label("Cari desa (nama atau kode)").first.click()
+            page.get_by_role("option", name="Bintang Mas (61.12.07.2005) · Rasau Jaya").click()
+            _wait_idle(page)
+            page.locator("h4").filter(has_text="Bintang Mas").first.wait_for()
+            frame.locator('path[stroke="#e7298a"]').first.wait_for(state="attached")
+            page.screenshot(path=str(tmp_path / "profile-search.png"))
+            assert visit.errors == []
+        finally:
+            browser.close()
