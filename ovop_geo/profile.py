@@ -17,7 +17,7 @@ import pandas as pd
 
 from .display import crop_names
 from .i18n import t
-from .mcda import load_default_criteria, normalise_criteria
+from .mcda import load_default_criteria
 from .pipeline import AnalysisResult
 from .wilayah import admin_units
 
@@ -63,20 +63,13 @@ def _num(x) -> float | None:
     return None if x is None or pd.isna(x) else float(x)
 
 
-def _top_criteria(result: AnalysisResult, code: str, product: str, lang: str,
-                  n: int = 3) -> tuple[str, ...]:
-    """The criteria with the largest weighted normalised value for ``product`` in ``code``."""
-    if result.criteria is None:
-        return ()
-    norm = normalise_criteria(result.criteria.xs(product, level="product", drop_level=False))
-    try:
-        row = norm.xs(product, level="product").loc[code]
-    except KeyError:
-        return ()
+def _top_criteria(candidate: pd.Series, lang: str, n: int = 3) -> tuple[str, ...]:
+    """The criteria that gave a candidate most of its score points (``points_*`` columns of
+    the sentra decision), largest first."""
+    points = {c.removeprefix("points_"): float(v) for c, v in candidate.items()
+              if str(c).startswith("points_") and pd.notna(v) and float(v) > 0}
+    best = sorted(points, key=lambda c: -points[c])[:n]
     table = load_default_criteria()
-    weighted = {c: float(row[c]) * float(result.weights.get(c, 0.0))
-                for c in row.index if pd.notna(row[c]) and result.weights.get(c, 0.0) > 0}
-    best = sorted((c for c, v in weighted.items() if v > 0), key=lambda c: -weighted[c])[:n]
     names = table[f"name_{lang}"] if f"name_{lang}" in table.columns else pd.Series(dtype=str)
     return tuple(str(names.get(c, c)) for c in best)
 
@@ -99,43 +92,37 @@ def village_profile(result: AnalysisResult, code: str, lang: str = "id", *,
     if result.land_balance is not None and code in result.land_balance.index:
         row = result.land_balance.loc[code]
         balance = [(c, float(row[c])) for c in BALANCE if c in row.index and pd.notna(row[c])]
+    # The village's product: the distinct-products assignment when it was asked for, else the
+    # sentra decision's recommendation.
     allocated = None
     if result.allocation is not None and code in result.allocation.index:
         value = result.allocation.loc[code, "product"]
         allocated = value if isinstance(value, str) else None
+    elif result.recommendation is not None and code in result.recommendation.index:
+        value = result.recommendation.loc[code, "product"]
+        allocated = value if isinstance(value, str) else None
 
     lines: list[ProductLine] = []
-    if result.scores is not None and code in result.scores.index.get_level_values(0):
-        scores = result.scores.xs(code, level="village_code")
-        ranked = result.scores.groupby(level="product")["rank"].count()
-        sens = (result.sensitivity.xs(code, level="village_code")
-                if result.sensitivity is not None else None)
-        rules = (result.rules.xs(code, level="village_code")
-                 if result.rules is not None and code in result.rules.index.get_level_values(0)
-                 else None)
-        cands = (result.candidates.xs(code, level="village_code")
-                 if result.candidates is not None
-                 and code in result.candidates.index.get_level_values(0) else None)
-        order = scores["score"].sort_values(ascending=False, na_position="last").index
+    cands = result.candidates
+    if cands is not None and code in cands.index.get_level_values("village_code"):
+        ranked = cands.groupby(level="product")["rank"].count()
+        mine = cands.xs(code, level="village_code")
+        order = mine.sort_values(["score"], ascending=False, na_position="last").index
         for product in list(order)[:max_products]:
-            score = _num(scores.loc[product, "score"])
-            rank = _num(scores.loc[product, "rank"])
-            meets = None
-            if rules is not None and product in rules.index:
-                value = rules.loc[product, "meets_pp29_2018"]
-                meets = None if pd.isna(value) else bool(value)
+            row = mine.loc[product]
+            score, rank = _num(row.get("score")), _num(row.get("rank"))
+            value = row.get("meets_pp29_2018")
+            meets = None if value is None or pd.isna(value) else bool(value)
+            fragile = row.get("fragile")
             lines.append(ProductLine(
                 product=str(product), score=score, rank=None if rank is None else int(rank),
                 villages_ranked=int(ranked.get(product, 0)),
                 businesses=dict(firms).get(str(product), 0 if businesses is not None else None),
-                candidate=bool(cands is not None and product in cands.index
-                               and bool(cands.loc[product, "candidate"])),
+                candidate=True,  # a candidate: the village makes it (at least one firm)
                 allocated=product == allocated,
                 meets_pp29_2018=meets,
-                fragile=bool(sens is not None and product in sens.index
-                             and bool(sens.loc[product, "fragile"])),
-                top_criteria=() if score is None else _top_criteria(result, code, product,
-                                                                     lang)))
+                fragile=bool(fragile) if fragile is not None and pd.notna(fragile) else False,
+                top_criteria=() if score is None else _top_criteria(row, lang)))
 
     flags: list[str] = []
     if bool(village.get("production_estimated", False)) is True:
