@@ -33,14 +33,20 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ovop_geo import charts, qfd, report
-from ovop_geo.bundled import bundled_file, params_table
+from ovop_geo.bundled import params_table
 from ovop_geo.display import crop_names, display_table, source_text
 from ovop_geo.errors import InputDataError, OvopError, ParameterError
 from ovop_geo.export import to_csv_bytes
 from ovop_geo.farming import scenarios_from_table
 from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t, translate_note
 from ovop_geo.io import read_table, read_vector
-from ovop_geo.manifest import load_manifest, manifest_text
+from ovop_geo.manifest import (
+    DEFAULT_REGION,
+    available_regions,
+    default_tables,
+    load_manifest,
+    manifest_text,
+)
 from ovop_geo.mcda import group_ahp_weights, load_default_criteria, normalise_criteria
 from ovop_geo.messages import msg
 from ovop_geo.offline import install_leaflet
@@ -80,7 +86,8 @@ from ovop_geo.simplify import auto_tolerance_m, simplify_coverage
 from ovop_geo.templates import region_templates
 from ovop_geo.uploads import UploadSession
 
-REGIONS = ("rasau-jaya", "kalimantan-barat")
+# The bundled regions the library knows, the default one first.
+REGIONS = (DEFAULT_REGION, *(r for r in available_regions() if r != DEFAULT_REGION))
 OWN = "own"
 OWN_REGION_ID = "own-data"  # the id of the manifest written for an upload
 ROOT = Path(__file__).resolve().parent
@@ -101,15 +108,6 @@ UPLOAD_SLOTS = (
      "upload_landuse", "upload_landuse_help"),
     ("elevation", "raster", ["tif", "tiff"], "upload_dem", "upload_dem_help"),
 )
-# Bundled parameter tables copied into an upload session, so its manifest stays in its folder.
-PARAM_TABLES = {
-    "crops": "data/params/crops.csv",
-    "crop_landuse_suitability": "data/params/crop_landuse_suitability.csv",
-    "raw_materials": "data/paper/raw_materials.csv",
-    "prices": "data/params/prices.csv",
-    "landuse_classes": "data/params/landuse_classes.csv",
-    **{f"qfd_{name}": f"data/params/{file}" for name, file in qfd.TABLE_FILES.items()},
-}
 
 
 # ------------------------------------------------------------------------------ cached data
@@ -396,10 +394,14 @@ def parameter_controls(bundle: Bundle, lang: str) -> AnalysisParams:
     """Weights, sentra thresholds, slope limit and growth rate as ``AnalysisParams``."""
     weights = weight_controls(lang)
     st.sidebar.subheader(t("thresholds_heading", lang))
-    min_units = st.sidebar.number_input(t("min_units", lang), 1, 1000, 5, 1, key="min_units")
-    share = st.sidebar.slider(t("min_household_share", lang), 0, 100, 20, 1, key="min_share")
+    defaults = AnalysisParams()  # the library's defaults, with their sources there
+    min_units = st.sidebar.number_input(t("min_units", lang), 1, 1000, defaults.min_units, 1,
+                                        key="min_units")
+    share = st.sidebar.slider(t("min_household_share", lang), 0, 100,
+                              round(defaults.min_household_share * 100), 1, key="min_share")
     slope = st.sidebar.select_slider(t("slope_limit", lang), options=list(SLOPE_THRESHOLDS_PCT),
-                                     value=_unless_kept("slope_limit", 3.0), key="slope_limit",
+                                     value=_unless_kept("slope_limit", defaults.slope_limit_pct),
+                                     key="slope_limit",
                                      format_func=lambda v: fmt_number(v, lang, "%", decimals=0))
     default_growth = central_growth(bundle)
     growth = st.sidebar.slider(t("growth_rate", lang), 0.0, 100.0, default_growth, 0.05,
@@ -1132,10 +1134,12 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
     folder = session.folder
     params = folder / "params"
     params.mkdir(exist_ok=True)
-    for table in PARAM_TABLES.values():
-        target = params / Path(table).name
+    # The bundled parameter tables, copied into the session so its manifest stays in its folder.
+    tables = default_tables()
+    for table in tables.values():
+        target = params / table.name
         if not target.exists():
-            shutil.copyfile(bundled_file(table), target)
+            shutil.copyfile(table, target)
 
     def rel(path: Path) -> str:
         return "../" + path.resolve().relative_to(folder).as_posix()
@@ -1153,7 +1157,7 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
     }
     if "landuse" in paths:
         sections["landuse"] = {"path": rel(paths["landuse"]), "class_column": "class_id",
-                               "classes": rel(params / "landuse_classes.csv"),
+                               "classes": rel(params / tables["landuse_classes"].name),
                                "source": source["source"]}
     if "elevation" in paths:
         sections["elevation"] = {"path": rel(paths["elevation"]), "source": source["source"]}
@@ -1161,7 +1165,7 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
         if slot in paths:
             sections[f"statistics.{slot}"] = {"path": rel(paths[slot]), **source,
                                               "decimal": columns.get(f"decimal-{slot}") or None}
-    sections["tables"] = {name: rel(params / Path(p).name) for name, p in PARAM_TABLES.items()
+    sections["tables"] = {name: rel(params / p.name) for name, p in tables.items()
                           if name != "landuse_classes"}
     layers = folder / "layers"
     layers.mkdir(exist_ok=True)

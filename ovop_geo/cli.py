@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import __version__
 from .errors import InputDataError, OvopError, ParameterError
+from .manifest import DEFAULT_REGION
 from .messages import msg
 
 __all__ = ["main"]
@@ -59,7 +60,7 @@ def _load(args):
         region = load_region(args.layers,
                              allow_outside=getattr(args, "allow_outside_paths", False))
     else:
-        region = load_region(args.region or "rasau-jaya")
+        region = load_region(args.region or DEFAULT_REGION)
     return subset_region(region, kabupaten=getattr(args, "kabupaten", None),
                          kecamatan=getattr(args, "kecamatan", None))
 

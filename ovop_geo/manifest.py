@@ -20,6 +20,7 @@ from ovop_geo.errors import InputDataError, ParameterError, format_items, raise_
 from ovop_geo.plausibility import DEFAULT_BOUNDS, Bounds
 
 __all__ = [
+    "DEFAULT_REGION",
     "LOWLAND_FACTORS",
     "TABLE_NAMES",
     "AccessSpec",
@@ -33,6 +34,7 @@ __all__ = [
     "StatisticsSpec",
     "TableSpec",
     "available_regions",
+    "default_tables",
     "load_manifest",
     "manifest_text",
     "parse_manifest_text",
@@ -359,6 +361,23 @@ def available_regions(layers_dir: Path | None = None) -> list[str]:
     """
     folder = bundled.layers_dir() if layers_dir is None else Path(layers_dir)
     return sorted(p.stem for p in folder.glob("*.toml"))
+
+
+#: The bundled region a run uses when none is named (command line, app, templates).
+DEFAULT_REGION = "rasau-jaya"
+
+
+def default_tables(region_id: str = DEFAULT_REGION) -> dict[str, Path]:
+    """The parameter tables (``[tables]``) of a bundled region: table name -> file.
+
+    These are the defaults an own region starts from (the app copies them next to an upload,
+    so that its manifest stays in its folder).
+    """
+    manifest = load_manifest(resolve_manifest_path(region_id))
+    tables = dict(manifest.tables)
+    if manifest.landuse is not None and manifest.landuse.classes is not None:
+        tables.setdefault("landuse_classes", manifest.landuse.classes)
+    return tables
 
 
 def resolve_manifest_path(path_or_region_id: str | Path) -> Path:
