@@ -72,7 +72,7 @@ def test_villages_without_statistics_get_no_score(province):
     assert set(result.scores.index.get_level_values("village_code")) == set(reported)
     assert villages.loc[unreported, "score_max"].isna().all()
     assert villages.loc[reported, "score_max"].notna().all()
-    assert set(result.allocation.index) <= set(reported)
+    assert set(result.recommendation.index) <= set(reported)
     assert villages.loc[unreported, "ovop_product"].isna().all()
     # Business counts of a village without rows are unknown, not 0.
     assert villages.loc[unreported, "businesses_kerupuk"].isna().all()

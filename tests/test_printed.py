@@ -224,9 +224,8 @@ def test_facts_today_derive_classes_and_clusters_by_the_stated_rules(result):
     # 2-4 firms: pre_sentra; 1: potential (e.g. marning in Rasau Jaya I: 1 firm).
     assert cand.loc[("61.12.07.2002", "marning"), "sentra_class"] == "potential"
     assert cand.loc[("61.12.07.2003", "rengginang"), "sentra_class"] == "pre_sentra"
-    assert not facts.from_analysis
-    # The allocated product of Pematang Tujuh (kerajinan, 2 firms) is not among its candidates;
-    # its figures come from the counts.
+    assert facts.from_analysis  # the analysis sorts the candidates itself now
+    # Pematang Tujuh: kerajinan (2 firms, pre-sentra) comes before its one-firm products.
     v = facts.villages.loc["61.12.07.2006"]
     assert v["recommended"] == "kerajinan" and v["businesses"] == 2
     assert v["sentra_class"] == "pre_sentra"
