@@ -116,6 +116,11 @@ def make_national_inputs(workdir: str | os.PathLike, *, copies: int = 39,
         lon, lat = to_geo.transform(x + dx, y + dy)
         text = text.replace('id = "kalbar-bench"', f'id = "province-{code}"')
         text = text.replace("lon = 109.3333, lat = -0.0333", f"lon = {lon:.4f}, lat = {lat:.4f}")
+        # The copies are generated places, most of them outside Indonesia: their own extent
+        # (padded by 0.5 degrees) replaces the default check against Indonesia's.
+        west, south, east, north = moved.total_bounds
+        text += ("\n[checks]\nexpected_extent = "
+                 f"[{west - 0.5:.3f}, {south - 0.5:.3f}, {east + 0.5:.3f}, {north + 0.5:.3f}]\n")
         manifest.parent.mkdir(parents=True, exist_ok=True)
         tmp = manifest.with_name(manifest.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")
