@@ -179,8 +179,11 @@ def slope_layer(
 
 
 def cluster_layer(clusters: gpd.GeoDataFrame, product: str, *, lang: str = DEFAULT_LANG,
-                  show: bool = True) -> ClassLayer | None:
+                  show: bool = False) -> ClassLayer | None:
     """The sentra clusters of one product as a layer coloured by the cluster's class.
+
+    Switched off when the map opens, like the other overlays (``show``); the layer control
+    switches it on.
 
     ``clusters`` is :func:`ovop_geo.clusters.sentra_clusters` output; None when the product
     has no cluster. The legend names each class and the tooltip the cluster's villages and
