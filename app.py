@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +37,7 @@ from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t, translate_note
 from ovop_geo.io import read_table, read_vector
 from ovop_geo.manifest import load_manifest, manifest_text
 from ovop_geo.mcda import group_ahp_weights, load_default_criteria, normalise_criteria
+from ovop_geo.messages import msg
 from ovop_geo.offline import install_leaflet
 from ovop_geo.overlays import ClassLayer, RasterLayer, cluster_layer, slope_layer
 from ovop_geo.pipeline import (
@@ -79,6 +82,7 @@ UPLOAD_SLOTS = (
      "upload_boundaries", "upload_boundaries_help"),
     ("harvest", "table", ["csv"], "upload_harvest", "upload_harvest_help"),
     ("businesses", "table", ["csv"], "upload_businesses", "upload_businesses_help"),
+    ("households", "table", ["csv"], "upload_households", "upload_households_help"),
     ("landuse", "vector", ["geojson", "json", "gpkg", "zip", "parquet"],
      "upload_landuse", "upload_landuse_help"),
     ("elevation", "raster", ["tif", "tiff"], "upload_dem", "upload_dem_help"),
@@ -117,11 +121,40 @@ def _simplified_layer(region, reader, villages) -> gpd.GeoDataFrame:
     return out.rename(columns={column: "class_id"})
 
 
+#: Seconds an upload may take to load and prepare (the stages are bounded by the raster limits
+#: and the villages' footprint; this says so when a server is too slow). ``OVOP_UPLOAD_BUDGET_S``
+#: in the server's environment changes it.
+UPLOAD_BUDGET_S = 300.0
+
+
+def _upload_budget_s() -> float:
+    try:
+        return float(os.environ.get("OVOP_UPLOAD_BUDGET_S", UPLOAD_BUDGET_S))
+    except ValueError:
+        return UPLOAD_BUDGET_S
+
+
+def _budget(seconds: float | None) -> Callable[[str], None]:
+    """A progress callback that stops the preparation between stages once ``seconds`` passed."""
+    if seconds is None:
+        return lambda _stage: None
+    deadline = time.monotonic() + seconds
+
+    def check(stage: str) -> None:
+        if time.monotonic() > deadline:
+            raise OvopError(msg("run.time_budget", seconds=float(seconds), stage=stage))
+
+    return check
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def load_bundle(key: str, _source: str) -> Bundle:
-    """Load and prepare a region once for every session (``_source``: id or manifest path)."""
+def load_bundle(key: str, _source: str, _budget_s: float | None = None) -> Bundle:
+    """Load and prepare a region once for every session (``_source``: id or manifest path);
+    an upload gets a time budget (``_budget_s``), checked between the stages."""
+    progress = _budget(_budget_s)
     region = load_region(_source)
-    prepared = prepare_region(region)
+    progress("loading the region")
+    prepared = prepare_region(region, progress=progress)
     villages = region.villages
     geometry = simplify_coverage(villages, keep_columns=[]).geometry
     notes: list[str] = []
@@ -860,9 +893,10 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
                                "source": source}
     if "elevation" in paths:
         sections["elevation"] = {"path": rel(paths["elevation"]), "source": source}
-    for slot in ("harvest", "businesses"):
+    for slot in ("harvest", "businesses", "households"):
         if slot in paths:
-            sections[f"statistics.{slot}"] = {"path": rel(paths[slot]), "source": source}
+            sections[f"statistics.{slot}"] = {"path": rel(paths[slot]), "source": source,
+                                              "decimal": columns.get(f"decimal-{slot}") or None}
     sections["tables"] = {name: rel(params / Path(p).name) for name, p in PARAM_TABLES.items()
                           if name != "landuse_classes"}
     layers = folder / "layers"
@@ -914,6 +948,12 @@ def own_data(lang: str) -> Bundle | None:
         except InputDataError as err:
             place.error(err.text(lang))
             continue
+        if kind == "table":
+            marks = {"": t("decimal_auto", lang), ",": t("decimal_comma", lang),
+                     ".": t("decimal_point", lang)}
+            columns[f"decimal-{slot}"] = place.selectbox(
+                t("decimal_choice", lang), list(marks), format_func=marks.get,
+                key=f"decimal-{slot}")
         if slot == "boundaries":
             try:
                 names = list(vector_columns(str(paths[slot])))
@@ -932,7 +972,7 @@ def own_data(lang: str) -> Bundle | None:
         return None
     manifest = write_manifest(session, paths, columns)
     try:
-        bundle = load_bundle(content_key(paths, manifest), str(manifest))
+        bundle = load_bundle(content_key(paths, manifest), str(manifest), _upload_budget_s())
     except InputDataError as err:
         slot = _slot_of_error(err, paths)
         (places[slot] if slot else st.error)(err.text(lang))

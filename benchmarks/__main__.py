@@ -52,6 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeats", type=int, default=3, help="repeats of --zonal (default 3)")
     parser.add_argument(
+        "--zonal-methods",
+        default="floor,ours,exactextract",
+        help="methods of --zonal, in order (default floor,ours,exactextract)",
+    )
+    parser.add_argument(
         "--national",
         type=int,
         default=None,
@@ -111,7 +116,8 @@ def _zonal(args) -> int:
             slope_from_dem(inputs.dem, slope)
         print(f"{inputs.n_villages} villages, rasters {inputs.shape[0]} x {inputs.shape[1]} "
               f"at {args.resolution:g} m")  # fmt: skip
-        out = run_side_by_side(inputs.dem, slope, inputs.landuse, repeats=args.repeats)
+        out = run_side_by_side(inputs.dem, slope, inputs.landuse, repeats=args.repeats,
+                               methods=tuple(args.zonal_methods.split(",")))  # fmt: skip
         if args.json:
             args.json.write_text(json.dumps(out, indent=1))
     return 0

@@ -49,7 +49,7 @@ def _part_args(parser: argparse.ArgumentParser) -> None:
                         help="only the villages of this kabupaten (code such as 61.12, or name)")
     parser.add_argument("--kecamatan", default=None, metavar="CODE_OR_NAME",
                         help="only the villages of this kecamatan (code such as 61.12.07, or "
-                             "name; with --kabupaten when names repeat)")
+                             "name; a name two kecamatan share needs --kabupaten)")
 
 
 def _load(args):

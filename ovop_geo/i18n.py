@@ -383,6 +383,10 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "households_column": ("Kolom rumah tangga (KK, opsional)",
                               "Households column (optional)"),
         "none_option": ("(tidak ada)", "(none)"),
+        "decimal_choice": ("Tanda desimal", "Decimal mark"),
+        "decimal_auto": ("kenali otomatis", "detect"),
+        "decimal_comma": ("koma (12,5)", "comma (12,5)"),
+        "decimal_point": ("titik (12.5)", "point (12.5)"),
         "upload_harvest": ("Statistik panen (CSV)", "Harvest statistics (CSV)"),
         "upload_harvest_help": (
             "Kolom: crop_id, harvest_area_ha, yield, yield_unit (t/ha, ku/ha atau kg/ha), dan "
@@ -395,9 +399,18 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "upload_businesses": ("Jumlah unit usaha (CSV)", "Business counts (CSV)"),
         "upload_businesses_help": (
             "Kolom: product, businesses (bilangan bulat ≥ 0), dan village_code atau "
-            "village_name. Desa tanpa baris dihitung 0.",
+            "village_name. Desa tanpa baris tidak punya data (abu-abu di peta): beri 0 untuk "
+            "desa tanpa unit usaha; baris kosong templat dilewati.",
             "Columns: product, businesses (whole numbers ≥ 0), and village_code or "
-            "village_name. Villages without rows count as 0.",
+            "village_name. Villages without rows have no data (grey on the map): give 0 for "
+            "villages without firms; empty template rows are skipped.",
+        ),
+        "upload_households": ("Rumah tangga dan penduduk (CSV)", "Households and population (CSV)"),
+        "upload_households_help": (
+            "Kolom: village_code atau village_name, households (≥ 0) dan, bila ada, population "
+            "(jiwa); menggantikan kolom rumah tangga batas desa.",
+            "Columns: village_code or village_name, households (≥ 0) and, if known, population "
+            "(persons); replaces the boundary layer's households column.",
         ),
         "upload_landuse": ("Penggunaan lahan (poligon)", "Land use (polygons)"),
         "upload_landuse_help": (

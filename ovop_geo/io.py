@@ -63,11 +63,11 @@ def check_input_file(path: Path, shown: str) -> None:
     """Refuse a missing, unreadable or empty input file, naming it as the user knows it."""
     try:
         if not path.exists():
-            raise InputDataError(f"{shown}: file not found. Check the path.", path=shown)
+            raise InputDataError(msg("file.not_found", name=shown), path=shown)
         if not path.is_file():
-            raise InputDataError(f"{shown}: not a file.", path=shown)
+            raise InputDataError(msg("file.not_a_file", name=shown), path=shown)
         if path.stat().st_size == 0:
-            raise InputDataError(f"{shown}: the file is empty. Give a file with data.", path=shown)
+            raise InputDataError(msg("file.empty", name=shown), path=shown)
         with path.open("rb"):
             pass
     except OSError as err:
@@ -429,6 +429,7 @@ def read_table(
     display_name: str | None = None,
     problems: list | None = None,
     skip_unfilled: tuple[str, ...] | list[str] = (),
+    aliases: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """Read a CSV table as written by a spreadsheet.
 
@@ -454,6 +455,10 @@ def read_table(
         The decimal mark, when the user knows it; otherwise it is detected.
     display_name : str, optional
         Name of the file as the user knows it, for messages.
+    aliases : dict, optional
+        Other accepted names of columns (lower case) -> the documented name, for example
+        Indonesian headers (``kode_desa`` -> ``village_code``); applied when the documented name
+        is absent.
     problems : list, optional
         Where to add the problems of the cells (empty, not numbers, ambiguous) instead of
         raising, so that the caller reports them with its own checks in one message; such cells
@@ -522,6 +527,14 @@ def read_table(
             path=shown,
         ) from err
     df.columns = [str(c).strip() for c in df.columns]
+    if aliases:
+        present = set(df.columns)
+        renames = {c: aliases[c.lower()] for c in df.columns
+                   if c.lower() in aliases and aliases[c.lower()] not in present}
+        if len(set(renames.values())) == len(renames):
+            df = df.rename(columns=renames)
+            if renames:
+                logger.info("'%s': columns read as %s", shown, renames)
     for col in df.columns:
         df[col] = df[col].str.strip().replace("", np.nan)
 
@@ -653,7 +666,8 @@ def _choose_decimal(
     amb = ", ".join(repr(a) for a in values[kinds == "amb"].head(2))
     return None, (
         f"column '{col}': values like {amb} can be read with a thousands separator or a "
-        "decimal mark. Say which convention the file uses (decimal=',' or decimal='.'), or "
+        "decimal mark. Say which convention the file uses (decimal = \",\" or decimal = \".\" "
+        "in the table's manifest section; in the app, the decimal choice beside the upload), or "
         "write the numbers without thousands separators."
     )
 
@@ -674,16 +688,12 @@ def _parse_numeric(
         k = kinds[col]
         missing, bad = k == "missing", k == "bad"
         if missing.any():
-            problems.append(
-                f"column '{col}': {int(missing.sum())} empty cell(s). Rows: {_rows(missing)}. "
-                "Fill them in (write 0 where the value is zero)."
-            )
+            problems.append(msg("table.empty_cells", column=col, n=int(missing.sum()),
+                                rows=_rows(missing)))
         if bad.any():
             examples = format_items([repr(v[:20]) for v in df.loc[bad, col].head(3)], limit=3)
-            problems.append(
-                f"column '{col}': {int(bad.sum())} value(s) are not numbers ({examples}). "
-                f"Rows: {_rows(bad)}. Write plain numbers, without units or text."
-            )
+            problems.append(msg("table.not_numbers", column=col, n=int(bad.sum()),
+                                examples=examples, rows=_rows(bad)))
         unusable = missing | bad
         if unusable.any() and collect is None:
             continue

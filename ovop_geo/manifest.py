@@ -168,6 +168,7 @@ class TableSpec:
     level: str | None = None
     illustrative: bool = False
     year: int | None = None
+    decimal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -308,6 +309,7 @@ _SECTIONS: dict[str, _Spec] = {
         "level": ("str", False),
         "illustrative": ("bool", False),
         "year": ("int", False),
+        "decimal": ("str", False),
     },
     "tables": dict.fromkeys(TABLE_NAMES, ("path", False)),
     "parameters": {
@@ -683,6 +685,11 @@ class _Parser:
                 )
             if name != "harvest" and level is not None:
                 self.problems.append(f"[statistics.{name}] does not take a 'level'.")
+            if values.get("decimal") not in (None, ",", "."):
+                self.problems.append(
+                    f"[statistics.{name}] decimal must be \",\" (decimal comma) or \".\" "
+                    f"(decimal point), not {values['decimal']!r}."
+                )
             specs[name] = TableSpec(**values)
         previous = specs.get("businesses_previous")
         if previous is not None:

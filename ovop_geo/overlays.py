@@ -60,6 +60,14 @@ class ClassLayer:
         Marks the layer as illustrative in its name and the legend.
     show : bool
         Whether the layer is switched on when the map opens.
+    opacity : float
+        Fill opacity, 0-1.
+    css_class : str
+        CSS class of the layer's shapes on the page (``ovop-layer`` for context layers,
+        ``ovop-cluster`` for sentra clusters), so that pages and tests can tell them apart.
+    outline_only : bool
+        Draw each polygon as a thick outline in its class colour, with no fill, so that the
+        villages under it stay visible and answer the pointer (sentra clusters).
     """
 
     name: str
@@ -70,6 +78,8 @@ class ClassLayer:
     illustrative: bool = False
     show: bool = False
     opacity: float = 0.6
+    css_class: str = "ovop-layer"
+    outline_only: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,11 +189,8 @@ def slope_layer(
 
 
 def cluster_layer(clusters: gpd.GeoDataFrame, product: str, *, lang: str = DEFAULT_LANG,
-                  show: bool = False) -> ClassLayer | None:
+                  show: bool = True) -> ClassLayer | None:
     """The sentra clusters of one product as a layer coloured by the cluster's class.
-
-    Switched off when the map opens, like the other overlays (``show``); the layer control
-    switches it on.
 
     ``clusters`` is :func:`ovop_geo.clusters.sentra_clusters` output; None when the product
     has no cluster. The legend names each class and the tooltip the cluster's villages and
@@ -201,4 +208,5 @@ def cluster_layer(clusters: gpd.GeoDataFrame, product: str, *, lang: str = DEFAU
     labels = {c: t(f"class_{c}", lang) for c in CLUSTER_COLOURS}
     return ClassLayer(name=t("layer_clusters", lang, product=product), frame=frame,
                       class_column="class_id", colours=dict(CLUSTER_COLOURS),
-                      class_labels=labels, show=show, opacity=0.35)
+                      class_labels=labels, show=show, opacity=0.35, css_class="ovop-cluster",
+                      outline_only=True)

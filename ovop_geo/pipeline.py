@@ -29,7 +29,7 @@ from .access import Place, distance_to_centres
 from .allocation import allocate_products
 from .clusters import cluster_membership, new_product_ideas, sentra_clusters
 from .clusters import neighbours as village_neighbours
-from .errors import InputDataError, ParameterError, format_items
+from .errors import InputDataError, ParameterError, format_items, raise_problems
 from .farming import FarmingParams
 from .messages import msg
 from .raster import (
@@ -364,6 +364,8 @@ def prepare_region(
                 notes.append(msg("note.harvest_estimated"))
         else:
             harvest_by_village = farming.production(harvest, source=source)
+            notes.extend(_harvest_against_farmland(region, harvest_by_village, village_land,
+                                                   source))
             production_region = (
                 harvest_by_village.groupby(level="crop_id")[["harvest_area_ha", "production_t"]]
                 .sum()
@@ -491,6 +493,7 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
     suitability = village_land = None
     if "crops" in tables and "crop_landuse_suitability" in tables:
         progress("crop suitability (S1/S2/S3/N)")
+        _check_slope_known(region, slope)
         zoning_ref = None if ref.raster else region.layers.zoning
         land = landuse.land_suitability(
             villages,
@@ -539,6 +542,49 @@ def _slope_statistics(region: Region, *, workdir: str | Path | None):
     out["slope_reason"] = slope["reason"]
     out["slope_illustrative"] = bool(region.layers.elevation.illustrative)
     return out, grid, overview
+
+
+def _harvest_against_farmland(region: Region, harvest: pd.DataFrame, village_land, source: str
+                              ) -> list[str]:
+    """A warning for harvest areas above a village's farmland times the crop's cropping
+    intensity (possible: farmland may be mapped short, but worth a look)."""
+    if village_land is None or "farmland_ha" not in village_land.columns:
+        return []
+    crops = region.tables.get("crops")
+    intensity = {}
+    if crops is not None and "cropping_intensity" in crops.columns:
+        intensity = dict(zip(crops["crop_id"].astype(str), crops["cropping_intensity"],
+                             strict=True))
+    rows = []
+    for (code, crop), area in harvest["harvest_area_ha"].items():
+        if code not in village_land.index:
+            continue
+        cap = float(village_land.loc[code, "farmland_ha"]) * float(intensity.get(crop, 1.0))
+        if area > cap * (1 + 1e-9):
+            rows.append(f"{code} {region.villages.loc[code, 'village_name']}: {crop} "
+                        f"{area:,.1f} ha > {cap:,.1f} ha")
+    if not rows:
+        return []
+    return [msg("check.harvest_farmland", path=source, n=len(rows), rows=format_items(rows))]
+
+
+def _check_slope_known(region: Region, slope: pd.DataFrame | None) -> None:
+    """Villages without a slope, said with the reason (off the DEM, or only nodata under them)."""
+    if slope is None or not slope["slope_mean_pct"].isna().any():
+        return
+    unknown = slope[slope["slope_mean_pct"].isna()]
+    names = region.villages["village_name"]
+    outside = [f"{c} {names[c]}" for c in unknown.index
+               if unknown.loc[c, "slope_reason"] != "all nodata"]
+    nodata = [f"{c} {names[c]}" for c in unknown.index
+              if unknown.loc[c, "slope_reason"] == "all nodata"]
+    shown = region.manifest.relative(region.layers.elevation.path)
+    problems = []
+    if outside:
+        problems.append(msg("slope.outside_dem", villages=format_items(outside)))
+    if nodata:
+        problems.append(msg("slope.only_nodata", villages=format_items(nodata)))
+    raise_problems(shown, problems)
 
 
 def _view(info: RasterInfo, villages: gpd.GeoDataFrame, folder: str) -> RasterInfo:

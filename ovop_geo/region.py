@@ -318,13 +318,13 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
     if villages is not None:
         if stats.businesses is not None:
             read = attempt(_read_businesses, stats.businesses.path, villages, manifest,
-                           **names)
+                           decimal=stats.businesses.decimal, **names)
             if read is not None:
                 businesses, reported = read
             record("businesses", stats.businesses.path, stats.businesses.source)
         if stats.businesses_previous is not None:
             read = attempt(_read_businesses, stats.businesses_previous.path, villages,
-                           manifest, **names)
+                           manifest, decimal=stats.businesses_previous.decimal, **names)
             if read is not None:
                 previous = read[0]
             record("businesses_previous", stats.businesses_previous.path,
@@ -521,27 +521,25 @@ def _codes_for(
         codes = codes_as_text(df["village_code"])
         unknown = codes.notna() & ~codes.isin(villages.index)
         if unknown.any():
-            problems.append(
-                f"column 'village_code': codes not in the boundary layer: "
-                f"{format_items(sorted(set(codes[unknown])))}. Rows: "
-                f"{format_items(file_rows(unknown))}."
-            )
+            problems.append(msg(
+                "names.unknown_codes", codes=format_items(sorted(set(codes[unknown]))),
+                rows=format_items(file_rows(unknown))))
         if codes.isna().any() and not allow_empty:
             rows = format_items(file_rows(codes.isna()))
-            problems.append(f"column 'village_code': empty cells. Rows: {rows}.")
+            problems.append(msg("names.empty", column="village_code", rows=rows))
         return pd.Series(
             [v if isinstance(v, str) and not u else None
              for v, u in zip(codes, unknown, strict=True)],
             index=df.index, dtype=object,
         )
     if "village_name" not in df.columns:
-        problems.append("needs a 'village_code' or a 'village_name' column to find the villages.")
+        problems.append(msg("names.no_key_column"))
         return pd.Series([None] * len(df), index=df.index, dtype=object)
     names = df["village_name"]
     empty = names.isna()
     if empty.any() and not allow_empty:
         rows = format_items(file_rows(empty))
-        problems.append(f"column 'village_name': empty cells. Rows: {rows}.")
+        problems.append(msg("names.empty", column="village_name", rows=rows))
     try:
         lookup = match_names(
             names[~empty], villages, alt_columns=alt_names, path=shown, column="village_name",
@@ -563,6 +561,23 @@ def _codes_for(
     )
 
 
+#: Indonesian (and other common) column headers accepted for the documented names of the
+#: statistics tables (lower case; the documented name wins when both are present).
+COLUMN_ALIASES = {
+    "kode_desa": "village_code", "kode desa": "village_code", "kode": "village_code",
+    "nama_desa": "village_name", "nama desa": "village_name", "desa": "village_name",
+    "kelurahan": "village_name",
+    "komoditas": "crop_id", "tanaman": "crop_id", "crop": "crop_id",
+    "luas_panen_ha": "harvest_area_ha", "luas panen (ha)": "harvest_area_ha",
+    "luas_panen": "harvest_area_ha", "luas panen": "harvest_area_ha",
+    "produktivitas": "yield", "hasil": "yield",
+    "satuan": "yield_unit", "satuan_produktivitas": "yield_unit",
+    "produk": "product", "jumlah_usaha": "businesses", "jumlah usaha": "businesses",
+    "unit_usaha": "businesses", "jumlah unit usaha": "businesses",
+    "sumber": "source",
+}
+
+
 def _read_businesses(
     path: Path,
     villages: gpd.GeoDataFrame,
@@ -571,23 +586,40 @@ def _read_businesses(
     alt_names: tuple[str, ...] = (),
     aliases: dict[str, str] | None = None,
     warnings: list[str] | None = None,
+    decimal: str | None = None,
 ) -> tuple[pd.DataFrame, tuple[str, ...] | None]:
     """Business counts (wide) and the villages the table reports (None: all)."""
     shown = manifest.relative(path)
     problems: list[str] = []
-    df = read_table(
-        path,
-        numeric_columns=("businesses",),
-        required_columns=("product", "businesses"),
-        display_name=shown,
-        problems=problems,
-        skip_unfilled=("businesses",),
-    )
+    header = read_table(path, display_name=shown, aliases=COLUMN_ALIASES).columns
+    key = next((c for c in ("village_code", "village_name") if c in header), None)
+    products = [c for c in header if c not in ("village_code", "village_name", "source", "note")]
+    if key and "product" not in header and "businesses" not in header and products:
+        # the wide form, one column per product, as statistics are often printed: read as is
+        wide = read_table(path, numeric_columns=products, required_columns=(key,),
+                          display_name=shown, problems=problems, aliases=COLUMN_ALIASES,
+                          decimal=decimal)
+        df = wide.melt(id_vars=[key], value_vars=products, var_name="product",
+                       value_name="businesses")
+        if warnings is not None:
+            warnings.append(msg("table.wide_read", path=shown, n=len(products),
+                                products=products))
+    else:
+        df = read_table(
+            path,
+            numeric_columns=("businesses",),
+            required_columns=("product", "businesses"),
+            display_name=shown,
+            problems=problems,
+            aliases=COLUMN_ALIASES,
+            decimal=decimal,
+            skip_unfilled=("businesses",),
+        )
     validate_numeric(df, "businesses", path=shown, min_value=0, problems=problems,
                      finite=not problems)
     counts = pd.to_numeric(df["businesses"], errors="coerce")
     if ((counts.dropna() % 1) != 0).any():
-        problems.append("column 'businesses': counts must be whole numbers.")
+        problems.append(msg("table.whole_counts", column="businesses"))
     _total_rows(df, problems)
     codes = _codes_for(df, villages, shown, problems, alt_names=alt_names, aliases=aliases,
                        warnings=warnings)
@@ -701,10 +733,7 @@ def subset_region(
         totals = harvest["village_code"].isna()
         if totals.any():
             shown = manifest.relative(manifest.statistics.harvest.path)
-            raise InputDataError(
-                f"{shown}: the harvest figures are totals for the whole region and cannot be "
-                "split by kabupaten or kecamatan. Give figures per village (level = "
-                '"village") or run the whole region.', path=shown)
+            raise InputDataError(msg("wilayah.totals_not_split", file=shown), path=shown)
         harvest = harvest[harvest["village_code"].isin(codes)].reset_index(drop=True)
     keep = set(codes)
     info = replace(manifest.region, name=f"{manifest.region.name}: {', '.join(label)}")
@@ -765,10 +794,12 @@ def _read_harvest(
         display_name=shown,
         problems=problems,
         skip_unfilled=("harvest_area_ha", "yield", "yield_value"),
+        aliases=COLUMN_ALIASES,
+        decimal=spec.decimal,
     )
     yield_col = "yield_value" if "yield_value" in df.columns else "yield"
     if yield_col not in df.columns:
-        problems.append("missing column 'yield' (the yield, with its 'yield_unit').")
+        problems.append(msg("table.missing_yield"))
         raise_problems(shown, problems)
     validate_numeric(df, ["harvest_area_ha", yield_col], path=shown, min_value=0,
                      problems=problems, finite=not problems)
@@ -783,16 +814,12 @@ def _read_harvest(
         if bad.any():
             rows = format_items(file_rows(bad))
             unknown = format_items(sorted(set(df.loc[bad, "crop_id"].astype(str))))
-            problems.append(
-                f"column 'crop_id': unknown crops {unknown}. Rows: {rows}. Use one of "
-                f"{', '.join(sorted(known))} or add the crop to the crops table."
-            )
+            problems.append(msg("table.unknown_crops", crops=unknown, rows=rows,
+                                known=", ".join(sorted(known))))
     _total_rows(df, problems)
     by_village = "village_code" in df.columns or "village_name" in df.columns
     if spec.level == "village" and not by_village:
-        problems.append(
-            "level is 'village' but the table has no 'village_code' or 'village_name' column."
-        )
+        problems.append(msg("harvest.village_level_without_villages"))
     if by_village:
         codes = _codes_for(df, villages, shown, problems, alt_names=alt_names, aliases=aliases,
                            warnings=warnings, allow_empty=spec.level != "village")
@@ -801,10 +828,7 @@ def _read_harvest(
     named = codes.notna().to_numpy()
     if spec.level == "region" and named.any():
         rows = format_items(file_rows(named, df.index))
-        problems.append(
-            f"level is 'region' but rows {rows} name villages. Remove the village "
-            'columns, or set level = "village" in the manifest.'
-        )
+        problems.append(msg("harvest.region_level_with_villages", rows=rows))
     raise_problems(shown, problems)
     source = (
         df["source"].where(df["source"].notna(), spec.source)

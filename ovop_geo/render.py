@@ -218,6 +218,19 @@ def _fill_style(
     return style
 
 
+def _outline_style(weight: float = 3.5, class_name: str = ""):
+    """Outline in the feature's class colour, no fill: the shapes under it stay reachable."""
+
+    def style(feature: Mapping[str, Any]) -> dict[str, Any]:
+        out = {"fill": False, "color": feature["properties"]["fill"], "weight": weight,
+               "opacity": 0.95}
+        if class_name:
+            out["className"] = class_name
+        return out
+
+    return style
+
+
 def _highlight(_feature: Mapping[str, Any]) -> dict[str, Any]:
     return {"weight": 3, "color": "#000000"}
 
@@ -243,12 +256,14 @@ def _add_class_layer(m: folium.Map, layer: ClassLayer, labels: MapLabels) -> tup
     text = classes.map(lambda c: _esc(names.get(c, c)))
     fill = classes.map(lambda c: layer.colours.get(c, NO_DATA_COLOUR))
     title = f"{layer.name} ({labels.illustrative})" if layer.illustrative else layer.name
+    style = (_outline_style(class_name=layer.css_class) if layer.outline_only
+             else _fill_style(layer.opacity, weight=0.5, line="#666666",
+                              class_name=layer.css_class))
     folium.GeoJson(
         _features(layer.frame, {"fill": fill, "tip": text}),
         name=title,
         show=layer.show,
-        style_function=_fill_style(layer.opacity, weight=0.5, line="#666666",
-                                   class_name=LAYER_CLASS),
+        style_function=style,
         on_each_feature=_BIND,
     ).add_to(m)
     present = [c for c in dict.fromkeys(classes.dropna()) if c in layer.colours]

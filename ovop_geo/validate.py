@@ -250,12 +250,12 @@ def validate_villages(
         utm = gdf.estimate_utm_crs()
     except RuntimeError as err:  # no UTM zone for these coordinates (near a pole, off Earth)
         minx, miny, maxx, maxy = gdf.total_bounds
-        raise_problems(path, [
+        problem = (
             f"the villages (longitude {minx:.2f} to {maxx:.2f}, latitude {miny:.2f} to "
             f"{maxy:.2f}) lie in no UTM zone, so their areas cannot be measured. Set the CRS "
             "the coordinates are really in."
-        ])
-        raise AssertionError from err  # not reached
+        )
+        raise InputDataError(f"{path}: {problem}", path=path, problems=[problem]) from err
     area_ha = gdf.geometry.to_crs(utm).area.to_numpy() / 10_000.0
     out, renamed = _standard_columns(
         gdf, codes, area_ha, id_column, name_column, group_column, households_column
@@ -395,29 +395,24 @@ def validate_numeric(
     collect, problems = problems, []
     for col in columns:
         if col not in df.columns:
-            problems.append(f"missing column '{col}'.")
+            problems.append(msg("table.missing_column", column=col))
             continue
         values = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
         not_num = ~np.isfinite(values)
         if not_num.any() and finite:
-            problems.append(
-                f"column '{col}': {int(not_num.sum())} value(s) missing or not numbers. "
-                f"Rows: {format_items(names[not_num])}."
-            )
+            problems.append(msg("table.missing_or_not_numbers", column=col,
+                                n=int(not_num.sum()), rows=format_items(names[not_num])))
         with np.errstate(invalid="ignore"):
             low = (values < min_value) if min_value is not None else np.zeros(len(df), bool)
             high = (values > max_value) if max_value is not None else np.zeros(len(df), bool)
         if low.any():
-            problems.append(
-                f"column '{col}': {int(low.sum())} value(s) below {min_value:g} "
-                f"(for example {values[low][0]:g}). Rows: {format_items(names[low])}."
-            )
+            problems.append(msg("table.below", column=col, n=int(low.sum()),
+                                bound=float(min_value), example=float(values[low][0]),
+                                rows=format_items(names[low])))
         if high.any():
-            problems.append(
-                f"column '{col}': {int(high.sum())} value(s) above {max_value:g} "
-                f"(for example {values[high][0]:g}). Rows: {format_items(names[high])}. "
-                "Check the units."
-            )
+            problems.append(msg("table.above", column=col, n=int(high.sum()),
+                                bound=float(max_value), example=float(values[high][0]),
+                                rows=format_items(names[high])))
     if collect is not None:
         collect.extend(problems)
         return df
@@ -463,17 +458,13 @@ def validate_units(
     rows = np.asarray(file_rows(np.ones(len(df), dtype=bool), df.index))
     problems = []
     if missing.any():
-        problems.append(
-            f"column '{column}': unit missing. Rows: {format_items(rows[missing])}. "
-            f"Write one of {', '.join(allowed)}."
-        )
+        problems.append(msg("units.missing", column=column, rows=format_items(rows[missing]),
+                            allowed=", ".join(allowed)))
     if unknown.any():
         found = sorted(set(text[unknown]))
-        problems.append(
-            f"column '{column}': unknown unit(s) {', '.join(repr(u) for u in found)}. Rows: "
-            f"{format_items(rows[unknown])}. Use one of {', '.join(allowed)} "
-            "(1 ku = 100 kg)."
-        )
+        problems.append(msg("units.unknown", column=column,
+                            found=", ".join(repr(u) for u in found),
+                            rows=format_items(rows[unknown]), allowed=", ".join(allowed)))
     if collect is not None:
         collect.extend(problems)
         return df

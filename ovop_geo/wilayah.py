@@ -16,7 +16,8 @@ import re
 
 import pandas as pd
 
-from .errors import InputDataError, format_items
+from .errors import InputDataError, format_items, raise_problems
+from .messages import msg
 from .names import normalise_name
 
 __all__ = ["ADMIN_COLUMNS", "admin_units", "select_villages"]
@@ -128,14 +129,25 @@ def select_villages(
             choices = sorted({f"{c} {n}" if isinstance(n, str) else str(c)
                               for c, n in zip(units[f"{level}_code"], units[f"{level}_name"],
                                               strict=True) if isinstance(c, str)})
-            problems.append(f"--{level} {wanted!r}: no {level} of this region has that code or "
-                            f"name. Choose one of: {format_items(choices, limit=12)}.")
+            problems.append(msg("wilayah.no_match", level=level, wanted=str(wanted),
+                                choices=format_items(choices, limit=12)))
             continue
         keep &= hit
     if problems:
-        raise InputDataError(" ".join(problems))
+        raise_problems(None, problems)
+    if kecamatan is not None and keep.any():
+        chosen = units.loc[keep.to_numpy()]
+        codes = sorted(set(chosen["kecamatan_code"].dropna()))
+        if len(codes) > 1 and str(kecamatan).strip() not in codes:
+            # One name, several kecamatan (Sungai Raya in Bengkayang and in Kubu Raya): refuse
+            # rather than join them.
+            named = chosen.drop_duplicates("kecamatan_code")
+            listed = [f"{c} ({k})" if isinstance(k, str) else str(c)
+                      for c, k in zip(named["kecamatan_code"], named["kabupaten_name"],
+                                      strict=True)]
+            raise InputDataError(msg("wilayah.ambiguous", wanted=str(kecamatan), n=len(codes),
+                                     listed=format_items(listed)))
     if not keep.any():
-        raise InputDataError(f"no village lies in both --kabupaten {kabupaten!r} and "
-                             f"--kecamatan {kecamatan!r}: check that the kecamatan is in that "
-                             "kabupaten.")
+        raise InputDataError(msg("wilayah.disjoint", kabupaten=str(kabupaten),
+                                 kecamatan=str(kecamatan)))
     return villages.index[keep.to_numpy()]

@@ -137,3 +137,9 @@ def test_inexact_name_matches_are_reported_in_the_notes():
     assert any("'Desa Sungai 2' → Sungai Dua (A01)" in n for n in notes), notes
     assert not any("Parit Baru' →" in n for n in notes)  # an exact match is not reported
 
+
+
+def test_upload_time_budget_says_when_it_ran_out(monkeypatch):
+    monkeypatch.setenv("OVOP_UPLOAD_BUDGET_S", "0")
+    at = _own(boundaries=("desa.geojson", _geojson(make_squares(crs="EPSG:4326"))))
+    _refused(at, "batas waktu 0 detik", "ovop-geo run")

@@ -49,3 +49,35 @@ def test_scenarios_are_compared_in_the_app():
     at.run()
     assert not at.exception
     assert any("kunci tidak dikenal min_unit" in e.value for e in at.error)  # id page
+
+
+def test_own_upload_with_households_and_partial_business_rows():
+    """The upload path: a households table, and a village without business rows is no data."""
+    from tests.conftest import make_squares
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.selectbox(key="region").set_value("own")
+    at.run()
+    files = {
+        "boundaries": ("desa.geojson", make_squares(crs="EPSG:4326").to_json().encode()),
+        # Desa Tiga (A03) has no rows: unknown, not 0.
+        "businesses": ("usaha.csv", b"village_code,product,businesses\n"
+                                    b"A01,kerupuk,6\nA02,kerupuk,1\nA02,dodol,2\n"),
+        "households": ("kk.csv", b"village_code,households,population\n"
+                                 b"A01,120,480\nA02,80,300\nA03,60,250\n"),
+    }
+    for slot, (name, data) in files.items():
+        at.file_uploader(key=f"up-{slot}").set_value((name, data, "application/octet-stream"))
+    at.run()
+    at.selectbox(key="col-id").set_value("kode")
+    at.run()
+    at.selectbox(key="col-name").set_value("nama")
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    folder = at.session_state["upload_session"].folder
+    manifest = (folder / "layers" / "own-data.toml").read_text(encoding="utf-8")
+    assert "[statistics.households]" in manifest
+    table = next(df.value for df in at.dataframe if df.value.columns[0] == "Desa")
+    assert table.loc["A01", "Produk OVOP"] == "kerupuk"
+    assert table.index.tolist() == ["A01", "A02"]  # Desa Tiga: no rows, no score

@@ -1263,6 +1263,59 @@ def _(tmp):
     return _elevation(tmp, lambda p: p.write_bytes(HTML))
 
 
+# --- messages a user can act on: tidy or wide, Indonesian headers, the decimal option ---------
+
+
+def _check_wide(region) -> None:
+    b = region.businesses
+    assert b.columns.tolist() == ["kerupuk", "dodol"]
+    assert b.loc["A01"].tolist() == [6, 0] and b.loc["A02"].tolist() == [1, 2]
+    assert any("read in the wide form, one column per product (2: kerupuk, dodol)" in w
+               for w in region.warnings)
+
+
+@case("businesses-wide-form-read", file="data/usaha.csv", kind="accepted", check=_check_wide)
+def _(tmp):
+    return _businesses(tmp, "village_code,kerupuk,dodol\nA01,6,0\nA02,1,2\nA03,0,1\n")
+
+
+def _check_indonesian_headers(region) -> None:
+    h = region.harvest
+    assert h["village_code"].tolist() == ["A01", "A02"]
+    assert h["harvest_area_ha"].tolist() == [10.0, 20.5]
+    assert h["yield_value"].tolist() == [45.0, 4.0]
+
+
+@case("indonesian-column-headers", file="data/panen.csv", kind="accepted",
+      check=_check_indonesian_headers)
+def _(tmp):
+    return _harvest(tmp, "kode_desa;komoditas;luas_panen_ha;produktivitas;satuan\n"
+                         "A01;padi;10;45;ku/ha\nA02;padi;20,5;4;t/ha\n")
+
+
+@case("decimal-option-settles-ambiguity", file="data/panen.csv", kind="accepted",
+      check=lambda r: r.harvest["harvest_area_ha"].tolist() == [1.234, 2.5])
+def _(tmp):
+    # '1.234' alone could be 1234 or 1.234; the manifest's decimal = "." says which
+    extra = HARVEST + 'decimal = "."\n'
+    return _load(_project(tmp, extra=extra, files={
+        "panen.csv": "village_code\tcrop_id\tharvest_area_ha\tyield\tyield_unit\n"
+                     "A01\tpadi\t1.234\t4\tt/ha\nA02\tpadi\t2.500\t4\tt/ha\n"}))
+
+
+@case(
+    "villages-in-no-utm-zone",
+    file="data/desa.geojson",
+    message=r"^data/desa\.geojson: the villages \(longitude .* latitude 89\.\d+ to 89\.\d+\) lie "
+    r"in no UTM zone",
+)
+def _(tmp):
+    # degrees near the pole: a valid EPSG:4326 layer whose areas cannot be measured in UTM
+    near_pole = make_squares(crs="EPSG:4326")
+    near_pole = near_pole.set_geometry(near_pole.geometry.translate(0.0, 89.5))
+    return _with_villages(tmp, near_pole)
+
+
 # --- the test -----------------------------------------------------------------------------------
 
 

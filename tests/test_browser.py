@@ -144,7 +144,10 @@ def test_map_and_charts_draw_offline(app_url, chromium, tmp_path):
             # Candidate sentra for rengginang: every village with a firm (all six make it).
             candidates = frame.locator("path.ovop-candidate").count()
             assert 3 <= candidates <= 6
-            assert frame.locator("path.leaflet-interactive").count() == 6 + candidates
+            # The chosen product's sentra clusters (rengginang: one cluster of touching villages).
+            clusters = frame.locator("path.ovop-cluster").count()
+            assert clusters >= 1
+            assert frame.locator("path.leaflet-interactive").count() == 6 + candidates + clusters
             names = _village_names()
             villages.nth(0).hover(force=True)
             tooltip = frame.locator(".leaflet-tooltip")

@@ -187,7 +187,7 @@ def test_comma_separated_quoted_thousands(write_csv):
 def test_tab_separated_ambiguous_asks_convention(write_csv):
     path = write_csv("t.tsv", "desa\tkk\nA\t1.234\nB\t2.500\n")
     with pytest.raises(
-        InputDataError, match=r"column 'kk': values like '1.234', '2.500'.*decimal=','"
+        InputDataError, match=r"column 'kk': values like '1.234', '2.500'.*decimal = \",\""
     ):
         read_table(path, numeric_columns=("kk",))
     assert read_table(path, numeric_columns=("kk",), decimal=",")["kk"].tolist() == [1234, 2500]

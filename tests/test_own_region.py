@@ -42,6 +42,17 @@ def test_select_by_code_or_name(kalbar):
     assert len(kubu) == (kalbar.villages.index.str[:5] == "61.12").sum()
     with pytest.raises(InputDataError, match="--kabupaten 'Atlantis': no kabupaten"):
         select_villages(kalbar.villages, kabupaten="Atlantis")
+    # Two kecamatan are called Sungai Raya (61.07.01 in Bengkayang, 61.12.01 in Kubu Raya):
+    # the name alone is refused, with the kabupaten or the code it is one of them.
+    with pytest.raises(InputDataError, match=r"2 kecamatan have this name: 61\.07\.01 "
+                                             r"\(Kabupaten Bengkayang\), 61\.12\.01"):
+        select_villages(kalbar.villages, kecamatan="Sungai Raya")
+    with pytest.raises(InputDataError) as info:
+        select_villages(kalbar.villages, kecamatan="Sungai Raya")
+    assert "2 kecamatan bernama sama" in info.value.text("id")
+    with_kab = select_villages(kalbar.villages, kabupaten="Kubu Raya", kecamatan="Sungai Raya")
+    by_code = select_villages(kalbar.villages, kecamatan="61.12.01")
+    assert list(with_kab) == list(by_code) and len(by_code) > 0
 
 
 def test_subset_region_keeps_only_the_part(kalbar):

@@ -68,10 +68,12 @@ def test_villages_without_statistics_get_no_score(province):
     assert len(villages) == 2130
     unreported = villages.index.difference(reported)
     assert len(unreported) == 2130 - N_REPORTED
-    # Scores, ranks, allocation: only for the 20 villages with statistics.
+    # Scores, ranks, recommendation: only for the 20 villages with statistics.
     assert set(result.scores.index.get_level_values("village_code")) == set(reported)
     assert villages.loc[unreported, "score_max"].isna().all()
     assert villages.loc[reported, "score_max"].notna().all()
+    # A recommendation (distinct products is an option, off here) only where firms are known.
+    assert result.allocation is None
     assert set(result.recommendation.index) <= set(reported)
     assert villages.loc[unreported, "ovop_product"].isna().all()
     # Business counts of a village without rows are unknown, not 0.

@@ -216,7 +216,7 @@ def documents(result):
 
 
 # ---------------------------------------------------------------------------- the adapter
-def test_facts_today_derive_classes_and_clusters_by_the_stated_rules(result):
+def test_facts_carry_the_classes_and_clusters_of_the_stated_rules(result):
     facts = report_facts(result)
     cand = facts.candidates
     assert (cand["businesses"] >= 1).all()
@@ -224,8 +224,8 @@ def test_facts_today_derive_classes_and_clusters_by_the_stated_rules(result):
     # 2-4 firms: pre_sentra; 1: potential (e.g. marning in Rasau Jaya I: 1 firm).
     assert cand.loc[("61.12.07.2002", "marning"), "sentra_class"] == "potential"
     assert cand.loc[("61.12.07.2003", "rengginang"), "sentra_class"] == "pre_sentra"
-    assert facts.from_analysis  # the analysis sorts the candidates itself now
-    # Pematang Tujuh: kerajinan (2 firms, pre-sentra) comes before its one-firm products.
+    assert facts.from_analysis  # the sentra decision's own classes and recommendation
+    # Pematang Tujuh's recommended product: kerajinan, 2 firms (pre_sentra by rule).
     v = facts.villages.loc["61.12.07.2006"]
     assert v["recommended"] == "kerajinan" and v["businesses"] == 2
     assert v["sentra_class"] == "pre_sentra"
@@ -235,12 +235,12 @@ def test_facts_today_derive_classes_and_clusters_by_the_stated_rules(result):
 
 
 def test_facts_use_the_analysis_own_classes_and_recommendations(result):
-    villages = result.villages.copy()
-    villages["recommended_product"] = "kerupuk"
-    villages["recommendation_reason"] = "because the council said so"
+    recommendation = result.recommendation.copy()
+    recommendation["product"] = "kerupuk"
+    recommendation["reason"] = "because the council said so"
     cand = result.candidates.copy()
     cand["sentra_class"] = "potential"
-    newer = dataclasses.replace(result, villages=villages, candidates=cand)
+    newer = dataclasses.replace(result, recommendation=recommendation, candidates=cand)
     facts = report_facts(newer)
     assert facts.from_analysis
     assert (facts.villages["recommended"] == "kerupuk").all()

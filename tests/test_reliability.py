@@ -180,7 +180,7 @@ def test_interrupted_run_exits_130_and_writes_nothing(tmp_path, sig):
     err = "".join(lines) + rest
     assert proc.returncode == 130, err[-2000:]
     assert "Traceback" not in err
-    assert "Interrupted: nothing new was written" in err
+    assert "Interrupted: no output was left half-written" in err
     out = tmp_path / "out"
     assert not out.exists() or list(out.iterdir()) == []
 
@@ -205,9 +205,9 @@ def test_stale_temporaries_are_removed_by_the_next_cli_run(tmp_path):
     (out / ".map.html.ovop-999999999-x.tmp").write_bytes(b"<html>half")
     proc = _cli("-q", "template", "--out", "out", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    written = {p.name for p in out.iterdir()}
-    assert not [name for name in written if name.endswith(".tmp")], written
-    assert {"businesses_template.csv", "harvest_template.csv"} <= written
+    names = [p.name for p in out.rglob("*")]
+    assert "harvest_template.csv" in names
+    assert not [n for n in names if n.endswith(".tmp")]  # the stale one removed, none left
 
 
 def test_concurrent_runs_into_one_folder_leave_one_complete_set(tmp_path):
@@ -348,3 +348,61 @@ def test_work_follows_the_villages_footprint(tmp_path):
     windowed = zonal_stats(villages, view)
     np.testing.assert_allclose(windowed["mean"], full["mean"], rtol=1e-12)
     np.testing.assert_allclose(windowed["covered_ha"], full["covered_ha"], rtol=1e-12)
+
+
+# --- plausibility through the command line ------------------------------------------------------
+
+
+def test_degrees_labelled_web_mercator_blame_the_boundaries_not_the_dem(tmp_path):
+    wrong = make_squares(crs="EPSG:4326").set_crs("EPSG:3857", allow_override=True)
+    manifest = _project(tmp_path, villages=wrong, boundaries="desa.gpkg",
+                        extra='[elevation]\npath = "../data/dem.tif"\n')
+    _dem(manifest.parent.parent / "data" / "dem.tif")
+    err = _refused(_cli("-q", "run", "--layers", str(manifest), "--out", "out", cwd=tmp_path),
+                   "data/desa.gpkg: the coordinates look like degrees",
+                   "the layer's CRS is EPSG:3857")
+    assert "dem.tif" not in err
+
+
+def test_warnings_reach_the_cli_and_run_json(tmp_path):
+    import json
+
+    gdf = make_squares(crs="EPSG:32749")
+    extra = gdf.iloc[[0]].assign(kode="A04", nama="Desa Empat", kk=50)
+    extra = extra.set_geometry(extra.geometry.translate(-900.0, 0.0))  # 10 ha shared with A01
+    both = type(gdf)([*gdf.to_dict("records"), *extra.to_dict("records")], crs=gdf.crs)
+    manifest = _project(tmp_path, villages=both, boundaries="desa.gpkg")
+    proc = _cli("run", "--layers", str(manifest), "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    needle = "A01 Desa Satu / A04 Desa Empat: 10.00 ha (10 %)"
+    assert needle in proc.stdout  # printed as a note of the run
+    notes = json.loads((tmp_path / "out" / "run.json").read_text())["notes"]
+    assert any(needle in n for n in notes)
+
+
+def test_dem_with_only_nodata_under_the_villages_says_so(tmp_path):
+    from ovop_geo.pipeline import prepare_region
+    from ovop_geo.region import load_region
+
+    params = ROOT / "data" / "params"
+    files = {n: (params / n).read_bytes() for n in
+             ("crops.csv", "crop_landuse_suitability.csv", "landuse_classes.csv")}
+    lu = make_squares(crs="EPSG:4326").assign(kelas="sawah")
+    lu.to_file(tmp_path / "lu.geojson")
+    files["lu.geojson"] = (tmp_path / "lu.geojson").read_bytes()
+    extra = ('[elevation]\npath = "../data/dem.tif"\n'
+             '[landuse]\npath = "../data/lu.geojson"\nclass_column = "kelas"\n'
+             'classes = "../data/landuse_classes.csv"\n'
+             '[tables]\ncrops = "../data/crops.csv"\n'
+             'crop_landuse_suitability = "../data/crop_landuse_suitability.csv"\n')
+    manifest = _project(tmp_path, extra=extra, files=files)
+    dem = manifest.parent.parent / "data" / "dem.tif"
+    profile = {"driver": "GTiff", "width": 130, "height": 80, "count": 1, "dtype": "float32",
+               "crs": "EPSG:32749", "nodata": -9999.0,
+               "transform": from_origin(X0 - 100.0, Y0 + 2100.0, 30.0, 30.0)}
+    with rasterio.open(dem, "w", **profile) as dst:
+        dst.write(np.full((80, 130), -9999.0, "float32"), 1)
+    with pytest.raises(OvopError, match=r"data/dem\.tif: the elevation raster covers villages "
+                                        r"A01 Desa Satu, A02 Desa Dua, A03 Desa Tiga but holds "
+                                        r"only nodata there"):
+        prepare_region(load_region(manifest))
