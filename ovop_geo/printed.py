@@ -270,8 +270,9 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
             target.update(villages[col])
     recommendation = getattr(result, "recommendation", None)
     if recommendation is not None and len(recommendation) and result.allocation is None:
-        rec.update(recommendation["product"])
-        reason.update(recommendation["reason"])
+        own = rec.isna() & rec.index.isin(recommendation.index)  # villages' own columns first
+        rec[own] = recommendation["product"].reindex(rec.index)[own]
+        reason[own] = recommendation["reason"].reindex(rec.index)[own]
     if rec.isna().all() and result.allocation is not None:
         rec.update(result.allocation["product"])
     base["recommended"] = rec
@@ -285,7 +286,8 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
     runner, margin = [], []
     for code, product in base["recommended"].items():
         if (recommendation is not None and result.allocation is None
-                and code in recommendation.index):
+                and code in recommendation.index
+                and recommendation.at[code, "product"] == product):
             runner.append(recommendation.at[code, "runner_up"])
             margin.append(recommendation.at[code, "margin_points"])
             continue

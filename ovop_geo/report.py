@@ -79,7 +79,8 @@ _CLUSTER_COLUMNS = ("product", "cluster_id", "villages", "village_names", "n_vil
 
 _CANDIDATE_COLUMNS = (
     "village_name", "product", "businesses", "sentra_class", "score", "score_upper",
-    "share_weight_unknown", "rank", "tie", "tied_with", "cluster_id", "cluster_businesses",
+    "share_weight_unknown", "rank", "tie", "tied_with", "cluster_id", "cluster_villages",
+    "cluster_businesses",
     "cluster_class", "meets_pp29_2018", "margin_pp29", "meets_bps_households",
     "household_share", "margin_bps",
     "share_rank1", "rank_min", "rank_max", "rank_median", "loo_share_rank1", "loo_rank_min",

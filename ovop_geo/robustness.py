@@ -45,6 +45,9 @@ logger.addHandler(logging.NullHandler())
 
 _TIE_DECIMALS = 9
 _BATCH = 50
+#: Leave-one-village-out runs one decision per village; above this many villages it is skipped
+#: (one village moves the region's totals, and so the location quotients, very little there).
+LOO_MAX_VILLAGES = 200
 
 #: Relative ranges (± share) within which estimated or illustrative inputs are perturbed, with
 #: the reason. Assumptions; a planner with measured data sets the range to 0.
@@ -199,7 +202,13 @@ def robustness(decision: Decision, *, criteria: pd.DataFrame | None = None,
     record: dict = {"weights": {"draws": int(n), "concentration": float(concentration),
                                 "seed": int(seed)}}
     kinds = {"weights": "share_rank1"}
-    if criteria is not None and businesses is not None and lq is not None:
+    n_villages = (0 if criteria is None
+                  else criteria.index.get_level_values("village_code").nunique())
+    if n_villages > LOO_MAX_VILLAGES:
+        record["leave_one_village_out"] = {
+            "runs": 0, "skipped": f"{n_villages} villages, more than {LOO_MAX_VILLAGES}: one "
+                                  "village moves the region's totals very little"}
+    elif criteria is not None and businesses is not None and lq is not None:
         table = table.join(_summary(leave_one_out_runs(decision, criteria, businesses, weights,
                                                        lq), cand.index, "loo_"))
         record["leave_one_village_out"] = {"runs": int(criteria.index.get_level_values(

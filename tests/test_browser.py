@@ -141,7 +141,7 @@ def test_map_and_charts_draw_offline(app_url, chromium, tmp_path):
             villages.first.wait_for()
             page.wait_for_timeout(500)  # let Leaflet finish adding the layer
             assert villages.count() == 6
-            # Candidate sentra for rengginang: the top 3 and every village meeting a rule.
+            # Candidate sentra for rengginang: every village with a firm (all six make it).
             candidates = frame.locator("path.ovop-candidate").count()
             assert 3 <= candidates <= 6
             # The chosen product's sentra clusters (rengginang: one cluster of touching villages).

@@ -114,8 +114,9 @@ def test_default_criteria_groups_as_in_the_app_and_the_cli():
     # Group weights chosen as 6 : 3 : 2 : 2 : 1 : 1 over the groups of criteria.csv (in order of
     # first appearance); a consistent matrix a_ij = w_i / w_j, upper triangle only. Each group's
     # weight is split equally: existing_activity (2 criteria) 6/15 / 2 = 0.2 each, raw_material
-    # (3) 3/15 / 3 = 1/15 each, location_access (2) 2/15 / 2 = 1/15 each, human_resources (1)
-    # 2/15, institutions (2) 1/15 / 2 = 1/30 each, local_wisdom (1) 1/15.
+    # (3) 3/15 / 3 = 1/15 each, location_access (2) 2/15 / 2 = 1/15 each, human_resources (2:
+    # households, readiness) 2/15 / 2 = 1/15 each, institutions (2) 1/15 / 2 = 1/30 each,
+    # local_wisdom (1) 1/15.
     table = load_default_criteria()
     order = list(dict.fromkeys(table["group"]))
     assert order == [
@@ -138,7 +139,8 @@ def test_default_criteria_groups_as_in_the_app_and_the_cli():
         "share_slope_suitable": 1 / 15,
         "distance_centre_km": 1 / 15,
         "distance_capital_km": 1 / 15,
-        "households": 2 / 15,
+        "households": 1 / 15,
+        "readiness": 1 / 15,
         "managing_body": 1 / 30,
         "government_commitment": 1 / 30,
         "local_wisdom": 1 / 15,
