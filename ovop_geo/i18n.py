@@ -587,9 +587,9 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "rep_summary": ("Ringkasan", "Summary"),
         "rep_summary_large": (
             "{n} desa: terlalu banyak untuk satu baris per desa (lebih dari {k}); ringkasan per "
-            "kabupaten (kode wilayah) di sini, per kecamatan di akhir laporan.",
+            "kabupaten di sini, per kecamatan di akhir laporan.",
             "{n} villages: too many for one row per village (more than {k}); summary by "
-            "kabupaten (area code) here, by kecamatan at the end of the report."),
+            "kabupaten here, by kecamatan at the end of the report."),
         "rep_recommended": ("Produk disarankan", "Recommended product"),
         "rep_reason_heading": ("Alasan", "Reason"),
         "rep_reason": (

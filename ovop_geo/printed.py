@@ -220,9 +220,13 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
     base = pd.DataFrame(index=villages.index.copy())
     base["village_name"] = villages["village_name"].astype(str)
     base["group"] = villages["group"].astype(str) if "group" in villages.columns else ""
-    kab = next((c for c in ("kabupaten", "nama_kabupaten") if c in villages.columns), None)
-    base["kabupaten"] = (villages[kab].astype(str) if kab else
-                         pd.Series(villages.index.str.slice(0, 5), index=villages.index))
+    # Kabupaten by name where the boundaries give one, else by its code (from the village code).
+    from .wilayah import admin_units
+
+    units = admin_units(result.region.villages).reindex(villages.index)
+    name = units["kabupaten_name"].fillna(units["kabupaten_code"])
+    base["kabupaten"] = name.fillna(pd.Series(villages.index.str.slice(0, 5),
+                                              index=villages.index)).astype(str)
     firm_cols = [c for c in villages.columns if c.startswith("businesses_")
                  and c not in ("businesses_leading_product", "businesses_share_leading",
                                "businesses_herfindahl")]

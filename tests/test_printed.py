@@ -314,3 +314,15 @@ def test_cli_report_refuses_unknown_villages_all_at_once(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Desa Entah" in err and "99.99" in err and "Traceback" not in err
     assert not (tmp_path / "report.pdf").exists()
+
+
+@pytest.mark.slow
+def test_a_province_is_summarised_by_kabupaten_name():
+    # The bundled province has 14 kabupaten and kota (Kalimantan Barat), Kota Pontianak among them.
+    province = analyse(prepare_region(load_region("kalimantan-barat")))
+    facts = report_facts(province)
+    assert facts.villages["kabupaten"].nunique() == 14
+    assert "Kota Pontianak" in set(facts.villages["kabupaten"])
+    blocks, _, _ = report_document(province, ReportOptions(lang="en", now=NOW))
+    summary = next(b for b in blocks if type(b).__name__ == "Table")
+    assert summary.header[0] == "Kabupaten" and len(summary.rows) == 14
