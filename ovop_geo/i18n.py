@@ -648,7 +648,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
             "Land carrying capacity (beras equivalent): {status}, supply/demand {ratio}, "
             "α index {alpha} (class {cls})."),
         "rep_short_now": ("{crop}: {n} desa sudah kekurangan lahan sekarang ({villages}).",
-                          "{crop}: {n} villages are short of land now ({villages})."),
+                          "{crop}: land is short now in {n} village(s) ({villages})."),
         "rep_food_binding": (
             "Kebutuhan pangan penduduk mengikat lebih dulu untuk: {crops}.",
             "The population's food need binds first for: {crops}."),

@@ -396,6 +396,16 @@ def resolve_villages(result: AnalysisResult, wanted: list[str] | tuple[str, ...]
 
 
 # ----------------------------------------------------------------------------- wording
+#: Longest village name in summaries and lists (the profile page and the comparison table print
+#: the whole name).
+NAME_CHARS = 60
+
+
+def _short(name: object) -> str:
+    text = " ".join(str(name).split())
+    return text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
+
+
 def _txt(x) -> str:
     """A text cell: an en dash for missing values."""
     if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA or x == "":
@@ -550,7 +560,7 @@ def _land_constraint(result: AnalysisResult, lang: str) -> list[str]:
         for crop, codes in growth["villages_short_now"].items():
             if codes:
                 out.append(t("rep_short_now", lang, crop=crop, n=len(codes),
-                             villages=", ".join(names.get(c, c) for c in codes[:8])
+                             villages=", ".join(_short(names.get(c, c)) for c in codes[:8])
                              + (" …" if len(codes) > 8 else "")))
     food = summary.get("food_first") or {}
     binding = [c for c, row in food.items() if row.get("food_first_binding") == "food_need"]
@@ -582,7 +592,7 @@ def _summary(result, facts: ReportFacts, options, large: bool) -> list[Block]:
     v = facts.villages
     blocks: list[Block] = [PageBreak(), Heading(t("rep_summary", lang), 1)]
     if not large:
-        rows = tuple((v.at[c, "village_name"], str(v.at[c, "recommended"] or "–"),
+        rows = tuple((_short(v.at[c, "village_name"]), str(v.at[c, "recommended"] or "–"),
                       _reason(facts, c, lang)) for c in v.index)
         blocks.append(Table((t("village", lang), t("rep_recommended", lang),
                              t("rep_reason_heading", lang)), rows, widths=(1.3, 1, 5.2),
@@ -595,7 +605,8 @@ def _summary(result, facts: ReportFacts, options, large: bool) -> list[Block]:
     sentra = facts.candidates[facts.candidates["sentra_class"] == "sentra"]
     blocks.append(Heading(t("rep_sentra_heading", lang, n=facts.min_units), 2))
     if len(sentra):
-        items = tuple(t("rep_sentra_item", lang, village=v.at[c, "village_name"], product=p,
+        items = tuple(t("rep_sentra_item", lang, village=_short(v.at[c, "village_name"]),
+                        product=p,
                         firms=_n(r["businesses"], lang, decimals=0))
                       for (c, p), r in sentra.iterrows())
         blocks.append(Bullets(items[:30], "small"))
@@ -609,7 +620,8 @@ def _summary(result, facts: ReportFacts, options, large: bool) -> list[Block]:
         items = tuple(t("rep_cluster_item", lang, product=r.product, n=len(r.villages),
                         firms=_n(r.businesses, lang, decimals=0),
                         cls=_class_label(r.sentra_class, lang, facts.min_units),
-                        villages=", ".join(v.at[c, "village_name"] for c in r.villages[:8]
+                        villages=", ".join(_short(v.at[c, "village_name"])
+                                           for c in r.villages[:8]
                                            if c in v.index)
                         + (" …" if len(r.villages) > 8 else ""))
                       for r in multi.itertuples())
@@ -705,7 +717,7 @@ def _product_table(facts: ReportFacts, product: str, rows: pd.DataFrame, lang: s
     v = facts.villages
     ordered = rows.sort_values(["score", "businesses"], ascending=False)
     body = tuple(
-        (v.at[c, "village_name"] if c in v.index else c,
+        (_short(v.at[c, "village_name"]) if c in v.index else c,
          v.at[c, "group"] if c in v.index else "",
          _n(r["businesses"], lang, decimals=0),
          _class_label(r["sentra_class"], lang, facts.min_units),
