@@ -280,6 +280,14 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
         rec.update(result.allocation["product"])
     base["recommended"] = rec
     base["reason"] = reason
+    for lang in LANGUAGES:  # the decision's reason in each language, when it gives them
+        col = f"reason_{lang}"
+        text = pd.Series(None, index=base.index, dtype=object)
+        if recommendation is not None and col in recommendation.columns:
+            text.update(recommendation[col])
+        if f"recommendation_{col}" in villages.columns:
+            text.update(villages[f"recommendation_{col}"])
+        base[col] = text
     alloc = result.allocation
     base["best_product"] = (alloc["best_product"] if alloc is not None
                             and "best_product" in alloc.columns else None)
@@ -453,6 +461,9 @@ def _deciding(facts: ReportFacts, code: str, product: str, lang: str, k: int = 2
 
 def _reason(facts: ReportFacts, code: str, lang: str) -> str:
     v = facts.villages.loc[code]
+    own = v.get(f"reason_{lang}")
+    if isinstance(own, str) and own:
+        return own
     if v["reason"] is not None and not (isinstance(v["reason"], float) and np.isnan(v["reason"])):
         return translate_note(v["reason"], lang)
     product = v["recommended"]
