@@ -638,9 +638,9 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "rep_summary": ("Ringkasan", "Summary"),
         "rep_summary_large": (
             "{n} desa: terlalu banyak untuk satu baris per desa (lebih dari {k}); ringkasan per "
-            "kabupaten (kode wilayah) di sini, per kecamatan di akhir laporan.",
+            "kabupaten di sini, per kecamatan di akhir laporan.",
             "{n} villages: too many for one row per village (more than {k}); summary by "
-            "kabupaten (area code) here, by kecamatan at the end of the report."),
+            "kabupaten here, by kecamatan at the end of the report."),
         "rep_recommended": ("Produk disarankan", "Recommended product"),
         "rep_reason_heading": ("Alasan", "Reason"),
         "rep_reason": (
@@ -699,7 +699,7 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
             "Land carrying capacity (beras equivalent): {status}, supply/demand {ratio}, "
             "α index {alpha} (class {cls})."),
         "rep_short_now": ("{crop}: {n} desa sudah kekurangan lahan sekarang ({villages}).",
-                          "{crop}: {n} villages are short of land now ({villages})."),
+                          "{crop}: land is short now in {n} village(s) ({villages})."),
         "rep_food_binding": (
             "Kebutuhan pangan penduduk mengikat lebih dulu untuk: {crops}.",
             "The population's food need binds first for: {crops}."),

@@ -220,9 +220,13 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
     base = pd.DataFrame(index=villages.index.copy())
     base["village_name"] = villages["village_name"].astype(str)
     base["group"] = villages["group"].astype(str) if "group" in villages.columns else ""
-    kab = next((c for c in ("kabupaten", "nama_kabupaten") if c in villages.columns), None)
-    base["kabupaten"] = (villages[kab].astype(str) if kab else
-                         pd.Series(villages.index.str.slice(0, 5), index=villages.index))
+    # Kabupaten by name where the boundaries give one, else by its code (from the village code).
+    from .wilayah import admin_units
+
+    units = admin_units(result.region.villages).reindex(villages.index)
+    name = units["kabupaten_name"].fillna(units["kabupaten_code"])
+    base["kabupaten"] = name.fillna(pd.Series(villages.index.str.slice(0, 5),
+                                              index=villages.index)).astype(str)
     firm_cols = [c for c in villages.columns if c.startswith("businesses_")
                  and c not in ("businesses_leading_product", "businesses_share_leading",
                                "businesses_herfindahl")]
@@ -277,6 +281,14 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
         rec.update(result.allocation["product"])
     base["recommended"] = rec
     base["reason"] = reason
+    for lang in LANGUAGES:  # the decision's reason in each language, when it gives them
+        col = f"reason_{lang}"
+        text = pd.Series(None, index=base.index, dtype=object)
+        if recommendation is not None and col in recommendation.columns:
+            text.update(recommendation[col])
+        if f"recommendation_{col}" in villages.columns:
+            text.update(villages[f"recommendation_{col}"])
+        base[col] = text
     alloc = result.allocation
     base["best_product"] = (alloc["best_product"] if alloc is not None
                             and "best_product" in alloc.columns else None)
@@ -394,6 +406,16 @@ def resolve_villages(result: AnalysisResult, wanted: list[str] | tuple[str, ...]
 
 
 # ----------------------------------------------------------------------------- wording
+#: Longest village name in summaries and lists (the profile page and the comparison table print
+#: the whole name).
+NAME_CHARS = 60
+
+
+def _short(name: object) -> str:
+    text = " ".join(str(name).split())
+    return text if len(text) <= NAME_CHARS else text[: NAME_CHARS - 1] + "…"
+
+
 def _txt(x) -> str:
     """A text cell: an en dash for missing values."""
     if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA or x == "":
@@ -441,6 +463,9 @@ def _deciding(facts: ReportFacts, code: str, product: str, lang: str, k: int = 2
 
 def _reason(facts: ReportFacts, code: str, lang: str) -> str:
     v = facts.villages.loc[code]
+    own = v.get(f"reason_{lang}")
+    if isinstance(own, str) and own:
+        return own
     if v["reason"] is not None and not (isinstance(v["reason"], float) and np.isnan(v["reason"])):
         return translate_note(v["reason"], lang)
     product = v["recommended"]
@@ -548,7 +573,7 @@ def _land_constraint(result: AnalysisResult, lang: str) -> list[str]:
         for crop, codes in growth["villages_short_now"].items():
             if codes:
                 out.append(t("rep_short_now", lang, crop=crop, n=len(codes),
-                             villages=", ".join(names.get(c, c) for c in codes[:8])
+                             villages=", ".join(_short(names.get(c, c)) for c in codes[:8])
                              + (" …" if len(codes) > 8 else "")))
     food = summary.get("food_first") or {}
     binding = [c for c, row in food.items() if row.get("food_first_binding") == "food_need"]
@@ -580,7 +605,7 @@ def _summary(result, facts: ReportFacts, options, large: bool) -> list[Block]:
     v = facts.villages
     blocks: list[Block] = [PageBreak(), Heading(t("rep_summary", lang), 1)]
     if not large:
-        rows = tuple((v.at[c, "village_name"], str(v.at[c, "recommended"] or "–"),
+        rows = tuple((_short(v.at[c, "village_name"]), str(v.at[c, "recommended"] or "–"),
                       _reason(facts, c, lang)) for c in v.index)
         blocks.append(Table((t("village", lang), t("rep_recommended", lang),
                              t("rep_reason_heading", lang)), rows, widths=(1.3, 1, 5.2),
@@ -593,7 +618,8 @@ def _summary(result, facts: ReportFacts, options, large: bool) -> list[Block]:
     sentra = facts.candidates[facts.candidates["sentra_class"] == "sentra"]
     blocks.append(Heading(t("rep_sentra_heading", lang, n=facts.min_units), 2))
     if len(sentra):
-        items = tuple(t("rep_sentra_item", lang, village=v.at[c, "village_name"], product=p,
+        items = tuple(t("rep_sentra_item", lang, village=_short(v.at[c, "village_name"]),
+                        product=p,
                         firms=_n(r["businesses"], lang, decimals=0))
                       for (c, p), r in sentra.iterrows())
         blocks.append(Bullets(items[:30], "small"))
@@ -607,7 +633,8 @@ def _summary(result, facts: ReportFacts, options, large: bool) -> list[Block]:
         items = tuple(t("rep_cluster_item", lang, product=r.product, n=len(r.villages),
                         firms=_n(r.businesses, lang, decimals=0),
                         cls=_class_label(r.sentra_class, lang, facts.min_units),
-                        villages=", ".join(v.at[c, "village_name"] for c in r.villages[:8]
+                        villages=", ".join(_short(v.at[c, "village_name"])
+                                           for c in r.villages[:8]
                                            if c in v.index)
                         + (" …" if len(r.villages) > 8 else ""))
                       for r in multi.itertuples())
@@ -703,7 +730,7 @@ def _product_table(facts: ReportFacts, product: str, rows: pd.DataFrame, lang: s
     v = facts.villages
     ordered = rows.sort_values(["score", "businesses"], ascending=False)
     body = tuple(
-        (v.at[c, "village_name"] if c in v.index else c,
+        (_short(v.at[c, "village_name"]) if c in v.index else c,
          v.at[c, "group"] if c in v.index else "",
          _n(r["businesses"], lang, decimals=0),
          _class_label(r["sentra_class"], lang, facts.min_units),

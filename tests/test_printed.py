@@ -216,35 +216,62 @@ def documents(result):
 
 
 # ---------------------------------------------------------------------------- the adapter
-def test_facts_carry_the_classes_and_clusters_of_the_stated_rules(result):
+def test_facts_take_the_decision_of_the_analysis(result):
     facts = report_facts(result)
+    assert facts.from_analysis
+    cand = facts.candidates
+    assert (cand["businesses"] >= 1).all()
+    # Paper Table 3: kerupuk in Rasau Jaya I (6 units >= 5) is the only PP 29/2018 sentra.
+    assert list(cand.index[cand["sentra_class"] == "sentra"]) == [("61.12.07.2002", "kerupuk")]
+    # Every village has a recommended product with a reason in each language.
+    v = facts.villages
+    assert v["recommended"].notna().all()
+    assert v["reason_id"].map(bool).all() and v["reason_en"].map(bool).all()
+    assert v.at["61.12.07.2002", "recommended"] == "kerupuk"
+    # Weights applied are shares over the criteria with data; the unknown ones are left out.
+    assert sum(facts.weights_applied.values()) == pytest.approx(1.0)
+    assert "local_wisdom" not in facts.weights_applied
+    # Kerupuk is made in all six villages (3+6+3+2+1+1 = 16 firms), which touch each other.
+    kerupuk = facts.clusters[facts.clusters["product"] == "kerupuk"]
+    assert len(kerupuk) == 1
+    assert len(kerupuk["villages"].iloc[0]) == 6 and kerupuk["businesses"].iloc[0] == 16
+    # The summary prints the decision's own reason in the report's language.
+    blocks, _, _ = report_document(result, ReportOptions(lang="id", now=NOW))
+    summary = next(b for b in blocks if type(b).__name__ == "Table")
+    assert ("Rasau Jaya Satu", "kerupuk", v.at["61.12.07.2002", "reason_id"]) in summary.rows
+
+
+def _without_decision(result):
+    """The result as the analysis gave it before it classed, clustered and recommended."""
+    drop = [c for c in result.candidates.columns if c.startswith(("sentra_class", "cluster_"))]
+    fields = {f.name for f in dataclasses.fields(result)}
+    extra = {k: None for k in ("decision", "recommendation", "clusters") if k in fields}
+    return dataclasses.replace(result, candidates=result.candidates.drop(columns=drop), **extra)
+
+
+def test_facts_derive_classes_and_clusters_by_the_stated_rules(result):
+    facts = report_facts(_without_decision(result))
+    assert not facts.from_analysis
     cand = facts.candidates
     assert (cand["businesses"] >= 1).all()
     assert list(cand.index[cand["sentra_class"] == "sentra"]) == [("61.12.07.2002", "kerupuk")]
-    # 2-4 firms: pre_sentra; 1: potential (e.g. marning in Rasau Jaya I: 1 firm).
+    # 2-4 firms: pre_sentra; 1: potential (marning in Rasau Jaya I: 1 firm; rengginang in
+    # Rasau Jaya II: 3 firms).
     assert cand.loc[("61.12.07.2002", "marning"), "sentra_class"] == "potential"
     assert cand.loc[("61.12.07.2003", "rengginang"), "sentra_class"] == "pre_sentra"
-    assert facts.from_analysis  # the sentra decision's own classes and recommendation
-    # Pematang Tujuh's recommended product: kerajinan, 2 firms (pre_sentra by rule).
-    v = facts.villages.loc["61.12.07.2006"]
-    assert v["recommended"] == "kerajinan" and v["businesses"] == 2
-    assert v["sentra_class"] == "pre_sentra"
-    # Applied weights: the three optional criteria have no data, so the rest sum to 1.
+    kerupuk = facts.clusters[facts.clusters["product"] == "kerupuk"]
+    assert len(kerupuk) == 1
+    assert len(kerupuk["villages"].iloc[0]) == 6 and kerupuk["businesses"].iloc[0] == 16
     assert sum(facts.weights_applied.values()) == pytest.approx(1.0)
-    assert "local_wisdom" not in facts.weights_applied
 
 
-def test_facts_use_the_analysis_own_classes_and_recommendations(result):
-    recommendation = result.recommendation.copy()
-    recommendation["product"] = "kerupuk"
-    recommendation["reason"] = "because the council said so"
-    cand = result.candidates.copy()
-    cand["sentra_class"] = "potential"
-    newer = dataclasses.replace(result, recommendation=recommendation, candidates=cand)
+def test_facts_use_recommendation_columns_of_the_villages(result):
+    villages = result.villages.copy()
+    villages["recommended_product"] = "kerupuk"
+    villages["recommendation_reason"] = "because the council said so"
+    newer = dataclasses.replace(_without_decision(result), villages=villages)
     facts = report_facts(newer)
-    assert facts.from_analysis
     assert (facts.villages["recommended"] == "kerupuk").all()
-    assert (facts.candidates["sentra_class"] == "potential").all()
     blocks, _, _ = report_document(newer, ReportOptions(lang="en", now=NOW))
     texts = " ".join(getattr(b, "text", "") for b in blocks)
     assert "because the council said so" in texts
@@ -272,7 +299,10 @@ def test_a_hostile_village_name_prints_as_text(prepared, tmp_path):
         prepared, region=dataclasses.replace(region, villages=villages), villages=villages))
     files = report_files(hostile, ReportOptions(lang="en", now=NOW))
     pdf, page = files["report.pdf"](), files["report.html"]().decode("utf-8")
-    text = "".join("".join(pages_text(pdf)).split())
+    pages = pages_text(pdf)
+    # The summary still fits its page (names are cut there; the profile prints them whole).
+    assert pages[1].startswith("Summary") and pages[2].startswith("Maps")
+    text = "".join("".join(pages).split())
     # Printed as the characters it is made of (the PDF breaks the long word over lines).
     assert '<script>alert("x")</script>' in text
     assert "$\\frac{1}{0}$" in text
@@ -313,3 +343,15 @@ def test_cli_report_refuses_unknown_villages_all_at_once(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Desa Entah" in err and "99.99" in err and "Traceback" not in err
     assert not (tmp_path / "report.pdf").exists()
+
+
+@pytest.mark.slow
+def test_a_province_is_summarised_by_kabupaten_name():
+    # The bundled province has 14 kabupaten and kota (Kalimantan Barat), Kota Pontianak among them.
+    province = analyse(prepare_region(load_region("kalimantan-barat")))
+    facts = report_facts(province)
+    assert facts.villages["kabupaten"].nunique() == 14
+    assert "Kota Pontianak" in set(facts.villages["kabupaten"])
+    blocks, _, _ = report_document(province, ReportOptions(lang="en", now=NOW))
+    summary = next(b for b in blocks if type(b).__name__ == "Table")
+    assert summary.header[0] == "Kabupaten" and len(summary.rows) == 14
