@@ -30,7 +30,7 @@ system:
 run: install
 	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) --server.address $(ADDRESS)
 
-test: install system
+test: install system lint
 	$(PY) -m pytest
 
 bench: install
@@ -44,8 +44,11 @@ lock:
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	rm -rf .lock-venv
 
+# Lint rules, the numpy docstring convention of the package and the formatting: ruff, as configured
+# in pyproject.toml.
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 clean:
 	rm -rf $(VENV) static/leaflet

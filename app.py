@@ -95,17 +95,37 @@ ROOT = Path(__file__).resolve().parent
 LEAFLET_DIR = ROOT / "static" / "leaflet"
 MAP_HEIGHT_PX = 600
 MAP_WIDTH_PX = 560  # a little less than the map's width beside the profile on a 1400 px screen
-INDICATOR_ORDER = ("score", "lq", "businesses", "production", "available_land",
-                   "year_land_short", "slope_share", "ovop_product", "land_capacity", "area")
+INDICATOR_ORDER = (
+    "score",
+    "lq",
+    "businesses",
+    "production",
+    "available_land",
+    "year_land_short",
+    "slope_share",
+    "ovop_product",
+    "land_capacity",
+    "area",
+)
 # Upload slots: (key, kind for UploadSession, accepted extensions, label key, help key).
 UPLOAD_SLOTS = (
-    ("boundaries", "boundaries", ["geojson", "json", "gpkg", "zip", "parquet"],
-     "upload_boundaries", "upload_boundaries_help"),
+    (
+        "boundaries",
+        "boundaries",
+        ["geojson", "json", "gpkg", "zip", "parquet"],
+        "upload_boundaries",
+        "upload_boundaries_help",
+    ),
     ("harvest", "table", ["csv"], "upload_harvest", "upload_harvest_help"),
     ("businesses", "table", ["csv"], "upload_businesses", "upload_businesses_help"),
     ("households", "table", ["csv"], "upload_households", "upload_households_help"),
-    ("landuse", "vector", ["geojson", "json", "gpkg", "zip", "parquet"],
-     "upload_landuse", "upload_landuse_help"),
+    (
+        "landuse",
+        "vector",
+        ["geojson", "json", "gpkg", "zip", "parquet"],
+        "upload_landuse",
+        "upload_landuse_help",
+    ),
     ("elevation", "raster", ["tif", "tiff"], "upload_dem", "upload_dem_help"),
 )
 
@@ -126,8 +146,11 @@ class Bundle:
 
 def _simplified_layer(region, reader, villages) -> gpd.GeoDataFrame:
     frame = reader(region)
-    column = region.layers.landuse.class_column if reader is read_landuse else (
-        region.layers.zoning.class_column)
+    column = (
+        region.layers.landuse.class_column
+        if reader is read_landuse
+        else (region.layers.zoning.class_column)
+    )
     tolerance = auto_tolerance_m(villages)
     out = simplify_coverage(frame, tolerance_m=tolerance, keep_columns=[column])
     return out.rename(columns={column: "class_id"})
@@ -176,10 +199,12 @@ def make_bundle(key: str, source: str, progress: Callable[[str], None]) -> Bundl
             except InputDataError as err:
                 notes.append(err.message)
     if prepared.slope_overview is not None:  # computed once, with the slope statistics
-        layers["slope"] = slope_layer(prepared.slope_overview, name="slope",
-                                      illustrative=region.layers.elevation.illustrative)
-    return Bundle(key, prepared, geometry, layers["landuse"], layers["zoning"], layers["slope"],
-                  tuple(notes))
+        layers["slope"] = slope_layer(
+            prepared.slope_overview, name="slope", illustrative=region.layers.elevation.illustrative
+        )
+    return Bundle(
+        key, prepared, geometry, layers["landuse"], layers["zoning"], layers["slope"], tuple(notes)
+    )
 
 
 class BundleStore:
@@ -227,8 +252,9 @@ def bundle_store() -> BundleStore:
 PREPARE_STAGES = 9  # load, seven stages of prepare_region at most, map borders
 
 
-def load_bundle(key: str, source: str, lang: str = DEFAULT_LANG,
-                budget_s: float | None = None) -> Bundle:
+def load_bundle(
+    key: str, source: str, lang: str = DEFAULT_LANG, budget_s: float | None = None
+) -> Bundle:
     """The prepared region ``key``; a progress bar while it is prepared for the first time.
 
     An upload gets a time budget (``budget_s``), checked between the stages.
@@ -244,8 +270,10 @@ def load_bundle(key: str, source: str, lang: str = DEFAULT_LANG,
 
         def progress(message: str) -> None:
             done[0] += 1
-            bar.progress(min(done[0] / PREPARE_STAGES, 1.0),
-                         text=f"{t('loading_region', lang)} {translate_note(message, lang)}")
+            bar.progress(
+                min(done[0] / PREPARE_STAGES, 1.0),
+                text=f"{t('loading_region', lang)} {translate_note(message, lang)}",
+            )
             within(message)
 
         bundle = store.get(key, lambda: make_bundle(key, source, progress))
@@ -320,23 +348,33 @@ def _unless_kept(key: str, default):
 
 def sidebar() -> Choices:
     """Language, region and base map."""
-    lang = st.sidebar.radio(t("language", DEFAULT_LANG), options=list(LANGUAGES),
-                            format_func=LANGUAGES.__getitem__, key="lang")
+    lang = st.sidebar.radio(
+        t("language", DEFAULT_LANG),
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        key="lang",
+    )
     keep_choices(lang)
     # The address names the bundled region shown (?region=...), so a reload or a bookmark
     # opens it again.
     if "region" not in st.session_state and st.query_params.get("region") in REGIONS:
         st.session_state["region"] = st.query_params["region"]
     region = st.sidebar.selectbox(
-        t("region", lang), options=[*REGIONS, OWN], key="region",
+        t("region", lang),
+        options=[*REGIONS, OWN],
+        key="region",
         format_func=lambda r: t("region_own", lang) if r == OWN else region_name(r),
     )
     if region in REGIONS:
         st.query_params["region"] = region
     else:
         st.query_params.pop("region", None)
-    base_map = st.sidebar.radio(t("base_map", lang), options=["none", "osm"], key="base_map",
-                                format_func=lambda b: t(f"base_map_{b}", lang))
+    base_map = st.sidebar.radio(
+        t("base_map", lang),
+        options=["none", "osm"],
+        key="base_map",
+        format_func=lambda b: t(f"base_map_{b}", lang),
+    )
     return Choices(lang, region, base_map)
 
 
@@ -344,14 +382,25 @@ def weight_controls(lang: str) -> dict[str, float] | None:
     """Sliders (one per criterion) or an AHP matrix over criteria groups; None = defaults."""
     table = criteria_table()
     st.sidebar.subheader(t("weights_heading", lang))
-    mode = st.sidebar.radio(t("weights_mode", lang), ["sliders", "ahp"], key="weights_mode",
-                            format_func=lambda m: t(f"weights_mode_{m}", lang))
+    mode = st.sidebar.radio(
+        t("weights_mode", lang),
+        ["sliders", "ahp"],
+        key="weights_mode",
+        format_func=lambda m: t(f"weights_mode_{m}", lang),
+    )
     if mode == "ahp":
         return ahp_controls(table, lang)
     st.sidebar.caption(t("weights_defaults_note", lang))
     weights = {
-        cid: st.sidebar.slider(row[f"name_{lang}"], 0.0, 10.0, float(row["weight"]), 0.5,
-                               key=f"w_{cid}", help=row["source"])
+        cid: st.sidebar.slider(
+            row[f"name_{lang}"],
+            0.0,
+            10.0,
+            float(row["weight"]),
+            0.5,
+            key=f"w_{cid}",
+            help=row["source"],
+        )
         for cid, row in table.iterrows()
     }
     if sum(weights.values()) <= 0:
@@ -366,15 +415,21 @@ def ahp_controls(table: pd.DataFrame, lang: str) -> dict[str, float] | None:
     names = [t(f"group_{g}", lang) for g in groups]
     # The last matrix entered (kept in the session, so a language change keeps it).
     kept = st.session_state.get("ahp_values")
-    start = (kept.copy() if kept is not None and list(kept.index) == groups
-             else pd.DataFrame(1.0, index=groups, columns=groups))
+    start = (
+        kept.copy()
+        if kept is not None and list(kept.index) == groups
+        else pd.DataFrame(1.0, index=groups, columns=groups)
+    )
     start.insert(0, "group", names)
-    config = {g: st.column_config.NumberColumn(n, min_value=1 / 9, max_value=9.0, format="%.3g")
-              for g, n in zip(groups, names, strict=True)}
+    config = {
+        g: st.column_config.NumberColumn(n, min_value=1 / 9, max_value=9.0, format="%.3g")
+        for g, n in zip(groups, names, strict=True)
+    }
     config["group"] = st.column_config.TextColumn(t("criterion_group", lang), disabled=True)
     st.sidebar.caption(t("ahp_help", lang))
-    edited = st.sidebar.data_editor(start, key="ahp_matrix", hide_index=True,
-                                    column_config=config, num_rows="fixed")
+    edited = st.sidebar.data_editor(
+        start, key="ahp_matrix", hide_index=True, column_config=config, num_rows="fixed"
+    )
     st.session_state["ahp_values"] = edited[groups].copy()
     # Only the upper triangle is read (the help says so); the library fills in the reciprocals,
     # exactly as for `ovop-geo run --ahp-groups`.
@@ -395,20 +450,40 @@ def parameter_controls(bundle: Bundle, lang: str) -> AnalysisParams:
     weights = weight_controls(lang)
     st.sidebar.subheader(t("thresholds_heading", lang))
     defaults = AnalysisParams()  # the library's defaults, with their sources there
-    min_units = st.sidebar.number_input(t("min_units", lang), 1, 1000, defaults.min_units, 1,
-                                        key="min_units")
-    share = st.sidebar.slider(t("min_household_share", lang), 0, 100,
-                              round(defaults.min_household_share * 100), 1, key="min_share")
-    slope = st.sidebar.select_slider(t("slope_limit", lang), options=list(SLOPE_THRESHOLDS_PCT),
-                                     value=_unless_kept("slope_limit", defaults.slope_limit_pct),
-                                     key="slope_limit",
-                                     format_func=lambda v: fmt_number(v, lang, "%", decimals=0))
+    min_units = st.sidebar.number_input(
+        t("min_units", lang), 1, 1000, defaults.min_units, 1, key="min_units"
+    )
+    share = st.sidebar.slider(
+        t("min_household_share", lang),
+        0,
+        100,
+        round(defaults.min_household_share * 100),
+        1,
+        key="min_share",
+    )
+    slope = st.sidebar.select_slider(
+        t("slope_limit", lang),
+        options=list(SLOPE_THRESHOLDS_PCT),
+        value=_unless_kept("slope_limit", defaults.slope_limit_pct),
+        key="slope_limit",
+        format_func=lambda v: fmt_number(v, lang, "%", decimals=0),
+    )
     default_growth = central_growth(bundle)
-    growth = st.sidebar.slider(t("growth_rate", lang), 0.0, 100.0, default_growth, 0.05,
-                               key="growth", help=t("growth_rate_help", lang))
-    params = AnalysisParams(min_units=int(min_units), min_household_share=share / 100.0,
-                            slope_limit_pct=float(slope),
-                            growth_rate_pct_yr=None if growth == default_growth else float(growth))
+    growth = st.sidebar.slider(
+        t("growth_rate", lang),
+        0.0,
+        100.0,
+        default_growth,
+        0.05,
+        key="growth",
+        help=t("growth_rate_help", lang),
+    )
+    params = AnalysisParams(
+        min_units=int(min_units),
+        min_household_share=share / 100.0,
+        slope_limit_pct=float(slope),
+        growth_rate_pct_yr=None if growth == default_growth else float(growth),
+    )
     return params if weights is None else params.with_weights(weights)
 
 
@@ -416,8 +491,10 @@ def central_growth(bundle: Bundle) -> float:
     """The central growth rate of the region's scenarios (the manifest's, else its table's)."""
     region = bundle.prepared.region
     central = region.manifest.parameters.get("growth_rate_pct_yr")
-    scenarios = scenarios_from_table(region.tables.get("growth_scenarios"),
-                                     central_pct_yr=None if central is None else float(central))
+    scenarios = scenarios_from_table(
+        region.tables.get("growth_scenarios"),
+        central_pct_yr=None if central is None else float(central),
+    )
     return float(next(s.growth_rate_pct_yr for s in scenarios if s.name == "central"))
 
 
@@ -443,18 +520,26 @@ def map_layers(bundle: Bundle, lang: str) -> list:
     """Land use, zoning and slope overlays (switched off when the map opens)."""
     region = bundle.prepared.region
     layers: list = []
-    for name, frame, table in (("landuse", bundle.landuse, "landuse_classes"),
-                               ("zoning", bundle.zoning, "zoning_classes")):
+    for name, frame, table in (
+        ("landuse", bundle.landuse, "landuse_classes"),
+        ("zoning", bundle.zoning, "zoning_classes"),
+    ):
         classes = region.tables.get(table)
         if frame is None or classes is None:
             continue
         ids = classes["class_id" if name == "landuse" else "zone_id"].astype(str)
         colours = dict(zip(ids, classes["colour"], strict=True)) if "colour" in classes else {}
         labels = dict(zip(ids, classes.get(f"name_{lang}", ids), strict=True))
-        layers.append(ClassLayer(
-            name=t(f"layer_{name}", lang), frame=frame, class_column="class_id",
-            colours=colours, class_labels=labels,
-            illustrative=bool(getattr(region.layers, name).illustrative)))
+        layers.append(
+            ClassLayer(
+                name=t(f"layer_{name}", lang),
+                frame=frame,
+                class_column="class_id",
+                colours=colours,
+                class_labels=labels,
+                illustrative=bool(getattr(region.layers, name).illustrative),
+            )
+        )
     if bundle.slope is not None:
         layers.append(dataclasses.replace(bundle.slope, name=t("layer_slope", lang)))
     return layers
@@ -466,7 +551,8 @@ def map_data(bundle: Bundle, result: AnalysisResult, lang: str) -> gpd.GeoDataFr
     frame = frame.set_geometry(bundle.map_geometry.reindex(frame.index).to_numpy(), crs=4326)
     if "capacity_status" in frame.columns:
         frame["capacity_status"] = frame["capacity_status"].map(
-            lambda s: t(f"status_{s}", lang) if isinstance(s, str) else s)
+            lambda s: t(f"status_{s}", lang) if isinstance(s, str) else s
+        )
     return frame
 
 
@@ -482,8 +568,10 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
     options = indicators_for(result, frame, product)
     villages = result.villages
     kab_key, kec_key = f"kab-{bundle.key}", f"kec-{bundle.key}"
-    kabupaten, kecamatan, units = admin_choices(result.region.villages,  # names as loaded
-                                                st.session_state.get(kab_key) or None)
+    kabupaten, kecamatan, units = admin_choices(
+        result.region.villages,  # names as loaded
+        st.session_state.get(kab_key) or None,
+    )
     units = units.reindex(villages.index)
     filters = [k for k, c in (("kab", kabupaten), ("kec", kecamatan)) if len(c) > 1]
     cols = st.columns([2] + [1.5] * len(filters) + [2.5])
@@ -496,21 +584,32 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
     def on_indicator() -> None:
         st.session_state[chosen_key] = True
 
-    indicator = cols[0].selectbox(t("indicator", lang), options, key="indicator",
-                                  format_func=lambda k: t(f"indicator_{k}", lang),
-                                  on_change=on_indicator)
+    indicator = cols[0].selectbox(
+        t("indicator", lang),
+        options,
+        key="indicator",
+        format_func=lambda k: t(f"indicator_{k}", lang),
+        on_change=on_indicator,
+    )
     keep = pd.Series(True, index=villages.index)
     if "kab" in filters:
-        kab = cols[1].selectbox(t("kabupaten", lang), ["", *kabupaten], key=kab_key,
-                                format_func=lambda c: kabupaten.get(c) or t("filter_all", lang))
+        kab = cols[1].selectbox(
+            t("kabupaten", lang),
+            ["", *kabupaten],
+            key=kab_key,
+            format_func=lambda c: kabupaten.get(c) or t("filter_all", lang),
+        )
         if kab:
             keep &= units["kabupaten_code"] == kab
     if "kec" in filters:
         if st.session_state.get(kec_key) not in ("", None, *kecamatan):
             st.session_state[kec_key] = ""  # a kecamatan of another kabupaten
         kec = cols[len(filters)].selectbox(
-            t("group", lang), ["", *kecamatan], key=kec_key,
-            format_func=lambda c: kecamatan.get(c) or t("filter_all", lang))
+            t("group", lang),
+            ["", *kecamatan],
+            key=kec_key,
+            format_func=lambda c: kecamatan.get(c) or t("filter_all", lang),
+        )
         if kec:
             keep &= units["kecamatan_code"] == kec
     keep = keep.fillna(False).astype(bool)
@@ -525,34 +624,58 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
     def on_search() -> None:
         st.session_state[picked_key] = st.session_state[search_key] or None
 
-    searched = cols[-1].selectbox(t("search_village", lang), ["", *labels], key=search_key,
-                                  format_func=lambda c: labels.get(c) or t("search_none", lang),
-                                  on_change=on_search)
+    searched = cols[-1].selectbox(
+        t("search_village", lang),
+        ["", *labels],
+        key=search_key,
+        format_func=lambda c: labels.get(c) or t("search_none", lang),
+        on_change=on_search,
+    )
     # Zoom to the village found, or to the kecamatan chosen; else the whole region.
-    focus = villages.geometry.loc[[searched]] if searched else (
-        shown.geometry if filtered and len(shown) else None)
-    center, zoom = (None, None) if focus is None else view_for(
-        focus, width_px=MAP_WIDTH_PX, height_px=MAP_HEIGHT_PX)
+    focus = (
+        villages.geometry.loc[[searched]]
+        if searched
+        else (shown.geometry if filtered and len(shown) else None)
+    )
+    center, zoom = (
+        (None, None)
+        if focus is None
+        else view_for(focus, width_px=MAP_WIDTH_PX, height_px=MAP_HEIGHT_PX)
+    )
     highlight = None
     if searched:
         highlight = folium.FeatureGroup(name="ovop-found", control=False)
-        folium.GeoJson(villages.geometry.loc[[searched]].to_json(), style_function=lambda _: {
-            "color": "#e7298a", "weight": 4, "fill": False}).add_to(highlight)
+        folium.GeoJson(
+            villages.geometry.loc[[searched]].to_json(),
+            style_function=lambda _: {"color": "#e7298a", "weight": 4, "fill": False},
+        ).add_to(highlight)
     # A new map on every run: a folium map is a page being built, and rendering one twice (as
     # a map shared between sessions would be) drops its layers' scripts. Its element names are
     # stable, so a run that shows the same thing sends the same script and the browser keeps
     # the drawn map.
     layers = map_layers(bundle, lang)
     clusters = cluster_layer(result.clusters, product, lang=lang) if product else None
-    m = report.result_map(result, indicator=indicator, product=product, lang=lang,
-                          base_map=choices.base_map, frame=frame,
-                          layers=layers if clusters is None else [*layers, clusters])
+    m = report.result_map(
+        result,
+        indicator=indicator,
+        product=product,
+        lang=lang,
+        base_map=choices.base_map,
+        frame=frame,
+        layers=layers if clusters is None else [*layers, clusters],
+    )
     map_col, profile_col = st.columns([5, 2])
     with map_col:
-        out = st_folium(m, returned_objects=["last_active_drawing"], height=MAP_HEIGHT_PX,
-                        use_container_width=True, center=center, zoom=zoom,
-                        feature_group_to_add=highlight,
-                        key=f"map-{bundle.key}-{lang}-{choices.base_map}")
+        out = st_folium(
+            m,
+            returned_objects=["last_active_drawing"],
+            height=MAP_HEIGHT_PX,
+            use_container_width=True,
+            center=center,
+            zoom=zoom,
+            feature_group_to_add=highlight,
+            key=f"map-{bundle.key}-{lang}-{choices.base_map}",
+        )
         st.caption(t("layers_note", lang))
     clicked = ((out or {}).get("last_active_drawing") or {}).get("properties") or {}
     clicked = clicked.get("code")
@@ -571,35 +694,67 @@ def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choice
 def show_profile(profile: VillageProfile, product: str | None, lang: str) -> None:
     """The picked village: facts, firms, land balance, candidate products and why, flags."""
     st.markdown(f"#### {profile.name}")
-    households = ("" if profile.households is None else t(
-        "profile_households", lang, n=fmt_number(profile.households, lang, decimals=0)))
-    st.caption(t("profile_facts", lang, code=profile.code, kecamatan=profile.kecamatan or "–",
-                 area=fmt_number(profile.area_ha, lang, "ha", decimals=0),
-                 households=households))
+    households = (
+        ""
+        if profile.households is None
+        else t("profile_households", lang, n=fmt_number(profile.households, lang, decimals=0))
+    )
+    st.caption(
+        t(
+            "profile_facts",
+            lang,
+            code=profile.code,
+            kecamatan=profile.kecamatan or "–",
+            area=fmt_number(profile.area_ha, lang, "ha", decimals=0),
+            households=households,
+        )
+    )
     st.markdown(f"**{t('profile_products', lang)}**")
     lines = []
     for line in profile.products:
-        text = t("profile_product_line", lang, product=line.product,
-                 score=fmt_number(line.score, lang, decimals=1),
-                 rank="–" if line.rank is None else line.rank, n=line.villages_ranked)
+        text = t(
+            "profile_product_line",
+            lang,
+            product=line.product,
+            score=fmt_number(line.score, lang, decimals=1),
+            rank="–" if line.rank is None else line.rank,
+            n=line.villages_ranked,
+        )
         marks = [t("profile_allocated", lang)] if line.allocated else []
         if line.candidate:
             marks.append(t("profile_candidate", lang))
-        marks.append(t({True: "profile_pp29_met", False: "profile_pp29_unmet",
-                        None: "profile_pp29_unknown"}[line.meets_pp29_2018], lang))
+        marks.append(
+            t(
+                {
+                    True: "profile_pp29_met",
+                    False: "profile_pp29_unmet",
+                    None: "profile_pp29_unknown",
+                }[line.meets_pp29_2018],
+                lang,
+            )
+        )
         if line.fragile:
             marks.append(t("profile_fragile_mark", lang))
-        why = (f"  \n  :small[{t('profile_why', lang, criteria=', '.join(line.top_criteria))}]"
-               if line.top_criteria else "")
+        why = (
+            f"  \n  :small[{t('profile_why', lang, criteria=', '.join(line.top_criteria))}]"
+            if line.top_criteria
+            else ""
+        )
         lines.append(f"- {text} ({'; '.join(marks)}){why}")
     st.markdown("\n".join(lines) if lines else "–")
     st.markdown(f"**{t('profile_firms', lang)}**")
-    st.markdown(", ".join(f"{p} {n}" for p, n in profile.firms) if profile.firms
-                else t("profile_no_firms", lang))
+    st.markdown(
+        ", ".join(f"{p} {n}" for p, n in profile.firms)
+        if profile.firms
+        else t("profile_no_firms", lang)
+    )
     if profile.balance:
         st.markdown(f"**{t('profile_balance', lang)}**")
-        st.markdown("\n".join(f"- {t(c, lang)}: {fmt_number(v, lang, decimals=0)}"
-                               for c, v in profile.balance))
+        st.markdown(
+            "\n".join(
+                f"- {t(c, lang)}: {fmt_number(v, lang, decimals=0)}" for c, v in profile.balance
+            )
+        )
     if profile.flags:
         st.markdown(f"**{t('profile_flags', lang)}**")
         st.markdown("\n".join(f"- {f}" for f in profile.flags))
@@ -617,29 +772,39 @@ def show_compare(result: AnalysisResult, product: str | None, lang: str) -> None
     names = _names(result)
     scores = result.scores.xs(product, level="product")
     default = list(scores.dropna(subset=["rank"]).sort_values("rank").index[:6])
-    chosen = st.multiselect(t("compare_villages", lang), list(names.index), default=default,
-                            key="compare", format_func=lambda c: f"{names[c]} ({c})")
+    chosen = st.multiselect(
+        t("compare_villages", lang),
+        list(names.index),
+        default=default,
+        key="compare",
+        format_func=lambda c: f"{names[c]} ({c})",
+    )
     if not chosen:
         return
     sens = result.sensitivity.xs(product, level="product").reindex(chosen)
     cand = result.candidates.xs(product, level="product").reindex(chosen)
     rec = result.recommendation.reindex(chosen)
-    table = pd.DataFrame({
-        t("village", lang): names.reindex(chosen),
-        t("sentra_class", lang): [t(f"class_{c}", lang) if isinstance(c, str) else "–"
-                                  for c in cand["sentra_class"]],
-        t("score", lang): scores["score"].reindex(chosen).round(1),
-        t("rank", lang): scores["rank"].reindex(chosen).astype("Int64"),
-        t("tie", lang): cand["tie"].astype("boolean"),
-        t("share_rank1", lang): (100 * sens["share_rank1"]).round(1),
-        t("rank_range", lang): ["–" if pd.isna(a) else f"{int(a)}–{int(b)}" for a, b in
-                                zip(sens["rank_min"], sens["rank_max"], strict=True)],
-        t("fragile", lang): sens["fragile"].astype("boolean"),
-        t("businesses", lang): result.region.businesses[product].reindex(chosen),
-        t("cluster", lang): cand["cluster_id"],
-        t("ovop_product", lang): rec["product"],
-        t("ovop_reason", lang): rec[f"reason_{lang}"],
-    })
+    table = pd.DataFrame(
+        {
+            t("village", lang): names.reindex(chosen),
+            t("sentra_class", lang): [
+                t(f"class_{c}", lang) if isinstance(c, str) else "–" for c in cand["sentra_class"]
+            ],
+            t("score", lang): scores["score"].reindex(chosen).round(1),
+            t("rank", lang): scores["rank"].reindex(chosen).astype("Int64"),
+            t("tie", lang): cand["tie"].astype("boolean"),
+            t("share_rank1", lang): (100 * sens["share_rank1"]).round(1),
+            t("rank_range", lang): [
+                "–" if pd.isna(a) else f"{int(a)}–{int(b)}"
+                for a, b in zip(sens["rank_min"], sens["rank_max"], strict=True)
+            ],
+            t("fragile", lang): sens["fragile"].astype("boolean"),
+            t("businesses", lang): result.region.businesses[product].reindex(chosen),
+            t("cluster", lang): cand["cluster_id"],
+            t("ovop_product", lang): rec["product"],
+            t("ovop_reason", lang): rec[f"reason_{lang}"],
+        }
+    )
     if result.allocation is not None:
         alloc = result.allocation.reindex(chosen)
         table[t("ovop_assigned", lang)] = alloc["product"]
@@ -653,23 +818,48 @@ def show_compare(result: AnalysisResult, product: str | None, lang: str) -> None
     if result.land is not None:
         land = result.land[result.land.index.get_level_values("village_code").isin(chosen)]
         left.altair_chart(charts.production_chart(land, lookup, lang=lang), width="stretch")
-    right.altair_chart(charts.businesses_chart(result.region.businesses.reindex(chosen),
-                                               lookup, lang=lang), width="stretch")
+    right.altair_chart(
+        charts.businesses_chart(result.region.businesses.reindex(chosen), lookup, lang=lang),
+        width="stretch",
+    )
     criteria = result.criteria.xs(product, level="product", drop_level=False)
     norm = normalise_criteria(criteria).xs(product, level="product").reindex(chosen)
-    norm = norm[[c for c in criteria_table().index
-                 if c in norm.columns and result.weights.get(c, 0) > 0]]
+    norm = norm[
+        [c for c in criteria_table().index if c in norm.columns and result.weights.get(c, 0) > 0]
+    ]
     crit_names = criteria_table()[f"name_{lang}"].to_dict()
-    st.altair_chart(charts.criteria_profile_chart(norm, lookup, crit_names, product=product,
-                                                  lang=lang), width="stretch")
+    st.altair_chart(
+        charts.criteria_profile_chart(norm, lookup, crit_names, product=product, lang=lang),
+        width="stretch",
+    )
 
 
-LAND_COLUMNS = ("production_t", "harvested_ha", "cropping_intensity", "in_use_ha",
-                "suitable_ha", "unused_suitable_ha", "available_ha", "demand_processed_t_yr",
-                "demand_t_yr", "food_need_t_yr", "food_first_binding", "land_needed_ha",
-                "land_needed_5y_ha", "land_needed_10y_ha", "year_land_short", "estimated")
-BALANCE_COLUMNS = ("land_farmland_ha", "land_suitable_ha", "land_used_ha", "land_unused_ha",
-                   "land_unsuitable_ha", "land_overused_ha")
+LAND_COLUMNS = (
+    "production_t",
+    "harvested_ha",
+    "cropping_intensity",
+    "in_use_ha",
+    "suitable_ha",
+    "unused_suitable_ha",
+    "available_ha",
+    "demand_processed_t_yr",
+    "demand_t_yr",
+    "food_need_t_yr",
+    "food_first_binding",
+    "land_needed_ha",
+    "land_needed_5y_ha",
+    "land_needed_10y_ha",
+    "year_land_short",
+    "estimated",
+)
+BALANCE_COLUMNS = (
+    "land_farmland_ha",
+    "land_suitable_ha",
+    "land_used_ha",
+    "land_unused_ha",
+    "land_unsuitable_ha",
+    "land_overused_ha",
+)
 
 
 def show_balance(result: AnalysisResult, lang: str) -> None:
@@ -679,8 +869,7 @@ def show_balance(result: AnalysisResult, lang: str) -> None:
         return
     st.subheader(t("balance_heading", lang))
     names = _names(result)
-    st.altair_chart(charts.land_balance_chart(balance, names.to_dict(), lang=lang),
-                    width="stretch")
+    st.altair_chart(charts.land_balance_chart(balance, names.to_dict(), lang=lang), width="stretch")
     table = balance[list(BALANCE_COLUMNS)].round(1)
     table.insert(0, "village", names.reindex(table.index))
     table = table.rename(columns={c: t(c, lang) for c in table.columns})
@@ -702,15 +891,27 @@ def show_land(result: AnalysisResult, lang: str) -> None:
     land["crop_id"] = land["crop_id"].map(lambda c: crops.get(c, c))
     if "food_first_binding" in land.columns:
         land["food_first_binding"] = land["food_first_binding"].map(
-            lambda b: t(f"binding_{b}", lang))
-    headers = {"village_code": t("village_code", lang), "village": t("village", lang),
-               "crop_id": t("crop", lang), "year_land_short": t("year_land_short", lang),
-               "estimated": t("estimated", lang), "production_t": t("production_t", lang)}
+            lambda b: t(f"binding_{b}", lang)
+        )
+    headers = {
+        "village_code": t("village_code", lang),
+        "village": t("village", lang),
+        "crop_id": t("crop", lang),
+        "year_land_short": t("year_land_short", lang),
+        "estimated": t("estimated", lang),
+        "production_t": t("production_t", lang),
+    }
     headers |= {c: t(c, lang) for c in LAND_COLUMNS if c not in headers}
-    st.dataframe(display_table(land.rename(columns=headers), lang,
-                               decimals={t("cropping_intensity", lang): 2},
-                               years=[t("year_land_short", lang)]),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        display_table(
+            land.rename(columns=headers),
+            lang,
+            decimals={t("cropping_intensity", lang): 2},
+            years=[t("year_land_short", lang)],
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     st.caption(t("estimated_caption", lang))
     show_food_and_growth(result, lang)
     show_capacity(result, lang)
@@ -724,27 +925,47 @@ def show_food_and_growth(result: AnalysisResult, lang: str) -> None:
     st.subheader(t("food_growth_heading", lang))
     scenario_cols = [f"year_land_short_{s.name}" for s in growth.scenarios]
     crops = crop_names(result.region.tables.get("crops"), lang)
-    year_headers = [t("year_land_short_scenario", lang, name=t(f"scenario_{s.name}", lang),
-                      rate=fmt_number(s.growth_rate_pct_yr, lang, "%", decimals=2))
-                    for s in growth.scenarios]
-    table = pd.DataFrame({
-        t("crop", lang): [crops.get(c, c) for c in region_land.index],
-        t("production_t", lang): region_land["production_t"].round(1).to_numpy(),
-        t("food_need_t_yr", lang): region_land["food_need_t_yr"].round(1).to_numpy(),
-        t("left_after_food_t_yr", lang): region_land["left_after_food_t_yr"].round(1).to_numpy(),
-        t("demand_t_yr", lang): region_land["demand_t_yr"].round(1).to_numpy(),
-        t("food_first_binding", lang): [t(f"binding_{b}", lang)
-                                        for b in region_land["food_first_binding"]],
-        **{h: region_land[c].to_numpy() for h, c in zip(year_headers, scenario_cols,
-                                                         strict=True)},
-    })
-    st.dataframe(display_table(table, lang, years=year_headers), hide_index=True,
-                 width="stretch")
-    st.caption(t("growth_caption", lang, start=growth.start_year, data=growth.data_year,
-                 pop=fmt_number(growth.population_growth_pct_yr, lang, "%", decimals=2),
-                 horizon=growth.horizon_years,
-                 sources="; ".join(f"{t(f'scenario_{s.name}', lang)}: {s.source}"
-                                   for s in growth.scenarios)))
+    year_headers = [
+        t(
+            "year_land_short_scenario",
+            lang,
+            name=t(f"scenario_{s.name}", lang),
+            rate=fmt_number(s.growth_rate_pct_yr, lang, "%", decimals=2),
+        )
+        for s in growth.scenarios
+    ]
+    table = pd.DataFrame(
+        {
+            t("crop", lang): [crops.get(c, c) for c in region_land.index],
+            t("production_t", lang): region_land["production_t"].round(1).to_numpy(),
+            t("food_need_t_yr", lang): region_land["food_need_t_yr"].round(1).to_numpy(),
+            t("left_after_food_t_yr", lang): region_land["left_after_food_t_yr"]
+            .round(1)
+            .to_numpy(),
+            t("demand_t_yr", lang): region_land["demand_t_yr"].round(1).to_numpy(),
+            t("food_first_binding", lang): [
+                t(f"binding_{b}", lang) for b in region_land["food_first_binding"]
+            ],
+            **{
+                h: region_land[c].to_numpy()
+                for h, c in zip(year_headers, scenario_cols, strict=True)
+            },
+        }
+    )
+    st.dataframe(display_table(table, lang, years=year_headers), hide_index=True, width="stretch")
+    st.caption(
+        t(
+            "growth_caption",
+            lang,
+            start=growth.start_year,
+            data=growth.data_year,
+            pop=fmt_number(growth.population_growth_pct_yr, lang, "%", decimals=2),
+            horizon=growth.horizon_years,
+            sources="; ".join(
+                f"{t(f'scenario_{s.name}', lang)}: {s.source}" for s in growth.scenarios
+            ),
+        )
+    )
     short = result.land[result.land["land_short_now"]]
     if len(short):
         names = _names(result)
@@ -759,39 +980,58 @@ def show_capacity(result: AnalysisResult, lang: str) -> None:
     variant = cc.method != "Permen LH 17/2009"
     st.subheader(t("capacity_heading_variant" if variant else "capacity_heading", lang))
     region_cc = cc.region
-    st.markdown(t("capacity_region", lang, status=t(f"status_{region_cc['status']}", lang),
-                  ratio=fmt_number(region_cc["supply_demand_ratio"], lang, decimals=2),
-                  alpha=fmt_number(region_cc["alpha_index"], lang, decimals=2),
-                  alpha_class=region_cc["alpha_class"]))
+    st.markdown(
+        t(
+            "capacity_region",
+            lang,
+            status=t(f"status_{region_cc['status']}", lang),
+            ratio=fmt_number(region_cc["supply_demand_ratio"], lang, decimals=2),
+            alpha=fmt_number(region_cc["alpha_index"], lang, decimals=2),
+            alpha_class=region_cc["alpha_class"],
+        )
+    )
     by = cc.by_village
-    table = pd.DataFrame({
-        t("village", lang): _names(result).reindex(by.index),
-        t("population", lang): by["population"].round(0),
-        t("land_supply_ha", lang): by["land_supply_ha"].round(1),
-        t("land_demand_ha", lang): by["land_demand_ha"].round(1),
-        t("supply_demand_ratio", lang): by["supply_demand_ratio"].round(2),
-        t("status", lang): by["status"].map(lambda s: t(f"status_{s}", lang)),
-        t("alpha_index", lang): by["alpha_index"].round(2),
-        t("alpha_class", lang): by["alpha_class"],
-        t("estimated", lang): by["estimated"].astype(bool),
-    })
+    table = pd.DataFrame(
+        {
+            t("village", lang): _names(result).reindex(by.index),
+            t("population", lang): by["population"].round(0),
+            t("land_supply_ha", lang): by["land_supply_ha"].round(1),
+            t("land_demand_ha", lang): by["land_demand_ha"].round(1),
+            t("supply_demand_ratio", lang): by["supply_demand_ratio"].round(2),
+            t("status", lang): by["status"].map(lambda s: t(f"status_{s}", lang)),
+            t("alpha_index", lang): by["alpha_index"].round(2),
+            t("alpha_class", lang): by["alpha_class"],
+            t("estimated", lang): by["estimated"].astype(bool),
+        }
+    )
     table.index.name = t("village_code", lang)
-    st.dataframe(display_table(table, lang, decimals={
-        t("population", lang): 0, t("supply_demand_ratio", lang): 2,
-        t("alpha_index", lang): 2}), width="stretch")
+    st.dataframe(
+        display_table(
+            table,
+            lang,
+            decimals={
+                t("population", lang): 0,
+                t("supply_demand_ratio", lang): 2,
+                t("alpha_index", lang): 2,
+            },
+        ),
+        width="stretch",
+    )
     params = cc.parameters
     prices = {p["crop_id"]: p for p in params.get("prices", [])}
     conversion = params.get("conversions", [{}])[0]
-    st.caption(t("capacity_caption", lang,
-                 beras=fmt_number(prices.get("beras", {}).get("price_idr_per_kg"), lang,
-                                  decimals=0),
-                 factor=fmt_number(100 * conversion.get("factor", float("nan")), lang, "%",
-                                   decimals=2),
-                 ptv=fmt_number(params.get("beras_yield_t_ha"), lang, "t/ha", decimals=3),
-                 source=conversion.get("source", "")))
+    st.caption(
+        t(
+            "capacity_caption",
+            lang,
+            beras=fmt_number(prices.get("beras", {}).get("price_idr_per_kg"), lang, decimals=0),
+            factor=fmt_number(100 * conversion.get("factor", float("nan")), lang, "%", decimals=2),
+            ptv=fmt_number(params.get("beras_yield_t_ha"), lang, "t/ha", decimals=3),
+            source=conversion.get("source", ""),
+        )
+    )
     if variant:
-        st.caption(t("capacity_variant_note", lang,
-                     crops=", ".join(params.get("commodities", []))))
+        st.caption(t("capacity_variant_note", lang, crops=", ".join(params.get("commodities", []))))
 
 
 def show_readiness(prepared: PreparedRegion, lang: str) -> None:
@@ -801,39 +1041,53 @@ def show_readiness(prepared: PreparedRegion, lang: str) -> None:
         return
     en = lang == "en"
     st.subheader(t("readiness_heading", lang))
-    aspects = pd.DataFrame({
-        t("aspect", lang): by_aspect["aspect_en"] if en else by_aspect.index,
-        t("readiness_score", lang): by_aspect["score"].round(3),
-    }).sort_values(t("readiness_score", lang))
+    aspects = pd.DataFrame(
+        {
+            t("aspect", lang): by_aspect["aspect_en"] if en else by_aspect.index,
+            t("readiness_score", lang): by_aspect["score"].round(3),
+        }
+    ).sort_values(t("readiness_score", lang))
     score3 = {t("readiness_score", lang): 3, t("share_total_pct", lang): 0}
-    st.dataframe(display_table(aspects, lang, decimals=score3), hide_index=True,
-                 width="stretch")
+    st.dataframe(display_table(aspects, lang, decimals=score3), hide_index=True, width="stretch")
 
     def rows(frame: pd.DataFrame) -> pd.DataFrame:
-        return pd.DataFrame({
-            t("dimension", lang): frame["dimension_en"] if en else frame.index,
-            t("aspect", lang): frame["aspect_en"] if en else frame["aspect"],
-            t("readiness_score", lang): frame["score"].round(3),
-            t("share_total_pct", lang): frame["share_total_pct"].round(0),
-            t("note", lang): frame["note"],
-        })
+        return pd.DataFrame(
+            {
+                t("dimension", lang): frame["dimension_en"] if en else frame.index,
+                t("aspect", lang): frame["aspect_en"] if en else frame["aspect"],
+                t("readiness_score", lang): frame["score"].round(3),
+                t("share_total_pct", lang): frame["share_total_pct"].round(0),
+                t("note", lang): frame["note"],
+            }
+        )
 
     st.subheader(t("readiness_weakest", lang))
-    st.dataframe(display_table(rows(weakest_dimensions(by_dim, 4)), lang, decimals=score3),
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        display_table(rows(weakest_dimensions(by_dim, 4)), lang, decimals=score3),
+        hide_index=True,
+        width="stretch",
+    )
     flagged = by_dim[by_dim["shares_flag"] | (by_dim["treatment"] == "practices_mean")]
     if len(flagged):
         st.subheader(t("readiness_flagged", lang))
-        st.dataframe(display_table(rows(flagged), lang, decimals=score3), hide_index=True,
-                     width="stretch")
+        st.dataframe(
+            display_table(rows(flagged), lang, decimals=score3), hide_index=True, width="stretch"
+        )
     with st.expander(t("readiness_all", lang)):
-        st.dataframe(display_table(rows(weakest_dimensions(by_dim, len(by_dim))), lang,
-                                   decimals=score3), hide_index=True, width="stretch")
+        st.dataframe(
+            display_table(rows(weakest_dimensions(by_dim, len(by_dim))), lang, decimals=score3),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 # Own QFD tables: (table, label key). Each is checked like a manifest table.
-QFD_UPLOADS = (("needs", "qfd_upload_needs"), ("relationships", "qfd_upload_relationships"),
-               ("measures", "qfd_upload_measures"), ("survey", "qfd_upload_survey"))
+QFD_UPLOADS = (
+    ("needs", "qfd_upload_needs"),
+    ("relationships", "qfd_upload_relationships"),
+    ("measures", "qfd_upload_measures"),
+    ("survey", "qfd_upload_survey"),
+)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -852,27 +1106,38 @@ def region_qfd(key: str, product: str, params: qfd.QfdParams, lang: str, _bundle
     return house, plan, qfd.report_section(house, plan, lang)
 
 
-def qfd_inputs(bundle: Bundle, product: str, lang: str
-               ) -> tuple[qfd.QfdTables, pd.DataFrame | None, bool]:
+def qfd_inputs(
+    bundle: Bundle, product: str, lang: str
+) -> tuple[qfd.QfdTables, pd.DataFrame | None, bool]:
     """The region's QFD tables with the user's own uploads in place of the defaults, an
     uploaded per-firm survey (or None), and whether anything was uploaded."""
     region = bundle.prepared.region
     with st.expander(t("qfd_own_tables", lang)):
         st.caption(t("qfd_upload_help", lang))
-        uploads = {name: st.file_uploader(t(label, lang), type=["csv"], key=f"qfd-up-{name}")
-                   for name, label in QFD_UPLOADS}
+        uploads = {
+            name: st.file_uploader(t(label, lang), type=["csv"], key=f"qfd-up-{name}")
+            for name, label in QFD_UPLOADS
+        }
     given = {name: u for name, u in uploads.items() if u is not None}
     if not given:
         return region_qfd_tables(bundle.key, product, bundle), None, False
     # A short-lived folder: the files are read here and removed when the block ends.
     with UploadSession() as session:
-        paths = {name: session.save(f"{name}-{u.name}", u.getvalue(), "table")
-                 for name, u in given.items()}
-        survey = (None if "survey" not in paths
-                  else read_table(paths["survey"], display_name=given["survey"].name))
-        tables = qfd.load_tables(region, required_products=[product],
-                                 paths={k: v for k, v in paths.items() if k != "survey"},
-                                 names={k: u.name for k, u in given.items()})
+        paths = {
+            name: session.save(f"{name}-{u.name}", u.getvalue(), "table")
+            for name, u in given.items()
+        }
+        survey = (
+            None
+            if "survey" not in paths
+            else read_table(paths["survey"], display_name=given["survey"].name)
+        )
+        tables = qfd.load_tables(
+            region,
+            required_products=[product],
+            paths={k: v for k, v in paths.items() if k != "survey"},
+            names={k: u.name for k, u in given.items()},
+        )
     return tables, survey, True
 
 
@@ -890,14 +1155,13 @@ def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
         st.error(err.text(lang))
         return
     left, right = st.columns(2)
-    top = left.slider(t("qfd_top_measures", lang), 0, len(set(tables.measures["measure_id"])),
-                      3, 1, key="qfd_top")
-    share = right.slider(t("qfd_gap_closed", lang), 0, 100, 50, 5, key="qfd_gap",
-                         format="%d%%")
+    top = left.slider(
+        t("qfd_top_measures", lang), 0, len(set(tables.measures["measure_id"])), 3, 1, key="qfd_top"
+    )
+    share = right.slider(t("qfd_gap_closed", lang), 0, 100, 50, 5, key="qfd_gap", format="%d%%")
     params = qfd.QfdParams(top_measures=int(top), gap_closed_by_strong_link=share / 100.0)
     if own:
-        house, plan = qfd.product_qfd(region, product, tables=tables, survey=survey,
-                                      params=params)
+        house, plan = qfd.product_qfd(region, product, tables=tables, survey=survey, params=params)
         section = qfd.report_section(house, plan, lang)
     else:
         house, plan, section = region_qfd(bundle.key, product, params, lang, bundle)
@@ -905,11 +1169,19 @@ def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
     if defaults:
         st.warning(t("qfd_assumption_note", lang, tables=", ".join(defaults)))
     if house.user_tables:
-        st.caption(t("qfd_own_tables_note", lang, tables=", ".join(
-            t(f"qfd_table_{x}", lang) for x in house.user_tables)))
+        st.caption(
+            t(
+                "qfd_own_tables_note",
+                lang,
+                tables=", ".join(t(f"qfd_table_{x}", lang) for x in house.user_tables),
+            )
+        )
     level = section["readiness_level"]
-    st.caption(t("qfd_readiness_none", lang) if level == "none"
-               else t(f"qfd_readiness_{level}", lang, product=product))
+    st.caption(
+        t("qfd_readiness_none", lang)
+        if level == "none"
+        else t(f"qfd_readiness_{level}", lang, product=product)
+    )
     chart_col, plan_col = st.columns([5, 3])
     with chart_col:
         st.altair_chart(charts.house_of_quality_chart(section, lang=lang), width="content")
@@ -918,20 +1190,39 @@ def show_qfd(bundle: Bundle, product: str | None, lang: str) -> None:
     st.subheader(t("qfd_scenario_heading", lang, n=plan.params.top_measures))
     st.warning(section["assumptions"]["scenario"])
     sc = section["scenario"]
-    st.markdown(t("qfd_buyer_readiness", lang,
-                  now=fmt_number(sc["buyer_weighted_readiness"], lang, decimals=2),
-                  after=fmt_number(sc["buyer_weighted_readiness_after"], lang, decimals=2)))
+    st.markdown(
+        t(
+            "qfd_buyer_readiness",
+            lang,
+            now=fmt_number(sc["buyer_weighted_readiness"], lang, decimals=2),
+            after=fmt_number(sc["buyer_weighted_readiness_after"], lang, decimals=2),
+        )
+    )
     after = {x["dimension"]: x["readiness_after"] for x in sc["by_dimension"]}
     ranked = [d for d in section["dimension_table"] if d["priority_rank"] is not None]
-    st.dataframe(display_table(pd.DataFrame({
-        t("qfd_rank", lang): [d["priority_rank"] for d in ranked],
-        t("dimension", lang): [d["label"] for d in ranked],
-        t("qfd_priority_pct", lang): [round(100 * d["priority_share"], 1) for d in ranked],
-        t("qfd_readiness", lang): [None if d["readiness"] is None else round(d["readiness"], 2)
-                                   for d in ranked],
-        t("qfd_readiness_after", lang): [round(after[d["dimension"]], 2) for d in ranked],
-    }), lang, decimals={t("qfd_readiness", lang): 2, t("qfd_readiness_after", lang): 2}),
-        hide_index=True, width="stretch")
+    st.dataframe(
+        display_table(
+            pd.DataFrame(
+                {
+                    t("qfd_rank", lang): [d["priority_rank"] for d in ranked],
+                    t("dimension", lang): [d["label"] for d in ranked],
+                    t("qfd_priority_pct", lang): [
+                        round(100 * d["priority_share"], 1) for d in ranked
+                    ],
+                    t("qfd_readiness", lang): [
+                        None if d["readiness"] is None else round(d["readiness"], 2) for d in ranked
+                    ],
+                    t("qfd_readiness_after", lang): [
+                        round(after[d["dimension"]], 2) for d in ranked
+                    ],
+                }
+            ),
+            lang,
+            decimals={t("qfd_readiness", lang): 2, t("qfd_readiness_after", lang): 2},
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     show_qfd_details(house, lang)
     show_qfd_downloads(region, house, plan, lang)
 
@@ -944,11 +1235,16 @@ def show_qfd_plan(section: dict, lang: str) -> None:
         share = fmt_number(100 * m["priority_addressed"], lang, "%", decimals=1)
         share = share.replace(" ", "\u00a0")  # the number and its unit on one line
         mark = " ▶" if m["in_scenario"] else ""
-        lines.append(f"{m['rank']}. **{m['label']}** — {share}{mark}  \n"
-                     f"   :small[{', '.join(m['main_dimensions'])}]")
+        lines.append(
+            f"{m['rank']}. **{m['label']}** — {share}{mark}  \n"
+            f"   :small[{', '.join(m['main_dimensions'])}]"
+        )
     st.markdown("\n".join(lines))
-    st.caption(t("qfd_score_help", lang) + " "
-               + t("qfd_in_scenario_note", lang, n=section["scenario"]["top_measures"]))
+    st.caption(
+        t("qfd_score_help", lang)
+        + " "
+        + t("qfd_in_scenario_note", lang, n=section["scenario"]["top_measures"])
+    )
     st.markdown(section["places_text"])
 
 
@@ -956,56 +1252,95 @@ def show_qfd_details(house: qfd.HouseOfQuality, lang: str) -> None:
     en = lang == "en"
     with st.expander(t("qfd_needs_heading", lang)):
         needs = house.needs
-        st.dataframe(pd.DataFrame({
-            t("qfd_need", lang): needs["name_en" if en else "name_id"],
-            t("qfd_importance", lang): needs["importance"],
-            t("qfd_reasoning", lang): needs["reasoning"],
-        }), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("qfd_need", lang): needs["name_en" if en else "name_id"],
+                    t("qfd_importance", lang): needs["importance"],
+                    t("qfd_reasoning", lang): needs["reasoning"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
     if len(house.roof):
-        label = house.dimensions["dimension_en"] if en else pd.Series(
-            house.dimensions.index, index=house.dimensions.index)
+        label = (
+            house.dimensions["dimension_en"]
+            if en
+            else pd.Series(house.dimensions.index, index=house.dimensions.index)
+        )
         with st.expander(t("qfd_roof_heading", lang)):
             roof = house.roof
-            st.dataframe(pd.DataFrame({
-                t("dimension", lang): roof["dimension_a"].map(label),
-                t("qfd_correlation", lang): roof["correlation"],
-                " ": roof["dimension_b"].map(label),
-                t("qfd_reasoning", lang): roof["reasoning"],
-            }), hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        t("dimension", lang): roof["dimension_a"].map(label),
+                        t("qfd_correlation", lang): roof["correlation"],
+                        " ": roof["dimension_b"].map(label),
+                        t("qfd_reasoning", lang): roof["reasoning"],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 
-def show_qfd_downloads(region, house: qfd.HouseOfQuality, plan: qfd.ImprovementPlan,
-                       lang: str) -> None:
+def show_qfd_downloads(
+    region, house: qfd.HouseOfQuality, plan: qfd.ImprovementPlan, lang: str
+) -> None:
     st.markdown(f"**{t('qfd_downloads', lang)}**")
     st.caption(t("qfd_downloads_caption", lang))
-    files = {name: make for name, make in qfd.output_files(house, plan, lang).items()
-             if not name.endswith(".json")}
+    files = {
+        name: make
+        for name, make in qfd.output_files(house, plan, lang).items()
+        if not name.endswith(".json")
+    }
     for name, file in qfd.TABLE_FILES.items():  # the region's tables, to edit and upload back
         frame = region.tables.get(f"qfd_{name}")
-        files[file] = (_csv_maker(frame) if frame is not None
-                       else (lambda f=file: params_table(f).read_bytes()))
-    mimes = {".png": "image/png",
-             ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        files[file] = (
+            _csv_maker(frame)
+            if frame is not None
+            else (lambda f=file: params_table(f).read_bytes())
+        )
+    mimes = {
+        ".png": "image/png",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
     cols = st.columns(3)
     for i, (name, make) in enumerate(files.items()):
         mime = mimes.get(Path(name).suffix, "text/csv")
-        cols[i % 3].download_button(t("download_file", lang, name=name), data=make,
-                                    file_name=name, mime=mime, key=f"dl-{name}",
-                                    on_click="ignore")
+        cols[i % 3].download_button(
+            t("download_file", lang, name=name),
+            data=make,
+            file_name=name,
+            mime=mime,
+            key=f"dl-{name}",
+            on_click="ignore",
+        )
 
 
 def show_exports(result: AnalysisResult, key: str, lang: str) -> None:
     st.subheader(t("exports_heading", lang))
     st.caption(t("exports_caption", lang))
-    mimes = {"geojson": "application/geo+json", "csv": "text/csv", "html": "text/html",
-             "json": "application/json", "gpkg": "application/geopackage+sqlite3",
-             "csvt": "text/plain",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    mimes = {
+        "geojson": "application/geo+json",
+        "csv": "text/csv",
+        "html": "text/html",
+        "json": "application/json",
+        "gpkg": "application/geopackage+sqlite3",
+        "csvt": "text/plain",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
     outputs = report.build_outputs(result, lang=lang)
     for name, make in outputs.items():
-        st.download_button(t("download_file", lang, name=name), data=make, file_name=name,
-                           mime=mimes[name.rsplit(".", 1)[1]], key=f"dl-{name}",
-                           on_click="ignore")
+        st.download_button(
+            t("download_file", lang, name=name),
+            data=make,
+            file_name=name,
+            mime=mimes[name.rsplit(".", 1)[1]],
+            key=f"dl-{name}",
+            on_click="ignore",
+        )
     show_report_downloads(result, lang)
     show_scenarios(result, key, lang)
     show_missing(result, key, lang)
@@ -1013,8 +1348,9 @@ def show_exports(result: AnalysisResult, key: str, lang: str) -> None:
 
 # ------------------------------------------------------------------------------ scenarios
 @st.cache_resource(show_spinner=False, max_entries=16)
-def compare_cached(key: str, scenarios: tuple[Scenario, ...], _prepared: PreparedRegion
-                   ) -> ScenarioComparison:
+def compare_cached(
+    key: str, scenarios: tuple[Scenario, ...], _prepared: PreparedRegion
+) -> ScenarioComparison:
     """The scenarios run side by side, per region key and scenario set."""
     return compare_scenarios(_prepared, scenarios)
 
@@ -1022,8 +1358,12 @@ def compare_cached(key: str, scenarios: tuple[Scenario, ...], _prepared: Prepare
 def _example_scenarios(params: AnalysisParams) -> str:
     """The sidebar's settings as the base scenario and one example beside it."""
     faster = dataclasses.replace(params, growth_rate_pct_yr=30.0)
-    return scenarios_text([Scenario("current", params, description="sidebar settings"),
-                           Scenario("fast-growth", faster, description="demand grows 30 % a year")])
+    return scenarios_text(
+        [
+            Scenario("current", params, description="sidebar settings"),
+            Scenario("fast-growth", faster, description="demand grows 30 % a year"),
+        ]
+    )
 
 
 def show_scenarios(result: AnalysisResult, key: str, lang: str) -> None:
@@ -1034,8 +1374,11 @@ def show_scenarios(result: AnalysisResult, key: str, lang: str) -> None:
     if not st.toggle(t("scenarios_compare", lang), value=False, key="sc-on"):
         return
     uploaded = st.file_uploader(t("scenarios_upload", lang), type=["toml"], key="sc-upload")
-    text = (uploaded.getvalue().decode("utf-8", errors="replace") if uploaded is not None
-            else _example_scenarios(result.params))
+    text = (
+        uploaded.getvalue().decode("utf-8", errors="replace")
+        if uploaded is not None
+        else _example_scenarios(result.params)
+    )
     text = st.text_area(t("scenarios_text", lang), value=text, height=220, key=f"sc-text-{key}")
     try:
         scenarios = parse_scenarios(text, source=uploaded.name if uploaded else "scenarios.toml")
@@ -1048,11 +1391,15 @@ def show_scenarios(result: AnalysisResult, key: str, lang: str) -> None:
     if comparison.alerts.empty:
         st.caption(t("scenarios_no_alerts", lang))
     table = comparison.table(lang)
-    st.dataframe(table[table["changed"]] if table["changed"].any() else table,
-                 key="sc-table")
+    st.dataframe(table[table["changed"]] if table["changed"].any() else table, key="sc-table")
     for name, payload in scenario_outputs(comparison, lang=lang).items():
-        st.download_button(t("download_file", lang, name=name), data=payload, file_name=name,
-                           key=f"dl-sc-{name}", on_click="ignore")
+        st.download_button(
+            t("download_file", lang, name=name),
+            data=payload,
+            file_name=name,
+            key=f"dl-sc-{name}",
+            on_click="ignore",
+        )
 
 
 def show_report_downloads(result: AnalysisResult, lang: str) -> None:
@@ -1063,8 +1410,14 @@ def show_report_downloads(result: AnalysisResult, lang: str) -> None:
     files = report_files(result, ReportOptions(lang=lang))
     mimes = {"report.pdf": "application/pdf", "report.html": "text/html"}
     for name, make in files.items():
-        st.download_button(t("download_report", lang, name=name), data=make, file_name=name,
-                           mime=mimes[name], key=f"dl-{name}", on_click="ignore")
+        st.download_button(
+            t("download_report", lang, name=name),
+            data=make,
+            file_name=name,
+            mime=mimes[name],
+            key=f"dl-{name}",
+            on_click="ignore",
+        )
 
 
 def show_missing(result: AnalysisResult, key: str, lang: str) -> None:
@@ -1078,14 +1431,24 @@ def show_missing(result: AnalysisResult, key: str, lang: str) -> None:
     products = tuple(products_of_region(result))
     templates = statistics_templates(villages, products=products)
     for name, frame in templates.items():
-        st.download_button(t("download_template", lang, name=name), key=f"dl-{name}",
-                           on_click="ignore", data=_csv_maker(frame),
-                           file_name=f"{key}-{name}", mime="text/csv")
+        st.download_button(
+            t("download_template", lang, name=name),
+            key=f"dl-{name}",
+            on_click="ignore",
+            data=_csv_maker(frame),
+            file_name=f"{key}-{name}",
+            mime="text/csv",
+        )
     # The whole own-region folder: templates, products and crops tables, boundaries and a
     # ready manifest naming them (the same files as `ovop-geo template`).
-    st.download_button(t("download_template_kit", lang), key="dl-template-kit",
-                       on_click="ignore", data=lambda: region_templates(result.region).zip(),
-                       file_name=f"{key}-own-region.zip", mime="application/zip")
+    st.download_button(
+        t("download_template_kit", lang),
+        key="dl-template-kit",
+        on_click="ignore",
+        data=lambda: region_templates(result.region).zip(),
+        file_name=f"{key}-own-region.zip",
+        mime="application/zip",
+    )
 
 
 def _csv_maker(frame: pd.DataFrame) -> Callable[[], bytes]:
@@ -1128,8 +1491,7 @@ def save_upload(session: UploadSession, slot: str, kind: str, uploaded) -> Path:
     return path
 
 
-def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict[str, str]
-                   ) -> Path:
+def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict[str, str]) -> Path:
     """Write a manifest for the uploads inside the session folder; paths stay inside it."""
     folder = session.folder
     params = folder / "params"
@@ -1150,23 +1512,34 @@ def write_manifest(session: UploadSession, paths: dict[str, Path], columns: dict
     name = t("own_region_name", "en")
     sections: dict[str, dict] = {
         "region": {"id": OWN_REGION_ID, "name": name},
-        "boundaries": {"path": rel(paths["boundaries"]), "id_column": columns["id"],
-                       "name_column": columns["name"], **source,
-                       "note": "Indicative, not legal boundaries: uploaded by the user.",
-                       "households_column": columns.get("households") or None},
+        "boundaries": {
+            "path": rel(paths["boundaries"]),
+            "id_column": columns["id"],
+            "name_column": columns["name"],
+            **source,
+            "note": "Indicative, not legal boundaries: uploaded by the user.",
+            "households_column": columns.get("households") or None,
+        },
     }
     if "landuse" in paths:
-        sections["landuse"] = {"path": rel(paths["landuse"]), "class_column": "class_id",
-                               "classes": rel(params / tables["landuse_classes"].name),
-                               "source": source["source"]}
+        sections["landuse"] = {
+            "path": rel(paths["landuse"]),
+            "class_column": "class_id",
+            "classes": rel(params / tables["landuse_classes"].name),
+            "source": source["source"],
+        }
     if "elevation" in paths:
         sections["elevation"] = {"path": rel(paths["elevation"]), "source": source["source"]}
     for slot in ("harvest", "businesses", "households"):
         if slot in paths:
-            sections[f"statistics.{slot}"] = {"path": rel(paths[slot]), **source,
-                                              "decimal": columns.get(f"decimal-{slot}") or None}
-    sections["tables"] = {name: rel(params / p.name) for name, p in tables.items()
-                          if name != "landuse_classes"}
+            sections[f"statistics.{slot}"] = {
+                "path": rel(paths[slot]),
+                **source,
+                "decimal": columns.get(f"decimal-{slot}") or None,
+            }
+    sections["tables"] = {
+        name: rel(params / p.name) for name, p in tables.items() if name != "landuse_classes"
+    }
     layers = folder / "layers"
     layers.mkdir(exist_ok=True)
     manifest = layers / "own-data.toml"
@@ -1227,11 +1600,14 @@ def _own_uploads(lang: str) -> Bundle | None:
             place.error(err.text(lang))
             continue
         if kind == "table":
-            marks = {"": t("decimal_auto", lang), ",": t("decimal_comma", lang),
-                     ".": t("decimal_point", lang)}
+            marks = {
+                "": t("decimal_auto", lang),
+                ",": t("decimal_comma", lang),
+                ".": t("decimal_point", lang),
+            }
             columns[f"decimal-{slot}"] = place.selectbox(
-                t("decimal_choice", lang), list(marks), format_func=marks.get,
-                key=f"decimal-{slot}")
+                t("decimal_choice", lang), list(marks), format_func=marks.get, key=f"decimal-{slot}"
+            )
         if slot == "boundaries":
             try:
                 names = list(vector_columns(str(paths[slot])))
@@ -1240,8 +1616,9 @@ def _own_uploads(lang: str) -> Bundle | None:
                 paths.pop(slot)
                 continue
             columns["id"] = place.selectbox(t("id_column", lang), names, key="col-id")
-            columns["name"] = place.selectbox(t("name_column", lang), names,
-                                              index=min(1, len(names) - 1), key="col-name")
+            columns["name"] = place.selectbox(
+                t("name_column", lang), names, index=min(1, len(names) - 1), key="col-name"
+            )
             none = t("none_option", lang)
             hh = place.selectbox(t("households_column", lang), [none, *names], key="col-hh")
             columns["households"] = "" if hh == none else hh
@@ -1250,8 +1627,9 @@ def _own_uploads(lang: str) -> Bundle | None:
         return None
     manifest = write_manifest(session, paths, columns)
     try:
-        bundle = load_bundle(content_key(paths, manifest), str(manifest), lang,
-                             budget_s=_upload_budget_s())
+        bundle = load_bundle(
+            content_key(paths, manifest), str(manifest), lang, budget_s=_upload_budget_s()
+        )
     except InputDataError as err:
         slot = _slot_of_error(err, paths)
         (places[slot] if slot else st.error)(err.text(lang))
@@ -1288,12 +1666,17 @@ def header(bundle: Bundle, result: AnalysisResult, lang: str) -> None:
     """One line: the app, the region and its size; the honesty notes folded beside it."""
     region = bundle.prepared.region
     left, right = st.columns([3, 2], vertical_alignment="center")
-    left.markdown(f"**{t('app_title', lang)}** · " + t(
-        "region_summary", lang, name=shown_region_name(region, lang),
-        n=fmt_number(len(region.villages), lang, decimals=0)))
+    left.markdown(
+        f"**{t('app_title', lang)}** · "
+        + t(
+            "region_summary",
+            lang,
+            name=shown_region_name(region, lang),
+            n=fmt_number(len(region.villages), lang, decimals=0),
+        )
+    )
     notes = [*result.notes, *bundle.layer_notes]
-    label = t("provenance_heading", lang, boundaries=t("indicative_boundaries", lang),
-              n=len(notes))
+    label = t("provenance_heading", lang, boundaries=t("indicative_boundaries", lang), n=len(notes))
     with right.expander(f":orange[{label}]"):
         provenance(bundle, result, notes, lang)
 
@@ -1310,9 +1693,15 @@ def provenance(bundle: Bundle, result: AnalysisResult, notes: list, lang: str) -
         st.caption(t("businesses_source", lang, source=source_text(businesses, lang)))
     layers = result.prepared.illustrative_layers
     if layers:
-        st.caption(t("illustrative_layers", lang,
-                     layers=", ".join(t(f"layer_{x if x != 'elevation' else 'slope'}", lang)
-                                      for x in layers)))
+        st.caption(
+            t(
+                "illustrative_layers",
+                lang,
+                layers=", ".join(
+                    t(f"layer_{x if x != 'elevation' else 'slope'}", lang) for x in layers
+                ),
+            )
+        )
     if result.land is not None and bool(result.land["estimated"].any()):
         st.caption(t("estimated_note", lang))
     if notes:
@@ -1321,13 +1710,23 @@ def provenance(bundle: Bundle, result: AnalysisResult, notes: list, lang: str) -
             st.text(translate_note(note, lang))
 
 
-def results(bundle: Bundle, result: AnalysisResult, product: str | None,
-            choices: Choices) -> None:
+def results(bundle: Bundle, result: AnalysisResult, product: str | None, choices: Choices) -> None:
     """The header line and the tabs, the map first."""
     lang = choices.lang
     header(bundle, result, lang)
-    tabs = st.tabs([t(k, lang) for k in ("tab_map", "tab_compare", "tab_land",
-                                         "tab_readiness", "tab_qfd", "tab_exports")])
+    tabs = st.tabs(
+        [
+            t(k, lang)
+            for k in (
+                "tab_map",
+                "tab_compare",
+                "tab_land",
+                "tab_readiness",
+                "tab_qfd",
+                "tab_exports",
+            )
+        ]
+    )
     with tabs[0]:
         show_map(bundle, result, product, choices)
     with tabs[1]:

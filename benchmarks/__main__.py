@@ -17,7 +17,8 @@ def app_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks app",
         description="The app in Chromium: first map, reload and weight change on Rasau Jaya "
-        "and the province, median of the repetitions.")
+        "and the province, median of the repetitions.",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -57,11 +58,18 @@ def main(argv: list[str] | None = None) -> int:
         "--no-baselines", action="store_true", help="skip rasterstats and exactextract"
     )
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
-    parser.add_argument("--report", action="store_true",
-                        help="benchmark the printed report (ovop-geo report) on the province "
-                             "instead of the pipeline and its baselines")
-    parser.add_argument("--keep", type=Path, default=None,
-                        help="with --report: a folder to keep report.pdf and report.html in")
+    parser.add_argument(
+        "--report",
+        action="store_true",
+        help="benchmark the printed report (ovop-geo report) on the province "
+        "instead of the pipeline and its baselines",
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="with --report: a folder to keep report.pdf and report.html in",
+    )
     parser.add_argument(
         "--zonal",
         action="store_true",
@@ -92,9 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         from benchmarks.report import run_report_benchmark
 
-        run_report_benchmark(resolution_m=args.resolution, seed=args.seed,
-                             workdir=args.workdir, max_villages=args.villages,
-                             keep=args.keep, json_path=args.json)
+        run_report_benchmark(
+            resolution_m=args.resolution,
+            seed=args.seed,
+            workdir=args.workdir,
+            max_villages=args.villages,
+            keep=args.keep,
+            json_path=args.json,
+        )
         return 0
     if args.zonal:
         return _zonal(args)

@@ -33,9 +33,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 MAP_IFRAME = 'iframe[data-testid="stCustomComponentV1"]'
 REGIONS = {"rasau-jaya": 6, "kalimantan-barat": 2130}
 TIMEOUT_MS = 300_000
@@ -51,18 +57,35 @@ def _free_port() -> int:
 def serve(log: Path) -> Iterator[str]:
     """A fresh ``streamlit run app.py`` on a free port; stopped by its process group."""
     port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            with (contextlib.suppress(OSError),
-                  urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r):
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r,
+            ):
                 if r.read().strip() == b"ok":
                     break
             time.sleep(0.3)
@@ -77,8 +100,7 @@ def serve(log: Path) -> Iterator[str]:
 
 def _idle(page) -> None:
     page.wait_for_timeout(200)
-    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached",
-                           timeout=TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stStatusWidget"]', state="detached", timeout=TIMEOUT_MS)
 
 
 def _drawn(page, n: int) -> None:
@@ -106,8 +128,9 @@ def one_repetition(browser, region: str, log: Path) -> dict[str, float]:
         slider.focus()
         start = time.monotonic()
         page.keyboard.press("ArrowRight")
-        page.wait_for_selector('[data-testid="stStatusWidget"]', state="attached",
-                               timeout=TIMEOUT_MS)
+        page.wait_for_selector(
+            '[data-testid="stStatusWidget"]', state="attached", timeout=TIMEOUT_MS
+        )
         _drawn(page, n)
         out["weight_change_s"] = time.monotonic() - start
         page.close()
@@ -122,12 +145,17 @@ def run(repeats: int = 3, json_path: Path | None = None) -> dict:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for region in REGIONS:
-                runs = [one_repetition(browser, region, Path(tmp) / f"{region}-{i}.log")
-                        for i in range(repeats)]
+                runs = [
+                    one_repetition(browser, region, Path(tmp) / f"{region}-{i}.log")
+                    for i in range(repeats)
+                ]
                 figures[region] = {
-                    key: {"median_s": statistics.median(r[key] for r in runs),
-                          "runs_s": [round(r[key], 2) for r in runs]}
-                    for key in runs[0]}
+                    key: {
+                        "median_s": statistics.median(r[key] for r in runs),
+                        "runs_s": [round(r[key], 2) for r in runs],
+                    }
+                    for key in runs[0]
+                }
         finally:
             browser.close()
     print(format_report(figures))
@@ -139,8 +167,10 @@ def run(repeats: int = 3, json_path: Path | None = None) -> dict:
 def format_report(figures: dict) -> str:
     lines = ["region              first map   reload   weight change   (median of runs, s)"]
     for region, f in figures.items():
-        lines.append(f"{region:<18} {f['first_map_s']['median_s']:>10.1f} "
-                     f"{f['reload_s']['median_s']:>8.1f} {f['weight_change_s']['median_s']:>15.1f}"
-                     f"   runs: {f['first_map_s']['runs_s']} / {f['reload_s']['runs_s']} / "
-                     f"{f['weight_change_s']['runs_s']}")
+        lines.append(
+            f"{region:<18} {f['first_map_s']['median_s']:>10.1f} "
+            f"{f['reload_s']['median_s']:>8.1f} {f['weight_change_s']['median_s']:>15.1f}"
+            f"   runs: {f['first_map_s']['runs_s']} / {f['reload_s']['runs_s']} / "
+            f"{f['weight_change_s']['runs_s']}"
+        )
     return "\n".join(lines)

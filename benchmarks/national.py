@@ -61,9 +61,14 @@ def _recode(codes: pd.Series, prefix: str) -> pd.Series:
     return prefix + text.str[2:]
 
 
-def make_national_inputs(workdir: str | os.PathLike, *, copies: int = 39,
-                         resolution_m: float = 90.0, seed: int = 0,
-                         max_villages: int | None = None) -> list[Path]:
+def make_national_inputs(
+    workdir: str | os.PathLike,
+    *,
+    copies: int = 39,
+    resolution_m: float = 90.0,
+    seed: int = 0,
+    max_villages: int | None = None,
+) -> list[Path]:
     """Write ``copies`` province partitions into ``workdir``; return their manifests.
 
     Reuses the files of an earlier call (a partition whose manifest exists is kept).
@@ -119,8 +124,10 @@ def make_national_inputs(workdir: str | os.PathLike, *, copies: int = 39,
         # The copies are generated places, most of them outside Indonesia: their own extent
         # (padded by 0.5 degrees) replaces the default check against Indonesia's.
         west, south, east, north = moved.total_bounds
-        text += ("\n[checks]\nexpected_extent = "
-                 f"[{west - 0.5:.3f}, {south - 0.5:.3f}, {east + 0.5:.3f}, {north + 0.5:.3f}]\n")
+        text += (
+            "\n[checks]\nexpected_extent = "
+            f"[{west - 0.5:.3f}, {south - 0.5:.3f}, {east + 0.5:.3f}, {north + 0.5:.3f}]\n"
+        )
         manifest.parent.mkdir(parents=True, exist_ok=True)
         tmp = manifest.with_name(manifest.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")
@@ -128,10 +135,16 @@ def make_national_inputs(workdir: str | os.PathLike, *, copies: int = 39,
     return manifests
 
 
-def run_national_benchmark(workdir: str | os.PathLike, *, provinces: int = 39,
-                           workers: tuple[int, ...] = (1, 2), resolution_m: float = 90.0,
-                           memory_limit: str = "3GB", json_path: str | os.PathLike | None = None,
-                           echo: bool = True) -> dict:
+def run_national_benchmark(
+    workdir: str | os.PathLike,
+    *,
+    provinces: int = 39,
+    workers: tuple[int, ...] = (1, 2),
+    resolution_m: float = 90.0,
+    memory_limit: str = "3GB",
+    json_path: str | os.PathLike | None = None,
+    echo: bool = True,
+) -> dict:
     """National run on the first ``provinces`` copies with each number of ``workers``."""
     from ovop_geo.national import NationalSettings, run_national
 

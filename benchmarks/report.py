@@ -49,14 +49,22 @@ def _child(config_path: str) -> None:
     result = timed("analyse", lambda: analyse(prepared, AnalysisParams()))
     peak_analysis = _peak_rss_mb()
     options = ReportOptions(lang=config["lang"])
-    blocks, title, footer = timed("report: content, maps and charts",
-                                  lambda: report_document(result, options))
+    blocks, title, footer = timed(
+        "report: content, maps and charts", lambda: report_document(result, options)
+    )
     pdf = timed("report: PDF layout", lambda: to_pdf(blocks, title=title, footer=footer))
-    page = timed("report: HTML page", lambda: to_html(blocks, title=title, footer=footer,
-                                                      lang=options.lang).encode("utf-8"))
+    page = timed(
+        "report: HTML page",
+        lambda: to_html(blocks, title=title, footer=footer, lang=options.lang).encode("utf-8"),
+    )
     out = Path(config["out"])
-    timed("write files", lambda: (atomic_write_bytes(out / "report.pdf", pdf),
-                                  atomic_write_bytes(out / "report.html", page)))
+    timed(
+        "write files",
+        lambda: (
+            atomic_write_bytes(out / "report.pdf", pdf),
+            atomic_write_bytes(out / "report.html", page),
+        ),
+    )
     total = _now() - start
     from pypdf import PdfReader
 
@@ -71,9 +79,13 @@ def _child(config_path: str) -> None:
         "pages": len(PdfReader(out / "report.pdf").pages),
         "pdf_bytes": len(pdf),
         "html_bytes": len(page),
-        "profiles": sum(1 for b in blocks if type(b).__name__ == "Heading"
-                        and b.level == 1 and b.text.startswith(("Profil desa:",
-                                                                "Village profile:"))),
+        "profiles": sum(
+            1
+            for b in blocks
+            if type(b).__name__ == "Heading"
+            and b.level == 1
+            and b.text.startswith(("Profil desa:", "Village profile:"))
+        ),
     }
     atomic_write_bytes(config["result_json"], to_json_bytes(figures))
 
@@ -96,24 +108,41 @@ def run_report_benchmark(
 
     with tempfile.TemporaryDirectory(prefix="ovop-report-bench-") as tmp:
         tmp = Path(tmp)
-        inputs = make_benchmark_inputs(workdir or tmp / "inputs", resolution_m=resolution_m,
-                                       seed=seed, max_villages=max_villages)
+        inputs = make_benchmark_inputs(
+            workdir or tmp / "inputs",
+            resolution_m=resolution_m,
+            seed=seed,
+            max_villages=max_villages,
+        )
         out = Path(keep) if keep is not None else tmp / "out"
         out.mkdir(parents=True, exist_ok=True)
-        config = {"inputs": asdict(inputs), "out": str(out), "lang": lang,
-                  "result_json": str(tmp / "figures.json")}
+        config = {
+            "inputs": asdict(inputs),
+            "out": str(out),
+            "lang": lang,
+            "result_json": str(tmp / "figures.json"),
+        }
         atomic_write_bytes(tmp / "config.json", to_json_bytes(config))
         start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "benchmarks.report", str(tmp / "config.json")],
-                              cwd=str(_PROJECT), check=False)
+        proc = subprocess.run(
+            [sys.executable, "-m", "benchmarks.report", str(tmp / "config.json")],
+            cwd=str(_PROJECT),
+            check=False,
+        )
         wall = time.perf_counter() - start
         if not (tmp / "figures.json").is_file():
-            raise RuntimeError(f"the report benchmark failed (exit status {proc.returncode}); "
-                               "see its messages above.")
+            raise RuntimeError(
+                f"the report benchmark failed (exit status {proc.returncode}); "
+                "see its messages above."
+            )
         figures = json.loads((tmp / "figures.json").read_text())
-    figures = {"inputs": asdict(inputs), **figures, "child_wall_s": wall,
-               "cpus": os.cpu_count(),
-               "date_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())}
+    figures = {
+        "inputs": asdict(inputs),
+        **figures,
+        "child_wall_s": wall,
+        "cpus": os.cpu_count(),
+        "date_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+    }
     if json_path is not None:
         atomic_write_bytes(json_path, to_json_bytes(figures))
     if echo:
@@ -124,19 +153,24 @@ def run_report_benchmark(
 def format_report_figures(fig: dict) -> str:
     """The report benchmark's figures as readable text."""
     inp = fig["inputs"]
-    lines = [f"ovop-geo report benchmark, {fig['date_utc']} UTC, {fig['cpus']} CPUs",
-             f"inputs: {inp['n_villages']:,} villages, rasters at {inp['resolution_m']:g} m "
-             f"(seed {inp['seed']})", "",
-             f"  {'stage (fresh process)':<44}{'wall':>10}{'CPU':>10}"]
+    lines = [
+        f"ovop-geo report benchmark, {fig['date_utc']} UTC, {fig['cpus']} CPUs",
+        f"inputs: {inp['n_villages']:,} villages, rasters at {inp['resolution_m']:g} m "
+        f"(seed {inp['seed']})",
+        "",
+        f"  {'stage (fresh process)':<44}{'wall':>10}{'CPU':>10}",
+    ]
     cpu = fig["stages_cpu_s"]
     lines += [f"  {name:<44}{s:8.2f} s{cpu[name]:8.2f} s" for name, s in fig["stages_s"].items()]
-    lines += [f"  {'whole command':<44}{fig['total_s']:8.2f} s{fig['total_cpu_s']:8.2f} s",
-              f"  peak memory (ru_maxrss): {fig['peak_rss_mb']:.0f} MB "
-              f"({fig['peak_rss_after_analysis_mb']:.0f} MB after the analysis)",
-              f"report: {fig['pages']} pages, {fig['profiles']} village profiles, PDF "
-              f"{fig['pdf_bytes'] / 1e6:.2f} MB, HTML {fig['html_bytes'] / 1e6:.2f} MB",
-              "target (issue 15): under 120 s and 1,024 MB: "
-              + ("met" if fig["total_s"] < 120 and fig["peak_rss_mb"] < 1024 else "NOT met")]
+    lines += [
+        f"  {'whole command':<44}{fig['total_s']:8.2f} s{fig['total_cpu_s']:8.2f} s",
+        f"  peak memory (ru_maxrss): {fig['peak_rss_mb']:.0f} MB "
+        f"({fig['peak_rss_after_analysis_mb']:.0f} MB after the analysis)",
+        f"report: {fig['pages']} pages, {fig['profiles']} village profiles, PDF "
+        f"{fig['pdf_bytes'] / 1e6:.2f} MB, HTML {fig['html_bytes'] / 1e6:.2f} MB",
+        "target (issue 15): under 120 s and 1,024 MB: "
+        + ("met" if fig["total_s"] < 120 and fig["peak_rss_mb"] < 1024 else "NOT met"),
+    ]
     return "\n".join(lines)
 
 

@@ -70,8 +70,11 @@ def production_chart(
     _check(land, ["production_t"], "production chart")
     data = land.reset_index()[["village_code", "crop_id", "production_t"]].copy()
     data["village"] = _names(data["village_code"], village_names)
-    flags = (land["estimated"].fillna(False).to_numpy(dtype=bool) if "estimated" in land.columns
-             else np.zeros(len(land), dtype=bool))
+    flags = (
+        land["estimated"].fillna(False).to_numpy(dtype=bool)
+        if "estimated" in land.columns
+        else np.zeros(len(land), dtype=bool)
+    )
     data["estimated"] = np.where(flags, t("estimated", lang), "")
     return (
         alt.Chart(data, title=t("chart_production", lang), height=_HEIGHT_PX)
@@ -168,10 +171,13 @@ def criteria_profile_chart(
         alt.Chart(tidy, title=t("chart_profile", lang, product=product), height=_HEIGHT_PX + 40)
         .mark_line(point=True)
         .encode(
-            x=alt.X("criterion:N", sort=order, title=t("criterion", lang),
-                    axis=alt.Axis(labelAngle=-30, labelLimit=180)),
-            y=alt.Y("value:Q", title=t("normalised_value", lang),
-                    scale=alt.Scale(domain=[0, 1])),
+            x=alt.X(
+                "criterion:N",
+                sort=order,
+                title=t("criterion", lang),
+                axis=alt.Axis(labelAngle=-30, labelLimit=180),
+            ),
+            y=alt.Y("value:Q", title=t("normalised_value", lang), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("village:N", title=t("village", lang)),
             tooltip=[
                 alt.Tooltip("village:N", title=t("village", lang)),
@@ -231,8 +237,9 @@ def land_balance_chart(
                 "part:N",
                 title=t("land_part", lang),
                 sort=[names[c] for c in columns],
-                scale=alt.Scale(domain=[names[c] for c in columns],
-                                range=[colour for _, colour in LAND_PARTS]),
+                scale=alt.Scale(
+                    domain=[names[c] for c in columns], range=[colour for _, colour in LAND_PARTS]
+                ),
             ),
             order=alt.Order("order:Q"),
             tooltip=[
@@ -263,16 +270,31 @@ def _hoq_figures(section: Mapping, labels: Mapping[str, str], lang: str) -> pd.D
     rows = []
     for d in section["dimension_table"]:
         for key, value, text in (
-            ("qfd_row_weight", d["technical_weight"],
-             fmt_number(100 * d["technical_weight"], lang, decimals=1)),
-            ("qfd_row_readiness", d["readiness"],
-             "–" if d["readiness"] is None else fmt_number(d["readiness"], lang, decimals=2)),
-            ("qfd_row_priority", d["priority_share"],
-             fmt_number(100 * d["priority_share"], lang, decimals=1)),
+            (
+                "qfd_row_weight",
+                d["technical_weight"],
+                fmt_number(100 * d["technical_weight"], lang, decimals=1),
+            ),
+            (
+                "qfd_row_readiness",
+                d["readiness"],
+                "–" if d["readiness"] is None else fmt_number(d["readiness"], lang, decimals=2),
+            ),
+            (
+                "qfd_row_priority",
+                d["priority_share"],
+                fmt_number(100 * d["priority_share"], lang, decimals=1),
+            ),
         ):
-            rows.append({"dimension": labels[d["dimension"]], "figure": t(key, lang),
-                         "key": key, "value": np.nan if value is None else float(value),
-                         "text": text})
+            rows.append(
+                {
+                    "dimension": labels[d["dimension"]],
+                    "figure": t(key, lang),
+                    "key": key,
+                    "value": np.nan if value is None else float(value),
+                    "text": text,
+                }
+            )
     frame = pd.DataFrame(rows)
     # Shade each figure by its own range; readiness the other way round (low readiness = dark).
     top = frame.groupby("key")["value"].transform("max").replace(0, np.nan)
@@ -308,51 +330,82 @@ def house_of_quality_chart(section: Mapping, *, lang: str = DEFAULT_LANG) -> alt
     labels = {d["dimension"]: _hoq_dimension_label(d) for d in section["dimension_table"]}
     dims = [labels[d["dimension"]] for d in section["dimensions"]]
     cells = pd.DataFrame(
-        [{"need": needs[i], "dimension": dims[j], "strength": int(v),
-          "text": str(int(v)) if v else ""}
-         for i, row in enumerate(section["matrix"]) for j, v in enumerate(row)],
+        [
+            {
+                "need": needs[i],
+                "dimension": dims[j],
+                "strength": int(v),
+                "text": str(int(v)) if v else "",
+            }
+            for i, row in enumerate(section["matrix"])
+            for j, v in enumerate(row)
+        ],
         columns=["need", "dimension", "strength", "text"],
     )
-    y = alt.Y("dimension:N", sort=dims, title=None,
-              axis=alt.Axis(labelLimit=_LABEL_PX, labelOverlap=False))
-    x = alt.X("need:N", sort=needs, title=None,  # the caption above the chart explains them
-              axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=210, labelOverlap=False))
+    y = alt.Y(
+        "dimension:N",
+        sort=dims,
+        title=None,
+        axis=alt.Axis(labelLimit=_LABEL_PX, labelOverlap=False),
+    )
+    x = alt.X(
+        "need:N",
+        sort=needs,
+        title=None,  # the caption above the chart explains them
+        axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=210, labelOverlap=False),
+    )
     base = alt.Chart(cells)
     matrix = base.mark_rect(stroke="#bdbdbd", strokeWidth=0.5).encode(
-        x=x, y=y,
-        color=alt.Color("strength:O", title=t("qfd_strength", lang),
-                        scale=alt.Scale(domain=[0, 1, 3, 9], range=list(_STRENGTH_COLOURS)),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("dimension:N", title=t("dimension", lang)),
-                 alt.Tooltip("need:N", title=t("qfd_need", lang)),
-                 alt.Tooltip("strength:O", title=t("qfd_strength", lang))],
+        x=x,
+        y=y,
+        color=alt.Color(
+            "strength:O",
+            title=t("qfd_strength", lang),
+            scale=alt.Scale(domain=[0, 1, 3, 9], range=list(_STRENGTH_COLOURS)),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("dimension:N", title=t("dimension", lang)),
+            alt.Tooltip("need:N", title=t("qfd_need", lang)),
+            alt.Tooltip("strength:O", title=t("qfd_strength", lang)),
+        ],
     )
     text = base.mark_text(fontSize=9).encode(
-        x=alt.X("need:N", sort=needs), y=alt.Y("dimension:N", sort=dims), text="text:N",
+        x=alt.X("need:N", sort=needs),
+        y=alt.Y("dimension:N", sort=dims),
+        text="text:N",
         color=alt.condition(alt.datum.strength == 9, alt.value("white"), alt.value("black")),
     )
     house = (matrix + text).properties(width=alt.Step(_NEED_PX), height=alt.Step(_ROW_PX))
     figures = _hoq_figures(section, labels, lang)
     order = [t(k, lang) for k in ("qfd_row_weight", "qfd_row_readiness", "qfd_row_priority")]
     strip = alt.Chart(figures)
-    fx = alt.X("figure:N", sort=order, title=None,
-               axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=180, labelOverlap=False))
+    fx = alt.X(
+        "figure:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=180, labelOverlap=False),
+    )
     fy = alt.Y("dimension:N", sort=dims, title=None, axis=None)
     shades = strip.mark_rect(stroke="#bdbdbd", strokeWidth=0.5).encode(
-        x=fx, y=fy,
-        color=alt.Color("shade:Q", scale=alt.Scale(domain=[0, 1], range=["#fff5eb", "#d94801"]),
-                        legend=None),
-        tooltip=[alt.Tooltip("dimension:N", title=t("dimension", lang)),
-                 alt.Tooltip("figure:N", title=t("qfd_value", lang)),
-                 alt.Tooltip("text:N", title=" ")],
+        x=fx,
+        y=fy,
+        color=alt.Color(
+            "shade:Q", scale=alt.Scale(domain=[0, 1], range=["#fff5eb", "#d94801"]), legend=None
+        ),
+        tooltip=[
+            alt.Tooltip("dimension:N", title=t("dimension", lang)),
+            alt.Tooltip("figure:N", title=t("qfd_value", lang)),
+            alt.Tooltip("text:N", title=" "),
+        ],
     )
     numbers = strip.mark_text(fontSize=9).encode(
-        x=alt.X("figure:N", sort=order), y=alt.Y("dimension:N", sort=dims), text="text:N",
+        x=alt.X("figure:N", sort=order),
+        y=alt.Y("dimension:N", sort=dims),
+        text="text:N",
         color=alt.condition(alt.datum.shade > 0.6, alt.value("white"), alt.value("black")),
     )
     side = (shades + numbers).properties(width=alt.Step(_FIGURE_PX), height=alt.Step(_ROW_PX))
-    return (
-        alt.hconcat(house, side, spacing=4,
-                    title=t("qfd_chart_title", lang, product=section["product"]))
-        .resolve_scale(color="independent", y="shared")
-    )
+    return alt.hconcat(
+        house, side, spacing=4, title=t("qfd_chart_title", lang, product=section["product"])
+    ).resolve_scale(color="independent", y="shared")

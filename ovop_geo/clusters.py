@@ -56,12 +56,14 @@ class ClusterParams:
         for name in ("tolerance_m", "min_shared_boundary_m"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-                raise ParameterError(f"ClusterParams: {name} must be a length ≥ 0 in metres, "
-                                     f"got {value!r}.")
+                raise ParameterError(
+                    f"ClusterParams: {name} must be a length ≥ 0 in metres, got {value!r}."
+                )
 
 
-def neighbours(villages: gpd.GeoDataFrame, params: ClusterParams | None = None
-               ) -> list[tuple[str, str]]:
+def neighbours(
+    villages: gpd.GeoDataFrame, params: ClusterParams | None = None
+) -> list[tuple[str, str]]:
     """Pairs of village codes (sorted, each pair once) that share a boundary."""
     params = ClusterParams() if params is None else params
     if villages.crs is None:
@@ -76,14 +78,18 @@ def neighbours(villages: gpd.GeoDataFrame, params: ClusterParams | None = None
     j, i = grown_index[keep], other[keep]
     shared = shapely.length(shapely.intersection(shapely.boundary(geoms[i]), grown[j]))
     close = shared >= params.min_shared_boundary_m
-    pairs = {(min(a, b), max(a, b)) for a, b in zip(codes[i[close]], codes[j[close]],
-                                                     strict=True)}
+    pairs = {(min(a, b), max(a, b)) for a, b in zip(codes[i[close]], codes[j[close]], strict=True)}
     return sorted(pairs)
 
 
-def sentra_clusters(villages: gpd.GeoDataFrame, businesses: pd.DataFrame,
-                    rules: ClassRules | None = None, params: ClusterParams | None = None,
-                    *, pairs: list[tuple[str, str]] | None = None) -> gpd.GeoDataFrame:
+def sentra_clusters(
+    villages: gpd.GeoDataFrame,
+    businesses: pd.DataFrame,
+    rules: ClassRules | None = None,
+    params: ClusterParams | None = None,
+    *,
+    pairs: list[tuple[str, str]] | None = None,
+) -> gpd.GeoDataFrame:
     """Clusters of neighbouring villages making each product.
 
     Parameters
@@ -116,8 +122,11 @@ def sentra_clusters(villages: gpd.GeoDataFrame, businesses: pd.DataFrame,
     pairs = neighbours(villages, params) if pairs is None else pairs
     utm = villages.estimate_utm_crs()
     geoms = villages.to_crs(utm).geometry.make_valid().to_numpy()
-    names = (villages["village_name"].astype(str).to_numpy() if "village_name" in villages
-             else codes.to_numpy())
+    names = (
+        villages["village_name"].astype(str).to_numpy()
+        if "village_name" in villages
+        else codes.to_numpy()
+    )
     rows = []
     tol = float(params.tolerance_m)
     for product in b.columns:
@@ -125,8 +134,11 @@ def sentra_clusters(villages: gpd.GeoDataFrame, businesses: pd.DataFrame,
         if not len(makers):
             continue
         local = {int(m): k for k, m in enumerate(makers)}
-        edges = [(local[position[a]], local[position[c]]) for a, c in pairs
-                 if position[a] in local and position[c] in local]
+        edges = [
+            (local[position[a]], local[position[c]])
+            for a, c in pairs
+            if position[a] in local and position[c] in local
+        ]
         n = len(makers)
         if edges:
             e = np.array(edges)
@@ -146,19 +158,24 @@ def sentra_clusters(villages: gpd.GeoDataFrame, businesses: pd.DataFrame,
             else:
                 shape = shapely.union_all(member_geoms)
             order = np.argsort(codes[members])
-            rows.append({
-                "product": str(product), "cluster_id": f"{product}-{k}",
-                "villages": ";".join(codes[members][order]),
-                "village_names": ";".join(names[members][order]),
-                "n_villages": len(members), "businesses": firms,
-                "sentra_class": class_of([firms], rules)[0],
-                "meets_pp29_2018": bool(firms >= rules.sentra_min_units),
-                "geometry": shape,
-            })
+            rows.append(
+                {
+                    "product": str(product),
+                    "cluster_id": f"{product}-{k}",
+                    "villages": ";".join(codes[members][order]),
+                    "village_names": ";".join(names[members][order]),
+                    "n_villages": len(members),
+                    "businesses": firms,
+                    "sentra_class": class_of([firms], rules)[0],
+                    "meets_pp29_2018": bool(firms >= rules.sentra_min_units),
+                    "geometry": shape,
+                }
+            )
     if not rows:
         return gpd.GeoDataFrame(
             {c: pd.Series(dtype=object) for c in ("product", "cluster_id", "villages")},
-            geometry=gpd.GeoSeries([], crs=4326))
+            geometry=gpd.GeoSeries([], crs=4326),
+        )
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=utm).to_crs(4326)
     logger.info("Sentra clusters: %d clusters over %d products.", len(out), b.shape[1])
     return out
@@ -168,21 +185,29 @@ def cluster_membership(clusters: gpd.GeoDataFrame) -> pd.DataFrame:
     """Each (village_code, product) with its ``cluster_id``, ``cluster_villages`` (count),
     ``cluster_businesses`` and ``cluster_class``."""
     rows = [
-        {"village_code": code, "product": c.product, "cluster_id": c.cluster_id,
-         "cluster_villages": int(c.n_villages), "cluster_businesses": int(c.businesses),
-         "cluster_class": c.sentra_class}
-        for c in clusters.itertuples() for code in str(c.villages).split(";") if code
+        {
+            "village_code": code,
+            "product": c.product,
+            "cluster_id": c.cluster_id,
+            "cluster_villages": int(c.n_villages),
+            "cluster_businesses": int(c.businesses),
+            "cluster_class": c.sentra_class,
+        }
+        for c in clusters.itertuples()
+        for code in str(c.villages).split(";")
+        if code
     ]
     if not rows:
-        return pd.DataFrame(columns=["cluster_id", "cluster_villages", "cluster_businesses",
-                                     "cluster_class"],
-                            index=pd.MultiIndex.from_arrays([[], []],
-                                                            names=["village_code", "product"]))
+        return pd.DataFrame(
+            columns=["cluster_id", "cluster_villages", "cluster_businesses", "cluster_class"],
+            index=pd.MultiIndex.from_arrays([[], []], names=["village_code", "product"]),
+        )
     return pd.DataFrame(rows).set_index(["village_code", "product"])
 
 
-def new_product_ideas(businesses: pd.DataFrame, pairs: list[tuple[str, str]],
-                      names: pd.Series | None = None) -> pd.DataFrame:
+def new_product_ideas(
+    businesses: pd.DataFrame, pairs: list[tuple[str, str]], names: pd.Series | None = None
+) -> pd.DataFrame:
     """Pairs without a firm whose product is made in a neighbouring village.
 
     They are never ranked as candidates (nobody makes the product there yet); they are listed
@@ -207,19 +232,27 @@ def new_product_ideas(businesses: pd.DataFrame, pairs: list[tuple[str, str]],
         for product in b.columns:
             if b.at[village, product] >= 1:
                 continue
-            makers = sorted(n for n in adjacent.get(village, ()) if n in b.index
-                            and b.at[n, product] >= 1)
+            makers = sorted(
+                n for n in adjacent.get(village, ()) if n in b.index and b.at[n, product] >= 1
+            )
             if not makers:
                 continue
             firms = int(b.loc[makers, product].sum())
             shown = [str(names.get(m, m)) if names is not None else m for m in makers]
             reason = msg("idea.neighbours", product=str(product), villages=shown, firms=firms)
-            rows.append({"village_code": village, "product": str(product),
-                         "neighbours_making": ";".join(makers), "neighbour_businesses": firms,
-                         "reason_en": reason.text("en"), "reason_id": reason.text("id")})
+            rows.append(
+                {
+                    "village_code": village,
+                    "product": str(product),
+                    "neighbours_making": ";".join(makers),
+                    "neighbour_businesses": firms,
+                    "reason_en": reason.text("en"),
+                    "reason_id": reason.text("id"),
+                }
+            )
     if not rows:
-        return pd.DataFrame(columns=["neighbours_making", "neighbour_businesses", "reason_en",
-                                     "reason_id"],
-                            index=pd.MultiIndex.from_arrays([[], []],
-                                                            names=["village_code", "product"]))
+        return pd.DataFrame(
+            columns=["neighbours_making", "neighbour_businesses", "reason_en", "reason_id"],
+            index=pd.MultiIndex.from_arrays([[], []], names=["village_code", "product"]),
+        )
     return pd.DataFrame(rows).set_index(["village_code", "product"]).sort_index()

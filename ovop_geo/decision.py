@@ -106,8 +106,9 @@ class ClassRules:
         for name in ("sentra_min_units", "pre_sentra_min_units"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise ParameterError(f"ClassRules: {name} must be a whole number ≥ 1, got "
-                                     f"{value!r}.")
+                raise ParameterError(
+                    f"ClassRules: {name} must be a whole number ≥ 1, got {value!r}."
+                )
         if not 1 < self.pre_sentra_min_units <= self.sentra_min_units:
             raise ParameterError(
                 "ClassRules: pre_sentra_min_units must be above 1 and at most "
@@ -117,13 +118,21 @@ class ClassRules:
     def as_record(self) -> list[dict]:
         """The rules as rows for run.json and the docs."""
         return [
-            {"class": "sentra", "rule": f"businesses >= {self.sentra_min_units}",
-             "source": self.sentra_source},
-            {"class": "pre_sentra",
-             "rule": f"{self.pre_sentra_min_units} <= businesses < {self.sentra_min_units}",
-             "source": self.pre_sentra_source},
-            {"class": "potential", "rule": f"1 <= businesses < {self.pre_sentra_min_units}",
-             "source": "the screen: the community already makes the product (paper criterion b)"},
+            {
+                "class": "sentra",
+                "rule": f"businesses >= {self.sentra_min_units}",
+                "source": self.sentra_source,
+            },
+            {
+                "class": "pre_sentra",
+                "rule": f"{self.pre_sentra_min_units} <= businesses < {self.sentra_min_units}",
+                "source": self.pre_sentra_source,
+            },
+            {
+                "class": "potential",
+                "rule": f"1 <= businesses < {self.pre_sentra_min_units}",
+                "source": "the screen: the community already makes the product (paper criterion b)",
+            },
         ]
 
 
@@ -183,11 +192,13 @@ class ValueFunction:
                 problems.append("values must lie between 0 and 1")
             steps = np.diff(vs)
             if (steps > 0).any() and (steps < 0).any():
-                problems.append("values must rise throughout (benefit) or fall throughout "
-                                "(cost)")
+                problems.append("values must rise throughout (benefit) or fall throughout (cost)")
         if problems:
-            raise ParameterError(f"value function '{self.criterion}': " + "; ".join(problems)
-                                 + f". Anchors given: {self.anchors!r}.")
+            raise ParameterError(
+                f"value function '{self.criterion}': "
+                + "; ".join(problems)
+                + f". Anchors given: {self.anchors!r}."
+            )
         object.__setattr__(self, "anchors", points)
 
     @property
@@ -203,9 +214,12 @@ class ValueFunction:
         return np.where(np.isnan(x), np.nan, out)
 
     def as_record(self) -> dict:
-        return {"criterion": self.criterion, "unit": self.unit,
-                "anchors": [{"raw": x, "value": v} for x, v in self.anchors],
-                "source": self.source}
+        return {
+            "criterion": self.criterion,
+            "unit": self.unit,
+            "anchors": [{"raw": x, "value": v} for x, v in self.anchors],
+            "source": self.source,
+        }
 
 
 def default_value_functions(min_units: int = 5) -> Mapping[str, ValueFunction]:
@@ -216,51 +230,86 @@ def default_value_functions(min_units: int = 5) -> Mapping[str, ValueFunction]:
     m = float(min_units)
     vfs = [
         ValueFunction(
-            "businesses", ((0.0, 0.0), (m, 0.5), (2 * m, 1.0)), "business units",
+            "businesses",
+            ((0.0, 0.0), (m, 0.5), (2 * m, 1.0)),
+            "business units",
             f"0 units = 0; the PP 29/2018 sentra threshold ({min_units:g} units) = 0.5; twice the "
-            "threshold = 1 (assumption: a sentra twice the legal minimum is fully established)"),
+            "threshold = 1 (assumption: a sentra twice the legal minimum is fully established)",
+        ),
         ValueFunction(
-            "lq_businesses", ((0.0, 0.0), (1.0, 0.5), (2.0, 1.0)), "dimensionless",
+            "lq_businesses",
+            ((0.0, 0.0), (1.0, 0.5), (2.0, 1.0)),
+            "dimensionless",
             "LQ 1 (the region's own share: the base-product threshold) = 0.5; LQ 2 (twice the "
             "region's share) = 1 (assumption); unknown where fewer than lq_min_units firms "
-            "make the product (one firm is not evidence of specialisation)"),
+            "make the product (one firm is not evidence of specialisation)",
+        ),
         ValueFunction(
-            "raw_material_supply_ratio", ((0.0, 0.0), (1.0, 0.5), (2.0, 1.0)),
+            "raw_material_supply_ratio",
+            ((0.0, 0.0), (1.0, 0.5), (2.0, 1.0)),
             "ratio (local production ÷ demand of the village's firms)",
             "0 = no local supply; 1 = local production just meets the firms' demand = 0.5; "
-            "2 = twice the demand = 1 (assumption, the earlier scoring cap)"),
+            "2 = twice the demand = 1 (assumption, the earlier scoring cap)",
+        ),
         ValueFunction(
-            "available_land_ha", ((0.0, 0.0), (100.0, 1.0)), "ha",
+            "available_land_ha",
+            ((0.0, 0.0), (100.0, 1.0)),
+            "ha",
             "0 ha = 0; 100 ha of land available for the input crops = 1 (assumption; on the "
-            "bundled data this land comes from illustrative layers)"),
+            "bundled data this land comes from illustrative layers)",
+        ),
         ValueFunction(
-            "share_slope_suitable", ((0.0, 0.0), (1.0, 1.0)), "share (0-1)",
-            "the share itself: no land under the slope limit = 0, all of it = 1"),
+            "share_slope_suitable",
+            ((0.0, 0.0), (1.0, 1.0)),
+            "share (0-1)",
+            "the share itself: no land under the slope limit = 0, all of it = 1",
+        ),
         ValueFunction(
-            "distance_centre_km", ((0.0, 1.0), (20.0, 0.0)), "km (straight line)",
+            "distance_centre_km",
+            ((0.0, 1.0), (20.0, 0.0)),
+            "km (straight line)",
             "at the kecamatan centre = 1; 20 km or more = 0 (assumption: about 40 minutes on "
-            "rural roads)"),
+            "rural roads)",
+        ),
         ValueFunction(
-            "distance_capital_km", ((0.0, 1.0), (100.0, 0.0)), "km (straight line)",
+            "distance_capital_km",
+            ((0.0, 1.0), (100.0, 0.0)),
+            "km (straight line)",
             "in the provincial capital = 1; 100 km or more = 0 (assumption: the limit of a "
-            "day's return trip to the provincial market)"),
+            "day's return trip to the provincial market)",
+        ),
         ValueFunction(
-            "households", ((0.0, 0.0), (2500.0, 1.0)), "households (KK)",
+            "households",
+            ((0.0, 0.0), (2500.0, 1.0)),
+            "households (KK)",
             "0 = 0; 2,500 households or more = 1 (assumption: a large desa; the labour pool a "
-            "sentra can draw on)"),
+            "sentra can draw on)",
+        ),
         ValueFunction(
-            "managing_body", ((0.0, 0.0), (1.0, 1.0)), "yes/no or 0-1",
-            "no managing body = 0, a working group, KUB or cooperative = 1 (paper criterion e)"),
+            "managing_body",
+            ((0.0, 0.0), (1.0, 1.0)),
+            "yes/no or 0-1",
+            "no managing body = 0, a working group, KUB or cooperative = 1 (paper criterion e)",
+        ),
         ValueFunction(
-            "government_commitment", ((0.0, 0.0), (1.0, 1.0)), "0-1",
-            "the rating itself (paper criterion d); unknown unless supplied"),
+            "government_commitment",
+            ((0.0, 0.0), (1.0, 1.0)),
+            "0-1",
+            "the rating itself (paper criterion d); unknown unless supplied",
+        ),
         ValueFunction(
-            "local_wisdom", ((0.0, 0.0), (1.0, 1.0)), "0-1",
-            "the rating itself (paper criterion c); unknown unless supplied"),
+            "local_wisdom",
+            ((0.0, 0.0), (1.0, 1.0)),
+            "0-1",
+            "the rating itself (paper criterion c); unknown unless supplied",
+        ),
         ValueFunction(
-            "readiness", ((0.0, 0.0), (1.0, 1.0)), "share (0-1)",
+            "readiness",
+            ((0.0, 0.0), (1.0, 1.0)),
+            "share (0-1)",
             "OVOP readiness of the product's firms in the village (Table 4 rubric), the share "
-            "itself"),
+            "itself",
+        ),
     ]
     return MappingProxyType({vf.criterion: vf for vf in vfs})
 
@@ -289,12 +338,16 @@ class DecisionParams:
             raise ParameterError("DecisionParams: classes must be ClassRules.")
         lq = self.lq_min_units
         if isinstance(lq, bool) or not isinstance(lq, int | np.integer) or lq < 1:
-            raise ParameterError(f"DecisionParams: lq_min_units must be a whole number ≥ 1, got "
-                                 f"{self.lq_min_units!r}.")
+            raise ParameterError(
+                f"DecisionParams: lq_min_units must be a whole number ≥ 1, got "
+                f"{self.lq_min_units!r}."
+            )
         tol = self.tie_tolerance_points
         if isinstance(tol, bool) or not isinstance(tol, int | float) or not 0 <= tol < 100:
-            raise ParameterError(f"DecisionParams: tie_tolerance_points must be between 0 and "
-                                 f"100 score points, got {tol!r}.")
+            raise ParameterError(
+                f"DecisionParams: tie_tolerance_points must be between 0 and "
+                f"100 score points, got {tol!r}."
+            )
 
 
 @dataclass(frozen=True)
@@ -333,21 +386,27 @@ class Decision:
             "method": METHOD,
             "classes": self.params.classes.as_record(),
             "lq_min_units": int(self.params.lq_min_units),
-            "value_functions": [self.value_functions[c].as_record()
-                                for c in self.weights_applied.index],
-            "value_functions_not_used": [vf.as_record() for c, vf in
-                                         self.value_functions.items()
-                                         if c not in self.weights_applied.index],
+            "value_functions": [
+                self.value_functions[c].as_record() for c in self.weights_applied.index
+            ],
+            "value_functions_not_used": [
+                vf.as_record()
+                for c, vf in self.value_functions.items()
+                if c not in self.weights_applied.index
+            ],
             "weights_applied": {str(k): float(v) for k, v in self.weights_applied.items()},
             "weights_left_out": dict(self.weights_left_out),
-            "unknown_values": ("contribute nothing; their weight is kept, not moved to the "
-                               "other criteria (share_weight_unknown, score_upper)"),
+            "unknown_values": (
+                "contribute nothing; their weight is kept, not moved to the "
+                "other criteria (share_weight_unknown, score_upper)"
+            ),
             "tie_tolerance_points": float(self.params.tie_tolerance_points),
         }
 
 
-def rank_with_ties(frame: pd.DataFrame, tolerance: float, *, by: str = "product",
-                   other: str = "village_code") -> pd.DataFrame:
+def rank_with_ties(
+    frame: pd.DataFrame, tolerance: float, *, by: str = "product", other: str = "village_code"
+) -> pd.DataFrame:
     """Rank (1 = best) within groups of ``by``, class first, then score, with tolerant ties.
 
     The rank of a row is 1 + the number of rows of its group that are clearly better: in a
@@ -377,13 +436,17 @@ def rank_with_ties(frame: pd.DataFrame, tolerance: float, *, by: str = "product"
     return pd.DataFrame({"rank": rank, "tie": tie, "tied_with": tied_with}, index=frame.index)
 
 
-def _values(criteria: pd.DataFrame, vfs: Mapping[str, ValueFunction], ids: list[str],
-            lq_min_units: int) -> pd.DataFrame:
+def _values(
+    criteria: pd.DataFrame, vfs: Mapping[str, ValueFunction], ids: list[str], lq_min_units: int
+) -> pd.DataFrame:
     problems: list[str] = []
     values = pd.DataFrame(index=criteria.index)
     for c in ids:
-        raw = (_coerce_column(criteria[c], c, problems) if c in criteria.columns
-               else pd.Series(np.nan, index=criteria.index))
+        raw = (
+            _coerce_column(criteria[c], c, problems)
+            if c in criteria.columns
+            else pd.Series(np.nan, index=criteria.index)
+        )
         values[c] = vfs[c](raw.to_numpy(dtype=float))
     if problems:
         raise InputDataError("criteria: " + " ".join(problems), problems=problems)
@@ -422,13 +485,18 @@ def decide(
     if not isinstance(criteria, pd.DataFrame) or criteria.index.nlevels != 2:
         raise InputDataError("criteria: expected a table indexed by (village_code, product).")
     if "businesses" not in criteria.columns:
-        raise InputDataError("criteria: the 'businesses' column (firm counts) is needed to "
-                             "screen and sort the pairs.")
+        raise InputDataError(
+            "criteria: the 'businesses' column (firm counts) is needed to "
+            "screen and sort the pairs."
+        )
     if criteria.index.has_duplicates:
         dup = criteria.index[criteria.index.duplicated()].unique()
         raise InputDataError(f"criteria: pairs occur more than once: {format_items(dup)}.")
-    vfs = (default_value_functions(params.classes.sentra_min_units) if value_functions is None
-           else MappingProxyType(dict(value_functions)))
+    vfs = (
+        default_value_functions(params.classes.sentra_min_units)
+        if value_functions is None
+        else MappingProxyType(dict(value_functions))
+    )
     if weights is None:
         weights = default_weights()
     if not isinstance(weights, Weights):
@@ -439,12 +507,15 @@ def decide(
     if no_vf:
         raise ParameterError(
             f"no value function for the weighted criteria {format_items(no_vf)}; give one "
-            "(anchors and source) or a weight of 0.")
+            "(anchors and source) or a weight of 0."
+        )
     firms = pd.to_numeric(criteria["businesses"], errors="coerce")
     if firms.isna().any():
         bad = criteria.index[firms.isna().to_numpy()]
-        raise InputDataError(f"criteria: 'businesses' missing or not a number for "
-                             f"{format_items(bad)}. Write 0 where nobody makes the product.")
+        raise InputDataError(
+            f"criteria: 'businesses' missing or not a number for "
+            f"{format_items(bad)}. Write 0 where nobody makes the product."
+        )
     screened = firms.to_numpy() >= 1
     cand = criteria[screened].copy()
     ideas = criteria[~screened].copy()
@@ -455,9 +526,12 @@ def decide(
     for c in ids:
         col = contribution[c].to_numpy()
         if len(col) and np.allclose(col, col[0], rtol=0, atol=1e-12):
-            left_out[c] = ("unknown for every candidate" if values[c].isna().all()
-                           else f"the same value ({col[0]:.3g}) for every candidate of the "
-                                "region: adds nothing to anyone")
+            left_out[c] = (
+                "unknown for every candidate"
+                if values[c].isna().all()
+                else f"the same value ({col[0]:.3g}) for every candidate of the "
+                "region: adds nothing to anyone"
+            )
         else:
             used.append(c)
     if not used:
@@ -485,13 +559,23 @@ def decide(
     if len(cand):
         cand = cand.join(rank_with_ties(cand, float(params.tie_tolerance_points)))
     else:
-        cand = cand.assign(rank=pd.Series(dtype=int), tie=pd.Series(dtype=bool),
-                           tied_with=pd.Series(dtype=object))
-    logger.info("Decision: %d candidates, %d pairs without a firm; criteria used: %s.",
-                len(cand), len(ideas), ", ".join(used))
-    return Decision(candidates=cand.sort_index(), ideas=ideas.sort_index(),
-                    weights_applied=applied, weights_left_out=left_out,
-                    value_functions=vfs, params=params)
+        cand = cand.assign(
+            rank=pd.Series(dtype=int), tie=pd.Series(dtype=bool), tied_with=pd.Series(dtype=object)
+        )
+    logger.info(
+        "Decision: %d candidates, %d pairs without a firm; criteria used: %s.",
+        len(cand),
+        len(ideas),
+        ", ".join(used),
+    )
+    return Decision(
+        candidates=cand.sort_index(),
+        ideas=ideas.sort_index(),
+        weights_applied=applied,
+        weights_left_out=left_out,
+        value_functions=vfs,
+        params=params,
+    )
 
 
 def directions_agree(vfs: Mapping[str, ValueFunction]) -> list[str]:
@@ -507,26 +591,34 @@ def directions_agree(vfs: Mapping[str, ValueFunction]) -> list[str]:
 
 #: PROMETHEE II thresholds in natural units: criterion -> (indifference q, preference p, why).
 #: Assumptions a planner replaces; PROMETHEE's own ranking is shown beside the value score.
-PROMETHEE_THRESHOLDS: Mapping[str, tuple[float, float, str]] = MappingProxyType({
-    "businesses": (0.0, 5.0, "any difference counts; 5 units (the PP 29/2018 threshold) or "
-                             "more is a strict preference"),
-    "lq_businesses": (0.1, 1.0, "LQ differences under 0.1 do not matter; 1 is strict"),
-    "raw_material_supply_ratio": (0.1, 1.0, "supply ratio: 0.1 indifferent, 1 strict"),
-    "available_land_ha": (5.0, 50.0, "5 ha indifferent, 50 ha strict"),
-    "share_slope_suitable": (0.05, 0.5, "5 % of the village indifferent, 50 % strict"),
-    "distance_centre_km": (1.0, 10.0, "1 km indifferent, 10 km strict"),
-    "distance_capital_km": (5.0, 50.0, "5 km indifferent, 50 km strict"),
-    "households": (100.0, 1000.0, "100 households indifferent, 1,000 strict"),
-    "managing_body": (0.0, 1.0, "yes against no is strict"),
-    "government_commitment": (0.1, 0.5, "rating 0-1: 0.1 indifferent, 0.5 strict"),
-    "local_wisdom": (0.1, 0.5, "rating 0-1: 0.1 indifferent, 0.5 strict"),
-    "readiness": (0.05, 0.3, "readiness 0-1: 0.05 indifferent, 0.3 strict"),
-})
+PROMETHEE_THRESHOLDS: Mapping[str, tuple[float, float, str]] = MappingProxyType(
+    {
+        "businesses": (
+            0.0,
+            5.0,
+            "any difference counts; 5 units (the PP 29/2018 threshold) or "
+            "more is a strict preference",
+        ),
+        "lq_businesses": (0.1, 1.0, "LQ differences under 0.1 do not matter; 1 is strict"),
+        "raw_material_supply_ratio": (0.1, 1.0, "supply ratio: 0.1 indifferent, 1 strict"),
+        "available_land_ha": (5.0, 50.0, "5 ha indifferent, 50 ha strict"),
+        "share_slope_suitable": (0.05, 0.5, "5 % of the village indifferent, 50 % strict"),
+        "distance_centre_km": (1.0, 10.0, "1 km indifferent, 10 km strict"),
+        "distance_capital_km": (5.0, 50.0, "5 km indifferent, 50 km strict"),
+        "households": (100.0, 1000.0, "100 households indifferent, 1,000 strict"),
+        "managing_body": (0.0, 1.0, "yes against no is strict"),
+        "government_commitment": (0.1, 0.5, "rating 0-1: 0.1 indifferent, 0.5 strict"),
+        "local_wisdom": (0.1, 0.5, "rating 0-1: 0.1 indifferent, 0.5 strict"),
+        "readiness": (0.05, 0.3, "readiness 0-1: 0.05 indifferent, 0.3 strict"),
+    }
+)
 
 
-def promethee_beside(decision: Decision, criteria: pd.DataFrame,
-                     thresholds: Mapping[str, tuple[float, float, str]] | None = None
-                     ) -> tuple[pd.DataFrame, dict]:
+def promethee_beside(
+    decision: Decision,
+    criteria: pd.DataFrame,
+    thresholds: Mapping[str, tuple[float, float, str]] | None = None,
+) -> tuple[pd.DataFrame, dict]:
     """PROMETHEE II (:mod:`ovop_geo.outranking`) on the same candidates, criteria and weights.
 
     Villages are compared within each product on the raw criteria in natural units, with the
@@ -542,24 +634,39 @@ def promethee_beside(decision: Decision, criteria: pd.DataFrame,
     out = pd.DataFrame(index=cand.index)
     if not used or cand.empty:
         return out, {}
-    values = pd.DataFrame({c: pd.to_numeric(cand[c], errors="coerce") if c in cand.columns
-                           else np.nan for c in used}, index=cand.index)
+    values = pd.DataFrame(
+        {c: pd.to_numeric(cand[c], errors="coerce") if c in cand.columns else np.nan for c in used},
+        index=cand.index,
+    )
     if "lq_businesses" in values.columns:
         values.loc[cand["value_lq_businesses"].isna(), "lq_businesses"] = np.nan
     directions = {c: DIRECTIONS[c] for c in used}
-    flows = promethee_ii(values, decision.weights_applied[used].to_dict(), directions,
-                         {c: thresholds[c][0] for c in used},
-                         {c: thresholds[c][1] for c in used}, within="product",
-                         unknown="neutral")
+    flows = promethee_ii(
+        values,
+        decision.weights_applied[used].to_dict(),
+        directions,
+        {c: thresholds[c][0] for c in used},
+        {c: thresholds[c][1] for c in used},
+        within="product",
+        unknown="neutral",
+    )
     out["promethee_phi_net"] = flows["phi_net"]
     ranked = cand[["sentra_class"]].assign(score=100 * flows["phi_net"])
     out["promethee_rank"] = rank_with_ties(ranked, 0.0)["rank"]
     strict = rank_with_ties(cand[["sentra_class", "score"]], 0.0)["rank"]
     out["promethee_rank_differs"] = out["promethee_rank"] != strict
-    record = {"method": "PROMETHEE II (Brans & Vincke 1985), linear preference with "
-                        "indifference (type V), villages compared within each product, class "
-                        "first; unknown values neutral",
-              "thresholds": {c: {"q": thresholds[c][0], "p": thresholds[c][1],
-                                 "source": "assumption: " + thresholds[c][2]} for c in used},
-              "pairs_ranked_differently": int(out["promethee_rank_differs"].sum())}
+    record = {
+        "method": "PROMETHEE II (Brans & Vincke 1985), linear preference with "
+        "indifference (type V), villages compared within each product, class "
+        "first; unknown values neutral",
+        "thresholds": {
+            c: {
+                "q": thresholds[c][0],
+                "p": thresholds[c][1],
+                "source": "assumption: " + thresholds[c][2],
+            }
+            for c in used
+        },
+        "pairs_ranked_differently": int(out["promethee_rank_differs"].sum()),
+    }
     return out, record

@@ -35,8 +35,11 @@ def crop_names(crops: pd.DataFrame | None, lang: str) -> dict[str, str]:
     if crops is None or f"name_{lang}" not in crops.columns:
         return {}
     ids = crops["crop_id"] if "crop_id" in crops.columns else crops.index
-    return {str(k): str(v) for k, v in zip(ids, crops[f"name_{lang}"], strict=True)
-            if isinstance(v, str) and v}
+    return {
+        str(k): str(v)
+        for k, v in zip(ids, crops[f"name_{lang}"], strict=True)
+        if isinstance(v, str) and v
+    }
 
 
 def year_text(x) -> str:
@@ -88,12 +91,18 @@ def display_table(
             if digits is None:
                 digits = 0 if pd.api.types.is_integer_dtype(series) else default_decimals
             styler = styler.format(
-                lambda x, d=digits: fmt_number(None if pd.isna(x) else float(x), lang,
-                                               decimals=d),
-                subset=[column])
+                lambda x, d=digits: fmt_number(None if pd.isna(x) else float(x), lang, decimals=d),
+                subset=[column],
+            )
         elif pd.api.types.is_bool_dtype(series):
             continue
         else:
-            styler = styler.format(lambda x: "–" if x is None or x is pd.NA or (
-                isinstance(x, float) and math.isnan(x)) else str(x), subset=[column])
+            styler = styler.format(
+                lambda x: (
+                    "–"
+                    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+                    else str(x)
+                ),
+                subset=[column],
+            )
     return styler

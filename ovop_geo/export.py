@@ -103,8 +103,11 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _is_integer_name(column: str) -> bool:
-    return (column in _INTEGER_NAMES or column.startswith(_INTEGER_PREFIXES)
-            or column.endswith(_INTEGER_SUFFIXES))
+    return (
+        column in _INTEGER_NAMES
+        or column.startswith(_INTEGER_PREFIXES)
+        or column.endswith(_INTEGER_SUFFIXES)
+    )
 
 
 def export_frame(df: pd.DataFrame, *, index: bool = True) -> pd.DataFrame:
@@ -133,8 +136,9 @@ def export_frame(df: pd.DataFrame, *, index: bool = True) -> pd.DataFrame:
             if len(present) and present.map(lambda v: isinstance(v, bool | np.bool_)).all():
                 values = values.astype("boolean")
             elif present.map(lambda v: isinstance(v, list | tuple)).any():
-                values = values.map(lambda v: ";".join(map(str, v))
-                                    if isinstance(v, list | tuple) else v)
+                values = values.map(
+                    lambda v: ";".join(map(str, v)) if isinstance(v, list | tuple) else v
+                )
         out[col] = values
     return pd.DataFrame(out, index=frame.index)
 
@@ -155,8 +159,9 @@ def to_csv_bytes(df: pd.DataFrame, *, index: bool = True, dialect: str = "rfc418
         if pd.api.types.is_bool_dtype(frame[col]):
             frame[col] = frame[col].map({True: "true", False: "false"}).astype(object)
     buf = io.StringIO()
-    neutralise_formulas(frame).to_csv(buf, index=False, sep=sep, decimal=decimal,
-                                      lineterminator="\r\n")
+    neutralise_formulas(frame).to_csv(
+        buf, index=False, sep=sep, decimal=decimal, lineterminator="\r\n"
+    )
     return buf.getvalue().encode("utf-8")
 
 
@@ -228,8 +233,13 @@ def to_geojson_bytes(gdf: gpd.GeoDataFrame, *, index_name: str | None = "village
     """
     frame = _vector_frame(gdf, index_name, "GeoJSON")
     buf = io.BytesIO()
-    pyogrio.write_dataframe(frame, buf, driver="GeoJSON", promote_to_multi=True,
-                            layer_options={"RFC7946": "YES", "WRITE_NAME": "NO"})
+    pyogrio.write_dataframe(
+        frame,
+        buf,
+        driver="GeoJSON",
+        promote_to_multi=True,
+        layer_options={"RFC7946": "YES", "WRITE_NAME": "NO"},
+    )
     return buf.getvalue()
 
 
@@ -239,8 +249,9 @@ def to_gpkg_bytes(layers: Mapping[str, tuple[gpd.GeoDataFrame, str | None]]) -> 
         path = Path(tmp) / "out.gpkg"
         for name, (gdf, index_name) in layers.items():
             frame = _vector_frame(gdf, index_name, "GeoPackage")
-            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", append=path.exists(),
-                                    promote_to_multi=True)
+            pyogrio.write_dataframe(
+                frame, path, layer=name, driver="GPKG", append=path.exists(), promote_to_multi=True
+            )
         return path.read_bytes()
 
 
@@ -259,8 +270,10 @@ def to_xlsx_bytes(
     book = openpyxl.Workbook()
     book.remove(book.active)
     tables = dict(sheets)
-    frames = {name: (neutralise_formulas(export_frame(df, index=idx)), True)
-              for name, (df, idx) in tables.items()}
+    frames = {
+        name: (neutralise_formulas(export_frame(df, index=idx)), True)
+        for name, (df, idx) in tables.items()
+    }
     if columns is not None:
         frames["columns"] = (neutralise_formulas(pd.DataFrame(columns)), True)
     for name, (frame, _) in frames.items():
@@ -420,8 +433,10 @@ def _signals_held():
     """Hold SIGINT and SIGTERM while staged files are renamed into place (a few milliseconds),
     so Ctrl-C cannot leave half of the new set beside half of the old one; they are delivered
     right after."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not \
-            threading.main_thread():
+    if (
+        not hasattr(signal, "pthread_sigmask")
+        or threading.current_thread() is not threading.main_thread()
+    ):
         yield
         return
     held = {signal.SIGINT, signal.SIGTERM}

@@ -201,8 +201,11 @@ def production(harvest: pd.DataFrame, *, source: str = "harvest table") -> pd.Da
         )
     estimated = (
         parse_yes_no(
-            df["estimated"].reset_index(drop=True), path=source, column="estimated",
-            empty=False, problems=problems,
+            df["estimated"].reset_index(drop=True),
+            path=source,
+            column="estimated",
+            empty=False,
+            problems=problems,
         ).to_numpy()
         if "estimated" in df.columns
         else False

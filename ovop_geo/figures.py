@@ -187,8 +187,13 @@ def _plain(text: object) -> str:
 
 def _save(fig, fmt: str, dpi: int) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight",
-                metadata={"Software": None} if fmt == "png" else None)
+    fig.savefig(
+        buf,
+        format=fmt,
+        dpi=dpi,
+        bbox_inches="tight",
+        metadata={"Software": None} if fmt == "png" else None,
+    )
     return buf.getvalue()
 
 
@@ -197,8 +202,15 @@ _PART_STYLES = (("#1b7837", ""), ("#a6dba0", "////"), ("#f0f0f0", "...."), ("#d6
 
 
 def stacked_bar_picture(
-    parts: Mapping[str, float], *, title: str, unit: str, lang: str = DEFAULT_LANG,
-    note: str = "", fmt: str = "png", dpi: int = 170, size_in: tuple[float, float] = (6.8, 1.2),
+    parts: Mapping[str, float],
+    *,
+    title: str,
+    unit: str,
+    lang: str = DEFAULT_LANG,
+    note: str = "",
+    fmt: str = "png",
+    dpi: int = 170,
+    size_in: tuple[float, float] = (6.8, 1.2),
 ) -> bytes:
     """One horizontal bar split into labelled parts (the land balance of a village).
 
@@ -210,8 +222,10 @@ def stacked_bar_picture(
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    values = {k: (0.0 if v is None or not np.isfinite(v) else max(float(v), 0.0))
-              for k, v in parts.items()}
+    values = {
+        k: (0.0 if v is None or not np.isfinite(v) else max(float(v), 0.0))
+        for k, v in parts.items()
+    }
     total = sum(values.values())
     fig = Figure(figsize=size_in)
     FigureCanvasAgg(fig)
@@ -220,11 +234,14 @@ def stacked_bar_picture(
     handles = []
     for i, (label, value) in enumerate(values.items()):
         colour, hatch = _PART_STYLES[i % len(_PART_STYLES)]
-        bar = ax.barh(0, value, left=left, color=colour, hatch=hatch, edgecolor="#333333",
-                      linewidth=0.6)
+        bar = ax.barh(
+            0, value, left=left, color=colour, hatch=hatch, edgecolor="#333333", linewidth=0.6
+        )
         share = value / total if total > 0 else 0.0
-        text = (f"{_plain(label)}: {fmt_number(value, lang, unit, decimals=0)} "
-                f"({fmt_number(100 * share, lang, '%', decimals=0)})")
+        text = (
+            f"{_plain(label)}: {fmt_number(value, lang, unit, decimals=0)} "
+            f"({fmt_number(100 * share, lang, '%', decimals=0)})"
+        )
         handles.append((bar, text))
         left += value
     ax.set_xlim(0, total if total > 0 else 1)
@@ -233,19 +250,32 @@ def stacked_bar_picture(
     for side in ax.spines.values():
         side.set_visible(False)
     ax.set_title(_plain(title), fontsize=9, loc="left")
-    fig.legend([h for h, _ in handles], [x for _, x in handles], loc="upper left",
-               bbox_to_anchor=(0.01, 0.49), ncol=2, fontsize=7, frameon=False,
-               borderaxespad=0.2)
+    fig.legend(
+        [h for h, _ in handles],
+        [x for _, x in handles],
+        loc="upper left",
+        bbox_to_anchor=(0.01, 0.49),
+        ncol=2,
+        fontsize=7,
+        frameon=False,
+        borderaxespad=0.2,
+    )
     if note:
-        fig.text(0.98, 0.83, _plain(note), fontsize=6.5, color="#555555", ha="right",
-                 va="bottom")
+        fig.text(0.98, 0.83, _plain(note), fontsize=6.5, color="#555555", ha="right", va="bottom")
     return _save(fig, fmt, dpi)
 
 
 def bar_picture(
-    values: Mapping[str, float], *, title: str, lang: str = DEFAULT_LANG,
-    threshold: float | None = None, threshold_label: str = "", highlight: str | None = None,
-    fmt: str = "png", dpi: int = 170, size_in: tuple[float, float] = (4.2, 2.4),
+    values: Mapping[str, float],
+    *,
+    title: str,
+    lang: str = DEFAULT_LANG,
+    threshold: float | None = None,
+    threshold_label: str = "",
+    highlight: str | None = None,
+    fmt: str = "png",
+    dpi: int = 170,
+    size_in: tuple[float, float] = (4.2, 2.4),
 ) -> bytes:
     """Horizontal bars of counts by label (firms by product), an optional threshold line.
 
@@ -276,8 +306,9 @@ def bar_picture(
     ax.tick_params(axis="x", labelsize=7)
     if threshold is not None:
         ax.axvline(threshold, color="black", linestyle=(0, (4, 2)), linewidth=1)
-        ax.text(threshold, len(labels) - 0.4, " " + _plain(threshold_label), fontsize=6.5,
-                va="bottom")
+        ax.text(
+            threshold, len(labels) - 0.4, " " + _plain(threshold_label), fontsize=6.5, va="bottom"
+        )
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_title(_plain(title), fontsize=9, loc="left")

@@ -221,8 +221,14 @@ def check_zip(
             f"{max_entries:,}. A Shapefile needs fewer than 10 files."
         )
     junk = ("__MACOSX",)
-    kept = [i for i in infos if not (PurePosixPath(i.filename.replace("\\", "/")).parts[:1] == junk
-                                     or PurePosixPath(i.filename).name.startswith("._"))]
+    kept = [
+        i
+        for i in infos
+        if not (
+            PurePosixPath(i.filename.replace("\\", "/")).parts[:1] == junk
+            or PurePosixPath(i.filename).name.startswith("._")
+        )
+    ]
     problems.extend(zip_ratio_problems(kept, max_ratio, ratio_min_bytes))
     if not names and not problems:
         problems.append("the archive holds no files.")
@@ -332,8 +338,12 @@ def read_vector(
         UnicodeDecodeError,
     ) as err:
         raise InputDataError(
-            msg("vector.unreadable", name=shown, suffix=suffix,
-                what=unreadable_reason(path, err, shown)),
+            msg(
+                "vector.unreadable",
+                name=shown,
+                suffix=suffix,
+                what=unreadable_reason(path, err, shown),
+            ),
             path=shown,
         ) from err
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
@@ -356,8 +366,7 @@ def _check_json_content(path: Path, shown: str, suffix: str) -> None:
     if text[:1] in (b"{", b"["):
         return
     what = describe_content(path) or msg("file.looks_not_json")
-    raise InputDataError(msg("vector.unreadable", name=shown, suffix=suffix, what=what),
-                         path=shown)
+    raise InputDataError(msg("vector.unreadable", name=shown, suffix=suffix, what=what), path=shown)
 
 
 def _short(err: BaseException, limit: int = 200) -> str:
@@ -529,8 +538,11 @@ def read_table(
     df.columns = [str(c).strip() for c in df.columns]
     if aliases:
         present = set(df.columns)
-        renames = {c: aliases[c.lower()] for c in df.columns
-                   if c.lower() in aliases and aliases[c.lower()] not in present}
+        renames = {
+            c: aliases[c.lower()]
+            for c in df.columns
+            if c.lower() in aliases and aliases[c.lower()] not in present
+        }
         if len(set(renames.values())) == len(renames):
             df = df.rename(columns=renames)
             if renames:
@@ -542,8 +554,12 @@ def read_table(
     missing = [c for c in wanted if c not in df.columns]
     if missing:
         raise InputDataError(
-            msg("table.missing_columns", name=shown, missing=", ".join(missing),
-                found=_columns_found(df.columns, sep)),
+            msg(
+                "table.missing_columns",
+                name=shown,
+                missing=", ".join(missing),
+                found=_columns_found(df.columns, sep),
+            ),
             path=shown,
         )
     unfilled = [c for c in skip_unfilled if c in df.columns]
@@ -666,14 +682,18 @@ def _choose_decimal(
     amb = ", ".join(repr(a) for a in values[kinds == "amb"].head(2))
     return None, (
         f"column '{col}': values like {amb} can be read with a thousands separator or a "
-        "decimal mark. Say which convention the file uses (decimal = \",\" or decimal = \".\" "
+        'decimal mark. Say which convention the file uses (decimal = "," or decimal = "." '
         "in the table's manifest section; in the app, the decimal choice beside the upload), or "
         "write the numbers without thousands separators."
     )
 
 
 def _parse_numeric(
-    df: pd.DataFrame, columns: list[str], sep: str, decimal: str | None, shown: str,
+    df: pd.DataFrame,
+    columns: list[str],
+    sep: str,
+    decimal: str | None,
+    shown: str,
     collect: list | None = None,
 ) -> pd.DataFrame:
     df = df.copy()
@@ -688,12 +708,20 @@ def _parse_numeric(
         k = kinds[col]
         missing, bad = k == "missing", k == "bad"
         if missing.any():
-            problems.append(msg("table.empty_cells", column=col, n=int(missing.sum()),
-                                rows=_rows(missing)))
+            problems.append(
+                msg("table.empty_cells", column=col, n=int(missing.sum()), rows=_rows(missing))
+            )
         if bad.any():
             examples = format_items([repr(v[:20]) for v in df.loc[bad, col].head(3)], limit=3)
-            problems.append(msg("table.not_numbers", column=col, n=int(bad.sum()),
-                                examples=examples, rows=_rows(bad)))
+            problems.append(
+                msg(
+                    "table.not_numbers",
+                    column=col,
+                    n=int(bad.sum()),
+                    examples=examples,
+                    rows=_rows(bad),
+                )
+            )
         unusable = missing | bad
         if unusable.any() and collect is None:
             continue

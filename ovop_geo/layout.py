@@ -145,25 +145,63 @@ def _styles():
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
 
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, spaceAfter=4,
-                          splitLongWords=1, wordWrap=None)
+    base = ParagraphStyle(
+        "body",
+        fontName=FONT,
+        fontSize=9.5,
+        leading=12.5,
+        spaceAfter=4,
+        splitLongWords=1,
+        wordWrap=None,
+    )
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
-        "note": ParagraphStyle("note", parent=base, fontSize=7.5, leading=9.5,
-                               textColor=colors.HexColor(_GREY)),
+        "note": ParagraphStyle(
+            "note", parent=base, fontSize=7.5, leading=9.5, textColor=colors.HexColor(_GREY)
+        ),
         "lead": ParagraphStyle("lead", parent=base, fontSize=12, leading=16, spaceAfter=6),
-        "h0": ParagraphStyle("h0", parent=base, fontName=FONT_BOLD, fontSize=22, leading=27,
-                             spaceAfter=10, spaceBefore=40),
-        "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=14, leading=18,
-                             spaceAfter=6, spaceBefore=4, keepWithNext=1),
-        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14,
-                             spaceAfter=4, spaceBefore=6, keepWithNext=1),
+        "h0": ParagraphStyle(
+            "h0",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=22,
+            leading=27,
+            spaceAfter=10,
+            spaceBefore=40,
+        ),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=14,
+            leading=18,
+            spaceAfter=6,
+            spaceBefore=4,
+            keepWithNext=1,
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=11,
+            leading=14,
+            spaceAfter=4,
+            spaceBefore=6,
+            keepWithNext=1,
+        ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=9.8, spaceAfter=0),
-        "cellb": ParagraphStyle("cellb", parent=base, fontName=FONT_BOLD, fontSize=8,
-                                leading=9.8, spaceAfter=0),
-        "caption": ParagraphStyle("caption", parent=base, fontSize=7.5, leading=9.5,
-                                  textColor=colors.HexColor(_GREY), spaceBefore=2),
+        "cellb": ParagraphStyle(
+            "cellb", parent=base, fontName=FONT_BOLD, fontSize=8, leading=9.8, spaceAfter=0
+        ),
+        "caption": ParagraphStyle(
+            "caption",
+            parent=base,
+            fontSize=7.5,
+            leading=9.5,
+            textColor=colors.HexColor(_GREY),
+            spaceBefore=2,
+        ),
     }
 
 
@@ -204,8 +242,17 @@ def to_pdf(blocks: Sequence[Block], *, title: str, footer: str, author: str = "o
 
     def frame_for(size):
         w, h = size
-        return Frame(margin, margin + 6 * mm, w - 2 * margin, h - 2 * margin - 6 * mm,
-                     id="text", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        return Frame(
+            margin,
+            margin + 6 * mm,
+            w - 2 * margin,
+            h - 2 * margin - 6 * mm,
+            id="text",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
 
     def on_page(canvas, doc):
         canvas.saveState()
@@ -220,13 +267,28 @@ def to_pdf(blocks: Sequence[Block], *, title: str, footer: str, author: str = "o
     portrait_size, landscape_size = A4, landscape(A4)
     buf = io.BytesIO()
     doc = BaseDocTemplate(
-        buf, pagesize=A4, title=title, author=author, creator="ovop_geo",
-        leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+        buf,
+        pagesize=A4,
+        title=title,
+        author=author,
+        creator="ovop_geo",
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
         pageTemplates=[
-            PageTemplate(id="portrait", frames=[frame_for(portrait_size)], onPageEnd=on_page,
-                         pagesize=portrait_size),
-            PageTemplate(id="landscape", frames=[frame_for(landscape_size)], onPageEnd=on_page,
-                         pagesize=landscape_size),
+            PageTemplate(
+                id="portrait",
+                frames=[frame_for(portrait_size)],
+                onPageEnd=on_page,
+                pagesize=portrait_size,
+            ),
+            PageTemplate(
+                id="landscape",
+                frames=[frame_for(landscape_size)],
+                onPageEnd=on_page,
+                pagesize=landscape_size,
+            ),
         ],
         invariant=1,
     )
@@ -260,10 +322,16 @@ def to_pdf(blocks: Sequence[Block], *, title: str, footer: str, author: str = "o
             story.append(_p(block.text, styles.get(block.style, styles["body"])))
         elif isinstance(block, Bullets):
             style = styles.get(block.style, styles["body"])
-            story.append(ListFlowable(
-                [ListItem(_p(item, style), leftIndent=10, value="•") for item in block.items],
-                bulletType="bullet", start="•", leftIndent=10, bulletFontName=FONT,
-                bulletFontSize=style.fontSize))
+            story.append(
+                ListFlowable(
+                    [ListItem(_p(item, style), leftIndent=10, value="•") for item in block.items],
+                    bulletType="bullet",
+                    start="•",
+                    leftIndent=10,
+                    bulletFontName=FONT,
+                    bulletFontSize=style.fontSize,
+                )
+            )
         elif isinstance(block, Table):
             story.append(_pdf_table(block, width, styles, RLTable, TableStyle, colors))
             if block.caption:
@@ -276,27 +344,36 @@ def to_pdf(blocks: Sequence[Block], *, title: str, footer: str, author: str = "o
             cells = [picture(p, width, height) for p in block.pictures]
             widths = [width * min(max(p.width, 0.05), 1.0) for p in block.pictures]
             row = RLTable([cells], colWidths=widths)
-            row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                     ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                                     ("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
+            row.setStyle(
+                TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                    ]
+                )
+            )
             row.hAlign = "LEFT"
             story.append(row)
             story.append(Spacer(1, 4))
         elif isinstance(block, Box):
             rows = [[_p(block.title, styles["cellb"]), ""]] + [
-                [_p(label, styles["cellb"]), _p(text, styles["cell"])]
-                for label, text in block.rows
+                [_p(label, styles["cellb"]), _p(text, styles["cell"])] for label, text in block.rows
             ]
             box = RLTable(rows, colWidths=[0.28 * width, 0.72 * width])
-            box.setStyle(TableStyle([
-                ("SPAN", (0, 0), (1, 0)),
-                ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e0e0e0")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]))
+            box.setStyle(
+                TableStyle(
+                    [
+                        ("SPAN", (0, 0), (1, 0)),
+                        ("BOX", (0, 0), (-1, -1), 1.2, colors.black),
+                        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e0e0e0")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("TOPPADDING", (0, 0), (-1, -1), 3),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ]
+                )
+            )
             story.append(box)
             story.append(Spacer(1, 6))
         elif isinstance(block, PageBreak):
@@ -350,8 +427,9 @@ def _pdf_table(block: Table, width: float, styles, RLTable, TableStyle, colors):
         ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
     ]
-    commands += [("BACKGROUND", (0, i), (-1, i), colors.HexColor("#f5f5f5"))
-                 for i in range(2, len(data), 2)]
+    commands += [
+        ("BACKGROUND", (0, i), (-1, i), colors.HexColor("#f5f5f5")) for i in range(2, len(data), 2)
+    ]
     table.setStyle(TableStyle(commands))
     return table
 
@@ -404,7 +482,7 @@ def to_html(blocks: Sequence[Block], *, title: str, footer: str, lang: str = "id
         f'<html lang="{_e(lang)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         # No script may run and nothing may be fetched, whatever the data hold.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "img-src data:; font-src data:; style-src 'unsafe-inline'\">",
         f"<title>{_e(title)}</title>",
         f"<style>{_font_css()}</style></head><body>",
@@ -429,12 +507,16 @@ def to_html(blocks: Sequence[Block], *, title: str, footer: str, lang: str = "id
         elif isinstance(block, Row):
             cells = "".join(
                 f'<div style="width:{100 * min(max(p.width, 0.05), 1.0):.0f}%">'
-                f"{_html_picture(p, full=True)}</div>" for p in block.pictures)
+                f"{_html_picture(p, full=True)}</div>"
+                for p in block.pictures
+            )
             out.append(f'<div class="row">{cells}</div>')
         elif isinstance(block, Box):
             rows = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in block.rows)
-            out.append(f'<table class="box"><colgroup><col style="width:28%"><col></colgroup>'
-                       f'<tr><th colspan="2">{_e(block.title)}</th></tr>{rows}</table>')
+            out.append(
+                f'<table class="box"><colgroup><col style="width:28%"><col></colgroup>'
+                f'<tr><th colspan="2">{_e(block.title)}</th></tr>{rows}</table>'
+            )
         elif isinstance(block, PageBreak):
             cls = ' class="landscape"' if block.landscape else ""
             out.append(f"</section><section{cls}>")
@@ -449,8 +531,10 @@ def _html_picture(block: Picture, *, full: bool = False) -> str:
     alt = _e(block.caption)
     style = "width:100%" if full else f"width:{100 * min(max(block.width, 0.05), 1.0):.0f}%"
     cap = f'<p class="caption">{alt}</p>' if block.caption else ""
-    return (f'<figure><img style="{style}" alt="{alt}" '
-            f'src="data:image/png;base64,{data}">{cap}</figure>')
+    return (
+        f'<figure><img style="{style}" alt="{alt}" '
+        f'src="data:image/png;base64,{data}">{cap}</figure>'
+    )
 
 
 def _html_table(block: Table) -> str:
@@ -470,5 +554,7 @@ def _html_table(block: Table) -> str:
     )
     style = f' style="font-size:{block.font_size + 0.5:.1f}pt"'
     cap = f'<p class="caption">{_e(block.caption)}</p>' if block.caption else ""
-    return (f"<table{style}><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>{cap}")
+    return (
+        f"<table{style}><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>{cap}"
+    )

@@ -710,7 +710,7 @@ class _Parser:
                 self.problems.append(f"[statistics.{name}] does not take a 'level'.")
             if values.get("decimal") not in (None, ",", "."):
                 self.problems.append(
-                    f"[statistics.{name}] decimal must be \",\" (decimal comma) or \".\" "
+                    f'[statistics.{name}] decimal must be "," (decimal comma) or "." '
                     f"(decimal point), not {values['decimal']!r}."
                 )
             specs[name] = TableSpec(**values)

@@ -39,8 +39,6 @@ _MAX_CLASSES = 5
 _UNIT_SUFFIXES = (("_t_yr", "t/yr"), ("_ha", "ha"), ("_pct", "%"), ("_km", "km"), ("_t", "t"))
 
 
-
-
 def unit_for(column: str) -> tuple[str, float]:
     """Unit and multiplier shown for a column named with the project's unit suffixes."""
     if column.startswith("share_"):
@@ -72,7 +70,6 @@ def format_value(value: object, column: str, lang: str) -> str:
     return str(value)
 
 
-
 @dataclass(frozen=True)
 class Scale:
     colours: pd.Series  # village -> colour
@@ -98,16 +95,17 @@ def numeric_scale(
         span = (hi - lo) * factor
         decimals = 0 if span >= 100 or year else 1 if span >= 1 else 2
         if year:  # whole years, no thousands separator
-            edges_fmt = (lambda v, u="": str(round(v)))  # noqa: E731
+            edges_fmt = lambda v, u="": str(round(v))  # noqa: E731
         else:
-            edges_fmt = (lambda v, u="": fmt_number(v, lang, u, decimals=decimals))  # noqa: E731
+            edges_fmt = lambda v, u="": fmt_number(v, lang, u, decimals=decimals)  # noqa: E731
         if n <= 1:
             colours[finite.index] = SEQUENTIAL[-1]
             legend.append((SEQUENTIAL[-1], edges_fmt(lo * factor, unit)))
         else:
             if year:
-                edges = np.unique(np.round(np.quantile(finite.to_numpy(),
-                                                       np.linspace(0, 1, n + 1))))
+                edges = np.unique(
+                    np.round(np.quantile(finite.to_numpy(), np.linspace(0, 1, n + 1)))
+                )
             elif method == "quantile":
                 edges = np.unique(np.quantile(finite.to_numpy(), np.linspace(0, 1, n + 1)))
             else:
@@ -142,8 +140,7 @@ def scale_for(
     values = villages[column]
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         unit, factor = unit_for(column)
-        return numeric_scale(values.astype(float), unit, factor, lang, no_data, method,
-                              year=is_year(column))
+        return numeric_scale(
+            values.astype(float), unit, factor, lang, no_data, method, year=is_year(column)
+        )
     return categorical_scale(values, no_data)
-
-

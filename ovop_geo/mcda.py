@@ -93,8 +93,12 @@ DIRECTIONS: Mapping[str, str] = MappingProxyType(
 )
 
 #: Attributes nobody can compute from maps; unknown (NaN) unless the user supplies them.
-OPTIONAL_CRITERIA: tuple[str, ...] = ("managing_body", "government_commitment", "local_wisdom",
-                                      "readiness")
+OPTIONAL_CRITERIA: tuple[str, ...] = (
+    "managing_body",
+    "government_commitment",
+    "local_wisdom",
+    "readiness",
+)
 
 #: Criteria that are not applicable to a product without a local raw material.
 RAW_MATERIAL_CRITERIA: tuple[str, ...] = (
@@ -376,7 +380,6 @@ def rank_within_product(scores: pd.Series) -> pd.Series:
     return scores.round(_TIE_DECIMALS).groupby(product).rank(ascending=False, method="min")
 
 
-
 def weighted_criteria(
     criteria: pd.DataFrame,
     weights: Weights | Mapping[str, float] | None,
@@ -396,10 +399,14 @@ def weighted_criteria(
         weights = Weights.from_mapping(weights)
     w = weights.as_series()
     norm = normalise_criteria(
-        criteria, list(w.index), directions=directions, supply_ratio_cap=supply_ratio_cap,
+        criteria,
+        list(w.index),
+        directions=directions,
+        supply_ratio_cap=supply_ratio_cap,
         all_equal=all_equal,
     )
     return w, norm
+
 
 def score(
     criteria: pd.DataFrame,
@@ -432,7 +439,10 @@ def score(
         ``share_weight_known`` (0–1).
     """
     w, norm = weighted_criteria(
-        criteria, weights, directions=directions, supply_ratio_cap=supply_ratio_cap,
+        criteria,
+        weights,
+        directions=directions,
+        supply_ratio_cap=supply_ratio_cap,
         all_equal=all_equal,
     )
     values = norm.to_numpy(dtype=float)

@@ -138,8 +138,12 @@ def _partition_table(result) -> gpd.GeoDataFrame:
     return out
 
 
-def run_partition(manifest: str | os.PathLike, out_dir: str | os.PathLike, params=None,
-                  workdir: str | os.PathLike | None = None) -> PartitionResult:
+def run_partition(
+    manifest: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    params=None,
+    workdir: str | os.PathLike | None = None,
+) -> PartitionResult:
     """Analyse one province from its own manifest and write its village table.
 
     Parameters
@@ -298,8 +302,12 @@ def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
     atomic_write_bytes(path, frame.to_csv().encode("utf-8"))
 
 
-def run_national(manifests: Sequence[str | os.PathLike], out_dir: str | os.PathLike,
-                 params=None, settings: NationalSettings | None = None) -> dict:
+def run_national(
+    manifests: Sequence[str | os.PathLike],
+    out_dir: str | os.PathLike,
+    params=None,
+    settings: NationalSettings | None = None,
+) -> dict:
     """Analyse every province in its own partition and write the national tables.
 
     Parameters
@@ -350,15 +358,20 @@ def run_national(manifests: Sequence[str | os.PathLike], out_dir: str | os.PathL
         "provinces": len(results),
         "reference_regions": reference,
         "execution": {**facts, "settings": asdict(settings)},
-        "seconds": {"partitions": partitions_s, "merge": merge_s, "total": total_s,
-                    "partition_cpu_sum": sum(r.cpu_seconds for r in results)},
+        "seconds": {
+            "partitions": partitions_s,
+            "merge": merge_s,
+            "total": total_s,
+            "partition_cpu_sum": sum(r.cpu_seconds for r in results),
+        },
         "villages_per_second": len(table) / total_s if total_s > 0 else None,
         "worker_peak_rss_mb": {str(k): v for k, v in sorted(peaks.items())},
         "partitions": [asdict(r) for r in sorted(results, key=lambda r: r.province)],
     }
     _atomic_csv_bytes(out / RUN_JSON, json.dumps(record, indent=1, default=str))
-    logger.info("National run: %d villages in %d provinces, %.1f s", len(table), len(results),
-                total_s)
+    logger.info(
+        "National run: %d villages in %d provinces, %.1f s", len(table), len(results), total_s
+    )
     return record
 
 

@@ -31,8 +31,11 @@ __all__ = [
 ]
 
 #: Colours of the sentra clusters by class (a sequential red scheme, strongest = sentra).
-CLUSTER_COLOURS: Mapping[str, str] = {"sentra": "#b2182b", "pre_sentra": "#ef8a62",
-                                      "potential": "#fddbc7"}
+CLUSTER_COLOURS: Mapping[str, str] = {
+    "sentra": "#b2182b",
+    "pre_sentra": "#ef8a62",
+    "potential": "#fddbc7",
+}
 
 #: Slope classes (%) of the slope layer: flat land up to 3 %, then the usual land-capability
 #: classes 8, 15, 25 and 40 % (ColorBrewer RdYlGn, reversed).
@@ -188,8 +191,9 @@ def slope_layer(
     )
 
 
-def cluster_layer(clusters: gpd.GeoDataFrame, product: str, *, lang: str = DEFAULT_LANG,
-                  show: bool = True) -> ClassLayer | None:
+def cluster_layer(
+    clusters: gpd.GeoDataFrame, product: str, *, lang: str = DEFAULT_LANG, show: bool = True
+) -> ClassLayer | None:
     """The sentra clusters of one product as a layer coloured by the cluster's class.
 
     ``clusters`` is :func:`ovop_geo.clusters.sentra_clusters` output; None when the product
@@ -206,7 +210,14 @@ def cluster_layer(clusters: gpd.GeoDataFrame, product: str, *, lang: str = DEFAU
     frame = chosen[["cluster_id", "sentra_class", "geometry"]].copy()
     frame["class_id"] = frame["sentra_class"]
     labels = {c: t(f"class_{c}", lang) for c in CLUSTER_COLOURS}
-    return ClassLayer(name=t("layer_clusters", lang, product=product), frame=frame,
-                      class_column="class_id", colours=dict(CLUSTER_COLOURS),
-                      class_labels=labels, show=show, opacity=0.35, css_class="ovop-cluster",
-                      outline_only=True)
+    return ClassLayer(
+        name=t("layer_clusters", lang, product=product),
+        frame=frame,
+        class_column="class_id",
+        colours=dict(CLUSTER_COLOURS),
+        class_labels=labels,
+        show=show,
+        opacity=0.35,
+        css_class="ovop-cluster",
+        outline_only=True,
+    )

@@ -175,9 +175,13 @@ class AnalysisParams:
                     f"unknown criteria in the weights: {', '.join(unknown)}. Known criteria: "
                     + ", ".join(sorted(mcda.DIRECTIONS))
                 )
-            negative = sorted(k for k, v in weights.items()
-                              if isinstance(v, bool) or not isinstance(v, int | float)
-                              or not (0 <= v < float("inf")))
+            negative = sorted(
+                k
+                for k, v in weights.items()
+                if isinstance(v, bool)
+                or not isinstance(v, int | float)
+                or not (0 <= v < float("inf"))
+            )
             if negative:
                 raise ParameterError(
                     f"weights must be zero or positive finite numbers: {', '.join(negative)}"
@@ -313,8 +317,9 @@ def prepare_region(
     capital = manifest.access.capital
     access = distance_to_centres(
         villages,
-        capital=None if capital is None else Place(capital.name, capital.lon, capital.lat,
-                                                   capital.source or ""),
+        capital=None
+        if capital is None
+        else Place(capital.name, capital.lon, capital.lat, capital.source or ""),
         centre_village=manifest.access.centre_village,
         group_column="group",
     )
@@ -334,8 +339,9 @@ def prepare_region(
         notes.append(_slope_only_note(region, slope))
     landuse_ha = suitability = village_land = None
     if region.layers.landuse is not None:
-        landuse_ha, suitability, village_land = _landuse_stage(region, slope, grid, progress,
-                                                               notes, lowland_rank)
+        landuse_ha, suitability, village_land = _landuse_stage(
+            region, slope, grid, progress, notes, lowland_rank
+        )
     else:
         notes.append(msg("note.no_landuse"))
 
@@ -346,8 +352,9 @@ def prepare_region(
         source = manifest.relative(manifest.statistics.harvest.path)
         totals = harvest["village_code"].isna() | (harvest["village_code"].astype(str) == "")
         if totals.all():
-            production_region = farming.production(harvest.drop(columns="village_code"),
-                                                    source=source)
+            production_region = farming.production(
+                harvest.drop(columns="village_code"), source=source
+            )
             if suitability is None:
                 notes.append(msg("note.totals_not_spread"))
             else:
@@ -356,7 +363,9 @@ def prepare_region(
                     - suitability["suitable_idle_ha"]
                 )
                 spread = farming.disaggregate_harvest(
-                    production_region.reset_index(), weights, source=source,
+                    production_region.reset_index(),
+                    weights,
+                    source=source,
                     weight_column="cultivated_suitable_ha",
                 )
                 harvest_by_village = farming.production(spread.reset_index(), source=source)
@@ -364,19 +373,25 @@ def prepare_region(
                 notes.append(msg("note.harvest_estimated"))
         else:
             harvest_by_village = farming.production(harvest, source=source)
-            notes.extend(_harvest_against_farmland(region, harvest_by_village, village_land,
-                                                   source))
-            production_region = (
-                harvest_by_village.groupby(level="crop_id")[["harvest_area_ha", "production_t"]]
-                .sum()
+            notes.extend(
+                _harvest_against_farmland(region, harvest_by_village, village_land, source)
             )
+            production_region = harvest_by_village.groupby(level="crop_id")[
+                ["harvest_area_ha", "production_t"]
+            ].sum()
             if suitability is None:
                 notes.append(msg("note.production_without_landuse"))
             given = set(harvest_by_village.index.get_level_values("village_code"))
             absent = [c for c in villages.index if c not in given]
             if absent:
-                notes.append(msg("note.harvest_unreported", file=source, count=len(absent),
-                                 villages=format_items(absent)))
+                notes.append(
+                    msg(
+                        "note.harvest_unreported",
+                        file=source,
+                        count=len(absent),
+                        villages=format_items(absent),
+                    )
+                )
     else:
         notes.append(msg("note.no_harvest"))
 
@@ -441,16 +456,27 @@ def _lowland_stage(region: Region) -> tuple[pd.DataFrame, pd.DataFrame]:
             values[factor] = zonal_stats(villages, layer)["mean"]
         else:
             values[factor] = lowland.village_values_from_polygons(
-                villages, layer, spec.column, categorical=categorical,
-                name=manifest.relative(spec.path))
+                villages,
+                layer,
+                spec.column,
+                categorical=categorical,
+                name=manifest.relative(spec.path),
+            )
     crops = region.tables["crops"]["crop_id"].astype(str) if "crops" in region.tables else []
-    ranks = lowland.lowland_ranks(values, limits, list(crops),
-                                  source=_table_name(region, "lowland_limits"))
+    ranks = lowland.lowland_ranks(
+        values, limits, list(crops), source=_table_name(region, "lowland_limits")
+    )
     return values, ranks
 
 
-def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[str],
-                   lowland_rank: pd.DataFrame | None = None):
+def _landuse_stage(
+    region: Region,
+    slope,
+    grid,
+    progress: Progress,
+    notes: list[str],
+    lowland_rank: pd.DataFrame | None = None,
+):
     """Class areas per village (polygons or class raster) and crop suitability.
 
     A class raster on the DEM's grid reuses the villages rasterized for the DEM (``grid``).
@@ -481,12 +507,21 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
                 raise raster_read_error(full, err) from err
         landuse_ha = lu
         if region.layers.zoning is not None:
-            notes.append(msg("note.zoning_not_applied", landuse=shown,
-                             zoning=manifest.relative(region.layers.zoning.path)))
+            notes.append(
+                msg(
+                    "note.zoning_not_applied",
+                    landuse=shown,
+                    zoning=manifest.relative(region.layers.zoning.path),
+                )
+            )
     else:
         lu = read_landuse(region)
         landuse_ha = landuse.landuse_by_village(
-            villages, lu, class_column=ref.class_column, classes=classes, name=shown,
+            villages,
+            lu,
+            class_column=ref.class_column,
+            classes=classes,
+            name=shown,
         )
         if region.layers.zoning is not None:
             zoning = read_zoning(region)
@@ -507,8 +542,9 @@ def _landuse_stage(region: Region, slope, grid, progress: Progress, notes: list[
             zone_column=zoning_ref.class_column if zoning_ref is not None else "zone_id",
             zoning_classes=tables.get("zoning_classes"),
             village_ranks=lowland_rank,
-            illustrative=bool(ref.illustrative
-                              or (zoning_ref is not None and zoning_ref.illustrative)),
+            illustrative=bool(
+                ref.illustrative or (zoning_ref is not None and zoning_ref.illustrative)
+            ),
         )
         suitability, village_land = land.by_crop, land.by_village
     return landuse_ha, suitability, village_land
@@ -544,8 +580,9 @@ def _slope_statistics(region: Region, *, workdir: str | Path | None):
     return out, grid, overview
 
 
-def _harvest_against_farmland(region: Region, harvest: pd.DataFrame, village_land, source: str
-                              ) -> list[str]:
+def _harvest_against_farmland(
+    region: Region, harvest: pd.DataFrame, village_land, source: str
+) -> list[str]:
     """A warning for harvest areas above a village's farmland times the crop's cropping
     intensity (possible: farmland may be mapped short, but worth a look)."""
     if village_land is None or "farmland_ha" not in village_land.columns:
@@ -553,16 +590,19 @@ def _harvest_against_farmland(region: Region, harvest: pd.DataFrame, village_lan
     crops = region.tables.get("crops")
     intensity = {}
     if crops is not None and "cropping_intensity" in crops.columns:
-        intensity = dict(zip(crops["crop_id"].astype(str), crops["cropping_intensity"],
-                             strict=True))
+        intensity = dict(
+            zip(crops["crop_id"].astype(str), crops["cropping_intensity"], strict=True)
+        )
     rows = []
     for (code, crop), area in harvest["harvest_area_ha"].items():
         if code not in village_land.index:
             continue
         cap = float(village_land.loc[code, "farmland_ha"]) * float(intensity.get(crop, 1.0))
         if area > cap * (1 + 1e-9):
-            rows.append(f"{code} {region.villages.loc[code, 'village_name']}: {crop} "
-                        f"{area:,.1f} ha > {cap:,.1f} ha")
+            rows.append(
+                f"{code} {region.villages.loc[code, 'village_name']}: {crop} "
+                f"{area:,.1f} ha > {cap:,.1f} ha"
+            )
     if not rows:
         return []
     return [msg("check.harvest_farmland", path=source, n=len(rows), rows=format_items(rows))]
@@ -574,10 +614,12 @@ def _check_slope_known(region: Region, slope: pd.DataFrame | None) -> None:
         return
     unknown = slope[slope["slope_mean_pct"].isna()]
     names = region.villages["village_name"]
-    outside = [f"{c} {names[c]}" for c in unknown.index
-               if unknown.loc[c, "slope_reason"] != "all nodata"]
-    nodata = [f"{c} {names[c]}" for c in unknown.index
-              if unknown.loc[c, "slope_reason"] == "all nodata"]
+    outside = [
+        f"{c} {names[c]}" for c in unknown.index if unknown.loc[c, "slope_reason"] != "all nodata"
+    ]
+    nodata = [
+        f"{c} {names[c]}" for c in unknown.index if unknown.loc[c, "slope_reason"] == "all nodata"
+    ]
     shown = region.manifest.relative(region.layers.elevation.path)
     problems = []
     if outside:
@@ -600,8 +642,12 @@ def _slope_share_column(threshold: float) -> str:
 
 
 # --------------------------------------------------------------------------------- analyse
-def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None, *,
-            firms: pd.DataFrame | None = None) -> AnalysisResult:
+def analyse(
+    prepared: PreparedRegion,
+    params: AnalysisParams | None = None,
+    *,
+    firms: pd.DataFrame | None = None,
+) -> AnalysisResult:
     """Compute land availability, sentra rules, scores, sensitivity and allocation.
 
     Cheap: no file is read; call it again whenever a parameter changes. ``firms``: per-firm
@@ -612,19 +658,31 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None, *,
     params = params or AnalysisParams()
     region = prepared.region
     manifest_params = region.manifest.parameters
-    central = (params.growth_rate_pct_yr if params.growth_rate_pct_yr is not None
-               else manifest_params.get("growth_rate_pct_yr"))
+    central = (
+        params.growth_rate_pct_yr
+        if params.growth_rate_pct_yr is not None
+        else manifest_params.get("growth_rate_pct_yr")
+    )
     scenarios = farming.scenarios_from_table(
         region.tables.get("growth_scenarios"),
         central_pct_yr=None if central is None else float(central),
         source=_table_name(region, "growth_scenarios"),
     )
-    data_year = (params.base_year if params.base_year is not None
-                 else int(manifest_params.get("base_year", FarmingParams.base_year)))
-    start_year = (params.start_year if params.start_year is not None
-                  else int(manifest_params.get("start_year", dt.date.today().year)))
-    pop_growth = (params.population_growth_pct_yr if params.population_growth_pct_yr is not None
-                  else region.manifest.region.population_growth_pct_yr)
+    data_year = (
+        params.base_year
+        if params.base_year is not None
+        else int(manifest_params.get("base_year", FarmingParams.base_year))
+    )
+    start_year = (
+        params.start_year
+        if params.start_year is not None
+        else int(manifest_params.get("start_year", dt.date.today().year))
+    )
+    pop_growth = (
+        params.population_growth_pct_yr
+        if params.population_growth_pct_yr is not None
+        else region.manifest.region.population_growth_pct_yr
+    )
     notes = list(prepared.notes)
     if pop_growth is None:
         pop_growth = 0.0
@@ -633,8 +691,11 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None, *,
     businesses = reported_businesses(region)
     households = villages["households"] if "households" in villages.columns else None
     population = None
-    given = (pd.to_numeric(villages["population"], errors="coerce")
-             if "population" in villages.columns else None)
+    given = (
+        pd.to_numeric(villages["population"], errors="coerce")
+        if "population" in villages.columns
+        else None
+    )
     if given is not None and given.notna().any():
         population = given.dropna().astype(float).rename("population")  # persons, as given
     elif households is not None and region.manifest.region.population:
@@ -648,34 +709,51 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None, *,
     if prepared.suitability is not None and prepared.harvest_by_village is not None:
         crops = prepared.suitability.index.get_level_values("crop_id").unique()
         land = farming.land_availability(
-            prepared.suitability, prepared.harvest_by_village,
+            prepared.suitability,
+            prepared.harvest_by_village,
             demand if demand is not None else _empty_demand(),
             village_land=prepared.village_land,
             intensity=farming.cropping_intensity(region.tables.get("crops"), crops),
         )
         if prepared.village_land is not None:
             balance = farming.land_balance(prepared.village_land, land)
-        food = (None if population is None
-                else farming.food_need(population, region.tables.get("crops"), crops))
+        food = (
+            None
+            if population is None
+            else farming.food_need(population, region.tables.get("crops"), crops)
+        )
         if food is None:
             notes.append(msg("note.no_population"))
         land = land.join(farming.food_first(land, food))
-        growth = {"scenarios": scenarios, "start_year": start_year,
-                  "population_growth_pct_yr": float(pop_growth),
-                  "horizon_years": params.horizon_years}
+        growth = {
+            "scenarios": scenarios,
+            "start_year": start_year,
+            "population_growth_pct_yr": float(pop_growth),
+            "horizon_years": params.horizon_years,
+        }
         land = land.join(farming.growth_scenarios(land, **growth))
         region_land = farming.region_totals(land)
-        region_land = region_land.join(farming.food_first(
-            region_land, region_land[["food_need_t_yr"]]).drop(columns="food_need_t_yr"))
+        region_land = region_land.join(
+            farming.food_first(region_land, region_land[["food_need_t_yr"]]).drop(
+                columns="food_need_t_yr"
+            )
+        )
         region_land = region_land.join(farming.growth_scenarios(region_land, **growth))
 
     carrying = None
-    if (prepared.harvest_by_village is not None and "prices" in region.tables
-            and population is not None and _capacity_inputs(prepared, population, notes)):
+    if (
+        prepared.harvest_by_village is not None
+        and "prices" in region.tables
+        and population is not None
+        and _capacity_inputs(prepared, population, notes)
+    ):
         conversion, conversion_source = _milled_rice_conversion(region)
         carrying = capacity.carrying_capacity(
-            prepared.harvest_by_village, region.tables["prices"], population,
-            milled_rice_t_per_paddy_t=conversion, conversion_source=conversion_source,
+            prepared.harvest_by_village,
+            region.tables["prices"],
+            population,
+            milled_rice_t_per_paddy_t=conversion,
+            conversion_source=conversion_source,
             all_commodities=bool(manifest_params.get("capacity_all_commodities", False)),
             prices_source=_table_name(region, "prices"),
         )
@@ -688,57 +766,100 @@ def analyse(prepared: PreparedRegion, params: AnalysisParams | None = None, *,
         two_period = _two_period(region, notes)
         # Each rule on its own: PP 29/2018 needs the counts only, the BPS rule the households.
         rules = sentra.apply_sentra_rules(
-            businesses, households,
-            sentra.SentraRules(min_units=params.min_units,
-                               min_household_share=params.min_household_share),
+            businesses,
+            households,
+            sentra.SentraRules(
+                min_units=params.min_units, min_household_share=params.min_household_share
+            ),
         )
         firm_readiness = None
         if firms is not None:
             if region.assessment is None:
                 raise InputDataError(msg("note.firms_without_rubric"))
-            firm_readiness = readiness.readiness_by(firms, region.assessment,
-                                                    name="firms")["readiness"]
-        criteria = build_criteria(prepared, lq=lq, land=land, demand=demand,
-                                  slope_limit_pct=params.slope_limit_pct,
-                                  businesses=businesses, firm_readiness=firm_readiness)
+            firm_readiness = readiness.readiness_by(firms, region.assessment, name="firms")[
+                "readiness"
+            ]
+        criteria = build_criteria(
+            prepared,
+            lq=lq,
+            land=land,
+            demand=demand,
+            slope_limit_pct=params.slope_limit_pct,
+            businesses=businesses,
+            firm_readiness=firm_readiness,
+        )
         dec = decision.decide(criteria, weights, params=decision_params(params))
         scores = _scores(dec, criteria.index)
         sens, robust = robustness(
-            dec, criteria=criteria, businesses=businesses, lq=economy.location_quotient,
-            n=params.sensitivity_runs, concentration=params.sensitivity_concentration,
+            dec,
+            criteria=criteria,
+            businesses=businesses,
+            lq=economy.location_quotient,
+            n=params.sensitivity_runs,
+            concentration=params.sensitivity_concentration,
             seed=params.seed,
         )
         if params.distinct_products:
-            require = (sentra.sentra_pairs(rules) if params.require_sentra else None)
+            require = sentra.sentra_pairs(rules) if params.require_sentra else None
             alloc = allocate_products(
-                scores, max_villages_per_product=params.max_villages_per_product,
+                scores,
+                max_villages_per_product=params.max_villages_per_product,
                 require_sentra=require,
             )
         clusters = sentra_clusters(
-            villages, businesses, decision_params(params).classes,
-            pairs=None if prepared.neighbours is None else list(prepared.neighbours))
+            villages,
+            businesses,
+            decision_params(params).classes,
+            pairs=None if prepared.neighbours is None else list(prepared.neighbours),
+        )
         candidates = _candidates(dec, rules, sens, clusters)
         ideas = new_product_ideas(
-            businesses, [] if prepared.neighbours is None else list(prepared.neighbours),
-            villages["village_name"] if "village_name" in villages.columns else None)
+            businesses,
+            [] if prepared.neighbours is None else list(prepared.neighbours),
+            villages["village_name"] if "village_name" in villages.columns else None,
+        )
         beside, promethee_record = decision.promethee_beside(dec, criteria)
         candidates = candidates.join(beside)
         robust = {**(robust or {}), "promethee": promethee_record}
-        recommendation = recommend(candidates, criteria=list(dec.weights_applied.index),
-                                   tolerance=params.tie_tolerance_points, clusters=clusters)
+        recommendation = recommend(
+            candidates,
+            criteria=list(dec.weights_applied.index),
+            tolerance=params.tie_tolerance_points,
+            clusters=clusters,
+        )
     else:
         notes.append(msg("note.no_businesses"))
 
     result = AnalysisResult(
-        prepared=prepared, params=params, weights=weights, land=land, demand=demand,
-        carrying=carrying, lq_businesses=lq, rules=rules, criteria=criteria, scores=scores,
-        sensitivity=sens, allocation=alloc, candidates=candidates, notes=tuple(notes),
-        land_balance=balance, region_land=region_land, two_period=two_period,
-        decision=dec, robustness_record=robust, recommendation=recommendation,
-        clusters=clusters, ideas=ideas,
-        growth=GrowthSettings(scenarios=scenarios, start_year=start_year, data_year=data_year,
-                              population_growth_pct_yr=float(pop_growth),
-                              horizon_years=params.horizon_years),
+        prepared=prepared,
+        params=params,
+        weights=weights,
+        land=land,
+        demand=demand,
+        carrying=carrying,
+        lq_businesses=lq,
+        rules=rules,
+        criteria=criteria,
+        scores=scores,
+        sensitivity=sens,
+        allocation=alloc,
+        candidates=candidates,
+        notes=tuple(notes),
+        land_balance=balance,
+        region_land=region_land,
+        two_period=two_period,
+        decision=dec,
+        robustness_record=robust,
+        recommendation=recommendation,
+        clusters=clusters,
+        ideas=ideas,
+        growth=GrowthSettings(
+            scenarios=scenarios,
+            start_year=start_year,
+            data_year=data_year,
+            population_growth_pct_yr=float(pop_growth),
+            horizon_years=params.horizon_years,
+        ),
     )
     object.__setattr__(result, "villages", village_indicators(result))
     return result
@@ -755,8 +876,7 @@ def _capacity_inputs(prepared: PreparedRegion, population: pd.Series, notes: lis
     codes = harvest.index.get_level_values("village_code").astype(str).unique()
     lacking = [c for c in codes if not population.get(c, np.nan) >= 0]
     if lacking:
-        notes.append(msg("note.capacity_no_population", count=len(lacking),
-                         villages=lacking[:5]))
+        notes.append(msg("note.capacity_no_population", count=len(lacking), villages=lacking[:5]))
         return False
     return True
 
@@ -867,8 +987,10 @@ def build_criteria(
         businesses = reported_businesses(region)
     villages = prepared.villages
     products = list(businesses.columns)
-    index = pd.MultiIndex.from_product([villages.index[villages.index.isin(businesses.index)],
-                                        products], names=["village_code", "product"])
+    index = pd.MultiIndex.from_product(
+        [villages.index[villages.index.isin(businesses.index)], products],
+        names=["village_code", "product"],
+    )
     crit = pd.DataFrame(index=index)
     codes = crit.index.get_level_values("village_code")
     prods = crit.index.get_level_values("product")
@@ -886,13 +1008,20 @@ def build_criteria(
         # Without a land-use layer the production of the harvest statistics still gives the
         # supply ratio; only the available land is unknown.
         production = land["production_t"] if land is not None else harvest["production_t"]
-        available = (land["available_ha"].clip(lower=0) if land is not None
-                     else pd.Series(np.nan, index=production.index))
-        demand_by_crop = (demand["demand_t_yr"] if demand is not None
-                          else pd.Series(dtype=float))
+        available = (
+            land["available_ha"].clip(lower=0)
+            if land is not None
+            else pd.Series(np.nan, index=production.index)
+        )
+        demand_by_crop = demand["demand_t_yr"] if demand is not None else pd.Series(dtype=float)
         # One row per (criteria row, input crop); summed back per criteria row.
-        long = pd.DataFrame({"village_code": np.asarray(codes), "product": np.asarray(prods),
-                             "row": np.arange(len(crit))}).merge(pairs, on="product")
+        long = pd.DataFrame(
+            {
+                "village_code": np.asarray(codes),
+                "product": np.asarray(prods),
+                "row": np.arange(len(crit)),
+            }
+        ).merge(pairs, on="product")
         keys = pd.MultiIndex.from_arrays([long["village_code"], long["crop_id"]])
         long["prod"] = production.reindex(keys).to_numpy(dtype=float)
         long["need"] = demand_by_crop.reindex(keys).fillna(0).to_numpy(dtype=float)
@@ -904,8 +1033,9 @@ def build_criteria(
         prod_v, need_v = prod.to_numpy(), need.to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
             # Nothing demanded yet: supply is no constraint; report the scoring cap.
-            ratio = np.where(need_v > 0, prod_v / need_v,
-                             np.where(prod_v > 0, SUPPLY_RATIO_CAP, np.nan))
+            ratio = np.where(
+                need_v > 0, prod_v / need_v, np.where(prod_v > 0, SUPPLY_RATIO_CAP, np.nan)
+            )
         supply[rows] = np.where(np.isnan(prod_v), np.nan, ratio)
         avail[rows] = grouped["avail"].sum(min_count=1).to_numpy()
     crit["raw_material_supply_ratio"] = supply
@@ -917,12 +1047,15 @@ def build_criteria(
     else:
         crit["share_slope_suitable"] = np.nan
     crit["distance_centre_km"] = (
-        prepared.access["distance_centre_straight_km"].reindex(codes).to_numpy(dtype=float))
+        prepared.access["distance_centre_straight_km"].reindex(codes).to_numpy(dtype=float)
+    )
     crit["distance_capital_km"] = (
-        prepared.access["distance_capital_straight_km"].reindex(codes).to_numpy(dtype=float))
+        prepared.access["distance_capital_straight_km"].reindex(codes).to_numpy(dtype=float)
+    )
     hh = villages["households"] if "households" in villages.columns else None
-    crit["households"] = (np.nan if hh is None
-                          else pd.to_numeric(hh, errors="coerce").reindex(codes).to_numpy(float))
+    crit["households"] = (
+        np.nan if hh is None else pd.to_numeric(hh, errors="coerce").reindex(codes).to_numpy(float)
+    )
     for optional in mcda.OPTIONAL_CRITERIA:
         if optional in villages.columns:
             crit[optional] = villages[optional].reindex(codes).to_numpy()
@@ -946,8 +1079,7 @@ def decision_params(params: AnalysisParams) -> decision.DecisionParams:
     """The screen-sort-score parameters of a run (thresholds and the tie tolerance)."""
     pre = params.pre_sentra_min_units
     return decision.DecisionParams(
-        classes=decision.ClassRules(sentra_min_units=params.min_units,
-                                    pre_sentra_min_units=pre),
+        classes=decision.ClassRules(sentra_min_units=params.min_units, pre_sentra_min_units=pre),
         lq_min_units=params.lq_min_units,
         tie_tolerance_points=params.tie_tolerance_points,
     )
@@ -964,10 +1096,23 @@ def _scores(dec: decision.Decision, index: pd.MultiIndex) -> pd.DataFrame:
     return out
 
 
-def _candidates(dec: decision.Decision, rules: pd.DataFrame, sens: pd.DataFrame,
-                clusters: gpd.GeoDataFrame | None) -> pd.DataFrame:
-    table = dec.candidates.join(rules[["meets_pp29_2018", "margin_pp29", "household_share",
-                                       "meets_bps_households", "margin_bps"]])
+def _candidates(
+    dec: decision.Decision,
+    rules: pd.DataFrame,
+    sens: pd.DataFrame,
+    clusters: gpd.GeoDataFrame | None,
+) -> pd.DataFrame:
+    table = dec.candidates.join(
+        rules[
+            [
+                "meets_pp29_2018",
+                "margin_pp29",
+                "household_share",
+                "meets_bps_households",
+                "margin_bps",
+            ]
+        ]
+    )
     table = table.join(sens)
     if clusters is not None:
         table = table.join(cluster_membership(clusters))
@@ -978,8 +1123,11 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
     """One row per village with every indicator, ready for the map and the exports."""
     prepared = result.prepared
     villages = prepared.villages
-    keep = [c for c in ("village_name", "group", "area_ha", "households", "area_ha_reported")
-            if c in villages.columns]
+    keep = [
+        c
+        for c in ("village_name", "group", "area_ha", "households", "area_ha_reported")
+        if c in villages.columns
+    ]
     out = villages[[*keep, "geometry"]].copy()
     out = out.join(prepared.access.drop(columns=["centre_method"]))
     if prepared.slope is not None:
@@ -1014,64 +1162,89 @@ def village_indicators(result: AnalysisResult) -> gpd.GeoDataFrame:
         if result.growth is not None:
             for scenario in result.growth.scenarios:
                 wide_cols[f"year_land_short_{scenario.name}"] = (
-                    f"year_land_short_{scenario.name}_{{}}")
+                    f"year_land_short_{scenario.name}_{{}}"
+                )
         for col, pattern in wide_cols.items():
             if col not in result.land.columns:
                 continue
             wide = result.land[col].unstack("crop_id")
             wide.columns = [pattern.format(c) for c in wide.columns]
             out = out.join(wide)
-        out["production_estimated"] = bool(result.land["estimated"].any()) if (
-            "estimated" in result.land.columns) else False
+        out["production_estimated"] = (
+            bool(result.land["estimated"].any()) if ("estimated" in result.land.columns) else False
+        )
         unreported = _villages_without_harvest(prepared)
         if len(unreported):
             # The land balance counts their land as not harvested; their harvest and
             # production themselves are unknown (no data), not 0.
-            columns = [c for c in out.columns if c.startswith(("harvest_area_", "production_"))
-                       and c != "production_estimated"]
+            columns = [
+                c
+                for c in out.columns
+                if c.startswith(("harvest_area_", "production_")) and c != "production_estimated"
+            ]
             out.loc[unreported, columns] = np.nan
     if result.land_balance is not None:
-        keep = [c for c in result.land_balance.columns if c.startswith("land_")
-                and c != "land_available_sum_ha"]
+        keep = [
+            c
+            for c in result.land_balance.columns
+            if c.startswith("land_") and c != "land_available_sum_ha"
+        ]
         out = out.join(result.land_balance[keep])
     if result.land is None and prepared.harvest_by_village is not None:
         # No land balance (no land-use layer): the harvest statistics' own figures still go out.
         harvest = prepared.harvest_by_village
-        for col, pattern in (("harvest_area_ha", "harvest_area_{}_ha"),
-                             ("production_t", "production_{}_t")):
+        for col, pattern in (
+            ("harvest_area_ha", "harvest_area_{}_ha"),
+            ("production_t", "production_{}_t"),
+        ):
             wide = harvest[col].unstack("crop_id")
             wide.columns = [pattern.format(c) for c in wide.columns]
             out = out.join(wide)
-        out["production_estimated"] = (bool(harvest["estimated"].any())
-                                       if "estimated" in harvest.columns else False)
+        out["production_estimated"] = (
+            bool(harvest["estimated"].any()) if "estimated" in harvest.columns else False
+        )
     known = reported_businesses(result.region)
     if result.lq_businesses is not None:
         out = out.join(result.lq_businesses.add_prefix("lq_"))
         spec = economy.specialisation(known)
-        out = out.join(spec[["leading_product", "share_leading", "herfindahl"]]
-                       .add_prefix("businesses_"))
+        out = out.join(
+            spec[["leading_product", "share_leading", "herfindahl"]].add_prefix("businesses_")
+        )
     if prepared.harvest_by_village is not None:
         production = prepared.harvest_by_village["production_t"].unstack("crop_id")
-        out = out.join(economy.location_quotient(production.fillna(0.0))
-                       .add_prefix("lq_production_"))
+        out = out.join(
+            economy.location_quotient(production.fillna(0.0)).add_prefix("lq_production_")
+        )
     if known is not None:
         out = out.join(known.add_prefix("businesses_"))
     if result.two_period is not None:
-        for key, column, prefix in (("dynamic_lq", "dlq", "dlq_"),
-                                    ("dynamic_lq", "class", "dlq_class_"),
-                                    ("shift_share", "c_competitive", "shift_share_competitive_"),
-                                    ("klassen", "class", "klassen_")):
+        for key, column, prefix in (
+            ("dynamic_lq", "dlq", "dlq_"),
+            ("dynamic_lq", "class", "dlq_class_"),
+            ("shift_share", "c_competitive", "shift_share_competitive_"),
+            ("klassen", "class", "klassen_"),
+        ):
             wide = result.two_period[key][column].unstack("product")
             out = out.join(wide.add_prefix(prefix))
     if result.recommendation is not None and len(result.recommendation):
-        rec = result.recommendation[["product", "sentra_class", "score", "runner_up",
-                                     "margin_points", "tie", "reason_id", "reason_en"]]
+        rec = result.recommendation[
+            [
+                "product",
+                "sentra_class",
+                "score",
+                "runner_up",
+                "margin_points",
+                "tie",
+                "reason_id",
+                "reason_en",
+            ]
+        ]
         out = out.join(rec.add_prefix("ovop_"))
         out["ovop_recommended_product"] = out["ovop_product"]
     if result.allocation is not None:
-        alloc = result.allocation[["product", "score", "best_product", "best_score",
-                                   "score_lost"]].rename(columns={"product": "assigned_product",
-                                                                  "score": "assigned_score"})
+        alloc = result.allocation[
+            ["product", "score", "best_product", "best_score", "score_lost"]
+        ].rename(columns={"product": "assigned_product", "score": "assigned_score"})
         out = out.join(alloc.add_prefix("ovop_"))
         out["ovop_product"] = out["ovop_assigned_product"]
     if result.scores is not None:

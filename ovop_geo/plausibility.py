@@ -79,8 +79,10 @@ class Bounds:
         for f in fields(self):
             value = getattr(self, f.name)
             numbers = value if isinstance(value, tuple) else (value,)
-            if not all(isinstance(v, int | float) and not isinstance(v, bool)
-                       and math.isfinite(v) for v in numbers):
+            if not all(
+                isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                for v in numbers
+            ):
                 problems.append(f"{f.name} must be a finite number, got {value!r}")
         if problems:
             raise ParameterError("[checks]: " + "; ".join(problems) + ".")
@@ -91,8 +93,11 @@ class Bounds:
             problems.append("max_raster_pixels and max_problems must be at least 1")
         if not 0 <= self.overlap_warning_share <= self.max_overlap_share <= 1:
             problems.append("0 <= overlap_warning_share <= max_overlap_share <= 1 is needed")
-        if min(self.min_village_area_ha, self.reported_area_tolerance,
-               self.max_harvests_per_year) < 0 or self.max_village_area_ha <= 0:
+        if (
+            min(self.min_village_area_ha, self.reported_area_tolerance, self.max_harvests_per_year)
+            < 0
+            or self.max_village_area_ha <= 0
+        ):
             problems.append("areas, tolerances and max_harvests_per_year must be positive")
         if problems:
             raise ParameterError("[checks]: " + "; ".join(problems) + ".")
@@ -153,24 +158,47 @@ def check_raw_crs(raw: gpd.GeoDataFrame, path: str, bounds: Bounds) -> list[str]
     if not np.isfinite([minx, miny, maxx, maxy]).all():
         return []
     if looks_like_degrees(raw):
-        return [msg("check.degrees_in_projected", crs=crs_name, minx=float(minx),
-                    maxx=float(maxx), miny=float(miny), maxy=float(maxy))]
+        return [
+            msg(
+                "check.degrees_in_projected",
+                crs=crs_name,
+                minx=float(minx),
+                maxx=float(maxx),
+                miny=float(miny),
+                maxy=float(maxy),
+            )
+        ]
     area = raw.crs.area_of_use
     if area is None or raw.crs.is_geographic:  # degrees: the axis checks of validate apply
         return []
     try:
-        lon0, lat0, lon1, lat1 = gpd.GeoSeries(
-            [shapely.box(minx, miny, maxx, maxy)], crs=raw.crs
-        ).to_crs(4326).total_bounds
+        lon0, lat0, lon1, lat1 = (
+            gpd.GeoSeries([shapely.box(minx, miny, maxx, maxy)], crs=raw.crs)
+            .to_crs(4326)
+            .total_bounds
+        )
     except Exception:
         return []
     margin = 1.0  # degree: areas of use are stated for the CRS's zone, layers may cross its edge
-    inside = (area.west - margin <= lon0 and lon1 <= area.east + margin
-              and area.south - margin <= lat0 and lat1 <= area.north + margin)
+    inside = (
+        area.west - margin <= lon0
+        and lon1 <= area.east + margin
+        and area.south - margin <= lat0
+        and lat1 <= area.north + margin
+    )
     if not inside and np.isfinite([lon0, lat0, lon1, lat1]).all():
         name = area.name if len(area.name) <= 80 else area.name[:79] + "…"
-        return [msg("check.outside_area_of_use", crs=crs_name, area=name,
-                    lon0=float(lon0), lon1=float(lon1), lat0=float(lat0), lat1=float(lat1))]
+        return [
+            msg(
+                "check.outside_area_of_use",
+                crs=crs_name,
+                area=name,
+                lon0=float(lon0),
+                lon1=float(lon1),
+                lat0=float(lat0),
+                lat1=float(lat1),
+            )
+        ]
     return []
 
 
@@ -195,30 +223,58 @@ def check_villages(
     outside = ((b["minx"] < w) | (b["maxx"] > e) | (b["miny"] < s) | (b["maxy"] > n)).to_numpy()
     if outside.any():
         minx, miny, maxx, maxy = villages.loc[outside].total_bounds
-        out.refusals.append(msg(
-            "check.outside_extent", n=int(outside.sum()), villages=format_items(
-                _labels(villages, outside)), minx=float(minx), maxx=float(maxx),
-            miny=float(miny), maxy=float(maxy), w=w, e=e, s=s, north=n))
+        out.refusals.append(
+            msg(
+                "check.outside_extent",
+                n=int(outside.sum()),
+                villages=format_items(_labels(villages, outside)),
+                minx=float(minx),
+                maxx=float(maxx),
+                miny=float(miny),
+                maxy=float(maxy),
+                w=w,
+                e=e,
+                s=s,
+                north=n,
+            )
+        )
         return out  # areas and overlaps of misplaced polygons mean nothing
     area = villages["area_ha"].to_numpy(dtype=float)
     zero = area <= 0
     if zero.any():
-        out.refusals.append(msg("check.zero_area", villages=format_items(
-            _labels(villages, zero))))
+        out.refusals.append(msg("check.zero_area", villages=format_items(_labels(villages, zero))))
     tiny = ~zero & (area < bounds.min_village_area_ha)
     if tiny.any():
-        out.warnings.append(msg("check.tiny_area", path=path, limit=bounds.min_village_area_ha,
-                                villages=format_items(_labels(villages, tiny))))
+        out.warnings.append(
+            msg(
+                "check.tiny_area",
+                path=path,
+                limit=bounds.min_village_area_ha,
+                villages=format_items(_labels(villages, tiny)),
+            )
+        )
     huge = area > bounds.max_village_area_ha
     if huge.any():
-        out.warnings.append(msg("check.huge_area", path=path, limit=bounds.max_village_area_ha,
-                                villages=format_items(_labels(villages, huge))))
+        out.warnings.append(
+            msg(
+                "check.huge_area",
+                path=path,
+                limit=bounds.max_village_area_ha,
+                villages=format_items(_labels(villages, huge)),
+            )
+        )
     if reported_area_km2:
         total_km2 = float(area.sum()) / 100.0
         if abs(total_km2 - reported_area_km2) > bounds.reported_area_tolerance * reported_area_km2:
-            out.warnings.append(msg("check.reported_area", path=path, total=total_km2,
-                                    reported=float(reported_area_km2),
-                                    tolerance=100 * bounds.reported_area_tolerance))
+            out.warnings.append(
+                msg(
+                    "check.reported_area",
+                    path=path,
+                    total=total_km2,
+                    reported=float(reported_area_km2),
+                    tolerance=100 * bounds.reported_area_tolerance,
+                )
+            )
     _check_overlaps(villages, bounds, out, path)
     return out
 
@@ -242,21 +298,38 @@ def _check_overlaps(villages: gpd.GeoDataFrame, bounds: Bounds, out: Findings, p
 
     def pairs(mask) -> list[str]:
         order = np.argsort(-inter[mask])
-        li, ri, ha, sh = left[mask][order], right[mask][order], inter[mask][order], share[mask][
-            order]
-        return [f"{codes[i]} {names[i]} / {codes[j]} {names[j]}: {a:,.2f} ha ({100 * x:.0f} %)"
-                for i, j, a, x in zip(li, ri, ha, sh, strict=True)]
+        li, ri, ha, sh = (
+            left[mask][order],
+            right[mask][order],
+            inter[mask][order],
+            share[mask][order],
+        )
+        return [
+            f"{codes[i]} {names[i]} / {codes[j]} {names[j]}: {a:,.2f} ha ({100 * x:.0f} %)"
+            for i, j, a, x in zip(li, ri, ha, sh, strict=True)
+        ]
 
     refuse = share > bounds.max_overlap_share
     warn = ~refuse & (share > bounds.overlap_warning_share)
     if refuse.any():
-        out.refusals.append(msg("check.overlap_refused", n=int(refuse.sum()),
-                                limit=100 * bounds.max_overlap_share,
-                                pairs=format_items(pairs(refuse), limit=10)))
+        out.refusals.append(
+            msg(
+                "check.overlap_refused",
+                n=int(refuse.sum()),
+                limit=100 * bounds.max_overlap_share,
+                pairs=format_items(pairs(refuse), limit=10),
+            )
+        )
     if warn.any():
-        out.warnings.append(msg("check.overlap_warning", path=path, n=int(warn.sum()),
-                                limit=100 * bounds.overlap_warning_share,
-                                pairs=format_items(pairs(warn), limit=10)))
+        out.warnings.append(
+            msg(
+                "check.overlap_warning",
+                path=path,
+                n=int(warn.sum()),
+                limit=100 * bounds.overlap_warning_share,
+                pairs=format_items(pairs(warn), limit=10),
+            )
+        )
 
 
 def check_harvest(
@@ -283,27 +356,39 @@ def check_harvest(
     area_ha = harvest["harvest_area_ha"].to_numpy(dtype=float)
     limit = bounds.max_harvests_per_year
     village_area = villages["area_ha"]
-    cap = np.where(named, codes.map(village_area).to_numpy(dtype=float),
-                   float(village_area.sum())) * limit
+    cap = (
+        np.where(named, codes.map(village_area).to_numpy(dtype=float), float(village_area.sum()))
+        * limit
+    )
     with np.errstate(invalid="ignore"):
         over = area_ha > cap
     if over.any():
         items = []
         for i in np.flatnonzero(over):
-            where = (f"{codes.iloc[i]} {villages.loc[codes.iloc[i], 'village_name']}"
-                     if named[i] else msg("check.region_total"))
-            items.append(f"row {rows[i]}: {harvest['crop_id'].iloc[i]} {area_ha[i]:,.0f} ha in "
-                         f"{where} ({cap[i] / limit:,.0f} ha)")
-        out.refusals.append(msg("check.harvest_area", n=int(over.sum()), limit=limit,
-                                rows=format_items(items)))
+            where = (
+                f"{codes.iloc[i]} {villages.loc[codes.iloc[i], 'village_name']}"
+                if named[i]
+                else msg("check.region_total")
+            )
+            items.append(
+                f"row {rows[i]}: {harvest['crop_id'].iloc[i]} {area_ha[i]:,.0f} ha in "
+                f"{where} ({cap[i] / limit:,.0f} ha)"
+            )
+        out.refusals.append(
+            msg("check.harvest_area", n=int(over.sum()), limit=limit, rows=format_items(items))
+        )
     if crop_max_yield:
         maxima = harvest["crop_id"].map(crop_max_yield).to_numpy(dtype=float)
         y = harvest["yield_t_ha"].to_numpy(dtype=float)
         with np.errstate(invalid="ignore"):
             high = np.isfinite(maxima) & (y > maxima)
         if high.any():
-            items = [f"row {rows[i]}: {harvest['crop_id'].iloc[i]} {y[i]:,.2f} t/ha "
-                     f"(bound {maxima[i]:g})" for i in np.flatnonzero(high)]
-            out.warnings.append(msg("check.yield_high", path=path, n=int(high.sum()),
-                                    rows=format_items(items)))
+            items = [
+                f"row {rows[i]}: {harvest['crop_id'].iloc[i]} {y[i]:,.2f} t/ha "
+                f"(bound {maxima[i]:g})"
+                for i in np.flatnonzero(high)
+            ]
+            out.warnings.append(
+                msg("check.yield_high", path=path, n=int(high.sum()), rows=format_items(items))
+            )
     return out

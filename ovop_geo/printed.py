@@ -103,8 +103,9 @@ class ReportOptions:
 
     def __post_init__(self) -> None:
         if self.lang not in LANGUAGES:
-            raise ParameterError(f"report language must be one of {', '.join(LANGUAGES)}, "
-                                 f"not {self.lang!r}")
+            raise ParameterError(
+                f"report language must be one of {', '.join(LANGUAGES)}, not {self.lang!r}"
+            )
         if self.top_per_product < 1:
             raise ParameterError("top_per_product must be at least 1")
         if self.profile_limit < 1:
@@ -145,8 +146,9 @@ def _class_of(firms: float, min_units: int) -> str | None:
     return "potential"
 
 
-def _clusters_by_contact(result: AnalysisResult, candidates: pd.DataFrame,
-                         min_units: int) -> pd.DataFrame:
+def _clusters_by_contact(
+    result: AnalysisResult, candidates: pd.DataFrame, min_units: int
+) -> pd.DataFrame:
     """Clusters of villages that make a product and touch each other (shared border)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -168,14 +170,24 @@ def _clusters_by_contact(result: AnalysisResult, candidates: pd.DataFrame,
         for k in range(n):
             members = tuple(sorted(c for c, lab in zip(codes, labels, strict=True) if lab == k))
             total = float(firms.reindex(list(members)).sum())
-            rows.append({"product": product, "cluster_id": "", "villages": members,
-                         "businesses": total, "sentra_class": _class_of(total, min_units)})
-    out = pd.DataFrame(rows, columns=["product", "cluster_id", "villages", "businesses",
-                                      "sentra_class"])
+            rows.append(
+                {
+                    "product": product,
+                    "cluster_id": "",
+                    "villages": members,
+                    "businesses": total,
+                    "sentra_class": _class_of(total, min_units),
+                }
+            )
+    out = pd.DataFrame(
+        rows, columns=["product", "cluster_id", "villages", "businesses", "sentra_class"]
+    )
     if not out.empty:
         out = out.sort_values(["product", "businesses"], ascending=[True, False])
-        out["cluster_id"] = [f"{p}-{i + 1}" for p, i in
-                             zip(out["product"], out.groupby("product").cumcount(), strict=True)]
+        out["cluster_id"] = [
+            f"{p}-{i + 1}"
+            for p, i in zip(out["product"], out.groupby("product").cumcount(), strict=True)
+        ]
     return out.reset_index(drop=True)
 
 
@@ -225,12 +237,17 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
 
     units = admin_units(result.region.villages).reindex(villages.index)
     name = units["kabupaten_name"].fillna(units["kabupaten_code"])
-    base["kabupaten"] = name.fillna(pd.Series(villages.index.str.slice(0, 5),
-                                              index=villages.index)).astype(str)
-    firm_cols = [c for c in villages.columns if c.startswith("businesses_")
-                 and c not in ("businesses_leading_product", "businesses_share_leading",
-                               "businesses_herfindahl")]
-    base["businesses_total"] = (villages[firm_cols].sum(axis=1) if firm_cols else np.nan)
+    base["kabupaten"] = name.fillna(
+        pd.Series(villages.index.str.slice(0, 5), index=villages.index)
+    ).astype(str)
+    firm_cols = [
+        c
+        for c in villages.columns
+        if c.startswith("businesses_")
+        and c
+        not in ("businesses_leading_product", "businesses_share_leading", "businesses_herfindahl")
+    ]
+    base["businesses_total"] = villages[firm_cols].sum(axis=1) if firm_cols else np.nan
 
     cand = result.candidates
     empty_index = pd.MultiIndex.from_arrays([[], []], names=["village_code", "product"])
@@ -243,8 +260,13 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
     cand = cand.copy()
     # Pairs without firms are new-product ideas, not candidate sentra.
     cand = cand[pd.to_numeric(cand["businesses"], errors="coerce").fillna(0) >= 1]
-    for col, default in (("share_rank1", np.nan), ("fragile", False), ("tie", False),
-                         ("meets_pp29_2018", False), ("cluster_id", None)):
+    for col, default in (
+        ("share_rank1", np.nan),
+        ("fragile", False),
+        ("tie", False),
+        ("meets_pp29_2018", False),
+        ("cluster_id", None),
+    ):
         if col not in cand.columns:
             cand[col] = default
     for col in ("fragile", "tie", "meets_pp29_2018"):
@@ -253,18 +275,27 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
     if isinstance(clusters, pd.DataFrame):
         # the analysis's clusters (ovop_geo.clusters) hold the member codes joined by ";"
         clusters = pd.DataFrame(clusters.drop(columns="geometry", errors="ignore")).assign(
-            villages=[tuple(v.split(";")) if isinstance(v, str) else tuple(v)
-                      for v in clusters["villages"]])
+            villages=[
+                tuple(v.split(";")) if isinstance(v, str) else tuple(v)
+                for v in clusters["villages"]
+            ]
+        )
         if "cluster_villages" in cand.columns:  # a lone village has no cluster id here
             cand["cluster_id"] = cand["cluster_id"].where(cand["cluster_villages"] >= 2)
     else:
         clusters = _clusters_by_contact(result, cand, min_units)
         # A cluster is two villages or more; a lone village has no cluster id.
-        lookup = {(v, r.product): r.cluster_id for r in clusters.itertuples()
-                  for v in r.villages if len(r.villages) >= 2}
+        lookup = {
+            (v, r.product): r.cluster_id
+            for r in clusters.itertuples()
+            for v in r.villages
+            if len(r.villages) >= 2
+        }
         cand["cluster_id"] = [lookup.get(k) for k in cand.index]
-    products = tuple(str(p) for p in (result.region.businesses.columns
-                                      if result.region.businesses is not None else ()))
+    products = tuple(
+        str(p)
+        for p in (result.region.businesses.columns if result.region.businesses is not None else ())
+    )
 
     # Recommendation per village.
     rec = pd.Series(None, index=base.index, dtype=object)
@@ -290,31 +321,42 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
             text.update(villages[f"recommendation_{col}"])
         base[col] = text
     alloc = result.allocation
-    base["best_product"] = (alloc["best_product"] if alloc is not None
-                            and "best_product" in alloc.columns else None)
-    base["best_score"] = (alloc["best_score"] if alloc is not None
-                          and "best_score" in alloc.columns else np.nan)
+    base["best_product"] = (
+        alloc["best_product"] if alloc is not None and "best_product" in alloc.columns else None
+    )
+    base["best_score"] = (
+        alloc["best_score"] if alloc is not None and "best_score" in alloc.columns else np.nan
+    )
     scores = result.scores["score"] if result.scores is not None else pd.Series(dtype=float)
     runner, margin = [], []
     for code, product in base["recommended"].items():
-        if (recommendation is not None and result.allocation is None
-                and code in recommendation.index
-                and recommendation.at[code, "product"] == product):
+        if (
+            recommendation is not None
+            and result.allocation is None
+            and code in recommendation.index
+            and recommendation.at[code, "product"] == product
+        ):
             runner.append(recommendation.at[code, "runner_up"])
             margin.append(recommendation.at[code, "margin_points"])
             continue
         if "runner_up_product" in villages.columns:
             runner.append(villages.at[code, "runner_up_product"])
-            margin.append(villages.at[code, "runner_up_margin"]
-                          if "runner_up_margin" in villages.columns else np.nan)
+            margin.append(
+                villages.at[code, "runner_up_margin"]
+                if "runner_up_margin" in villages.columns
+                else np.nan
+            )
             continue
-        own = cand.xs(code, level="village_code") if code in cand.index.get_level_values(
-            "village_code") else cand.iloc[0:0]
+        own = (
+            cand.xs(code, level="village_code")
+            if code in cand.index.get_level_values("village_code")
+            else cand.iloc[0:0]
+        )
         # Best other product: higher score first, more firms on a tie.
         rest = own[own.index != product]
-        order = rest.assign(_s=rest["score"].astype(float),
-                            _b=rest["businesses"].astype(float)).sort_values(
-            ["_s", "_b"], ascending=False)
+        order = rest.assign(
+            _s=rest["score"].astype(float), _b=rest["businesses"].astype(float)
+        ).sort_values(["_s", "_b"], ascending=False)
         others = order["_s"]
         mine = scores.get((code, product), np.nan) if product is not None else np.nan
         runner.append(others.index[0] if len(others) else None)
@@ -324,8 +366,16 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
     # The recommended pair's figures: from the candidates, else from the scores and the counts
     # (an allocated product need not be among a village's candidates).
     ranks = result.scores["rank"] if result.scores is not None else pd.Series(dtype=float)
-    for col in ("businesses", "score", "rank", "share_rank1", "fragile", "sentra_class",
-                "cluster_id", "meets_pp29_2018"):
+    for col in (
+        "businesses",
+        "score",
+        "rank",
+        "share_rank1",
+        "fragile",
+        "sentra_class",
+        "cluster_id",
+        "meets_pp29_2018",
+    ):
         values = []
         for c, p in base["recommended"].items():
             if not isinstance(p, str):
@@ -333,15 +383,21 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
             elif (c, p) in cand.index:
                 values.append(cand.at[(c, p), col])
             elif col == "businesses":
-                values.append(villages.at[c, f"businesses_{p}"]
-                              if f"businesses_{p}" in villages.columns else np.nan)
+                values.append(
+                    villages.at[c, f"businesses_{p}"]
+                    if f"businesses_{p}" in villages.columns
+                    else np.nan
+                )
             elif col == "score":
                 values.append(scores.get((c, p), np.nan))
             elif col == "rank":
                 values.append(ranks.get((c, p), np.nan))
             elif col == "sentra_class":
-                firms = (villages.at[c, f"businesses_{p}"]
-                         if f"businesses_{p}" in villages.columns else np.nan)
+                firms = (
+                    villages.at[c, f"businesses_{p}"]
+                    if f"businesses_{p}" in villages.columns
+                    else np.nan
+                )
                 values.append(_class_of(float(firms), min_units))
             elif col == "fragile":
                 values.append(False)
@@ -363,8 +419,7 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
             contributions = 100 * contributions.where(known)
             used = known.any(axis=0)
             total = float(w[used].sum())
-            weights_applied = {str(k): float(v) / total for k, v in w[used].items()
-                               if total > 0}
+            weights_applied = {str(k): float(v) / total for k, v in w[used].items() if total > 0}
     for name in ("weights_applied",):
         if isinstance(getattr(result, name, None), dict):
             weights_applied = {str(k): float(v) for k, v in getattr(result, name).items()}
@@ -375,9 +430,16 @@ def report_facts(result: AnalysisResult) -> ReportFacts:
         points = [c for c in cand.columns if c.startswith("points_")]
         if points:
             contributions = cand[points].rename(columns=lambda c: c.removeprefix("points_"))
-    return ReportFacts(villages=base, candidates=cand, clusters=clusters, products=products,
-                       contributions=contributions, weights_applied=weights_applied,
-                       from_analysis=from_analysis, min_units=min_units)
+    return ReportFacts(
+        villages=base,
+        candidates=cand,
+        clusters=clusters,
+        products=products,
+        contributions=contributions,
+        weights_applied=weights_applied,
+        from_analysis=from_analysis,
+        min_units=min_units,
+    )
 
 
 def resolve_villages(result: AnalysisResult, wanted: list[str] | tuple[str, ...]) -> tuple:
@@ -472,10 +534,16 @@ def _reason(facts: ReportFacts, code: str, lang: str) -> str:
     if product is None or (isinstance(product, float) and np.isnan(product)):
         return t("rep_reason_none", lang)
     n_villages = int((facts.candidates.index.get_level_values("product") == product).sum())
-    text = t("rep_reason", lang, product=product,
-             cls=_class_label(v["sentra_class"], lang, facts.min_units),
-             firms=_n(v["businesses"], lang, decimals=0), score=_n(v["score"], lang),
-             rank=_n(v["rank"], lang, decimals=0), n=n_villages)
+    text = t(
+        "rep_reason",
+        lang,
+        product=product,
+        cls=_class_label(v["sentra_class"], lang, facts.min_units),
+        firms=_n(v["businesses"], lang, decimals=0),
+        score=_n(v["score"], lang),
+        rank=_n(v["rank"], lang, decimals=0),
+        n=n_villages,
+    )
     deciding = _deciding(facts, code, product, lang)
     if deciding:
         text += " " + t("rep_reason_criteria", lang, criteria=" & ".join(deciding))
@@ -492,25 +560,35 @@ def _reason(facts: ReportFacts, code: str, lang: str) -> str:
 def _data_status(result: AnalysisResult, lang: str) -> Box:
     region = result.region
     manifest = region.manifest
-    real = [f"{_role(p.role, lang)}: {p.path}" for p in region.provenance
-            if not p.illustrative and not p.role.startswith("table:")]
-    illus = [f"{_role(p.role, lang)}: {p.path}" for p in region.provenance
-             if p.illustrative]
+    real = [
+        f"{_role(p.role, lang)}: {p.path}"
+        for p in region.provenance
+        if not p.illustrative and not p.role.startswith("table:")
+    ]
+    illus = [f"{_role(p.role, lang)}: {p.path}" for p in region.provenance if p.illustrative]
     estimated = []
     if result.land is not None and bool(result.land["estimated"].any()):
         estimated.append(t("rep_estimated_harvest", lang))
     if result.carrying is not None and bool(result.carrying.region.get("estimated", False)):
         estimated.append(t("rep_estimated_capacity", lang))
     if result.growth is not None:
-        estimated.append(t("rep_estimated_growth", lang, year=result.growth.data_year,
-                           start=result.growth.start_year))
+        estimated.append(
+            t(
+                "rep_estimated_growth",
+                lang,
+                year=result.growth.data_year,
+                start=result.growth.start_year,
+            )
+        )
     estimated.append(t("rep_estimated_parameters", lang))
     rows = (
         (t("rep_status_real", lang), "; ".join(real) or "–"),
         (t("rep_status_illustrative", lang), "; ".join(illus) or t("rep_none", lang)),
         (t("rep_status_estimated", lang), "; ".join(estimated)),
-        (t("rep_status_boundaries", lang),
-         t("indicative_boundaries", lang) + ". " + (manifest.boundaries.source or "")),
+        (
+            t("rep_status_boundaries", lang),
+            t("indicative_boundaries", lang) + ". " + (manifest.boundaries.source or ""),
+        ),
     )
     if region.businesses is not None:
         source = next((p.source for p in region.provenance if p.role == "businesses"), "")
@@ -522,16 +600,21 @@ def _parameter_set_name(result: AnalysisResult, options: ReportOptions) -> str:
     if options.parameter_set:
         return options.parameter_set
     default = type(result.params)()
-    return t("rep_params_default" if result.params == default else "rep_params_custom",
-             options.lang)
+    return t(
+        "rep_params_default" if result.params == default else "rep_params_custom", options.lang
+    )
 
 
 def _what_would_change(result: AnalysisResult, facts: ReportFacts, lang: str) -> list[str]:
     out = []
     if result.prepared.illustrative_layers:
-        out.append(t("rep_change_layers", lang,
-                     layers=", ".join(_role(x, lang)
-                                      for x in result.prepared.illustrative_layers)))
+        out.append(
+            t(
+                "rep_change_layers",
+                lang,
+                layers=", ".join(_role(x, lang) for x in result.prepared.illustrative_layers),
+            )
+        )
     if result.land is not None and bool(result.land["estimated"].any()):
         out.append(t("rep_change_harvest", lang))
     if result.region.businesses is not None:
@@ -541,12 +624,16 @@ def _what_would_change(result: AnalysisResult, facts: ReportFacts, lang: str) ->
     else:
         out.append(t("rep_change_businesses", lang))
     if result.criteria is not None:
-        unknown = [c for c in ("managing_body", "government_commitment", "local_wisdom")
-                   if c in result.criteria.columns and result.criteria[c].isna().all()]
+        unknown = [
+            c
+            for c in ("managing_body", "government_commitment", "local_wisdom")
+            if c in result.criteria.columns and result.criteria[c].isna().all()
+        ]
         if unknown:
             names = _criterion_names(lang)
-            out.append(t("rep_change_optional", lang,
-                         criteria=", ".join(names.get(c, c) for c in unknown)))
+            out.append(
+                t("rep_change_optional", lang, criteria=", ".join(names.get(c, c) for c in unknown))
+            )
     if result.region.assessment is not None:
         out.append(t("rep_change_readiness", lang))
     return out
@@ -557,24 +644,41 @@ def _land_constraint(result: AnalysisResult, lang: str) -> list[str]:
     out = []
     land = summary.get("land")
     if land:
-        out.append(t("rep_land_balance", lang,
-                     farmland=_n(land["land_farmland_ha"], lang, "ha", 0),
-                     used=_n(land["land_used_ha"], lang, "ha", 0),
-                     unused=_n(land["land_unused_ha"], lang, "ha", 0)))
+        out.append(
+            t(
+                "rep_land_balance",
+                lang,
+                farmland=_n(land["land_farmland_ha"], lang, "ha", 0),
+                used=_n(land["land_used_ha"], lang, "ha", 0),
+                unused=_n(land["land_unused_ha"], lang, "ha", 0),
+            )
+        )
     if summary.get("capacity_status"):
-        out.append(t("rep_capacity", lang,
-                     status=t(f"status_{summary['capacity_status']}", lang),
-                     ratio=_n(summary["capacity_supply_demand_ratio"], lang, decimals=2),
-                     alpha=_n(summary["capacity_alpha_index"], lang, decimals=2),
-                     cls=summary["capacity_alpha_class"]))
+        out.append(
+            t(
+                "rep_capacity",
+                lang,
+                status=t(f"status_{summary['capacity_status']}", lang),
+                ratio=_n(summary["capacity_supply_demand_ratio"], lang, decimals=2),
+                alpha=_n(summary["capacity_alpha_index"], lang, decimals=2),
+                cls=summary["capacity_alpha_class"],
+            )
+        )
     growth = summary.get("growth")
     if growth:
         names = result.villages["village_name"]
         for crop, codes in growth["villages_short_now"].items():
             if codes:
-                out.append(t("rep_short_now", lang, crop=crop, n=len(codes),
-                             villages=", ".join(_short(names.get(c, c)) for c in codes[:8])
-                             + (" …" if len(codes) > 8 else "")))
+                out.append(
+                    t(
+                        "rep_short_now",
+                        lang,
+                        crop=crop,
+                        n=len(codes),
+                        villages=", ".join(_short(names.get(c, c)) for c in codes[:8])
+                        + (" …" if len(codes) > 8 else ""),
+                    )
+                )
     food = summary.get("food_first") or {}
     binding = [c for c, row in food.items() if row.get("food_first_binding") == "food_need"]
     if binding:
@@ -591,9 +695,17 @@ def _cover(result, facts, options, now) -> list[Block]:
     return [
         Heading(t("rep_title", lang), 0),
         Paragraph(region.name, "lead"),
-        Paragraph(t("rep_cover_meta", lang, date=now.strftime("%Y-%m-%d"),
-                    version=__version__, params=_parameter_set_name(result, options),
-                    n=fmt_number(len(result.villages), lang, decimals=0)), "body"),
+        Paragraph(
+            t(
+                "rep_cover_meta",
+                lang,
+                date=now.strftime("%Y-%m-%d"),
+                version=__version__,
+                params=_parameter_set_name(result, options),
+                n=fmt_number(len(result.villages), lang, decimals=0),
+            ),
+            "body",
+        ),
         Paragraph(t("rep_cover_purpose", lang), "body"),
         _data_status(result, lang),
         Paragraph(t("rep_cover_notice", lang), "note"),
@@ -605,23 +717,48 @@ def _summary(result, facts: ReportFacts, options, large: bool) -> list[Block]:
     v = facts.villages
     blocks: list[Block] = [PageBreak(), Heading(t("rep_summary", lang), 1)]
     if not large:
-        rows = tuple((_short(v.at[c, "village_name"]), str(v.at[c, "recommended"] or "–"),
-                      _reason(facts, c, lang)) for c in v.index)
-        blocks.append(Table((t("village", lang), t("rep_recommended", lang),
-                             t("rep_reason_heading", lang)), rows, widths=(1.3, 1, 5.2),
-                            font_size=7.5))
+        rows = tuple(
+            (
+                _short(v.at[c, "village_name"]),
+                str(v.at[c, "recommended"] or "–"),
+                _reason(facts, c, lang),
+            )
+            for c in v.index
+        )
+        blocks.append(
+            Table(
+                (t("village", lang), t("rep_recommended", lang), t("rep_reason_heading", lang)),
+                rows,
+                widths=(1.3, 1, 5.2),
+                font_size=7.5,
+            )
+        )
     else:
-        blocks.append(Paragraph(t("rep_summary_large", lang, n=fmt_number(len(v), lang,
-                                                                          decimals=0),
-                                  k=options.profile_limit), "small"))
+        blocks.append(
+            Paragraph(
+                t(
+                    "rep_summary_large",
+                    lang,
+                    n=fmt_number(len(v), lang, decimals=0),
+                    k=options.profile_limit,
+                ),
+                "small",
+            )
+        )
         blocks.append(_by_area_table(facts, lang, ["kabupaten"]))
     sentra = facts.candidates[facts.candidates["sentra_class"] == "sentra"]
     blocks.append(Heading(t("rep_sentra_heading", lang, n=facts.min_units), 2))
     if len(sentra):
-        items = tuple(t("rep_sentra_item", lang, village=_short(v.at[c, "village_name"]),
-                        product=p,
-                        firms=_n(r["businesses"], lang, decimals=0))
-                      for (c, p), r in sentra.iterrows())
+        items = tuple(
+            t(
+                "rep_sentra_item",
+                lang,
+                village=_short(v.at[c, "village_name"]),
+                product=p,
+                firms=_n(r["businesses"], lang, decimals=0),
+            )
+            for (c, p), r in sentra.iterrows()
+        )
         blocks.append(Bullets(items[:30], "small"))
         if len(items) > 30:
             blocks.append(Paragraph(t("rep_more", lang, n=len(items) - 30), "note"))
@@ -630,14 +767,21 @@ def _summary(result, facts: ReportFacts, options, large: bool) -> list[Block]:
     multi = facts.clusters[facts.clusters["villages"].map(len) >= 2]
     blocks.append(Heading(t("rep_clusters_heading", lang), 2))
     if len(multi):
-        items = tuple(t("rep_cluster_item", lang, product=r.product, n=len(r.villages),
-                        firms=_n(r.businesses, lang, decimals=0),
-                        cls=_class_label(r.sentra_class, lang, facts.min_units),
-                        villages=", ".join(_short(v.at[c, "village_name"])
-                                           for c in r.villages[:8]
-                                           if c in v.index)
-                        + (" …" if len(r.villages) > 8 else ""))
-                      for r in multi.itertuples())
+        items = tuple(
+            t(
+                "rep_cluster_item",
+                lang,
+                product=r.product,
+                n=len(r.villages),
+                firms=_n(r.businesses, lang, decimals=0),
+                cls=_class_label(r.sentra_class, lang, facts.min_units),
+                villages=", ".join(
+                    _short(v.at[c, "village_name"]) for c in r.villages[:8] if c in v.index
+                )
+                + (" …" if len(r.villages) > 8 else ""),
+            )
+            for r in multi.itertuples()
+        )
         blocks.append(Bullets(items[:20], "small"))
     else:
         blocks.append(Paragraph(t("rep_no_clusters", lang), "small"))
@@ -660,20 +804,38 @@ def _by_area_table(facts: ReportFacts, lang: str, keys: list[str]) -> Table:
         top = ", ".join(f"{p} ({n})" for p, n in recs.head(3).items()) or "–"
         n_sentra = int(g.index.isin(sentra).sum())
         firms = g["businesses_total"].sum(min_count=1)
-        rows.append((*map(str, key), fmt_number(len(g), lang, decimals=0),
-                     _n(firms, lang, decimals=0), top, fmt_number(n_sentra, lang, decimals=0)))
+        rows.append(
+            (
+                *map(str, key),
+                fmt_number(len(g), lang, decimals=0),
+                _n(firms, lang, decimals=0),
+                top,
+                fmt_number(n_sentra, lang, decimals=0),
+            )
+        )
     names = {"kabupaten": t("rep_kabupaten", lang), "group": t("group", lang)}
     widths = {"kabupaten": 1.1, "group": 1.6}
-    return Table((*(names[k] for k in keys), t("villages", lang), t("businesses", lang),
-                  t("rep_recommended", lang), t("rep_sentra_villages", lang)),
-                 tuple(rows), widths=(*(widths[k] for k in keys), 0.7, 0.8, 2.4, 0.8),
-                 align="l" * len(keys) + "rrlr", font_size=7)
+    return Table(
+        (
+            *(names[k] for k in keys),
+            t("villages", lang),
+            t("businesses", lang),
+            t("rep_recommended", lang),
+            t("rep_sentra_villages", lang),
+        ),
+        tuple(rows),
+        widths=(*(widths[k] for k in keys), 0.7, 0.8, 2.4, 0.8),
+        align="l" * len(keys) + "rrlr",
+        font_size=7,
+    )
 
 
 def _map_notes(result, lang: str) -> list[str]:
     boundaries = result.region.manifest.boundaries
-    notes = [t("rep_map_source", lang, source=boundaries.source or "–"),
-             t("indicative_boundaries", lang) + ". " + t("rep_map_no_basemap", lang)]
+    notes = [
+        t("rep_map_source", lang, source=boundaries.source or "–"),
+        t("indicative_boundaries", lang) + ". " + t("rep_map_no_basemap", lang),
+    ]
     if result.region.businesses is not None:
         src = next((p.source for p in result.region.provenance if p.role == "businesses"), "")
         if src:
@@ -689,10 +851,17 @@ def _maps(result, facts: ReportFacts, base, options) -> list[Block]:
     order = [p for p in facts.products if p in set(v["recommended"].dropna())]
     blocks.append(Heading(t("rep_map_overview", lang), 2))
     png = printmaps.category_map(
-        base, v["recommended"].dropna(), order=order, title="",
-        legend_title=t("rep_recommended", lang), lang=lang, notes=notes)
-    blocks.append(Picture(png, width=1.0, max_height=0.9,
-                          caption=t("rep_map_overview_caption", lang)))
+        base,
+        v["recommended"].dropna(),
+        order=order,
+        title="",
+        legend_title=t("rep_recommended", lang),
+        lang=lang,
+        notes=notes,
+    )
+    blocks.append(
+        Picture(png, width=1.0, max_height=0.9, caption=t("rep_map_overview_caption", lang))
+    )
     cand = facts.candidates
     cls_order = [_class_label(c, lang, facts.min_units) for c in CLASSES]
     greys = dict(zip(cls_order, ("#252525", "#969696", "#e0e0e0"), strict=True))
@@ -702,48 +871,87 @@ def _maps(result, facts: ReportFacts, base, options) -> list[Block]:
             continue
         rows = cand.xs(product, level="product")
         classes = rows["sentra_class"].map(lambda c: _class_label(c, lang, facts.min_units))
-        clusters = facts.clusters[(facts.clusters["product"] == product)
-                                  & (facts.clusters["villages"].map(len) >= 2)]
-        outline = pd.Series({c: r.cluster_id for r in clusters.itertuples() for c in r.villages},
-                            dtype=object)
-        extra = {c: t("rep_firms_short", lang, n=_n(r["businesses"], lang, decimals=0))
-                 for c, r in rows.iterrows()} if len(v) <= printmaps.LABEL_LIMIT else None
+        clusters = facts.clusters[
+            (facts.clusters["product"] == product) & (facts.clusters["villages"].map(len) >= 2)
+        ]
+        outline = pd.Series(
+            {c: r.cluster_id for r in clusters.itertuples() for c in r.villages}, dtype=object
+        )
+        extra = (
+            {
+                c: t("rep_firms_short", lang, n=_n(r["businesses"], lang, decimals=0))
+                for c, r in rows.iterrows()
+            }
+            if len(v) <= printmaps.LABEL_LIMIT
+            else None
+        )
         png = printmaps.category_map(
-            base, classes, order=cls_order, colours=greys, hatches=hatches,
+            base,
+            classes,
+            order=cls_order,
+            colours=greys,
+            hatches=hatches,
             title="",
-            legend_title=t("rep_class_legend", lang), lang=lang, notes=notes,
+            legend_title=t("rep_class_legend", lang),
+            lang=lang,
+            notes=notes,
             outlines=outline if len(outline) else None,
-            outline_label=t("rep_cluster_legend", lang), label_extra=extra,
+            outline_label=t("rep_cluster_legend", lang),
+            label_extra=extra,
             missing_label=t("rep_not_candidate", lang),
-            markers=dict(zip(cls_order, ("o", "^", "s"), strict=True)))
-        blocks += [PageBreak(), Heading(t("rep_map_product", lang, product=product), 1),
-                   Picture(png, width=1.0, max_height=0.64,
-                                        caption=t("rep_map_product_caption", lang,
-                                                  product=product))]
+            markers=dict(zip(cls_order, ("o", "^", "s"), strict=True)),
+        )
+        blocks += [
+            PageBreak(),
+            Heading(t("rep_map_product", lang, product=product), 1),
+            Picture(
+                png,
+                width=1.0,
+                max_height=0.64,
+                caption=t("rep_map_product_caption", lang, product=product),
+            ),
+        ]
         blocks.append(_product_table(facts, product, rows, lang))
     return blocks
 
 
-def _product_table(facts: ReportFacts, product: str, rows: pd.DataFrame, lang: str,
-                   limit: int = 25) -> Table:
+def _product_table(
+    facts: ReportFacts, product: str, rows: pd.DataFrame, lang: str, limit: int = 25
+) -> Table:
     """The candidate villages of one product, best first (at most ``limit`` rows)."""
     v = facts.villages
     ordered = rows.sort_values(["score", "businesses"], ascending=False)
     body = tuple(
-        (_short(v.at[c, "village_name"]) if c in v.index else c,
-         v.at[c, "group"] if c in v.index else "",
-         _n(r["businesses"], lang, decimals=0),
-         _class_label(r["sentra_class"], lang, facts.min_units),
-         _n(r["score"], lang), _n(r["rank"], lang, decimals=0),
-         _txt(r["cluster_id"]),
-         t("rep_yes", lang) if c in v.index and v.at[c, "recommended"] == product else "")
-        for c, r in ordered.head(limit).iterrows())
-    caption = (t("rep_more", lang, n=len(ordered) - limit) if len(ordered) > limit else "")
-    return Table((t("village", lang), t("group", lang), t("businesses", lang),
-                  t("rep_class_legend", lang), t("score", lang), t("rep_rank", lang),
-                  t("rep_cluster", lang), t("rep_recommended", lang)), body,
-                 widths=(1.8, 1.3, 0.9, 1.6, 0.8, 0.9, 1.1, 1.1), align="llrlrrll",
-                 font_size=7.5, caption=caption)
+        (
+            _short(v.at[c, "village_name"]) if c in v.index else c,
+            v.at[c, "group"] if c in v.index else "",
+            _n(r["businesses"], lang, decimals=0),
+            _class_label(r["sentra_class"], lang, facts.min_units),
+            _n(r["score"], lang),
+            _n(r["rank"], lang, decimals=0),
+            _txt(r["cluster_id"]),
+            t("rep_yes", lang) if c in v.index and v.at[c, "recommended"] == product else "",
+        )
+        for c, r in ordered.head(limit).iterrows()
+    )
+    caption = t("rep_more", lang, n=len(ordered) - limit) if len(ordered) > limit else ""
+    return Table(
+        (
+            t("village", lang),
+            t("group", lang),
+            t("businesses", lang),
+            t("rep_class_legend", lang),
+            t("score", lang),
+            t("rep_rank", lang),
+            t("rep_cluster", lang),
+            t("rep_recommended", lang),
+        ),
+        body,
+        widths=(1.8, 1.3, 0.9, 1.6, 0.8, 0.9, 1.1, 1.1),
+        align="llrlrrll",
+        font_size=7.5,
+        caption=caption,
+    )
 
 
 def _profile_codes(result, facts: ReportFacts, options) -> list[str]:
@@ -763,49 +971,93 @@ def _profile(result, facts: ReportFacts, base, code: str, options) -> list[Block
     lang = options.lang
     v = facts.villages.loc[code]
     village = result.villages.loc[code]
-    blocks: list[Block] = [PageBreak(),
-                           Heading(t("rep_profile_heading", lang, name=v["village_name"]), 1)]
-    meta = t("rep_profile_meta", lang, code=code, group=v["group"],
-             area=_n(village.get("area_ha"), lang, "ha", 0),
-             households=_n(village.get("households"), lang, decimals=0))
+    blocks: list[Block] = [
+        PageBreak(),
+        Heading(t("rep_profile_heading", lang, name=v["village_name"]), 1),
+    ]
+    meta = t(
+        "rep_profile_meta",
+        lang,
+        code=code,
+        group=v["group"],
+        area=_n(village.get("area_ha"), lang, "ha", 0),
+        households=_n(village.get("households"), lang, decimals=0),
+    )
     blocks.append(Paragraph(meta, "small"))
-    blocks.append(Paragraph(t("rep_recommended", lang) + ": " + _reason(facts, code, lang),
-                            "body"))
+    blocks.append(Paragraph(t("rep_recommended", lang) + ": " + _reason(facts, code, lang), "body"))
     if isinstance(v["runner_up"], str):
-        blocks.append(Paragraph(t("rep_runner_up", lang, product=v["runner_up"],
-                                  margin=_n(v["runner_up_margin"], lang)), "small"))
-    row = [Picture(printmaps.locator_map(base, code, lang=lang), width=0.3,
-                   caption=t("rep_locator", lang))]
-    firm_cols = {c[len("businesses_"):]: village[c] for c in result.villages.columns
-                 if c.startswith("businesses_") and c[len("businesses_"):] in facts.products}
+        blocks.append(
+            Paragraph(
+                t(
+                    "rep_runner_up",
+                    lang,
+                    product=v["runner_up"],
+                    margin=_n(v["runner_up_margin"], lang),
+                ),
+                "small",
+            )
+        )
+    row = [
+        Picture(
+            printmaps.locator_map(base, code, lang=lang), width=0.3, caption=t("rep_locator", lang)
+        )
+    ]
+    firm_cols = {
+        c[len("businesses_") :]: village[c]
+        for c in result.villages.columns
+        if c.startswith("businesses_") and c[len("businesses_") :] in facts.products
+    }
     firms = {p: float(n) for p, n in firm_cols.items() if pd.notna(n) and float(n) > 0}
     if firms:
-        row.append(Picture(figures.bar_picture(
-            dict(sorted(firms.items(), key=lambda kv: -kv[1])),
-            title=t("rep_firms_chart", lang), lang=lang, threshold=facts.min_units,
-            threshold_label=t("rep_pp29_line", lang, n=facts.min_units),
-            highlight=v["recommended"] if isinstance(v["recommended"], str) else None),
-            width=0.55, max_height=0.3, caption=t("rep_firms_caption", lang)))
+        row.append(
+            Picture(
+                figures.bar_picture(
+                    dict(sorted(firms.items(), key=lambda kv: -kv[1])),
+                    title=t("rep_firms_chart", lang),
+                    lang=lang,
+                    threshold=facts.min_units,
+                    threshold_label=t("rep_pp29_line", lang, n=facts.min_units),
+                    highlight=v["recommended"] if isinstance(v["recommended"], str) else None,
+                ),
+                width=0.55,
+                max_height=0.3,
+                caption=t("rep_firms_caption", lang),
+            )
+        )
     blocks.append(Row(tuple(row)))
     if result.land_balance is not None and code in result.land_balance.index:
         b = result.land_balance.loc[code]
-        parts = {t("rep_land_used", lang): b["land_used_ha"],
-                 t("rep_land_unused", lang): b["land_unused_ha"],
-                 t("rep_land_other", lang): b["land_unsuitable_ha"]}
+        parts = {
+            t("rep_land_used", lang): b["land_used_ha"],
+            t("rep_land_unused", lang): b["land_unused_ha"],
+            t("rep_land_other", lang): b["land_unsuitable_ha"],
+        }
         if float(b.get("land_overused_ha", 0) or 0) > 0:
             parts[t("rep_land_overused", lang)] = b["land_overused_ha"]
         flags = [t("illustrative_data", lang)] if bool(b.get("illustrative")) else []
         if bool(b.get("estimated")):
             flags.append(t("estimated_data", lang))
-        blocks.append(Picture(figures.stacked_bar_picture(
-            parts, title=t("rep_land_chart", lang), unit="ha", lang=lang,
-            note=", ".join(flags)), width=0.8, caption=t("rep_land_caption", lang)))
+        blocks.append(
+            Picture(
+                figures.stacked_bar_picture(
+                    parts,
+                    title=t("rep_land_chart", lang),
+                    unit="ha",
+                    lang=lang,
+                    note=", ".join(flags),
+                ),
+                width=0.8,
+                caption=t("rep_land_caption", lang),
+            )
+        )
     blocks += _candidate_table(facts, code, lang)
     readiness = result.prepared.readiness_by_aspect
     if readiness is not None and len(readiness):
         col = "aspect_en" if lang == "en" else None
-        items = ", ".join(f"{(r[col] if col else a)} {_n(r['score'], lang, decimals=2)}"
-                          for a, r in readiness.iterrows())
+        items = ", ".join(
+            f"{(r[col] if col else a)} {_n(r['score'], lang, decimals=2)}"
+            for a, r in readiness.iterrows()
+        )
         blocks.append(Paragraph(t("rep_readiness", lang, items=items), "small"))
     else:
         blocks.append(Paragraph(t("rep_readiness_none", lang), "small"))
@@ -820,23 +1072,43 @@ def _candidate_table(facts: ReportFacts, code: str, lang: str) -> list[Block]:
     cand = facts.candidates
     if code not in cand.index.get_level_values("village_code"):
         return [Paragraph(t("rep_no_candidates", lang), "small")]
-    rows = cand.xs(code, level="village_code").sort_values(["score", "businesses"],
-                                                           ascending=False)
+    rows = cand.xs(code, level="village_code").sort_values(["score", "businesses"], ascending=False)
     out = []
     for product, r in rows.iterrows():
         deciding = ", ".join(_deciding(facts, code, product, lang, 2)) or "–"
-        out.append((str(product), _class_label(r["sentra_class"], lang, facts.min_units),
-                    _n(r["businesses"], lang, decimals=0), _n(r["score"], lang),
-                    _n(r["rank"], lang, decimals=0),
-                    _n(100 * float(r["share_rank1"]), lang, "%", 0)
-                    if pd.notna(r["share_rank1"]) else "–",
-                    _txt(r["cluster_id"]), deciding))
-    return [Heading(t("rep_candidates", lang), 2),
-            Table((t("product", lang), t("rep_class_legend", lang), t("businesses", lang),
-                   t("score", lang), t("rep_rank", lang), t("rep_first_share", lang),
-                   t("rep_cluster", lang), t("rep_deciding", lang)), tuple(out),
-                  widths=(1.1, 1.4, 0.9, 0.8, 0.9, 0.9, 1.1, 3.3), align="llrrrrll",
-                  font_size=7)]
+        out.append(
+            (
+                str(product),
+                _class_label(r["sentra_class"], lang, facts.min_units),
+                _n(r["businesses"], lang, decimals=0),
+                _n(r["score"], lang),
+                _n(r["rank"], lang, decimals=0),
+                _n(100 * float(r["share_rank1"]), lang, "%", 0)
+                if pd.notna(r["share_rank1"])
+                else "–",
+                _txt(r["cluster_id"]),
+                deciding,
+            )
+        )
+    return [
+        Heading(t("rep_candidates", lang), 2),
+        Table(
+            (
+                t("product", lang),
+                t("rep_class_legend", lang),
+                t("businesses", lang),
+                t("score", lang),
+                t("rep_rank", lang),
+                t("rep_first_share", lang),
+                t("rep_cluster", lang),
+                t("rep_deciding", lang),
+            ),
+            tuple(out),
+            widths=(1.1, 1.4, 0.9, 0.8, 0.9, 0.9, 1.1, 3.3),
+            align="llrrrrll",
+            font_size=7,
+        ),
+    ]
 
 
 def _flags(result, facts: ReportFacts, code: str, lang: str) -> list[str]:
@@ -845,8 +1117,13 @@ def _flags(result, facts: ReportFacts, code: str, lang: str) -> list[str]:
     if bool(v["fragile"]):
         out.append(t("fragile_note", lang, n=result.params.sensitivity_runs))
     if result.prepared.illustrative_layers:
-        out.append(t("illustrative_layers", lang, layers=", ".join(
-            _role(x, lang) for x in result.prepared.illustrative_layers)))
+        out.append(
+            t(
+                "illustrative_layers",
+                lang,
+                layers=", ".join(_role(x, lang) for x in result.prepared.illustrative_layers),
+            )
+        )
     if result.land is not None and code in result.land.index.get_level_values(0):
         land = result.land.xs(code, level="village_code")
         if bool(land["estimated"].any()):
@@ -862,106 +1139,225 @@ def _flags(result, facts: ReportFacts, code: str, lang: str) -> list[str]:
 def _comparison(result, facts: ReportFacts, codes: list[str], lang: str) -> list[Block]:
     v = facts.villages
     villages = result.villages
-    header = (t("village", lang), t("group", lang), t("area", lang) + " (ha)",
-              t("rep_households_short", lang), t("businesses", lang), t("rep_recommended", lang),
-              t("rep_class_legend", lang), t("score", lang), t("rep_lq", lang),
-              t("rep_land_farmland", lang), t("rep_land_unused", lang) + " (ha)",
-              t("rep_capacity_short", lang), t("distance_capital", lang) + " (km)")
+    header = (
+        t("village", lang),
+        t("group", lang),
+        t("area", lang) + " (ha)",
+        t("rep_households_short", lang),
+        t("businesses", lang),
+        t("rep_recommended", lang),
+        t("rep_class_legend", lang),
+        t("score", lang),
+        t("rep_lq", lang),
+        t("rep_land_farmland", lang),
+        t("rep_land_unused", lang) + " (ha)",
+        t("rep_capacity_short", lang),
+        t("distance_capital", lang) + " (km)",
+    )
     rows = []
     for c in codes:
         product = v.at[c, "recommended"]
-        lq = (villages.at[c, f"lq_{product}"] if isinstance(product, str)
-              and f"lq_{product}" in villages.columns else np.nan)
-        rows.append((
-            v.at[c, "village_name"], v.at[c, "group"], _n(villages.at[c, "area_ha"], lang, "", 0),
-            _n(villages.get("households", pd.Series(dtype=float)).get(c), lang, decimals=0),
-            _n(v.at[c, "businesses_total"], lang, decimals=0), str(product or "–"),
-            _class_label(v.at[c, "sentra_class"], lang, facts.min_units),
-            _n(v.at[c, "score"], lang), _n(lq, lang, decimals=2),
-            _n(villages.get("land_farmland_ha", pd.Series(dtype=float)).get(c), lang, "", 0),
-            _n(villages.get("land_unused_ha", pd.Series(dtype=float)).get(c), lang, "", 0),
-            _n(villages.get("capacity_supply_demand_ratio", pd.Series(dtype=float)).get(c),
-               lang, decimals=2),
-            _n(villages.at[c, "distance_capital_straight_km"]
-               if "distance_capital_straight_km" in villages.columns else np.nan, lang,
-               decimals=1),
-        ))
-    return [PageBreak(landscape=True), Heading(t("rep_comparison", lang), 1),
-            Table(header, tuple(rows),
-                  widths=(1.6, 1.2, 0.8, 0.8, 0.7, 1.0, 1.3, 0.6, 0.6, 0.9, 0.9, 0.9, 0.9),
-                  align="llrrrllrrrrrr", font_size=7,
-                  caption=t("rep_comparison_caption", lang))]
+        lq = (
+            villages.at[c, f"lq_{product}"]
+            if isinstance(product, str) and f"lq_{product}" in villages.columns
+            else np.nan
+        )
+        rows.append(
+            (
+                v.at[c, "village_name"],
+                v.at[c, "group"],
+                _n(villages.at[c, "area_ha"], lang, "", 0),
+                _n(villages.get("households", pd.Series(dtype=float)).get(c), lang, decimals=0),
+                _n(v.at[c, "businesses_total"], lang, decimals=0),
+                str(product or "–"),
+                _class_label(v.at[c, "sentra_class"], lang, facts.min_units),
+                _n(v.at[c, "score"], lang),
+                _n(lq, lang, decimals=2),
+                _n(villages.get("land_farmland_ha", pd.Series(dtype=float)).get(c), lang, "", 0),
+                _n(villages.get("land_unused_ha", pd.Series(dtype=float)).get(c), lang, "", 0),
+                _n(
+                    villages.get("capacity_supply_demand_ratio", pd.Series(dtype=float)).get(c),
+                    lang,
+                    decimals=2,
+                ),
+                _n(
+                    villages.at[c, "distance_capital_straight_km"]
+                    if "distance_capital_straight_km" in villages.columns
+                    else np.nan,
+                    lang,
+                    decimals=1,
+                ),
+            )
+        )
+    return [
+        PageBreak(landscape=True),
+        Heading(t("rep_comparison", lang), 1),
+        Table(
+            header,
+            tuple(rows),
+            widths=(1.6, 1.2, 0.8, 0.8, 0.7, 1.0, 1.3, 0.6, 0.6, 0.9, 0.9, 0.9, 0.9),
+            align="llrrrllrrrrrr",
+            font_size=7,
+            caption=t("rep_comparison_caption", lang),
+        ),
+    ]
 
 
 def _methods(result, facts: ReportFacts, options, now) -> list[Block]:
     lang = options.lang
     record = run_record(result, now=now)
-    blocks: list[Block] = [PageBreak(), Heading(t("rep_methods", lang), 1),
-                           Heading(t("rep_parameters", lang), 2)]
+    blocks: list[Block] = [
+        PageBreak(),
+        Heading(t("rep_methods", lang), 1),
+        Heading(t("rep_parameters", lang), 2),
+    ]
     params = dataclasses.asdict(result.params)
     params.pop("weights", None)
-    rows = tuple((k, "–" if val is None else (fmt_number(val, lang, decimals=2)
-                                              if isinstance(val, float) else str(val)))
-                 for k, val in params.items())
+    rows = tuple(
+        (
+            k,
+            "–"
+            if val is None
+            else (fmt_number(val, lang, decimals=2) if isinstance(val, float) else str(val)),
+        )
+        for k, val in params.items()
+    )
     growth = result.growth
     if growth is not None:
-        rates = ", ".join(f"{sc.name} {_n(sc.growth_rate_pct_yr, lang, '%', 2)}"
-                          for sc in growth.scenarios)
-        rows += ((t("rep_growth_used", lang), t(
-            "rep_growth_value", lang, rates=rates,
-            pop=_n(growth.population_growth_pct_yr, lang, "%", 2), start=growth.start_year,
-            year=growth.data_year)),)
-    blocks.append(Table((t("rep_parameter", lang), t("qfd_value", lang)), rows,
-                        widths=(1, 1.4), align="lr", font_size=7.5))
+        rates = ", ".join(
+            f"{sc.name} {_n(sc.growth_rate_pct_yr, lang, '%', 2)}" for sc in growth.scenarios
+        )
+        rows += (
+            (
+                t("rep_growth_used", lang),
+                t(
+                    "rep_growth_value",
+                    lang,
+                    rates=rates,
+                    pop=_n(growth.population_growth_pct_yr, lang, "%", 2),
+                    start=growth.start_year,
+                    year=growth.data_year,
+                ),
+            ),
+        )
+    blocks.append(
+        Table(
+            (t("rep_parameter", lang), t("qfd_value", lang)),
+            rows,
+            widths=(1, 1.4),
+            align="lr",
+            font_size=7.5,
+        )
+    )
     names = _criterion_names(lang)
     crit = load_default_criteria()
     ids = crit.index.astype(str) if "id" not in crit.columns else crit["id"].astype(str)
     sources = dict(zip(ids, crit["source"].astype(str), strict=True))
     blocks.append(Heading(t("rep_weights", lang), 2))
-    w_rows = tuple((names.get(k, k), _n(100 * w, lang, "%"), sources.get(k, ""))
-                   for k, w in facts.weights_applied.items())
+    w_rows = tuple(
+        (names.get(k, k), _n(100 * w, lang, "%"), sources.get(k, ""))
+        for k, w in facts.weights_applied.items()
+    )
     unknown = sorted(set(result.weights) - set(facts.weights_applied))
-    blocks.append(Table((t("criterion", lang), t("rep_weight_applied", lang),
-                         t("rep_source", lang)), w_rows, widths=(2, 0.8, 5), align="lrl",
-                        font_size=7))
+    blocks.append(
+        Table(
+            (t("criterion", lang), t("rep_weight_applied", lang), t("rep_source", lang)),
+            w_rows,
+            widths=(2, 0.8, 5),
+            align="lrl",
+            font_size=7,
+        )
+    )
     if unknown:
-        blocks.append(Paragraph(t("rep_weights_unknown", lang, criteria=", ".join(
-            names.get(k, k) for k in unknown)), "note"))
+        blocks.append(
+            Paragraph(
+                t(
+                    "rep_weights_unknown",
+                    lang,
+                    criteria=", ".join(names.get(k, k) for k in unknown),
+                ),
+                "note",
+            )
+        )
     blocks.append(Heading(t("rep_rules", lang), 2))
-    blocks.append(Bullets((
-        t("rep_rule_pp29", lang, n=facts.min_units),
-        t("rep_rule_classes", lang, n=facts.min_units, m=PRE_SENTRA_MIN_UNITS,
-          k=facts.min_units - 1),
-        t("rep_rule_bps", lang, share=_n(100 * result.params.min_household_share, lang, "%",
-                                         0)),
-        t("rep_rule_lq", lang),
-        t("rep_rule_score", lang),
-        t("rep_rule_sensitivity", lang, n=result.params.sensitivity_runs,
-          c=_n(result.params.sensitivity_concentration, lang, decimals=0)),
-        t("rep_rule_allocation", lang),
-        t("rep_rule_clusters", lang),
-        t("rep_rule_capacity", lang),
-        (t("rep_adapter_analysis", lang) if facts.from_analysis
-         else t("rep_adapter_derived", lang)),
-    ), "small"))
+    blocks.append(
+        Bullets(
+            (
+                t("rep_rule_pp29", lang, n=facts.min_units),
+                t(
+                    "rep_rule_classes",
+                    lang,
+                    n=facts.min_units,
+                    m=PRE_SENTRA_MIN_UNITS,
+                    k=facts.min_units - 1,
+                ),
+                t(
+                    "rep_rule_bps",
+                    lang,
+                    share=_n(100 * result.params.min_household_share, lang, "%", 0),
+                ),
+                t("rep_rule_lq", lang),
+                t("rep_rule_score", lang),
+                t(
+                    "rep_rule_sensitivity",
+                    lang,
+                    n=result.params.sensitivity_runs,
+                    c=_n(result.params.sensitivity_concentration, lang, decimals=0),
+                ),
+                t("rep_rule_allocation", lang),
+                t("rep_rule_clusters", lang),
+                t("rep_rule_capacity", lang),
+                (
+                    t("rep_adapter_analysis", lang)
+                    if facts.from_analysis
+                    else t("rep_adapter_derived", lang)
+                ),
+            ),
+            "small",
+        )
+    )
     blocks.append(Heading(t("rep_assumptions", lang), 2))
     notes = tuple(translate_note(n, lang) for n in result.notes)
     blocks.append(Bullets(notes or (t("rep_none", lang),), "small"))
     blocks.append(Heading(t("rep_inputs", lang), 2))
-    in_rows = tuple((str(i["role"]), str(i["path"]), str(i["sha256"]),
-                     ("✓ " if i["illustrative"] else "") + str(i["source"] or "–"))
-                    for i in record["inputs"])
-    blocks.append(Table((t("rep_role", lang), t("rep_file", lang), "SHA-256",
-                         t("rep_source", lang)), in_rows, widths=(1.1, 2, 2.6, 2.6),
-                        font_size=6.3, caption=t("rep_inputs_caption", lang)))
-    blocks.append(Paragraph(t("rep_run_record", lang, version=record["version"],
-                              python=record["python"], time=record["time_utc"]), "note"))
+    in_rows = tuple(
+        (
+            str(i["role"]),
+            str(i["path"]),
+            str(i["sha256"]),
+            ("✓ " if i["illustrative"] else "") + str(i["source"] or "–"),
+        )
+        for i in record["inputs"]
+    )
+    blocks.append(
+        Table(
+            (t("rep_role", lang), t("rep_file", lang), "SHA-256", t("rep_source", lang)),
+            in_rows,
+            widths=(1.1, 2, 2.6, 2.6),
+            font_size=6.3,
+            caption=t("rep_inputs_caption", lang),
+        )
+    )
+    blocks.append(
+        Paragraph(
+            t(
+                "rep_run_record",
+                lang,
+                version=record["version"],
+                python=record["python"],
+                time=record["time_utc"],
+            ),
+            "note",
+        )
+    )
     return blocks
 
 
 # ----------------------------------------------------------------------------- document
-def report_document(result: AnalysisResult, options: ReportOptions | None = None,
-                    ) -> tuple[list[Block], str, str]:
+def report_document(
+    result: AnalysisResult,
+    options: ReportOptions | None = None,
+) -> tuple[list[Block], str, str]:
     """The report's blocks, its title and the footer printed on every page."""
     options = options or ReportOptions()
     lang = options.lang
@@ -979,26 +1375,36 @@ def report_document(result: AnalysisResult, options: ReportOptions | None = None
     blocks += _maps(result, facts, base, options)
     codes = _profile_codes(result, facts, options)
     if large and not options.villages:
-        blocks += [PageBreak(), Heading(t("rep_profiles", lang), 1),
-                   Paragraph(t("rep_profiles_selected", lang, k=options.top_per_product,
-                               n=len(codes)), "small")]
+        blocks += [
+            PageBreak(),
+            Heading(t("rep_profiles", lang), 1),
+            Paragraph(
+                t("rep_profiles_selected", lang, k=options.top_per_product, n=len(codes)), "small"
+            ),
+        ]
     if not codes:
         blocks.append(Paragraph(t("rep_no_profiles", lang), "small"))
     for code in codes:
         blocks += _profile(result, facts, base, code, options)
     blocks += _comparison(result, facts, codes if large else list(facts.villages.index), lang)
     if large:
-        blocks += [PageBreak(), Heading(t("rep_by_kecamatan", lang), 1),
-                   _by_area_table(facts, lang, ["kabupaten", "group"])]
+        blocks += [
+            PageBreak(),
+            Heading(t("rep_by_kecamatan", lang), 1),
+            _by_area_table(facts, lang, ["kabupaten", "group"]),
+        ]
     blocks += _methods(result, facts, options, now)
     title = t("rep_title", lang) + " – " + result.region.name
-    footer = (f"{result.region.name} · ovop_geo {__version__} · {now:%Y-%m-%d} · "
-              + t("indicative_boundaries", lang))
+    footer = f"{result.region.name} · ovop_geo {__version__} · {now:%Y-%m-%d} · " + t(
+        "indicative_boundaries", lang
+    )
     return blocks, title, footer
 
 
-def report_files(result: AnalysisResult, options: ReportOptions | None = None,
-                 ) -> dict[str, Callable[[], bytes]]:
+def report_files(
+    result: AnalysisResult,
+    options: ReportOptions | None = None,
+) -> dict[str, Callable[[], bytes]]:
     """``report.pdf`` and ``report.html`` as functions returning their bytes (built once)."""
     options = options or ReportOptions()
     document = cache(lambda: report_document(result, options))

@@ -105,8 +105,14 @@ def _draw(ax, geoms, *, facecolor, hatch="", edgecolor="#333333", linewidth=0.4,
     paths = [p for p in (_path(g) for g in geoms) if p is not None]
     if not paths:
         return
-    coll = PathCollection(paths, facecolor=facecolor, edgecolor=edgecolor, linewidth=linewidth,
-                          hatch=hatch or None, zorder=zorder)
+    coll = PathCollection(
+        paths,
+        facecolor=facecolor,
+        edgecolor=edgecolor,
+        linewidth=linewidth,
+        hatch=hatch or None,
+        zorder=zorder,
+    )
     ax.add_collection(coll)
 
 
@@ -149,23 +155,62 @@ def _scale_bar(ax, base: MapBase, lang: str) -> None:
     bx, by = x0 + 0.04 * (x1 - x0), y0 + 0.05 * (y1 - y0)
     h = 0.012 * (y1 - y0)
     for k in range(2):
-        ax.add_patch(Rectangle((bx + k * length_deg / 2, by), length_deg / 2, h,
-                               facecolor="black" if k == 0 else "white", edgecolor="black",
-                               linewidth=0.6, zorder=6))
+        ax.add_patch(
+            Rectangle(
+                (bx + k * length_deg / 2, by),
+                length_deg / 2,
+                h,
+                facecolor="black" if k == 0 else "white",
+                edgecolor="black",
+                linewidth=0.6,
+                zorder=6,
+            )
+        )
     decimals = 0 if length_km >= 1 else 1
-    for x, label in ((bx, "0"), (bx + length_deg, fmt_number(length_km, lang, "km",
-                                                              decimals=decimals))):
-        ax.text(x, by + 1.8 * h, label, ha="center", va="bottom", fontsize=7, zorder=6,
-                parse_math=False,
-                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8})
+    for x, label in (
+        (bx, "0"),
+        (bx + length_deg, fmt_number(length_km, lang, "km", decimals=decimals)),
+    ):
+        ax.text(
+            x,
+            by + 1.8 * h,
+            label,
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            zorder=6,
+            parse_math=False,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8},
+        )
 
 
 def _north_arrow(ax, lang: str) -> None:
-    ax.annotate("", xy=(0.95, 0.95), xytext=(0.95, 0.86), xycoords="axes fraction",
-                arrowprops={"facecolor": "black", "edgecolor": "black", "width": 2.5,
-                            "headwidth": 9, "headlength": 9}, zorder=7)
-    ax.text(0.95, 0.84, "U" if lang == "id" else "N", transform=ax.transAxes, ha="center",
-            va="top", fontsize=10, fontweight="bold", zorder=7, parse_math=False)
+    ax.annotate(
+        "",
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.86),
+        xycoords="axes fraction",
+        arrowprops={
+            "facecolor": "black",
+            "edgecolor": "black",
+            "width": 2.5,
+            "headwidth": 9,
+            "headlength": 9,
+        },
+        zorder=7,
+    )
+    ax.text(
+        0.95,
+        0.84,
+        "U" if lang == "id" else "N",
+        transform=ax.transAxes,
+        ha="center",
+        va="top",
+        fontsize=10,
+        fontweight="bold",
+        zorder=7,
+        parse_math=False,
+    )
 
 
 def _frame(ax, base: MapBase, lang: str, pad: float = 0.04) -> None:
@@ -196,14 +241,33 @@ def _labels(ax, base: MapBase, extra: Mapping[str, str] | None = None) -> bool:
         text = _short(base.names[code])
         if extra and code in extra:
             text = f"{text}\n{extra[code]}"
-        ax.text(x, y, text, ha="center", va="center", fontsize=size, zorder=8,
-                path_effects=halo, parse_math=False, linespacing=1.1)
+        ax.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=size,
+            zorder=8,
+            path_effects=halo,
+            parse_math=False,
+            linespacing=1.1,
+        )
     return True
 
 
 def _notes(fig, lines: Sequence[str]) -> None:
-    fig.text(0.01, 0.005, "\n".join(lines), ha="left", va="bottom", fontsize=6.3,
-             color="#333333", parse_math=False, wrap=True)
+    fig.text(
+        0.01,
+        0.005,
+        "\n".join(lines),
+        ha="left",
+        va="bottom",
+        fontsize=6.3,
+        color="#333333",
+        parse_math=False,
+        wrap=True,
+    )
 
 
 def _png(fig, dpi: int) -> bytes:
@@ -217,8 +281,9 @@ def _quiet_glyphs():
     ctx = warnings.catch_warnings()
     ctx.__enter__()
     warnings.filterwarnings("ignore", message=r"Glyph .* missing from", category=UserWarning)
-    warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support",
-                            category=UserWarning)
+    warnings.filterwarnings(
+        "ignore", message=r"Matplotlib currently does not support", category=UserWarning
+    )
     return ctx
 
 
@@ -278,8 +343,9 @@ def category_map(
         fig = Figure(figsize=(width_in, height_in))
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.1, bottom_in / height_in, 0.86, map_h / height_in))
-        colours = dict(colours or {c: QUALITATIVE[i % len(QUALITATIVE)]
-                                   for i, c in enumerate(order)})
+        colours = dict(
+            colours or {c: QUALITATIVE[i % len(QUALITATIVE)] for i, c in enumerate(order)}
+        )
         hatches = dict(hatches or {c: HATCHES[i % len(HATCHES)] for i, c in enumerate(order)})
         geoms = base.villages.geometry
         cls = classes.reindex(base.villages.index)
@@ -290,17 +356,33 @@ def category_map(
         for c in order:
             sel = (cls == c).to_numpy()
             if sel.any():
-                _draw(ax, geoms[sel], facecolor=colours[c], hatch=hatches.get(c, ""),
-                      edgecolor="#333333", linewidth=line, zorder=2)
+                _draw(
+                    ax,
+                    geoms[sel],
+                    facecolor=colours[c],
+                    hatch=hatches.get(c, ""),
+                    edgecolor="#333333",
+                    linewidth=line,
+                    zorder=2,
+                )
         big = bool(markers) and len(base.villages) > LABEL_LIMIT
         handles, labels = [], []
         for c in order:
             if (cls == c).any():
                 patch = Patch(facecolor=colours[c], edgecolor="#333333", hatch=hatches.get(c, ""))
                 if big and c in markers:
-                    patch = (patch, Line2D([], [], linestyle="none", marker=markers[c],
-                                           markersize=5, markerfacecolor=colours[c],
-                                           markeredgecolor="black"))
+                    patch = (
+                        patch,
+                        Line2D(
+                            [],
+                            [],
+                            linestyle="none",
+                            marker=markers[c],
+                            markersize=5,
+                            markerfacecolor=colours[c],
+                            markeredgecolor="black",
+                        ),
+                    )
                 handles.append(patch)
                 labels.append(_plain(_short(c, 40)))
         if missing.any():
@@ -315,17 +397,23 @@ def category_map(
                 handles.append(Line2D([], [], color="black", linewidth=2.2))
                 labels.append(_plain(outline_label))
         if base.outline is not None:
-            _draw(ax, [base.outline], facecolor="none", edgecolor="black", linewidth=0.9,
-                  zorder=4)
+            _draw(ax, [base.outline], facecolor="none", edgecolor="black", linewidth=0.9, zorder=4)
         if big:
             # At province scale a village is a speck: a marker per class shows where they are.
             for c in order:
                 sel = cls.index[(cls == c).to_numpy()]
                 if len(sel) and c in markers:
                     xy = np.array([base.label_points[k] for k in sel])
-                    ax.scatter(xy[:, 0], xy[:, 1], marker=markers[c], s=16,
-                               facecolor=colours[c], edgecolor="black", linewidth=0.6,
-                               zorder=6)
+                    ax.scatter(
+                        xy[:, 0],
+                        xy[:, 1],
+                        marker=markers[c],
+                        s=16,
+                        facecolor=colours[c],
+                        edgecolor="black",
+                        linewidth=0.6,
+                        zorder=6,
+                    )
         _frame(ax, base, lang)
         labelled = _labels(ax, base, label_extra)
         _scale_bar(ax, base, lang)
@@ -334,11 +422,20 @@ def category_map(
             ax.set_title(_plain(title), fontsize=11, loc="left", fontweight="bold")
         from matplotlib.legend_handler import HandlerTuple
 
-        fig.legend(handles, labels, title=_plain(legend_title), loc="upper left",
-                   handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
-                   bbox_to_anchor=(0.1, (bottom_in - 0.3) / height_in),
-                   ncol=3 if len(handles) > 4 else 2, fontsize=7,
-                   title_fontsize=7.5, frameon=True, edgecolor="#999999", alignment="left")
+        fig.legend(
+            handles,
+            labels,
+            title=_plain(legend_title),
+            loc="upper left",
+            handler_map={tuple: HandlerTuple(ndivide=None, pad=0.3)},
+            bbox_to_anchor=(0.1, (bottom_in - 0.3) / height_in),
+            ncol=3 if len(handles) > 4 else 2,
+            fontsize=7,
+            title_fontsize=7.5,
+            frameon=True,
+            edgecolor="#999999",
+            alignment="left",
+        )
         lines = list(notes)
         if not labelled:
             lines.append(t("rep_map_names_omitted", lang, n=len(base.names)))
@@ -348,8 +445,14 @@ def category_map(
         ctx.__exit__(None, None, None)
 
 
-def locator_map(base: MapBase, code: str, *, lang: str, size_in: tuple[float, float] = (3.0, 3.0),
-                dpi: int = 170) -> bytes:
+def locator_map(
+    base: MapBase,
+    code: str,
+    *,
+    lang: str,
+    size_in: tuple[float, float] = (3.0, 3.0),
+    dpi: int = 170,
+) -> bytes:
     """A small map of the region with one village filled black and its name written."""
     from matplotlib import patheffects
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -368,15 +471,25 @@ def locator_map(base: MapBase, code: str, *, lang: str, size_in: tuple[float, fl
         else:
             _draw(ax, others, facecolor="#eeeeee", edgecolor="#777777", linewidth=0.4)
         if code in geoms.index:
-            _draw(ax, [geoms[code]], facecolor="#222222", edgecolor="black", linewidth=0.6,
-                  zorder=3)
+            _draw(
+                ax, [geoms[code]], facecolor="#222222", edgecolor="black", linewidth=0.6, zorder=3
+            )
             if not many:
                 halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
                 for other, (x, y) in base.label_points.items():
                     if other != code and len(geoms) <= 15:
-                        ax.text(x, y, _short(base.names[other], 18), ha="center",
-                                va="center", fontsize=5, color="#444444", path_effects=halo,
-                                parse_math=False, zorder=4)
+                        ax.text(
+                            x,
+                            y,
+                            _short(base.names[other], 18),
+                            ha="center",
+                            va="center",
+                            fontsize=5,
+                            color="#444444",
+                            path_effects=halo,
+                            parse_math=False,
+                            zorder=4,
+                        )
         _frame(ax, base, lang, pad=0.03)
         ax.set_xticks([])
         ax.set_yticks([])

@@ -21,12 +21,24 @@ from .mcda import load_default_criteria
 from .pipeline import AnalysisResult
 from .wilayah import admin_units
 
-__all__ = ["ProductLine", "VillageProfile", "admin_choices", "search_labels", "view_for",
-           "village_profile"]
+__all__ = [
+    "ProductLine",
+    "VillageProfile",
+    "admin_choices",
+    "search_labels",
+    "view_for",
+    "village_profile",
+]
 
 #: Land balance columns shown in a profile, in order (``land_balance`` of a result).
-BALANCE = ("land_farmland_ha", "land_suitable_ha", "land_used_ha", "land_unused_ha",
-           "land_unsuitable_ha", "land_overused_ha")
+BALANCE = (
+    "land_farmland_ha",
+    "land_suitable_ha",
+    "land_used_ha",
+    "land_unused_ha",
+    "land_unsuitable_ha",
+    "land_overused_ha",
+)
 
 
 @dataclass(frozen=True)
@@ -66,16 +78,20 @@ def _num(x) -> float | None:
 def _top_criteria(candidate: pd.Series, lang: str, n: int = 3) -> tuple[str, ...]:
     """The criteria that gave a candidate most of its score points (``points_*`` columns of
     the sentra decision), largest first."""
-    points = {c.removeprefix("points_"): float(v) for c, v in candidate.items()
-              if str(c).startswith("points_") and pd.notna(v) and float(v) > 0}
+    points = {
+        c.removeprefix("points_"): float(v)
+        for c, v in candidate.items()
+        if str(c).startswith("points_") and pd.notna(v) and float(v) > 0
+    }
     best = sorted(points, key=lambda c: -points[c])[:n]
     table = load_default_criteria()
     names = table[f"name_{lang}"] if f"name_{lang}" in table.columns else pd.Series(dtype=str)
     return tuple(str(names.get(c, c)) for c in best)
 
 
-def village_profile(result: AnalysisResult, code: str, lang: str = "id", *,
-                    max_products: int = 5) -> VillageProfile:
+def village_profile(
+    result: AnalysisResult, code: str, lang: str = "id", *, max_products: int = 5
+) -> VillageProfile:
     """The profile of village ``code`` in ``result`` (texts in ``lang``).
 
     Raises ``KeyError`` when ``code`` is not a village of the result.
@@ -86,8 +102,10 @@ def village_profile(result: AnalysisResult, code: str, lang: str = "id", *,
     firms: list[tuple[str, int]] = []
     if businesses is not None and code in businesses.index:
         counts = businesses.loc[code]
-        firms = sorted(((str(p), int(v)) for p, v in counts.items() if pd.notna(v) and v > 0),
-                       key=lambda x: (-x[1], x[0]))
+        firms = sorted(
+            ((str(p), int(v)) for p, v in counts.items() if pd.notna(v) and v > 0),
+            key=lambda x: (-x[1], x[0]),
+        )
     balance: list[tuple[str, float]] = []
     if result.land_balance is not None and code in result.land_balance.index:
         row = result.land_balance.loc[code]
@@ -114,42 +132,61 @@ def village_profile(result: AnalysisResult, code: str, lang: str = "id", *,
             value = row.get("meets_pp29_2018")
             meets = None if value is None or pd.isna(value) else bool(value)
             fragile = row.get("fragile")
-            lines.append(ProductLine(
-                product=str(product), score=score, rank=None if rank is None else int(rank),
-                villages_ranked=int(ranked.get(product, 0)),
-                businesses=dict(firms).get(str(product), 0 if businesses is not None else None),
-                candidate=True,  # a candidate: the village makes it (at least one firm)
-                allocated=product == allocated,
-                meets_pp29_2018=meets,
-                fragile=bool(fragile) if fragile is not None and pd.notna(fragile) else False,
-                top_criteria=() if score is None else _top_criteria(row, lang)))
+            lines.append(
+                ProductLine(
+                    product=str(product),
+                    score=score,
+                    rank=None if rank is None else int(rank),
+                    villages_ranked=int(ranked.get(product, 0)),
+                    businesses=dict(firms).get(str(product), 0 if businesses is not None else None),
+                    candidate=True,  # a candidate: the village makes it (at least one firm)
+                    allocated=product == allocated,
+                    meets_pp29_2018=meets,
+                    fragile=bool(fragile) if fragile is not None and pd.notna(fragile) else False,
+                    top_criteria=() if score is None else _top_criteria(row, lang),
+                )
+            )
 
     flags: list[str] = []
     if bool(village.get("production_estimated", False)) is True:
         flags.append(t("profile_flag_estimated", lang))
     layers = result.prepared.illustrative_layers
     if layers:
-        flags.append(t("profile_flag_illustrative", lang, layers=", ".join(
-            t(f"layer_{x if x != 'elevation' else 'slope'}", lang) for x in layers)))
+        flags.append(
+            t(
+                "profile_flag_illustrative",
+                lang,
+                layers=", ".join(
+                    t(f"layer_{x if x != 'elevation' else 'slope'}", lang) for x in layers
+                ),
+            )
+        )
     if businesses is None or code not in businesses.index:
         flags.append(t("profile_flag_no_businesses", lang))
     if result.land is not None and code in result.land.index.get_level_values(0):
         land = result.land.xs(code, level="village_code")
         crops = crop_names(result.region.tables.get("crops"), lang)
         for crop, year in land["year_land_short"].dropna().items():
-            flags.append(t("profile_flag_land_short", lang, crop=crops.get(crop, crop),
-                           year=int(year)))
+            flags.append(
+                t("profile_flag_land_short", lang, crop=crops.get(crop, crop), year=int(year))
+            )
     if any(line.fragile for line in lines):
         flags.append(t("profile_flag_fragile", lang))
 
     households = _num(village.get("households"))
     kecamatan = village.get("group")
     return VillageProfile(
-        code=str(code), name=str(village.get("village_name", code)),
+        code=str(code),
+        name=str(village.get("village_name", code)),
         kecamatan=kecamatan if isinstance(kecamatan, str) else None,
-        area_ha=_num(village.get("area_ha")), households=households,
-        firms=tuple(firms), balance=tuple(balance), products=tuple(lines),
-        ovop_product=allocated, flags=tuple(flags))
+        area_ha=_num(village.get("area_ha")),
+        households=households,
+        firms=tuple(firms),
+        balance=tuple(balance),
+        products=tuple(lines),
+        ovop_product=allocated,
+        flags=tuple(flags),
+    )
 
 
 def search_labels(villages: pd.DataFrame) -> dict[str, str]:
@@ -157,12 +194,15 @@ def search_labels(villages: pd.DataFrame) -> dict[str, str]:
     names = villages["village_name"].astype(str)
     groups = villages["group"] if "group" in villages.columns else pd.Series(index=villages.index)
     order = names.sort_values(key=lambda s: s.str.casefold()).index
-    return {str(c): f"{names[c]} ({c})" + (f" · {groups[c]}" if isinstance(groups[c], str)
-                                           else "") for c in order}
+    return {
+        str(c): f"{names[c]} ({c})" + (f" · {groups[c]}" if isinstance(groups[c], str) else "")
+        for c in order
+    }
 
 
-def admin_choices(villages: pd.DataFrame, kabupaten: str | None = None
-                  ) -> tuple[dict[str, str], dict[str, str], pd.Series]:
+def admin_choices(
+    villages: pd.DataFrame, kabupaten: str | None = None
+) -> tuple[dict[str, str], dict[str, str], pd.Series]:
     """Kabupaten and kecamatan to filter the map by, and which villages each keeps.
 
     Returns ``(kabupaten, kecamatan, units)``: code -> "Name (code)" for every kabupaten, and
@@ -174,8 +214,10 @@ def admin_choices(villages: pd.DataFrame, kabupaten: str | None = None
     def labels(frame: pd.DataFrame, level: str) -> dict[str, str]:
         pairs = frame[[f"{level}_code", f"{level}_name"]].dropna(subset=[f"{level}_code"])
         pairs = pairs.drop_duplicates(f"{level}_code")
-        out = {str(c): (f"{n} ({c})" if isinstance(n, str) else str(c))
-               for c, n in zip(pairs[f"{level}_code"], pairs[f"{level}_name"], strict=True)}
+        out = {
+            str(c): (f"{n} ({c})" if isinstance(n, str) else str(c))
+            for c, n in zip(pairs[f"{level}_code"], pairs[f"{level}_name"], strict=True)
+        }
         return dict(sorted(out.items(), key=lambda kv: kv[1].casefold()))
 
     kab = labels(units, "kabupaten")
@@ -188,8 +230,9 @@ def _mercator_y(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + phi / 2))
 
 
-def view_for(geometry: gpd.GeoSeries, *, width_px: int = 800, height_px: int = 600,
-             max_zoom: int = 16) -> tuple[tuple[float, float], int]:
+def view_for(
+    geometry: gpd.GeoSeries, *, width_px: int = 800, height_px: int = 600, max_zoom: int = 16
+) -> tuple[tuple[float, float], int]:
     """Centre (lat, lon) and the largest Web Mercator zoom at which ``geometry`` (EPSG:4326)
     fits ``width_px`` x ``height_px``.
 

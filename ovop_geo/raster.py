@@ -265,8 +265,15 @@ def raster_read_error(info: RasterInfo, err: BaseException) -> InputDataError:
 
 
 _GDAL_TYPES = {
-    "uint8": "Byte", "int8": "Int8", "uint16": "UInt16", "int16": "Int16", "uint32": "UInt32",
-    "int32": "Int32", "uint64": "UInt64", "int64": "Int64", "float32": "Float32",
+    "uint8": "Byte",
+    "int8": "Int8",
+    "uint16": "UInt16",
+    "int16": "Int16",
+    "uint32": "UInt32",
+    "int32": "Int32",
+    "uint64": "UInt64",
+    "int64": "Int64",
+    "float32": "Float32",
     "float64": "Float64",
 }
 #: A footprint view is made only when it saves at least this share of the raster's cells.
@@ -274,8 +281,11 @@ _VIEW_MIN_SAVING = 0.1
 
 
 def footprint_view(
-    info: RasterInfo, bounds: tuple[float, float, float, float], folder: str | os.PathLike,
-    *, halo: int = 2,
+    info: RasterInfo,
+    bounds: tuple[float, float, float, float],
+    folder: str | os.PathLike,
+    *,
+    halo: int = 2,
 ) -> RasterInfo:
     """The part of a raster under ``bounds`` (plus ``halo`` cells), as a small VRT in ``folder``.
 
@@ -330,11 +340,24 @@ def footprint_view(
     fd, vrt = tempfile.mkstemp(prefix="view-", suffix=".vrt", dir=folder)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(xml)
-    logger.info("Reading %s through a %dx%d window of its %dx%d cells", info.name, width,
-                height, info.width, info.height)
+    logger.info(
+        "Reading %s through a %dx%d window of its %dx%d cells",
+        info.name,
+        width,
+        height,
+        info.width,
+        info.height,
+    )
     return RasterInfo(
-        path=vrt, crs=info.crs, transform=transform, width=width, height=height,
-        nodata=info.nodata, dtype=info.dtype, display_name=info.name, count=1,
+        path=vrt,
+        crs=info.crs,
+        transform=transform,
+        width=width,
+        height=height,
+        nodata=info.nodata,
+        dtype=info.dtype,
+        display_name=info.name,
+        count=1,
     )
 
 
@@ -710,8 +733,7 @@ def png_data_url(rgba: np.ndarray) -> str:
     with warnings.catch_warnings(), gdal_env():
         warnings.simplefilter("ignore", NotGeoreferencedWarning)  # a picture, not a map layer
         with MemoryFile() as mem:
-            with mem.open(driver="PNG", width=width, height=height, count=4,
-                          dtype="uint8") as dst:
+            with mem.open(driver="PNG", width=width, height=height, count=4, dtype="uint8") as dst:
                 dst.write(np.moveaxis(rgba, 2, 0))
             data = mem.read()
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")

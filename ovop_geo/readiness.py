@@ -112,7 +112,10 @@ def _exclusive(values: pd.Series, problems: list[str]) -> pd.Series:
         values.reset_index(drop=True).map(
             lambda v: None if isinstance(v, str) and v.strip().lower() in ("nan", "none") else v
         ),
-        path="", column="levels_exclusive", empty=True, problems=problems,
+        path="",
+        column="levels_exclusive",
+        empty=True,
+        problems=problems,
     )
     return parsed.set_axis(values.index)
 

@@ -28,14 +28,21 @@ _ORDER = {c: i for i, c in enumerate(CLASSES)}
 
 def _decided_by(best: pd.Series, runner: pd.Series, criteria: list[str]) -> list[Message]:
     """The criteria that gave the recommended product most of its lead (at most two)."""
-    lead = {c: float(best.get(f"points_{c}", 0.0)) - float(runner.get(f"points_{c}", 0.0))
-            for c in criteria}
+    lead = {
+        c: float(best.get(f"points_{c}", 0.0)) - float(runner.get(f"points_{c}", 0.0))
+        for c in criteria
+    }
     top = sorted((v, c) for c, v in lead.items() if v > 0.05)[::-1][:2]
     return [msg(f"criterion.{c}") for _, c in top]
 
 
-def recommend(candidates: pd.DataFrame, *, criteria: list[str], tolerance: float,
-              clusters: pd.DataFrame | None = None) -> pd.DataFrame:
+def recommend(
+    candidates: pd.DataFrame,
+    *,
+    criteria: list[str],
+    tolerance: float,
+    clusters: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """The recommended product of every village that makes at least one product.
 
     Parameters
@@ -64,50 +71,86 @@ def recommend(candidates: pd.DataFrame, *, criteria: list[str], tolerance: float
     cluster_info = {}
     if clusters is not None and len(clusters):
         for row in clusters.itertuples():
-            cluster_info[row.cluster_id] = (len(str(row.villages).split(";")),
-                                            int(row.businesses), str(row.sentra_class))
+            cluster_info[row.cluster_id] = (
+                len(str(row.villages).split(";")),
+                int(row.businesses),
+                str(row.sentra_class),
+            )
     for village, group in candidates.groupby(level="village_code", sort=True):
         g = group.droplevel("village_code")
         # class, then score; candidates tied on both are listed by their cluster's firms and
         # then by name, and the reason says they are tied
-        cluster_firms = (g["cluster_businesses"] if "cluster_businesses" in g.columns
-                         else g["businesses"])
-        key = pd.DataFrame({"c": g["sentra_class"].map(_ORDER),
-                            "s": -g["score"].round(9), "f": -cluster_firms.astype(float),
-                            "p": g.index.astype(str)}, index=g.index)
+        cluster_firms = (
+            g["cluster_businesses"] if "cluster_businesses" in g.columns else g["businesses"]
+        )
+        key = pd.DataFrame(
+            {
+                "c": g["sentra_class"].map(_ORDER),
+                "s": -g["score"].round(9),
+                "f": -cluster_firms.astype(float),
+                "p": g.index.astype(str),
+            },
+            index=g.index,
+        )
         order = key.sort_values(["c", "s", "f", "p"]).index
         best = g.loc[order[0]]
         product = str(order[0])
-        row = {"village_code": village, "product": product,
-               "sentra_class": best["sentra_class"], "businesses": int(best["businesses"]),
-               "score": float(best["score"]), "runner_up": None, "runner_up_class": None,
-               "runner_up_score": np.nan, "margin_points": np.nan, "tie": False,
-               "tied_products": "", "decided_by": ""}
+        row = {
+            "village_code": village,
+            "product": product,
+            "sentra_class": best["sentra_class"],
+            "businesses": int(best["businesses"]),
+            "score": float(best["score"]),
+            "runner_up": None,
+            "runner_up_class": None,
+            "runner_up_score": np.nan,
+            "margin_points": np.nan,
+            "tie": False,
+            "tied_products": "",
+            "decided_by": "",
+        }
         cid = best.get("cluster_id") if "cluster_id" in g.columns else None
         cluster: str = ""
         if cid in cluster_info and cluster_info[cid][0] > 1:
             n, firms, cls = cluster_info[cid]
             cluster = msg("recommend.cluster", n=n, firms=firms, cls=msg(f"class.{cls}"))
         if len(order) == 1:
-            reason = msg("recommend.only", product=product,
-                         cls=msg(f"class.{best['sentra_class']}"), firms=row["businesses"],
-                         score=row["score"], cluster=cluster)
+            reason = msg(
+                "recommend.only",
+                product=product,
+                cls=msg(f"class.{best['sentra_class']}"),
+                firms=row["businesses"],
+                score=row["score"],
+                cluster=cluster,
+            )
         else:
             runner = g.loc[order[1]]
             same = g["sentra_class"] == best["sentra_class"]
-            tied = [str(p) for p in g.index[same & ((best["score"] - g["score"]).abs()
-                                                    <= tolerance + 1e-9)] if p != product]
-            row |= {"runner_up": str(order[1]), "runner_up_class": runner["sentra_class"],
-                    "runner_up_score": float(runner["score"]),
-                    "margin_points": float(best["score"] - runner["score"]),
-                    "tie": bool(tied), "tied_products": ";".join(tied)}
-            common = {"product": product, "cls": msg(f"class.{best['sentra_class']}"),
-                      "firms": row["businesses"], "score": row["score"],
-                      "runner": row["runner_up"],
-                      "runner_cls": msg(f"class.{runner['sentra_class']}"),
-                      "runner_firms": int(runner["businesses"]),
-                      "runner_score": row["runner_up_score"], "margin": row["margin_points"],
-                      "cluster": cluster}
+            tied = [
+                str(p)
+                for p in g.index[same & ((best["score"] - g["score"]).abs() <= tolerance + 1e-9)]
+                if p != product
+            ]
+            row |= {
+                "runner_up": str(order[1]),
+                "runner_up_class": runner["sentra_class"],
+                "runner_up_score": float(runner["score"]),
+                "margin_points": float(best["score"] - runner["score"]),
+                "tie": bool(tied),
+                "tied_products": ";".join(tied),
+            }
+            common = {
+                "product": product,
+                "cls": msg(f"class.{best['sentra_class']}"),
+                "firms": row["businesses"],
+                "score": row["score"],
+                "runner": row["runner_up"],
+                "runner_cls": msg(f"class.{runner['sentra_class']}"),
+                "runner_firms": int(runner["businesses"]),
+                "runner_score": row["runner_up_score"],
+                "margin": row["margin_points"],
+                "cluster": cluster,
+            }
             if tied:
                 row["decided_by"] = "tie"
                 reason = msg("recommend.tie", tied=tied, tol=float(tolerance), **common)
@@ -117,8 +160,9 @@ def recommend(candidates: pd.DataFrame, *, criteria: list[str], tolerance: float
             else:
                 decided = _decided_by(best, runner, criteria)
                 row["decided_by"] = ";".join(m.key.removeprefix("criterion.") for m in decided)
-                reason = msg("recommend.by_score", decided=decided or [msg("criterion.none")],
-                             **common)
+                reason = msg(
+                    "recommend.by_score", decided=decided or [msg("criterion.none")], **common
+                )
         row["reason"] = reason
         row["reason_id"] = reason.text("id")
         row["reason_en"] = reason.text("en")

@@ -61,8 +61,17 @@ DEFAULT_TEMPLATE_CROPS = ("padi", "jagung", "ubi_kayu")
 #: The paper's nine products (Table 3): the business template's default products when a region
 #: has no business table. Any other product id may be added (with its raw-material link in the
 #: products table, ``raw_materials``).
-DEFAULT_TEMPLATE_PRODUCTS = ("rengginang", "marning", "kerupuk", "keripik", "torratello", "kue",
-                             "dodol", "minuman", "kerajinan")
+DEFAULT_TEMPLATE_PRODUCTS = (
+    "rengginang",
+    "marning",
+    "kerupuk",
+    "keripik",
+    "torratello",
+    "kue",
+    "dodol",
+    "minuman",
+    "kerajinan",
+)
 #: Highest plausible crop yield (t/ha); harvest rows above it are refused as unit or typing
 #: errors (fresh cassava and pineapple reach 40-60 t/ha, sugar cane about 100).
 MAX_YIELD_T_HA = 100.0
@@ -94,8 +103,12 @@ _TABLE_SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...
 #: name -> (optional numeric columns, optional boolean columns): checked when present.
 _OPTIONAL_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "crops": (
-        ("cropping_intensity", "staple_t_per_harvested_t", "food_kg_per_person_yr",
-         "yield_max_t_ha"),
+        (
+            "cropping_intensity",
+            "staple_t_per_harvested_t",
+            "food_kg_per_person_yr",
+            "yield_max_t_ha",
+        ),
         (),
     ),
     # the current layout, and the older one (input_t_per_business_yr in t of harvested crop)
@@ -295,11 +308,13 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
         record("aliases", b.aliases, None)
     centre = manifest.access.centre_village
     if villages is not None and centre and centre not in villages.index:
-        failed.append(InputDataError(
-            f"{manifest.path.name}: [access] centre_village '{centre}' "
-            f"is not a village code in {shown}. Use one of: {format_items(villages.index)}.",
-            path=manifest.path.name,
-        ))
+        failed.append(
+            InputDataError(
+                f"{manifest.path.name}: [access] centre_village '{centre}' "
+                f"is not a village code in {shown}. Use one of: {format_items(villages.index)}.",
+                path=manifest.path.name,
+            )
+        )
 
     tables: dict[str, pd.DataFrame] = {}
     table_paths = dict(manifest.tables)
@@ -317,29 +332,42 @@ def load_region(manifest_or_id: Manifest | str | Path, *, allow_outside: bool = 
     names = {"alt_names": alt_names, "aliases": aliases, "warnings": warnings}
     if villages is not None:
         if stats.businesses is not None:
-            read = attempt(_read_businesses, stats.businesses.path, villages, manifest,
-                           decimal=stats.businesses.decimal, **names)
+            read = attempt(
+                _read_businesses,
+                stats.businesses.path,
+                villages,
+                manifest,
+                decimal=stats.businesses.decimal,
+                **names,
+            )
             if read is not None:
                 businesses, reported = read
             record("businesses", stats.businesses.path, stats.businesses.source)
         if stats.businesses_previous is not None:
-            read = attempt(_read_businesses, stats.businesses_previous.path, villages,
-                           manifest, decimal=stats.businesses_previous.decimal, **names)
+            read = attempt(
+                _read_businesses,
+                stats.businesses_previous.path,
+                villages,
+                manifest,
+                decimal=stats.businesses_previous.decimal,
+                **names,
+            )
             if read is not None:
                 previous = read[0]
-            record("businesses_previous", stats.businesses_previous.path,
-                   stats.businesses_previous.source)
+            record(
+                "businesses_previous",
+                stats.businesses_previous.path,
+                stats.businesses_previous.source,
+            )
             if businesses is not None and previous is not None:
                 products = list(dict.fromkeys([*businesses.columns, *previous.columns]))
                 businesses = businesses.reindex(columns=products, fill_value=0)
                 previous = previous.reindex(columns=products, fill_value=0)
         if stats.harvest is not None:
             harvest = attempt(_read_harvest, stats.harvest, villages, tables, manifest, **names)
-            record("harvest", stats.harvest.path, stats.harvest.source,
-                   stats.harvest.illustrative)
+            record("harvest", stats.harvest.path, stats.harvest.source, stats.harvest.illustrative)
         if stats.households is not None:
-            read = attempt(_read_households, stats.households.path, villages, manifest,
-                           **names)
+            read = attempt(_read_households, stats.households.path, villages, manifest, **names)
             if read is not None:
                 villages = read
             record("households", stats.households.path, stats.households.source)
@@ -415,8 +443,9 @@ def _read_villages(manifest: Manifest, bounds) -> tuple[gpd.GeoDataFrame, list[s
             raise
         raise_problems(shown, [*crs_problems, *err.problems])
     raise_problems(shown, crs_problems)
-    found = check_villages(villages, path=shown, bounds=bounds,
-                           reported_area_km2=manifest.region.area_km2_reported)
+    found = check_villages(
+        villages, path=shown, bounds=bounds, reported_area_km2=manifest.region.area_km2_reported
+    )
     raise_problems(shown, found.refusals)
     return villages, [*report.warnings, *found.warnings]
 
@@ -442,8 +471,15 @@ def _read_assessment(path: Path, manifest: Manifest) -> pd.DataFrame:
         display_name=shown,
         problems=problems,
     )
-    validate_numeric(assessment, "share_pct", path=shown, min_value=0, max_value=100,
-                     problems=problems, finite=not problems)
+    validate_numeric(
+        assessment,
+        "share_pct",
+        path=shown,
+        min_value=0,
+        max_value=100,
+        problems=problems,
+        finite=not problems,
+    )
     raise_problems(shown, problems)
     return assessment
 
@@ -521,16 +557,23 @@ def _codes_for(
         codes = codes_as_text(df["village_code"])
         unknown = codes.notna() & ~codes.isin(villages.index)
         if unknown.any():
-            problems.append(msg(
-                "names.unknown_codes", codes=format_items(sorted(set(codes[unknown]))),
-                rows=format_items(file_rows(unknown))))
+            problems.append(
+                msg(
+                    "names.unknown_codes",
+                    codes=format_items(sorted(set(codes[unknown]))),
+                    rows=format_items(file_rows(unknown)),
+                )
+            )
         if codes.isna().any() and not allow_empty:
             rows = format_items(file_rows(codes.isna()))
             problems.append(msg("names.empty", column="village_code", rows=rows))
         return pd.Series(
-            [v if isinstance(v, str) and not u else None
-             for v, u in zip(codes, unknown, strict=True)],
-            index=df.index, dtype=object,
+            [
+                v if isinstance(v, str) and not u else None
+                for v, u in zip(codes, unknown, strict=True)
+            ],
+            index=df.index,
+            dtype=object,
         )
     if "village_name" not in df.columns:
         problems.append(msg("names.no_key_column"))
@@ -542,7 +585,11 @@ def _codes_for(
         problems.append(msg("names.empty", column="village_name", rows=rows))
     try:
         lookup = match_names(
-            names[~empty], villages, alt_columns=alt_names, path=shown, column="village_name",
+            names[~empty],
+            villages,
+            alt_columns=alt_names,
+            path=shown,
+            column="village_name",
             aliases=aliases,
         )
     except InputDataError as err:
@@ -550,10 +597,14 @@ def _codes_for(
         lookup = pd.Series(dtype=object)
     inexact = lookup.attrs.get("inexact", [])
     if inexact and warnings is not None:
-        warnings.append(msg(
-            "names.inexact", path=shown, n=len(inexact),
-            matches=[f"'{n}' → {v} ({c})" for n, c, v in inexact],
-        ))
+        warnings.append(
+            msg(
+                "names.inexact",
+                path=shown,
+                n=len(inexact),
+                matches=[f"'{n}' → {v} ({c})" for n, c, v in inexact],
+            )
+        )
     return pd.Series(
         [lookup.get(n) if isinstance(n, str) else None for n in names],
         index=df.index,
@@ -564,16 +615,29 @@ def _codes_for(
 #: Indonesian (and other common) column headers accepted for the documented names of the
 #: statistics tables (lower case; the documented name wins when both are present).
 COLUMN_ALIASES = {
-    "kode_desa": "village_code", "kode desa": "village_code", "kode": "village_code",
-    "nama_desa": "village_name", "nama desa": "village_name", "desa": "village_name",
+    "kode_desa": "village_code",
+    "kode desa": "village_code",
+    "kode": "village_code",
+    "nama_desa": "village_name",
+    "nama desa": "village_name",
+    "desa": "village_name",
     "kelurahan": "village_name",
-    "komoditas": "crop_id", "tanaman": "crop_id", "crop": "crop_id",
-    "luas_panen_ha": "harvest_area_ha", "luas panen (ha)": "harvest_area_ha",
-    "luas_panen": "harvest_area_ha", "luas panen": "harvest_area_ha",
-    "produktivitas": "yield", "hasil": "yield",
-    "satuan": "yield_unit", "satuan_produktivitas": "yield_unit",
-    "produk": "product", "jumlah_usaha": "businesses", "jumlah usaha": "businesses",
-    "unit_usaha": "businesses", "jumlah unit usaha": "businesses",
+    "komoditas": "crop_id",
+    "tanaman": "crop_id",
+    "crop": "crop_id",
+    "luas_panen_ha": "harvest_area_ha",
+    "luas panen (ha)": "harvest_area_ha",
+    "luas_panen": "harvest_area_ha",
+    "luas panen": "harvest_area_ha",
+    "produktivitas": "yield",
+    "hasil": "yield",
+    "satuan": "yield_unit",
+    "satuan_produktivitas": "yield_unit",
+    "produk": "product",
+    "jumlah_usaha": "businesses",
+    "jumlah usaha": "businesses",
+    "unit_usaha": "businesses",
+    "jumlah unit usaha": "businesses",
     "sumber": "source",
 }
 
@@ -596,14 +660,20 @@ def _read_businesses(
     products = [c for c in header if c not in ("village_code", "village_name", "source", "note")]
     if key and "product" not in header and "businesses" not in header and products:
         # the wide form, one column per product, as statistics are often printed: read as is
-        wide = read_table(path, numeric_columns=products, required_columns=(key,),
-                          display_name=shown, problems=problems, aliases=COLUMN_ALIASES,
-                          decimal=decimal)
-        df = wide.melt(id_vars=[key], value_vars=products, var_name="product",
-                       value_name="businesses")
+        wide = read_table(
+            path,
+            numeric_columns=products,
+            required_columns=(key,),
+            display_name=shown,
+            problems=problems,
+            aliases=COLUMN_ALIASES,
+            decimal=decimal,
+        )
+        df = wide.melt(
+            id_vars=[key], value_vars=products, var_name="product", value_name="businesses"
+        )
         if warnings is not None:
-            warnings.append(msg("table.wide_read", path=shown, n=len(products),
-                                products=products))
+            warnings.append(msg("table.wide_read", path=shown, n=len(products), products=products))
     else:
         df = read_table(
             path,
@@ -615,14 +685,16 @@ def _read_businesses(
             decimal=decimal,
             skip_unfilled=("businesses",),
         )
-    validate_numeric(df, "businesses", path=shown, min_value=0, problems=problems,
-                     finite=not problems)
+    validate_numeric(
+        df, "businesses", path=shown, min_value=0, problems=problems, finite=not problems
+    )
     counts = pd.to_numeric(df["businesses"], errors="coerce")
     if ((counts.dropna() % 1) != 0).any():
         problems.append(msg("table.whole_counts", column="businesses"))
     _total_rows(df, problems)
-    codes = _codes_for(df, villages, shown, problems, alt_names=alt_names, aliases=aliases,
-                       warnings=warnings)
+    codes = _codes_for(
+        df, villages, shown, problems, alt_names=alt_names, aliases=aliases, warnings=warnings
+    )
     raise_problems(shown, problems)
     tidy = pd.DataFrame(
         {
@@ -647,8 +719,14 @@ def _read_businesses(
     reported = None
     if absent:
         if warnings is not None:
-            warnings.append(msg("note.businesses_unreported", file=shown, count=len(absent),
-                                villages=format_items(absent)))
+            warnings.append(
+                msg(
+                    "note.businesses_unreported",
+                    file=shown,
+                    count=len(absent),
+                    villages=format_items(absent),
+                )
+            )
         missing = set(absent)
         reported = tuple(c for c in villages.index if c not in missing)
     return wide, reported
@@ -669,16 +747,28 @@ def _read_households(
     """
     shown = manifest.relative(path)
     problems: list[str] = []
-    df = read_table(path, numeric_columns=("households",),
-                    optional_numeric_columns=("population",), required_columns=("households",),
-                    display_name=shown, problems=problems,
-                    skip_unfilled=("households", "population"))
+    df = read_table(
+        path,
+        numeric_columns=("households",),
+        optional_numeric_columns=("population",),
+        required_columns=("households",),
+        display_name=shown,
+        problems=problems,
+        skip_unfilled=("households", "population"),
+    )
     columns = ["households"] + (["population"] if "population" in df.columns else [])
-    validate_numeric(df, [c for c in columns if c in df.columns], path=shown, min_value=0,
-                     problems=problems, finite=not problems)
+    validate_numeric(
+        df,
+        [c for c in columns if c in df.columns],
+        path=shown,
+        min_value=0,
+        problems=problems,
+        finite=not problems,
+    )
     _total_rows(df, problems)
-    codes = _codes_for(df, villages, shown, problems, alt_names=alt_names, aliases=aliases,
-                       warnings=warnings)
+    codes = _codes_for(
+        df, villages, shown, problems, alt_names=alt_names, aliases=aliases, warnings=warnings
+    )
     raise_problems(shown, problems)
     dup = codes.duplicated(keep=False)
     if dup.any():
@@ -690,8 +780,14 @@ def _read_households(
         out[column] = values.reindex(villages.index).to_numpy()
     absent = [c for c in villages.index if c not in set(codes)]
     if absent and warnings is not None:
-        warnings.append(msg("note.households_unreported", file=shown, count=len(absent),
-                            villages=format_items(absent)))
+        warnings.append(
+            msg(
+                "note.households_unreported",
+                file=shown,
+                count=len(absent),
+                villages=format_items(absent),
+            )
+        )
     return out
 
 
@@ -744,15 +840,19 @@ def subset_region(
     access = manifest.access
     if access.centre_village is not None and access.centre_village not in keep:
         access = replace(access, centre_village=None)
-    reported = (None if region.businesses_reported is None
-                else tuple(c for c in region.businesses_reported if c in keep))
+    reported = (
+        None
+        if region.businesses_reported is None
+        else tuple(c for c in region.businesses_reported if c in keep)
+    )
     return replace(
         region,
         manifest=replace(manifest, region=info, access=access),
         villages=region.villages.loc[codes],
         businesses=None if region.businesses is None else region.businesses.loc[codes],
-        businesses_previous=(None if region.businesses_previous is None
-                             else region.businesses_previous.loc[codes]),
+        businesses_previous=(
+            None if region.businesses_previous is None else region.businesses_previous.loc[codes]
+        ),
         businesses_reported=reported,
         harvest=harvest,
         warnings=tuple(warnings),
@@ -766,8 +866,9 @@ def _total_rows(df: pd.DataFrame, problems: list[str]) -> None:
     """Refuse rows that are totals ('Jumlah', 'Total'): counted with the villages they add up."""
     for col in ("village_name", "village_code"):
         if col in df.columns:
-            words = df[col].map(lambda v: " ".join(str(v).split()).lower()
-                                if isinstance(v, str) else "")
+            words = df[col].map(
+                lambda v: " ".join(str(v).split()).lower() if isinstance(v, str) else ""
+            )
             total = words.isin(_TOTAL_WORDS).to_numpy()
             if total.any():
                 rows = format_items((np.flatnonzero(total) + 2).tolist())
@@ -801,8 +902,14 @@ def _read_harvest(
     if yield_col not in df.columns:
         problems.append(msg("table.missing_yield"))
         raise_problems(shown, problems)
-    validate_numeric(df, ["harvest_area_ha", yield_col], path=shown, min_value=0,
-                     problems=problems, finite=not problems)
+    validate_numeric(
+        df,
+        ["harvest_area_ha", yield_col],
+        path=shown,
+        min_value=0,
+        problems=problems,
+        finite=not problems,
+    )
     units_ok = len(problems)
     validate_units(df, "yield_unit", path=shown, problems=problems)
     units_ok = units_ok == len(problems)
@@ -814,15 +921,24 @@ def _read_harvest(
         if bad.any():
             rows = format_items(file_rows(bad))
             unknown = format_items(sorted(set(df.loc[bad, "crop_id"].astype(str))))
-            problems.append(msg("table.unknown_crops", crops=unknown, rows=rows,
-                                known=", ".join(sorted(known))))
+            problems.append(
+                msg("table.unknown_crops", crops=unknown, rows=rows, known=", ".join(sorted(known)))
+            )
     _total_rows(df, problems)
     by_village = "village_code" in df.columns or "village_name" in df.columns
     if spec.level == "village" and not by_village:
         problems.append(msg("harvest.village_level_without_villages"))
     if by_village:
-        codes = _codes_for(df, villages, shown, problems, alt_names=alt_names, aliases=aliases,
-                           warnings=warnings, allow_empty=spec.level != "village")
+        codes = _codes_for(
+            df,
+            villages,
+            shown,
+            problems,
+            alt_names=alt_names,
+            aliases=aliases,
+            warnings=warnings,
+            allow_empty=spec.level != "village",
+        )
     else:
         codes = pd.Series([None] * len(df), dtype=object)
     named = codes.notna().to_numpy()
@@ -854,8 +970,13 @@ def _read_harvest(
     if crops is not None and "yield_max_t_ha" in crops.columns:
         crop_max = dict(zip(crops["crop_id"].astype(str), crops["yield_max_t_ha"], strict=True))
     t_ha = yield_to_t_ha(out["yield_value"], out["yield_unit"], source=shown)
-    found = check_harvest(out.assign(yield_t_ha=np.asarray(t_ha, dtype=float)), villages,
-                          path=shown, bounds=manifest.checks, crop_max_yield=crop_max)
+    found = check_harvest(
+        out.assign(yield_t_ha=np.asarray(t_ha, dtype=float)),
+        villages,
+        path=shown,
+        bounds=manifest.checks,
+        crop_max_yield=crop_max,
+    )
     raise_problems(shown, found.refusals)
     if warnings is not None:
         warnings.extend(found.warnings)
@@ -1018,8 +1139,8 @@ def read_lowland(region: Region, factor: str):
     shown = _check_layer_file(region, spec, f"lowland {factor}")
     if spec.raster:
         return read_raster_info(
-        spec.path, display_name=shown, max_pixels=region.manifest.checks.max_raster_pixels
-    )
+            spec.path, display_name=shown, max_pixels=region.manifest.checks.max_raster_pixels
+        )
     return read_vector(spec.path, layer=spec.layer, display_name=shown)
 
 
@@ -1089,8 +1210,12 @@ def statistics_templates(
     from .wilayah import ADMIN_COLUMNS, admin_units
 
     units = admin_units(villages)
-    base = pd.DataFrame({"village_code": [str(c) for c in villages.index],
-                         "village_name": villages["village_name"].to_numpy()})
+    base = pd.DataFrame(
+        {
+            "village_code": [str(c) for c in villages.index],
+            "village_name": villages["village_name"].to_numpy(),
+        }
+    )
     for column in ADMIN_COLUMNS:
         base[column] = units[column].to_numpy(dtype=object)
     base = base.sort_values("village_code", ignore_index=True)
@@ -1110,5 +1235,8 @@ def statistics_templates(
     households["households"] = np.nan
     households["population"] = np.nan
     households["source"] = ""
-    return {TEMPLATE_FILES["harvest"]: harvest, TEMPLATE_FILES["businesses"]: businesses,
-            TEMPLATE_FILES["households"]: households}
+    return {
+        TEMPLATE_FILES["harvest"]: harvest,
+        TEMPLATE_FILES["businesses"]: businesses,
+        TEMPLATE_FILES["households"]: households,
+    }

@@ -174,8 +174,13 @@ def _swatch(colour: str, label: str) -> str:
 
 
 def _legend_section(
-    title: str, rows: Sequence[tuple[str, str]], note: str = "", *, layer: str | None = None,
-    shown: bool = True, open_: bool = True,
+    title: str,
+    rows: Sequence[tuple[str, str]],
+    note: str = "",
+    *,
+    layer: str | None = None,
+    shown: bool = True,
+    open_: bool = True,
 ) -> str:
     """One legend section that folds on a click on its title.
 
@@ -187,9 +192,11 @@ def _legend_section(
     attrs = "" if layer is None else f" data-layer='{_esc(layer)}'"
     if not shown:
         attrs += " style='display:none'"
-    return (f"<details class='ovop-legend'{attrs}{' open' if open_ else ''}>"
-            f"<summary style='cursor:pointer'><b>{_esc(title)}</b></summary>"
-            f"{note_html}{body}</details>")
+    return (
+        f"<details class='ovop-legend'{attrs}{' open' if open_ else ''}>"
+        f"<summary style='cursor:pointer'><b>{_esc(title)}</b></summary>"
+        f"{note_html}{body}</details>"
+    )
 
 
 def _features(frame: gpd.GeoDataFrame, props: Mapping[str, pd.Series]) -> dict[str, Any]:
@@ -235,8 +242,12 @@ def _outline_style(weight: float = 3.5, class_name: str = ""):
     """Outline in the feature's class colour, no fill: the shapes under it stay reachable."""
 
     def style(feature: Mapping[str, Any]) -> dict[str, Any]:
-        out = {"fill": False, "color": feature["properties"]["fill"], "weight": weight,
-               "opacity": 0.95}
+        out = {
+            "fill": False,
+            "color": feature["properties"]["fill"],
+            "weight": weight,
+            "opacity": 0.95,
+        }
         if class_name:
             out["className"] = class_name
         return out
@@ -269,9 +280,11 @@ def _add_class_layer(m: folium.Map, layer: ClassLayer, labels: MapLabels) -> tup
     text = classes.map(lambda c: _esc(names.get(c, c)))
     fill = classes.map(lambda c: layer.colours.get(c, NO_DATA_COLOUR))
     title = f"{layer.name} ({labels.illustrative})" if layer.illustrative else layer.name
-    style = (_outline_style(class_name=layer.css_class) if layer.outline_only
-             else _fill_style(layer.opacity, weight=0.5, line="#666666",
-                              class_name=layer.css_class))
+    style = (
+        _outline_style(class_name=layer.css_class)
+        if layer.outline_only
+        else _fill_style(layer.opacity, weight=0.5, line="#666666", class_name=layer.css_class)
+    )
     folium.GeoJson(
         _features(layer.frame, {"fill": fill, "tip": text}),
         name=title,
@@ -319,16 +332,24 @@ def _add_candidates(
     )
     colour = "#d7301f"
     folium.GeoJson(
-        _features(points, {"fill": pd.Series(colour, index=chosen.index), "tip": tip,
-                           "code": pd.Series(chosen.index.astype(str), index=chosen.index)}),
+        _features(
+            points,
+            {
+                "fill": pd.Series(colour, index=chosen.index),
+                "tip": tip,
+                "code": pd.Series(chosen.index.astype(str), index=chosen.index),
+            },
+        ),
         name=labels.candidates,
         marker=folium.CircleMarker(radius=7),
-        style_function=_fill_style(0.9, weight=2, line="#ffffff", fill=True,
-                                   class_name=CANDIDATE_CLASS),
+        style_function=_fill_style(
+            0.9, weight=2, line="#ffffff", fill=True, class_name=CANDIDATE_CLASS
+        ),
         on_each_feature=_BIND,
     ).add_to(m)
-    return _legend_section(labels.candidates, [(colour, labels.candidates)],
-                           layer=labels.candidates)
+    return _legend_section(
+        labels.candidates, [(colour, labels.candidates)], layer=labels.candidates
+    )
 
 
 def village_map(

@@ -69,27 +69,80 @@ INDICATORS: dict[str, tuple[str, bool]] = {
 }
 
 #: The files one run writes, in order.
-OUTPUT_FILES = ("villages.geojson", "sentra_candidates.geojson", "sentra_clusters.geojson",
-                "results.gpkg", "results.xlsx", "villages.csv", "villages.csvt",
-                "sentra_candidates.csv", "sentra_candidates.csvt", "sentra_clusters.csv",
-                "sentra_clusters.csvt", "new_product_ideas.csv", "map.html", "run.json")
+OUTPUT_FILES = (
+    "villages.geojson",
+    "sentra_candidates.geojson",
+    "sentra_clusters.geojson",
+    "results.gpkg",
+    "results.xlsx",
+    "villages.csv",
+    "villages.csvt",
+    "sentra_candidates.csv",
+    "sentra_candidates.csvt",
+    "sentra_clusters.csv",
+    "sentra_clusters.csvt",
+    "new_product_ideas.csv",
+    "map.html",
+    "run.json",
+)
 
-_CLUSTER_COLUMNS = ("product", "cluster_id", "villages", "village_names", "n_villages",
-                    "businesses", "sentra_class", "meets_pp29_2018")
+_CLUSTER_COLUMNS = (
+    "product",
+    "cluster_id",
+    "villages",
+    "village_names",
+    "n_villages",
+    "businesses",
+    "sentra_class",
+    "meets_pp29_2018",
+)
 
 _CANDIDATE_COLUMNS = (
-    "village_name", "product", "businesses", "sentra_class", "score", "score_upper",
-    "share_weight_unknown", "rank", "tie", "tied_with", "cluster_id", "cluster_villages",
+    "village_name",
+    "product",
+    "businesses",
+    "sentra_class",
+    "score",
+    "score_upper",
+    "share_weight_unknown",
+    "rank",
+    "tie",
+    "tied_with",
+    "cluster_id",
+    "cluster_villages",
     "cluster_businesses",
-    "cluster_class", "meets_pp29_2018", "margin_pp29", "meets_bps_households",
-    "household_share", "margin_bps",
-    "share_rank1", "rank_min", "rank_max", "rank_median", "loo_share_rank1", "loo_rank_min",
-    "loo_rank_max", "data_share_rank1", "data_rank_min", "data_rank_max", "fragile",
+    "cluster_class",
+    "meets_pp29_2018",
+    "margin_pp29",
+    "meets_bps_households",
+    "household_share",
+    "margin_bps",
+    "share_rank1",
+    "rank_min",
+    "rank_max",
+    "rank_median",
+    "loo_share_rank1",
+    "loo_rank_min",
+    "loo_rank_max",
+    "data_share_rank1",
+    "data_rank_min",
+    "data_rank_max",
+    "fragile",
     "fragile_because",
-    "promethee_phi_net", "promethee_rank", "promethee_rank_differs",
-    "lq_businesses", "raw_material_supply_ratio", "available_land_ha",
-    "share_slope_suitable", "distance_centre_km", "distance_capital_km", "households",
-    "managing_body", "government_commitment", "local_wisdom", "readiness",
+    "promethee_phi_net",
+    "promethee_rank",
+    "promethee_rank_differs",
+    "lq_businesses",
+    "raw_material_supply_ratio",
+    "available_land_ha",
+    "share_slope_suitable",
+    "distance_centre_km",
+    "distance_capital_km",
+    "households",
+    "managing_body",
+    "government_commitment",
+    "local_wisdom",
+    "readiness",
 )
 
 
@@ -108,8 +161,11 @@ def indicator_column(result: AnalysisResult, indicator: str, product: str | None
             f"unknown indicator '{indicator}'; choose one of {', '.join(INDICATORS)}"
         )
     pattern, _ = INDICATORS[indicator]
-    return pattern.format(product=product, crop=_first_crop(result, product),
-                          slope=f"{result.params.slope_limit_pct:g}")
+    return pattern.format(
+        product=product,
+        crop=_first_crop(result, product),
+        slope=f"{result.params.slope_limit_pct:g}",
+    )
 
 
 def map_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
@@ -118,8 +174,11 @@ def map_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
     if result.scores is not None:
         wide = result.scores["score"].unstack("product").add_prefix("score_")
         frame = frame.join(wide)
-    frame["estimated"] = (frame["production_estimated"].fillna(False).astype(bool)
-                          if "production_estimated" in frame.columns else False)
+    frame["estimated"] = (
+        frame["production_estimated"].fillna(False).astype(bool)
+        if "production_estimated" in frame.columns
+        else False
+    )
     frame["illustrative"] = bool(result.prepared.illustrative_layers)
     return frame
 
@@ -158,8 +217,10 @@ def clusters_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
     ``sentra_class``, ``meets_pp29_2018`` and the dissolved geometry."""
     clusters = result.clusters
     if clusters is None or clusters.empty:
-        return gpd.GeoDataFrame({c: pd.Series(dtype=object) for c in _CLUSTER_COLUMNS},
-                                geometry=gpd.GeoSeries([], crs=4326))
+        return gpd.GeoDataFrame(
+            {c: pd.Series(dtype=object) for c in _CLUSTER_COLUMNS},
+            geometry=gpd.GeoSeries([], crs=4326),
+        )
     return clusters[[*_CLUSTER_COLUMNS, "geometry"]].reset_index(drop=True)
 
 
@@ -190,17 +251,33 @@ def result_map(
     # extra row is repeated in each village's feature and grows the page with the village count.
     crop = _first_crop(result, product)
     per_product = [] if product is None else [f"businesses_{product}", f"lq_{product}"]
-    per_crop = [] if crop is None else [
-        f"production_{crop}_t", f"available_{crop}_ha", f"land_needed_{crop}_ha",
-        f"year_land_short_{crop}",
+    per_crop = (
+        []
+        if crop is None
+        else [
+            f"production_{crop}_t",
+            f"available_{crop}_ha",
+            f"land_needed_{crop}_ha",
+            f"year_land_short_{crop}",
+        ]
+    )
+    popup = [
+        column,
+        "area_ha",
+        "households",
+        "distance_capital_straight_km",
+        "ovop_product",
+        *per_product,
+        *per_crop,
     ]
-    popup = [column, "area_ha", "households", "distance_capital_straight_km", "ovop_product",
-             *per_product, *per_crop]
     popup = [c for c in dict.fromkeys(popup) if c in frame.columns]
     candidates = None
     if result.candidates is not None and product is not None:
-        chosen = result.candidates.xs(product, level="product", drop_level=True) if (
-            product in result.candidates.index.get_level_values("product")) else None
+        chosen = (
+            result.candidates.xs(product, level="product", drop_level=True)
+            if (product in result.candidates.index.get_level_values("product"))
+            else None
+        )
         if chosen is not None:
             candidates = pd.Series(
                 [f"{product}: {t('rank', lang)} {int(r)}" for r in chosen["rank"]],
@@ -263,11 +340,19 @@ def run_record(result: AnalysisResult, *, now: dt.datetime | None = None) -> dic
         "version": __version__,
         "python": platform.python_version(),
         "time_utc": now.replace(microsecond=0).isoformat(),
-        "region": {"id": region.id, "name": region.name,
-                   "manifest": region.manifest.relative(region.manifest.path)},
+        "region": {
+            "id": region.id,
+            "name": region.name,
+            "manifest": region.manifest.relative(region.manifest.path),
+        },
         "inputs": [
-            {"role": p.role, "path": p.path, "sha256": p.sha256, "source": p.source,
-             "illustrative": p.illustrative}
+            {
+                "role": p.role,
+                "path": p.path,
+                "sha256": p.sha256,
+                "source": p.source,
+                "illustrative": p.illustrative,
+            }
             for p in region.provenance
         ],
         "parameters": params,
@@ -285,9 +370,12 @@ def _decision_record(result: AnalysisResult) -> dict:
     if result.decision is None:
         return {"method": None, "weights_applied": None}
     record = result.decision.record()
-    out = {"method": record.pop("method"), "weights_applied": record.pop("weights_applied"),
-           "tie_tolerance_points": record.pop("tie_tolerance_points"),
-           "sentra_decision": record}
+    out = {
+        "method": record.pop("method"),
+        "weights_applied": record.pop("weights_applied"),
+        "tie_tolerance_points": record.pop("tie_tolerance_points"),
+        "sentra_decision": record,
+    }
     if result.robustness_record is not None:
         robust = dict(result.robustness_record)
         out["promethee"] = robust.pop("promethee", None)
@@ -320,9 +408,16 @@ def _crop_parameters(result: AnalysisResult) -> dict:
         out[str(row["crop_id"])] = {
             k: (_num(v) if isinstance(v, (int, float, np.number)) else v)
             for k, v in row.items()
-            if k in ("cropping_intensity", "cropping_intensity_source", "staple_form",
-                     "staple_t_per_harvested_t", "staple_source", "food_kg_per_person_yr",
-                     "food_source")
+            if k
+            in (
+                "cropping_intensity",
+                "cropping_intensity_source",
+                "staple_form",
+                "staple_t_per_harvested_t",
+                "staple_source",
+                "food_kg_per_person_yr",
+                "food_source",
+            )
         }
     return out
 
@@ -333,12 +428,17 @@ def _raw_material_conversions(result: AnalysisResult) -> list[dict]:
         return []
     table = raw_material_table(raw)
     return [
-        {"product": r["product"], "crop_id": r["crop_id"], "processed_input": r["processed_input"],
-         "processed_input_t_per_business_yr": _num(r["processed_input_t_per_business_yr"]),
-         "harvested_form": r["harvested_form"],
-         "processed_t_per_harvested_t": _num(r["processed_t_per_harvested_t"]),
-         "rate_source": r["rate_source"], "conversion_source": r["conversion_source"],
-         "link_source": r["link_source"]}
+        {
+            "product": r["product"],
+            "crop_id": r["crop_id"],
+            "processed_input": r["processed_input"],
+            "processed_input_t_per_business_yr": _num(r["processed_input_t_per_business_yr"]),
+            "harvested_form": r["harvested_form"],
+            "processed_t_per_harvested_t": _num(r["processed_t_per_harvested_t"]),
+            "rate_source": r["rate_source"],
+            "conversion_source": r["conversion_source"],
+            "link_source": r["link_source"],
+        }
         for r in table.to_dict("records")
     ]
 
@@ -374,37 +474,74 @@ def region_summary(result: AnalysisResult) -> dict:
             "capacity_parameters": cc.parameters,
         }
     else:
-        out |= dict.fromkeys(("capacity_method", "capacity_supply_demand_ratio",
-                              "capacity_alpha_index", "capacity_alpha_class", "capacity_status"))
+        out |= dict.fromkeys(
+            (
+                "capacity_method",
+                "capacity_supply_demand_ratio",
+                "capacity_alpha_index",
+                "capacity_alpha_class",
+                "capacity_status",
+            )
+        )
     out["raw_material_conversions"] = _raw_material_conversions(result)
     out["crop_parameters"] = _crop_parameters(result)
     # The harvest statistics' own totals, whatever else could be computed (no land-use layer,
     # region totals that cannot be spread): what the user supplied is never dropped.
     production = result.prepared.production_region
-    out["production"] = None if production is None else {
-        str(crop): {"harvest_area_ha": _num(row["harvest_area_ha"]),
-                    "production_t": _num(row["production_t"])}
-        for crop, row in production.iterrows()
-    }
+    out["production"] = (
+        None
+        if production is None
+        else {
+            str(crop): {
+                "harvest_area_ha": _num(row["harvest_area_ha"]),
+                "production_t": _num(row["production_t"]),
+            }
+            for crop, row in production.iterrows()
+        }
+    )
     balance, region_land = result.land_balance, result.region_land
-    out["land"] = None if balance is None else {
-        **{c: _num(balance[c].sum()) for c in ("area_ha", "land_farmland_ha",
-                                               "land_suitable_ha", "land_used_ha",
-                                               "land_unused_ha", "land_unsuitable_ha",
-                                               "land_overused_ha")},
-        "available_ha_by_crop": {
-            str(c): _num(v) for c, v in result.land["available_ha"]
-            .groupby(level="crop_id").sum().items()},
-        "illustrative": bool(balance["illustrative"].any()),
-        "estimated": bool(balance["estimated"].any()),
-    }
-    out["food_first"] = None if region_land is None else {
-        str(crop): {k: (_num(row[k]) if k != "food_first_binding" else str(row[k]))
-                    for k in ("production_t", "food_need_t_yr", "left_after_food_t_yr",
-                              "demand_t_yr", "raw_material_balance_t_yr",
-                              "food_first_binding")}
-        for crop, row in region_land.iterrows()
-    }
+    out["land"] = (
+        None
+        if balance is None
+        else {
+            **{
+                c: _num(balance[c].sum())
+                for c in (
+                    "area_ha",
+                    "land_farmland_ha",
+                    "land_suitable_ha",
+                    "land_used_ha",
+                    "land_unused_ha",
+                    "land_unsuitable_ha",
+                    "land_overused_ha",
+                )
+            },
+            "available_ha_by_crop": {
+                str(c): _num(v)
+                for c, v in result.land["available_ha"].groupby(level="crop_id").sum().items()
+            },
+            "illustrative": bool(balance["illustrative"].any()),
+            "estimated": bool(balance["estimated"].any()),
+        }
+    )
+    out["food_first"] = (
+        None
+        if region_land is None
+        else {
+            str(crop): {
+                k: (_num(row[k]) if k != "food_first_binding" else str(row[k]))
+                for k in (
+                    "production_t",
+                    "food_need_t_yr",
+                    "left_after_food_t_yr",
+                    "demand_t_yr",
+                    "raw_material_balance_t_yr",
+                    "food_first_binding",
+                )
+            }
+            for crop, row in region_land.iterrows()
+        }
+    )
     growth = result.growth
     if growth is None or result.land is None:
         out["growth"] = None
@@ -413,20 +550,28 @@ def region_summary(result: AnalysisResult) -> dict:
     out["growth"] = {
         "start_year": growth.start_year,
         "data_year": growth.data_year,
-        "baseline": (f"the {growth.data_year} figures (the latest) taken as the state in "
-                     f"{growth.start_year}"),
+        "baseline": (
+            f"the {growth.data_year} figures (the latest) taken as the state in {growth.start_year}"
+        ),
         "population_growth_pct_yr": growth.population_growth_pct_yr,
         "horizon_years": growth.horizon_years,
         "scenarios": [
-            {"name": s.name, "growth_rate_pct_yr": s.growth_rate_pct_yr, "source": s.source,
-             "region_year_land_short": {
-                 str(crop): _num(region_land.loc[crop, f"year_land_short_{s.name}"])
-                 for crop in region_land.index}}
+            {
+                "name": s.name,
+                "growth_rate_pct_yr": s.growth_rate_pct_yr,
+                "source": s.source,
+                "region_year_land_short": {
+                    str(crop): _num(region_land.loc[crop, f"year_land_short_{s.name}"])
+                    for crop in region_land.index
+                },
+            }
             for s in growth.scenarios
         ],
         "villages_short_now": {
-            str(crop): sorted(str(v) for v in rows.index.get_level_values("village_code")
-                              [rows.to_numpy(dtype=bool)])
+            str(crop): sorted(
+                str(v)
+                for v in rows.index.get_level_values("village_code")[rows.to_numpy(dtype=bool)]
+            )
             for crop, rows in short_now.groupby(level="crop_id")
         },
     }
@@ -445,14 +590,23 @@ def columns_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             name = str(column)
             unit, _ = unit_for(name)
             labels = {lang: (t(name, lang) if name in STRINGS else "") for lang in ("id", "en")}
-            rows.append({"sheet": sheet, "column": name,
-                         "unit": "share 0-1" if name.startswith("share_") else unit,
-                         "label_id": labels["id"], "label_en": labels["en"]})
+            rows.append(
+                {
+                    "sheet": sheet,
+                    "column": name,
+                    "unit": "share 0-1" if name.startswith("share_") else unit,
+                    "label_id": labels["id"],
+                    "label_en": labels["en"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def build_outputs(
-    result: AnalysisResult, *, lang: str = "id", now: dt.datetime | None = None,
+    result: AnalysisResult,
+    *,
+    lang: str = "id",
+    now: dt.datetime | None = None,
     csv_dialect: str = "rfc4180",
 ) -> dict[str, Callable[[], bytes]]:
     """Every output file of a run as a function returning its bytes, keyed by file name.
@@ -466,37 +620,56 @@ def build_outputs(
     clusters = cache(lambda: clusters_frame(result))
 
     def workbook() -> bytes:
-        tables = {"villages": export_frame(villages),
-                  "sentra_candidates": export_frame(candidates(), index=False),
-                  "sentra_clusters": export_frame(clusters(), index=False)}
-        return to_xlsx_bytes({"villages": (villages, True),
-                              "sentra_candidates": (candidates(), False),
-                              "sentra_clusters": (clusters(), False)},
-                             columns=columns_table(tables))
+        tables = {
+            "villages": export_frame(villages),
+            "sentra_candidates": export_frame(candidates(), index=False),
+            "sentra_clusters": export_frame(clusters(), index=False),
+        }
+        return to_xlsx_bytes(
+            {
+                "villages": (villages, True),
+                "sentra_candidates": (candidates(), False),
+                "sentra_clusters": (clusters(), False),
+            },
+            columns=columns_table(tables),
+        )
 
     outputs = {
         "villages.geojson": lambda: to_geojson_bytes(villages),
         "sentra_candidates.geojson": lambda: to_geojson_bytes(candidates(), index_name=None),
         "sentra_clusters.geojson": lambda: to_geojson_bytes(clusters(), index_name=None),
-        "results.gpkg": lambda: to_gpkg_bytes({"villages": (villages, "village_code"),
-                                               "sentra_candidates": (candidates(), None),
-                                               "sentra_clusters": (clusters(), None)}),
+        "results.gpkg": lambda: to_gpkg_bytes(
+            {
+                "villages": (villages, "village_code"),
+                "sentra_candidates": (candidates(), None),
+                "sentra_clusters": (clusters(), None),
+            }
+        ),
         "results.xlsx": workbook,
         "villages.csv": lambda: to_csv_bytes(villages, dialect=csv_dialect),
         "villages.csvt": lambda: csvt_bytes(villages),
-        "sentra_candidates.csv": lambda: to_csv_bytes(candidates(), index=False,
-                                                      dialect=csv_dialect),
+        "sentra_candidates.csv": lambda: to_csv_bytes(
+            candidates(), index=False, dialect=csv_dialect
+        ),
         "sentra_candidates.csvt": lambda: csvt_bytes(candidates(), index=False),
-        "sentra_clusters.csv": lambda: to_csv_bytes(clusters(), index=False,
-                                                    dialect=csv_dialect),
+        "sentra_clusters.csv": lambda: to_csv_bytes(clusters(), index=False, dialect=csv_dialect),
         "sentra_clusters.csvt": lambda: csvt_bytes(clusters(), index=False),
         "new_product_ideas.csv": lambda: to_csv_bytes(
-            result.ideas if result.ideas is not None else pd.DataFrame(
-                columns=["village_code", "product"]).set_index(["village_code", "product"]),
-            dialect=csv_dialect),
+            result.ideas
+            if result.ideas is not None
+            else pd.DataFrame(columns=["village_code", "product"]).set_index(
+                ["village_code", "product"]
+            ),
+            dialect=csv_dialect,
+        ),
         "map.html": lambda: render.to_standalone_html(
-            result_map(result, lang=lang, layers=_cluster_layers(result, lang),
-                       simplify_tolerance_m=auto_tolerance_m(villages))).encode("utf-8"),
+            result_map(
+                result,
+                lang=lang,
+                layers=_cluster_layers(result, lang),
+                simplify_tolerance_m=auto_tolerance_m(villages),
+            )
+        ).encode("utf-8"),
         "run.json": lambda: to_json_bytes(run_record(result, now=now)),
     }
     if csv_dialect != "rfc4180":

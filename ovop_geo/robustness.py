@@ -37,8 +37,7 @@ from scipy.stats import rankdata
 from .decision import CLASSES, Decision, decide
 from .errors import ParameterError
 
-__all__ = ["DEFAULT_DATA_RANGES", "data_runs", "leave_one_out_runs", "robustness",
-           "weight_runs"]
+__all__ = ["DEFAULT_DATA_RANGES", "data_runs", "leave_one_out_runs", "robustness", "weight_runs"]
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -51,14 +50,23 @@ LOO_MAX_VILLAGES = 200
 
 #: Relative ranges (± share) within which estimated or illustrative inputs are perturbed, with
 #: the reason. Assumptions; a planner with measured data sets the range to 0.
-DEFAULT_DATA_RANGES: Mapping[str, tuple[float, str]] = MappingProxyType({
-    "available_land_ha": (0.5, "land comes from the illustrative land-use and zoning layers "
-                               "(assumption: ± 50 %)"),
-    "raw_material_supply_ratio": (0.3, "production is spread from kecamatan totals (estimated) "
-                                       "and input rates are assumptions (assumption: ± 30 %)"),
-    "households": (0.2, "Table 1 'Jumlah KK' may count persons, not households "
-                        "(assumption: ± 20 %)"),
-})
+DEFAULT_DATA_RANGES: Mapping[str, tuple[float, str]] = MappingProxyType(
+    {
+        "available_land_ha": (
+            0.5,
+            "land comes from the illustrative land-use and zoning layers (assumption: ± 50 %)",
+        ),
+        "raw_material_supply_ratio": (
+            0.3,
+            "production is spread from kecamatan totals (estimated) "
+            "and input rates are assumptions (assumption: ± 30 %)",
+        ),
+        "households": (
+            0.2,
+            "Table 1 'Jumlah KK' may count persons, not households (assumption: ± 20 %)",
+        ),
+    }
+)
 
 
 def _class_key(decision: Decision) -> np.ndarray:
@@ -68,8 +76,10 @@ def _class_key(decision: Decision) -> np.ndarray:
 
 def _groups(index: pd.MultiIndex) -> list[np.ndarray]:
     product = index.get_level_values("product")
-    return [rows.to_numpy() for _, rows in
-            pd.Series(np.arange(len(index)), index=product).groupby(level=0)]
+    return [
+        rows.to_numpy()
+        for _, rows in pd.Series(np.arange(len(index)), index=product).groupby(level=0)
+    ]
 
 
 def _rank(scores: np.ndarray, cls: np.ndarray, groups: list[np.ndarray]) -> np.ndarray:
@@ -90,8 +100,9 @@ def _summary(ranks: np.ndarray, index: pd.Index, prefix: str) -> pd.DataFrame:
     return out
 
 
-def weight_runs(decision: Decision, *, n: int = 500, concentration: float = 50.0,
-                seed: int = 0) -> np.ndarray:
+def weight_runs(
+    decision: Decision, *, n: int = 500, concentration: float = 50.0, seed: int = 0
+) -> np.ndarray:
     """Ranks of every candidate (rows) under ``n`` Dirichlet weight draws (columns)."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
         raise ParameterError(f"n must be a whole number of draws ≥ 1, got {n!r}.")
@@ -107,13 +118,17 @@ def weight_runs(decision: Decision, *, n: int = 500, concentration: float = 50.0
     for start in range(0, n, _BATCH):
         size = min(_BATCH, n - start)
         draws = rng.dirichlet(alpha, size=size).T if len(alpha) > 1 else np.ones((1, size))
-        out[:, start:start + size] = _rank(100.0 * values @ draws, cls, groups)
+        out[:, start : start + size] = _rank(100.0 * values @ draws, cls, groups)
     return out
 
 
-def leave_one_out_runs(decision: Decision, criteria: pd.DataFrame, businesses: pd.DataFrame,
-                       weights: Mapping[str, float], lq: Callable[[pd.DataFrame], pd.DataFrame]
-                       ) -> np.ndarray:
+def leave_one_out_runs(
+    decision: Decision,
+    criteria: pd.DataFrame,
+    businesses: pd.DataFrame,
+    weights: Mapping[str, float],
+    lq: Callable[[pd.DataFrame], pd.DataFrame],
+) -> np.ndarray:
     """Ranks of every candidate with each *other* village left out in turn (one run each).
 
     The left-out village's own column holds the full-data rank (it has no rank without
@@ -133,16 +148,23 @@ def leave_one_out_runs(decision: Decision, criteria: pd.DataFrame, businesses: p
         if "lq_businesses" in crit.columns:
             new_lq = lq(keep_b).stack(future_stack=True)
             crit = crit.assign(lq_businesses=new_lq.reindex(crit.index).to_numpy(dtype=float))
-        sub = decide(crit, weights, params=decision.params,
-                     value_functions=decision.value_functions).candidates
+        sub = decide(
+            crit, weights, params=decision.params, value_functions=decision.value_functions
+        ).candidates
         mask = cand_villages != left
         out[mask, j] = sub["rank"].reindex(cand.index[mask]).to_numpy()
     return out
 
 
-def data_runs(decision: Decision, criteria: pd.DataFrame, weights: Mapping[str, float], *,
-              ranges: Mapping[str, tuple[float, str]] | None = None, n: int = 100,
-              seed: int = 0) -> tuple[np.ndarray, dict[str, dict]]:
+def data_runs(
+    decision: Decision,
+    criteria: pd.DataFrame,
+    weights: Mapping[str, float],
+    *,
+    ranges: Mapping[str, tuple[float, str]] | None = None,
+    n: int = 100,
+    seed: int = 0,
+) -> tuple[np.ndarray, dict[str, dict]]:
     """Ranks under ``n`` draws of the uncertain inputs within their ranges.
 
     Returns the ranks (rows × runs) and the ranges used (criterion -> share and reason); only
@@ -150,8 +172,11 @@ def data_runs(decision: Decision, criteria: pd.DataFrame, weights: Mapping[str, 
     """
     ranges = DEFAULT_DATA_RANGES if ranges is None else ranges
     cand = decision.candidates
-    used = {c: r for c, r in ranges.items()
-            if c in decision.weights_applied.index and c in criteria.columns and r[0] > 0}
+    used = {
+        c: r
+        for c, r in ranges.items()
+        if c in decision.weights_applied.index and c in criteria.columns and r[0] > 0
+    }
     if not used:
         return np.repeat(cand["rank"].to_numpy()[:, None], 1, axis=1), {}
     rng = np.random.default_rng(seed)
@@ -172,15 +197,24 @@ def data_runs(decision: Decision, criteria: pd.DataFrame, weights: Mapping[str, 
             keep = np.isfinite(base[:, cols[c]])
             values[keep, cols[c]] = v[keep]
         scores[:, k] = 100.0 * np.nan_to_num(values, nan=0.0) @ w.to_numpy()
-    return _rank(scores, cls, groups), {c: {"range_share": float(r[0]), "reason": r[1]}
-                                        for c, r in used.items()}
+    return _rank(scores, cls, groups), {
+        c: {"range_share": float(r[0]), "reason": r[1]} for c, r in used.items()
+    }
 
 
-def robustness(decision: Decision, *, criteria: pd.DataFrame | None = None,
-               businesses: pd.DataFrame | None = None, lq=None, n: int = 500,
-               concentration: float = 50.0, seed: int = 0, data_n: int = 100,
-               ranges: Mapping[str, tuple[float, str]] | None = None,
-               fragile_below: float = 0.5) -> tuple[pd.DataFrame, dict]:
+def robustness(
+    decision: Decision,
+    *,
+    criteria: pd.DataFrame | None = None,
+    businesses: pd.DataFrame | None = None,
+    lq=None,
+    n: int = 500,
+    concentration: float = 50.0,
+    seed: int = 0,
+    data_n: int = 100,
+    ranges: Mapping[str, tuple[float, str]] | None = None,
+    fragile_below: float = 0.5,
+) -> tuple[pd.DataFrame, dict]:
     """Every robustness run and the ``fragile`` flag, per candidate.
 
     Returns
@@ -197,42 +231,53 @@ def robustness(decision: Decision, *, criteria: pd.DataFrame | None = None,
         raise ParameterError(f"fragile_below must be in (0, 1], got {fragile_below!r}.")
     cand = decision.candidates
     weights = decision.weights_applied.to_dict()
-    table = _summary(weight_runs(decision, n=n, concentration=concentration, seed=seed),
-                     cand.index, "")
-    record: dict = {"weights": {"draws": int(n), "concentration": float(concentration),
-                                "seed": int(seed)}}
+    table = _summary(
+        weight_runs(decision, n=n, concentration=concentration, seed=seed), cand.index, ""
+    )
+    record: dict = {
+        "weights": {"draws": int(n), "concentration": float(concentration), "seed": int(seed)}
+    }
     kinds = {"weights": "share_rank1"}
-    n_villages = (0 if criteria is None
-                  else criteria.index.get_level_values("village_code").nunique())
+    n_villages = (
+        0 if criteria is None else criteria.index.get_level_values("village_code").nunique()
+    )
     if n_villages > LOO_MAX_VILLAGES:
         record["leave_one_village_out"] = {
-            "runs": 0, "skipped": f"{n_villages} villages, more than {LOO_MAX_VILLAGES}: one "
-                                  "village moves the region's totals very little"}
+            "runs": 0,
+            "skipped": f"{n_villages} villages, more than {LOO_MAX_VILLAGES}: one "
+            "village moves the region's totals very little",
+        }
     elif criteria is not None and businesses is not None and lq is not None:
-        table = table.join(_summary(leave_one_out_runs(decision, criteria, businesses, weights,
-                                                       lq), cand.index, "loo_"))
-        record["leave_one_village_out"] = {"runs": int(criteria.index.get_level_values(
-            "village_code").nunique())}
+        table = table.join(
+            _summary(
+                leave_one_out_runs(decision, criteria, businesses, weights, lq), cand.index, "loo_"
+            )
+        )
+        record["leave_one_village_out"] = {
+            "runs": int(criteria.index.get_level_values("village_code").nunique())
+        }
         kinds["leave_one_village_out"] = "loo_share_rank1"
     if criteria is not None:
-        ranks, used = data_runs(decision, criteria, weights, ranges=ranges, n=data_n,
-                                seed=seed + 1)
+        ranks, used = data_runs(decision, criteria, weights, ranges=ranges, n=data_n, seed=seed + 1)
         if used:
             table = table.join(_summary(ranks, cand.index, "data_"))
-            record["data_uncertainty"] = {"draws": int(data_n), "seed": int(seed + 1),
-                                          "ranges": used}
+            record["data_uncertainty"] = {
+                "draws": int(data_n),
+                "seed": int(seed + 1),
+                "ranges": used,
+            }
             kinds["data_uncertainty"] = "data_share_rank1"
     first = cand["rank"].to_numpy() == 1
     because = []
     fragile = np.zeros(len(cand), dtype=bool)
     for i in range(len(cand)):
-        why = [k for k, col in kinds.items()
-               if first[i] and table[col].iloc[i] < fragile_below]
+        why = [k for k, col in kinds.items() if first[i] and table[col].iloc[i] < fragile_below]
         because.append(";".join(why))
         fragile[i] = bool(why)
     table["fragile"] = fragile
     table["fragile_because"] = because
     record["fragile_below"] = float(fragile_below)
-    logger.info("Robustness: %d of %d first places are fragile.", int(fragile.sum()),
-                int(first.sum()))
+    logger.info(
+        "Robustness: %d of %d first places are fragile.", int(fragile.sum()), int(first.sum())
+    )
     return table, record

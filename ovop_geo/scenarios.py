@@ -56,8 +56,17 @@ __all__ = [
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _PARAM_FIELDS = {f.name: f for f in dataclasses.fields(AnalysisParams) if f.name != "weights"}
 _EXTRA_KEYS = ("description", "growth_scenario", "weights")
-_INT_KEYS = {"min_units", "base_year", "start_year", "horizon_years", "sensitivity_runs", "seed",
-             "max_villages_per_product", "pre_sentra_min_units", "lq_min_units"}
+_INT_KEYS = {
+    "min_units",
+    "base_year",
+    "start_year",
+    "horizon_years",
+    "sensitivity_runs",
+    "seed",
+    "max_villages_per_product",
+    "pre_sentra_min_units",
+    "lq_min_units",
+}
 _BOOL_KEYS = {"require_sentra", "distinct_products"}
 
 
@@ -113,8 +122,11 @@ class ScenarioComparison:
     def table(self, lang: str = "en") -> pd.DataFrame:
         """:attr:`villages` with the ``why`` texts in ``lang``."""
         out = self.villages.copy()
-        out["why"] = pd.Series([" | ".join(translate(m, lang) for m in why)
-                                for why in out["why"]], index=out.index, dtype=object)
+        out["why"] = pd.Series(
+            [" | ".join(translate(m, lang) for m in why) for why in out["why"]],
+            index=out.index,
+            dtype=object,
+        )
         return out
 
 
@@ -128,8 +140,9 @@ def load_scenarios(path: str | Path) -> tuple[Scenario, ...]:
     except FileNotFoundError as err:
         raise InputDataError(msg("scenarios.not_found", file=shown), path=shown) from err
     except (OSError, UnicodeDecodeError) as err:
-        raise InputDataError(msg("scenarios.unreadable", file=shown, error=str(err)),
-                             path=shown) from err
+        raise InputDataError(
+            msg("scenarios.unreadable", file=shown, error=str(err)), path=shown
+        ) from err
     return parse_scenarios(text, source=shown)
 
 
@@ -155,8 +168,9 @@ def parse_scenarios(text: str, *, source: str = "scenarios.toml") -> tuple[Scena
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise InputDataError(msg("scenarios.toml_syntax", file=source, error=str(err)),
-                             path=source) from err
+        raise InputDataError(
+            msg("scenarios.toml_syntax", file=source, error=str(err)), path=source
+        ) from err
     problems: list[str] = []
     unknown_top = sorted(set(data) - {"scenarios"})
     if unknown_top:
@@ -176,15 +190,15 @@ def parse_scenarios(text: str, *, source: str = "scenarios.toml") -> tuple[Scena
             problems.append(msg("scenarios.bad_name", where=where))
         unknown = sorted(set(table) - set(allowed))
         if unknown:
-            problems.append(msg("scenarios.unknown_keys", where=where, keys=unknown,
-                                allowed=allowed))
-        values = {k: _coerce(k, v, where, problems) for k, v in table.items()
-                  if k in _PARAM_FIELDS}
+            problems.append(
+                msg("scenarios.unknown_keys", where=where, keys=unknown, allowed=allowed)
+            )
+        values = {k: _coerce(k, v, where, problems) for k, v in table.items() if k in _PARAM_FIELDS}
         weights = table.get("weights")
         if weights is not None:
             if not isinstance(weights, dict) or not all(
-                    isinstance(v, int | float) and not isinstance(v, bool)
-                    for v in weights.values()):
+                isinstance(v, int | float) and not isinstance(v, bool) for v in weights.values()
+            ):
                 problems.append(msg("scenarios.bad_weights", where=where))
             else:
                 values["weights"] = tuple(sorted((str(k), float(v)) for k, v in weights.items()))
@@ -198,8 +212,9 @@ def parse_scenarios(text: str, *, source: str = "scenarios.toml") -> tuple[Scena
         except (ParameterError, TypeError) as err:  # the parameters' own checks
             problems.append(msg("scenarios.bad_parameter", where=where, problem=str(err)))
             continue
-        out.append(Scenario(name=name, params=params, description=description,
-                            growth_scenario=growth))
+        out.append(
+            Scenario(name=name, params=params, description=description, growth_scenario=growth)
+        )
     raise_problems(source, problems)
     return tuple(out)
 
@@ -236,8 +251,7 @@ def _describe(value: Any) -> str:
     return str(value)
 
 
-def _parameters(scenarios: Sequence[Scenario], results: dict[str, AnalysisResult]
-                ) -> pd.DataFrame:
+def _parameters(scenarios: Sequence[Scenario], results: dict[str, AnalysisResult]) -> pd.DataFrame:
     base = scenarios[0]
     rows = []
     for sc in scenarios[1:]:
@@ -251,8 +265,14 @@ def _parameters(scenarios: Sequence[Scenario], results: dict[str, AnalysisResult
             else:
                 a, b = getattr(base.params, key), getattr(sc.params, key)
             if a != b:
-                rows.append({"scenario": sc.name, "parameter": key, "base": _describe(a),
-                             "value": _describe(b)})
+                rows.append(
+                    {
+                        "scenario": sc.name,
+                        "parameter": key,
+                        "base": _describe(a),
+                        "value": _describe(b),
+                    }
+                )
     return pd.DataFrame(rows, columns=["scenario", "parameter", "base", "value"])
 
 
@@ -263,14 +283,24 @@ def _products(result: AnalysisResult) -> pd.DataFrame:
         return result.allocation[["product", "score", "best_product"]]
     rec = result.recommendation
     if rec is None or rec.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in
-                             ("product", "score", "best_product")})
-    return pd.DataFrame({"product": rec["product"], "score": rec["score"],
-                         "best_product": rec["product"]}, index=rec.index)
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object) for c in ("product", "score", "best_product")}
+        )
+    return pd.DataFrame(
+        {"product": rec["product"], "score": rec["score"], "best_product": rec["product"]},
+        index=rec.index,
+    )
 
 
-def _why(scenario: str, code: str, base_product: Any, product: Any, result: AnalysisResult,
-         base_result: AnalysisResult, changed_params: list[str]) -> Message:
+def _why(
+    scenario: str,
+    code: str,
+    base_product: Any,
+    product: Any,
+    result: AnalysisResult,
+    base_result: AnalysisResult,
+    changed_params: list[str],
+) -> Message:
     scores = result.scores["score"]
     base_scores = base_result.scores["score"]
 
@@ -279,12 +309,18 @@ def _why(scenario: str, code: str, base_product: Any, product: Any, result: Anal
         return float(frame[key]) if isinstance(p, str) and key in frame.index else float("nan")
 
     best = _products(result)["best_product"].get(code)
-    return msg("scenario.changed", scenario=scenario, old=str(base_product), new=str(product),
-               best=str(best),
-               new_score=score(scores, product), old_score=score(scores, base_product),
-               new_score_base=score(base_scores, product),
-               old_score_base=score(base_scores, base_product),
-               params=changed_params or ["–"])
+    return msg(
+        "scenario.changed",
+        scenario=scenario,
+        old=str(base_product),
+        new=str(product),
+        best=str(best),
+        new_score=score(scores, product),
+        old_score=score(scores, base_product),
+        new_score_base=score(base_scores, product),
+        old_score_base=score(base_scores, base_product),
+        params=changed_params or ["–"],
+    )
 
 
 def _alerts(scenarios: Sequence[Scenario], results: dict[str, AnalysisResult]) -> pd.DataFrame:
@@ -299,23 +335,39 @@ def _alerts(scenarios: Sequence[Scenario], results: dict[str, AnalysisResult]) -
         if column not in land.columns:
             continue
         crops = result.region.tables.get("crops")
-        names = ({} if crops is None or "name_id" not in crops.columns else
-                 dict(zip(crops["crop_id"].astype(str), crops["name_id"].astype(str),
-                          strict=True)))
+        names = (
+            {}
+            if crops is None or "name_id" not in crops.columns
+            else dict(zip(crops["crop_id"].astype(str), crops["name_id"].astype(str), strict=True))
+        )
         for crop, year in land[column].items():
             if pd.isna(year):
                 continue
-            rows.append({
-                "scenario": sc.name, "crop_id": str(crop), "growth_scenario": sc.growth_scenario,
-                "growth_rate_pct_yr": rates.get(sc.growth_scenario, np.nan),
-                "year_land_short": int(year),
-                "message": msg("scenario.land_short", crop=names.get(str(crop), str(crop)),
-                               year=str(int(year)), scenario=sc.name,
-                               growth=sc.growth_scenario,
-                               rate=float(rates.get(sc.growth_scenario, np.nan))),
-            })
-    columns = ["scenario", "crop_id", "growth_scenario", "growth_rate_pct_yr",
-               "year_land_short", "message"]
+            rows.append(
+                {
+                    "scenario": sc.name,
+                    "crop_id": str(crop),
+                    "growth_scenario": sc.growth_scenario,
+                    "growth_rate_pct_yr": rates.get(sc.growth_scenario, np.nan),
+                    "year_land_short": int(year),
+                    "message": msg(
+                        "scenario.land_short",
+                        crop=names.get(str(crop), str(crop)),
+                        year=str(int(year)),
+                        scenario=sc.name,
+                        growth=sc.growth_scenario,
+                        rate=float(rates.get(sc.growth_scenario, np.nan)),
+                    ),
+                }
+            )
+    columns = [
+        "scenario",
+        "crop_id",
+        "growth_scenario",
+        "growth_rate_pct_yr",
+        "year_land_short",
+        "message",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     out["message"] = pd.Series([r["message"] for r in rows], dtype=object)
     order = {sc.name: i for i, sc in enumerate(scenarios)}
@@ -324,8 +376,9 @@ def _alerts(scenarios: Sequence[Scenario], results: dict[str, AnalysisResult]) -
     return out.drop(columns="_order")
 
 
-def compare_scenarios(prepared: PreparedRegion, scenarios: Sequence[Scenario]
-                      ) -> ScenarioComparison:
+def compare_scenarios(
+    prepared: PreparedRegion, scenarios: Sequence[Scenario]
+) -> ScenarioComparison:
     """Run every scenario on ``prepared`` and compare them with the first.
 
     Raises
@@ -347,12 +400,20 @@ def compare_scenarios(prepared: PreparedRegion, scenarios: Sequence[Scenario]
         growth = results[sc.name].growth
         known = [g.name for g in growth.scenarios] if growth is not None else []
         if known and sc.growth_scenario not in known:
-            problems.append(msg("scenarios.growth_unknown", where=f"[scenarios.{sc.name}]",
-                                name=sc.growth_scenario, known=known))
+            problems.append(
+                msg(
+                    "scenarios.growth_unknown",
+                    where=f"[scenarios.{sc.name}]",
+                    name=sc.growth_scenario,
+                    known=known,
+                )
+            )
     if problems:
-        raise ParameterError(problems[0] if len(problems) == 1
-                             else msg("problems.many", prefix="", n=len(problems),
-                                      problems=problems))
+        raise ParameterError(
+            problems[0]
+            if len(problems) == 1
+            else msg("problems.many", prefix="", n=len(problems), problems=problems)
+        )
 
     villages = prepared.villages
     table = pd.DataFrame({"village_name": villages["village_name"]}, index=villages.index)
@@ -371,14 +432,20 @@ def compare_scenarios(prepared: PreparedRegion, scenarios: Sequence[Scenario]
         changed |= differs
         params = parameters.loc[parameters["scenario"] == sc.name, "parameter"].tolist()
         for code in villages.index[differs.to_numpy()]:
-            why[position[code]].append(_why(sc.name, code, a[code], b[code], results[sc.name],
-                                            results[base.name], params))
+            why[position[code]].append(
+                _why(sc.name, code, a[code], b[code], results[sc.name], results[base.name], params)
+            )
     table["changed"] = changed.to_numpy()
     # A tuple of Messages per village (one per changed scenario), kept in an object column so
     # each keeps its id and both languages; :meth:`ScenarioComparison.table` joins them.
     table["why"] = pd.Series([tuple(w) for w in why], index=villages.index, dtype=object)
-    return ScenarioComparison(scenarios=scenarios, results=results, villages=table,
-                              parameters=parameters, alerts=_alerts(scenarios, results))
+    return ScenarioComparison(
+        scenarios=scenarios,
+        results=results,
+        villages=table,
+        parameters=parameters,
+        alerts=_alerts(scenarios, results),
+    )
 
 
 def scenario_outputs(comparison: ScenarioComparison, *, lang: str = "id") -> dict[str, bytes]:

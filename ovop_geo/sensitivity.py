@@ -83,7 +83,10 @@ def weight_sensitivity(
     if not 0 < fragile_below <= 1:
         raise ParameterError(f"fragile_below must be in (0, 1], got {fragile_below!r}.")
     w, norm = weighted_criteria(
-        criteria, weights, directions=directions, supply_ratio_cap=supply_ratio_cap,
+        criteria,
+        weights,
+        directions=directions,
+        supply_ratio_cap=supply_ratio_cap,
         all_equal=all_equal,
     )
     values = norm.to_numpy(dtype=float)
@@ -125,8 +128,10 @@ def _draw_ranks(
     scored : numpy.ndarray of bool
         Rows that have a rank.
     """
-    groups = [rows.to_numpy() for _, rows in
-              pd.Series(np.arange(len(values)), index=product).groupby(level=0)]
+    groups = [
+        rows.to_numpy()
+        for _, rows in pd.Series(np.arange(len(values)), index=product).groupby(level=0)
+    ]
     largest = max((len(g) for g in groups), default=0)
     ranks = np.zeros((len(values), n), dtype=np.int16 if largest < 2**15 - 1 else np.int32)
     scored = np.zeros(len(values), dtype=bool)
@@ -140,5 +145,5 @@ def _draw_ranks(
         for idx in groups:
             ok = idx[scored[idx]]
             if len(ok):
-                ranks[ok, start:start + size] = rankdata(-rounded[ok], axis=0, method="min")
+                ranks[ok, start : start + size] = rankdata(-rounded[ok], axis=0, method="min")
     return ranks, scored

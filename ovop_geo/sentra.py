@@ -202,8 +202,9 @@ def apply_sentra_rules(
     out = long.to_frame()
     village = out.index.get_level_values("village_code")
     out["businesses"] = out["businesses"].astype("int64")
-    out["meets_pp29_2018"] = pd.array(out["businesses"].to_numpy() >= rules.min_units,
-                                      dtype="boolean")
+    out["meets_pp29_2018"] = pd.array(
+        out["businesses"].to_numpy() >= rules.min_units, dtype="boolean"
+    )
     out["margin_pp29"] = out["businesses"] - int(rules.min_units)
     out["households"] = h.reindex(village).to_numpy()
     out["household_share"] = out["businesses"] / out["households"]

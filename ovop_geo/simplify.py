@@ -21,7 +21,6 @@ logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
 
 
-
 def check_crs(frame: gpd.GeoDataFrame, what: str) -> None:
     require_crs(frame.crs, what)
 
@@ -114,5 +113,3 @@ def simplify_coverage(
     lonlat = gpd.GeoSeries(simplified, index=out.index, crs=projected.crs).to_crs(4326)
     out = out.set_geometry(lonlat.set_precision(10.0**-decimals).to_numpy(), crs=4326)
     return out
-
-

@@ -65,8 +65,9 @@ def _boundaries(villages: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry=villages.geometry, crs=villages.crs)
 
 
-def region_templates(region: Region, *, region_id: str | None = None,
-                     name: str | None = None) -> TemplateKit:
+def region_templates(
+    region: Region, *, region_id: str | None = None, name: str | None = None
+) -> TemplateKit:
     """Every file of an own-region folder for ``region`` (its villages, tables and manifest).
 
     Parameters
@@ -87,15 +88,23 @@ def region_templates(region: Region, *, region_id: str | None = None,
     tables = region.tables
     raw = tables.get("raw_materials")
     linked = () if raw is None else tuple(raw["product"].astype(str))
-    products = tuple(dict.fromkeys(
-        (*region.businesses.columns, *linked) if region.businesses is not None
-        else (*DEFAULT_TEMPLATE_PRODUCTS, *linked)))
-    crops = (tuple(tables["crops"]["crop_id"].astype(str)) if "crops" in tables
-             else DEFAULT_TEMPLATE_CROPS)
+    products = tuple(
+        dict.fromkeys(
+            (*region.businesses.columns, *linked)
+            if region.businesses is not None
+            else (*DEFAULT_TEMPLATE_PRODUCTS, *linked)
+        )
+    )
+    crops = (
+        tuple(tables["crops"]["crop_id"].astype(str))
+        if "crops" in tables
+        else DEFAULT_TEMPLATE_CROPS
+    )
     files: dict[str, bytes] = {
         file: to_csv_bytes(frame, index=False)
-        for file, frame in statistics_templates(region.villages, crops=crops,
-                                                products=products).items()
+        for file, frame in statistics_templates(
+            region.villages, crops=crops, products=products
+        ).items()
     }
     villages = _boundaries(region.villages)
     files[BOUNDARIES_FILE] = to_gpkg_bytes({"villages": (villages, "village_code")})
@@ -107,32 +116,46 @@ def region_templates(region: Region, *, region_id: str | None = None,
     region_id = region_id or f"{region.id}-own"
     manifest = region.manifest
     boundaries = {
-        "path": f"../{BOUNDARIES_FILE}", "id_column": "village_code",
+        "path": f"../{BOUNDARIES_FILE}",
+        "id_column": "village_code",
         "name_column": "village_name",
         "group_column": "group" if "group" in villages.columns else None,
         "households_column": "households" if "households" in villages.columns else None,
-        "source": manifest.boundaries.source, "licence": manifest.boundaries.licence,
-        "note": manifest.boundaries.note, "illustrative": manifest.boundaries.illustrative,
+        "source": manifest.boundaries.source,
+        "licence": manifest.boundaries.licence,
+        "note": manifest.boundaries.note,
+        "illustrative": manifest.boundaries.illustrative,
     }
     info = manifest.region
     sections: dict[str, dict] = {
-        "region": {"id": region_id, "name": name or info.name,
-                   "population": info.population,
-                   "population_growth_pct_yr": info.population_growth_pct_yr,
-                   "population_source": info.population_source},
+        "region": {
+            "id": region_id,
+            "name": name or info.name,
+            "population": info.population,
+            "population_growth_pct_yr": info.population_growth_pct_yr,
+            "population_source": info.population_source,
+        },
         "boundaries": boundaries,
     }
     capital = manifest.access.capital
     if capital is not None:
         sections["access"] = {
-            "capital": {k: v for k, v in (("name", capital.name), ("lon", capital.lon),
-                                          ("lat", capital.lat), ("source", capital.source))
-                        if v is not None},
+            "capital": {
+                k: v
+                for k, v in (
+                    ("name", capital.name),
+                    ("lon", capital.lon),
+                    ("lat", capital.lat),
+                    ("source", capital.source),
+                )
+                if v is not None
+            },
             "centre_village": manifest.access.centre_village,
         }
     for section, file in TEMPLATE_FILES.items():
         sections[f"statistics.{section}"] = {
-            "path": f"../{file}", "source": "fill in: who published these figures, and when",
+            "path": f"../{file}",
+            "source": "fill in: who published these figures, and when",
             "level": "village" if section == "harvest" else None,
         }
     sections["tables"] = {table: f"../{file}" for table, file in table_files.items()}
@@ -147,7 +170,7 @@ def region_templates(region: Region, *, region_id: str | None = None,
         "Remove a [statistics.*] section whose template you do not fill in. See docs/manifest.md."
     )
     # Checked as if written to <folder>/layers/: the paths must stay inside <folder>.
-    text = manifest_text(sections, header=header,
-                         path=Path.cwd() / "own-region" / "layers" / manifest_name)
-    return TemplateKit(files=files, manifest_name=manifest_name,
-                       manifest=text.encode("utf-8"))
+    text = manifest_text(
+        sections, header=header, path=Path.cwd() / "own-region" / "layers" / manifest_name
+    )
+    return TemplateKit(files=files, manifest_name=manifest_name, manifest=text.encode("utf-8"))

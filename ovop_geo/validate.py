@@ -400,19 +400,39 @@ def validate_numeric(
         values = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float)
         not_num = ~np.isfinite(values)
         if not_num.any() and finite:
-            problems.append(msg("table.missing_or_not_numbers", column=col,
-                                n=int(not_num.sum()), rows=format_items(names[not_num])))
+            problems.append(
+                msg(
+                    "table.missing_or_not_numbers",
+                    column=col,
+                    n=int(not_num.sum()),
+                    rows=format_items(names[not_num]),
+                )
+            )
         with np.errstate(invalid="ignore"):
             low = (values < min_value) if min_value is not None else np.zeros(len(df), bool)
             high = (values > max_value) if max_value is not None else np.zeros(len(df), bool)
         if low.any():
-            problems.append(msg("table.below", column=col, n=int(low.sum()),
-                                bound=float(min_value), example=float(values[low][0]),
-                                rows=format_items(names[low])))
+            problems.append(
+                msg(
+                    "table.below",
+                    column=col,
+                    n=int(low.sum()),
+                    bound=float(min_value),
+                    example=float(values[low][0]),
+                    rows=format_items(names[low]),
+                )
+            )
         if high.any():
-            problems.append(msg("table.above", column=col, n=int(high.sum()),
-                                bound=float(max_value), example=float(values[high][0]),
-                                rows=format_items(names[high])))
+            problems.append(
+                msg(
+                    "table.above",
+                    column=col,
+                    n=int(high.sum()),
+                    bound=float(max_value),
+                    example=float(values[high][0]),
+                    rows=format_items(names[high]),
+                )
+            )
     if collect is not None:
         collect.extend(problems)
         return df
@@ -458,13 +478,25 @@ def validate_units(
     rows = np.asarray(file_rows(np.ones(len(df), dtype=bool), df.index))
     problems = []
     if missing.any():
-        problems.append(msg("units.missing", column=column, rows=format_items(rows[missing]),
-                            allowed=", ".join(allowed)))
+        problems.append(
+            msg(
+                "units.missing",
+                column=column,
+                rows=format_items(rows[missing]),
+                allowed=", ".join(allowed),
+            )
+        )
     if unknown.any():
         found = sorted(set(text[unknown]))
-        problems.append(msg("units.unknown", column=column,
-                            found=", ".join(repr(u) for u in found),
-                            rows=format_items(rows[unknown]), allowed=", ".join(allowed)))
+        problems.append(
+            msg(
+                "units.unknown",
+                column=column,
+                found=", ".join(repr(u) for u in found),
+                rows=format_items(rows[unknown]),
+                allowed=", ".join(allowed),
+            )
+        )
     if collect is not None:
         collect.extend(problems)
         return df
@@ -530,8 +562,12 @@ def parse_yes_no(
         rows = format_items((np.flatnonzero(bad) + 2).tolist())
         found = format_items(sorted({repr(str(v)) for v in values[bad] if v is not None}))
         problem = msg(
-            "yesno.unknown", column=column, rows=rows, found=found or "''",
-            yes=", ".join(sorted(YES_WORDS)), no=", ".join(sorted(NO_WORDS)),
+            "yesno.unknown",
+            column=column,
+            rows=rows,
+            found=found or "''",
+            yes=", ".join(sorted(YES_WORDS)),
+            no=", ".join(sorted(NO_WORDS)),
         )
         if problems is None:
             raise_problems(path, [problem])

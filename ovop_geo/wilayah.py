@@ -69,19 +69,24 @@ def admin_units(villages: pd.DataFrame) -> pd.DataFrame:
     parents = [_parents(str(code)) for code in villages.index]
     out = pd.DataFrame(
         {"kabupaten_code": [p[0] for p in parents], "kecamatan_code": [p[1] for p in parents]},
-        index=villages.index, dtype="string",
+        index=villages.index,
+        dtype="string",
     )
-    for column, candidates in (("kabupaten_code", _KABUPATEN_CODE_COLUMNS),
-                               ("kecamatan_code", _KECAMATAN_CODE_COLUMNS)):
+    for column, candidates in (
+        ("kabupaten_code", _KABUPATEN_CODE_COLUMNS),
+        ("kecamatan_code", _KECAMATAN_CODE_COLUMNS),
+    ):
         given = _first_column(villages, candidates)
         if given is not None:
             out[column] = out[column].fillna(given)
     kab = _first_column(villages, _KABUPATEN_NAME_COLUMNS)
-    out["kabupaten_name"] = kab if kab is not None else pd.Series(pd.NA, index=villages.index,
-                                                                  dtype="string")
+    out["kabupaten_name"] = (
+        kab if kab is not None else pd.Series(pd.NA, index=villages.index, dtype="string")
+    )
     kec = villages["group"].astype("string") if "group" in villages.columns else None
-    out["kecamatan_name"] = kec if kec is not None else pd.Series(pd.NA, index=villages.index,
-                                                                  dtype="string")
+    out["kecamatan_name"] = (
+        kec if kec is not None else pd.Series(pd.NA, index=villages.index, dtype="string")
+    )
     return out[list(ADMIN_COLUMNS)]
 
 
@@ -89,7 +94,7 @@ def _key(text: str) -> str:
     text = " ".join(str(text).split()).lower()
     for prefix in _PREFIXES:
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     return normalise_name(text)
 
@@ -126,11 +131,21 @@ def select_villages(
             continue
         hit = _match(units, level, wanted)
         if not hit.any():
-            choices = sorted({f"{c} {n}" if isinstance(n, str) else str(c)
-                              for c, n in zip(units[f"{level}_code"], units[f"{level}_name"],
-                                              strict=True) if isinstance(c, str)})
-            problems.append(msg("wilayah.no_match", level=level, wanted=str(wanted),
-                                choices=format_items(choices, limit=12)))
+            choices = sorted(
+                {
+                    f"{c} {n}" if isinstance(n, str) else str(c)
+                    for c, n in zip(units[f"{level}_code"], units[f"{level}_name"], strict=True)
+                    if isinstance(c, str)
+                }
+            )
+            problems.append(
+                msg(
+                    "wilayah.no_match",
+                    level=level,
+                    wanted=str(wanted),
+                    choices=format_items(choices, limit=12),
+                )
+            )
             continue
         keep &= hit
     if problems:
@@ -142,12 +157,20 @@ def select_villages(
             # One name, several kecamatan (Sungai Raya in Bengkayang and in Kubu Raya): refuse
             # rather than join them.
             named = chosen.drop_duplicates("kecamatan_code")
-            listed = [f"{c} ({k})" if isinstance(k, str) else str(c)
-                      for c, k in zip(named["kecamatan_code"], named["kabupaten_name"],
-                                      strict=True)]
-            raise InputDataError(msg("wilayah.ambiguous", wanted=str(kecamatan), n=len(codes),
-                                     listed=format_items(listed)))
+            listed = [
+                f"{c} ({k})" if isinstance(k, str) else str(c)
+                for c, k in zip(named["kecamatan_code"], named["kabupaten_name"], strict=True)
+            ]
+            raise InputDataError(
+                msg(
+                    "wilayah.ambiguous",
+                    wanted=str(kecamatan),
+                    n=len(codes),
+                    listed=format_items(listed),
+                )
+            )
     if not keep.any():
-        raise InputDataError(msg("wilayah.disjoint", kabupaten=str(kabupaten),
-                                 kecamatan=str(kecamatan)))
+        raise InputDataError(
+            msg("wilayah.disjoint", kabupaten=str(kabupaten), kecamatan=str(kecamatan))
+        )
     return villages.index[keep.to_numpy()]

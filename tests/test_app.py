@@ -80,15 +80,23 @@ def test_starts_on_rasau_jaya_in_bahasa_indonesia(rasau):
     # The boundary warning first; the QFD tab names its assumptions and its scenario.
     assert at.warning[0].value == "Batas indikatif, bukan batas hukum"
     assert [w.value[:30] for w in at.warning][1:] == [
-        "Asumsi bawaan (alasan tertulis", "Skenario, bukan ramalan: 3 lan"]
+        "Asumsi bawaan (alasan tertulis",
+        "Skenario, bukan ramalan: 3 lan",
+    ]
     assert any(c.startswith("Sumber batas: cahyadsn/wilayah_boundaries") for c in _captions(at))
     # Honesty: the generated layers and the spread harvest totals are named on the page.
-    assert any(c.startswith("Lapisan ilustratif") and "Penggunaan lahan" in c
-               for c in _captions(at))
+    assert any(
+        c.startswith("Lapisan ilustratif") and "Penggunaan lahan" in c for c in _captions(at)
+    )
     assert any("perkiraan" in c for c in _captions(at))
     assert [tab.label for tab in at.tabs] == [
-        "Peta", "Bandingkan desa", "Ketersediaan lahan", "Kesiapan OVOP",
-        "Rencana perbaikan (QFD)", "Unduhan"]
+        "Peta",
+        "Bandingkan desa",
+        "Ketersediaan lahan",
+        "Kesiapan OVOP",
+        "Rencana perbaikan (QFD)",
+        "Unduhan",
+    ]
 
 
 def test_compare_table_ranks_rasau_jaya_dua_first_for_rengginang(rasau):
@@ -102,8 +110,14 @@ def test_compare_table_ranks_rasau_jaya_dua_first_for_rengginang(rasau):
     assert table.loc[SATU, "Produk OVOP"] == "kerupuk"  # the only PP 29/2018 sentra
     assert "sentra (aturan PP 29/2018)" in table.loc[SATU, "Alasan"]
     assert table.loc[DUA, "Produk OVOP"] == "rengginang"
-    assert set(table.columns) >= {"Proporsi simulasi peringkat 1 (%)", "Rentang peringkat",
-                                  "Rapuh", "Setara", "Klaster", "Alasan"}
+    assert set(table.columns) >= {
+        "Proporsi simulasi peringkat 1 (%)",
+        "Rentang peringkat",
+        "Rapuh",
+        "Setara",
+        "Klaster",
+        "Alasan",
+    }
     charts = [json.loads(c.proto.spec) for c in rasau.get("vega_lite_chart")]
     assert [c["title"] for c in charts] == [
         "Produksi bahan baku per desa (t/tahun)",
@@ -168,7 +182,9 @@ def test_switching_language_changes_labels():
     assert at.markdown[0].value.startswith("**OVOP spatial planning** · ")
     assert at.warning[0].value == "Indicative, not legal boundaries"
     assert [w.value[:24] for w in at.warning][1:] == [
-        "Bundled assumptions (rea", "Scenario, not a forecast"]
+        "Bundled assumptions (rea",
+        "Scenario, not a forecast",
+    ]
     assert _summary(at).endswith(": 6 villages")
     assert "Sentra score (0-100): rengginang" in _map_args(at)["script"]
     table = _frame(at, "Village")
@@ -177,8 +193,10 @@ def test_switching_language_changes_labels():
     # Paper: marketing reach and bookkeeping are the weakest; English labels in English mode.
     assert list(weakest["Dimension"].iloc[:2]) == ["Marketing reach", "Bookkeeping"]
     flagged = [df.value for df in at.dataframe if "Shares add up to (%)" in df.value.columns]
-    assert any((f["Dimension"] == "Brand").any() and (f["Shares add up to (%)"] == 138).any()
-               for f in flagged)
+    assert any(
+        (f["Dimension"] == "Brand").any() and (f["Shares add up to (%)"] == 138).any()
+        for f in flagged
+    )
 
 
 def test_land_and_capacity_tables(rasau):
@@ -187,13 +205,19 @@ def test_land_and_capacity_tables(rasau):
     assert land["Perkiraan"].all()  # region totals spread over villages: all estimated
     assert "Lahan sesuai untuk tanaman ini (ha; tidak dijumlahkan antar tanaman)" in land.columns
     # The land balance as a stacked bar per village (its data are tested in test_render.py).
-    spec = next(json.loads(c.proto.spec) for c in rasau.get("vega_lite_chart")
-                if json.loads(c.proto.spec).get("title", "").startswith("Luas desa"))
+    spec = next(
+        json.loads(c.proto.spec)
+        for c in rasau.get("vega_lite_chart")
+        if json.loads(c.proto.spec).get("title", "").startswith("Luas desa")
+    )
     assert spec["encoding"]["color"]["scale"]["domain"] == [
-        "Dipakai tanaman (ha)", "Sesuai, belum dipakai (ha)",
-        "Tidak sesuai / bukan lahan tani (ha)"]
-    assert any("Lahan tani menurut penggunaan kini (ha)" in df.value.columns
-               for df in rasau.dataframe)
+        "Dipakai tanaman (ha)",
+        "Sesuai, belum dipakai (ha)",
+        "Tidak sesuai / bukan lahan tani (ha)",
+    ]
+    assert any(
+        "Lahan tani menurut penggunaan kini (ha)" in df.value.columns for df in rasau.dataframe
+    )
     assert any("Permen LH 17/2009" in h.value for h in rasau.subheader)
     # No year that has already passed is shown as a future shortage.
     this_year = datetime.date.today().year
@@ -201,8 +225,9 @@ def test_land_and_capacity_tables(rasau):
     assert (years >= this_year).all()
     # Carrying capacity in beras equivalent: the paper's OVOP-crop variant, alpha class III.
     assert any("varian tanaman OVOP" in h.value for h in rasau.subheader)
-    assert any("rasio pasokan/kebutuhan 0,25; indeks α 0,64 (kelas III)" in m.value
-               for m in rasau.markdown)
+    assert any(
+        "rasio pasokan/kebutuhan 0,25; indeks α 0,64 (kelas III)" in m.value for m in rasau.markdown
+    )
 
 
 def test_exports_are_offered_lazily(rasau):
@@ -214,12 +239,23 @@ def test_exports_are_offered_lazily(rasau):
     assert labels[-n:] == [f"Unduh {n}" for n in OUTPUT_FILES]
     assert {"results.xlsx", "results.gpkg", "villages.csvt"} <= set(OUTPUT_FILES)
     # The QFD tab's files (house, plan, places, scenario, picture, and the tables in use).
-    assert sorted(labels[:-n]) == sorted(f"Unduh {n}" for n in (
-        "qfd_rengginang_matrix.csv", "qfd_rengginang_dimensions.csv", "qfd_rengginang_plan.csv",
-        "qfd_rengginang_places.csv", "qfd_rengginang_scenario.csv", "qfd_rengginang.xlsx",
-        "qfd_rengginang.png",
-        "qfd_products.csv", "qfd_needs.csv", "qfd_relationships.csv", "qfd_measures.csv",
-        "qfd_roof.csv"))
+    assert sorted(labels[:-n]) == sorted(
+        f"Unduh {n}"
+        for n in (
+            "qfd_rengginang_matrix.csv",
+            "qfd_rengginang_dimensions.csv",
+            "qfd_rengginang_plan.csv",
+            "qfd_rengginang_places.csv",
+            "qfd_rengginang_scenario.csv",
+            "qfd_rengginang.xlsx",
+            "qfd_rengginang.png",
+            "qfd_products.csv",
+            "qfd_needs.csv",
+            "qfd_relationships.csv",
+            "qfd_measures.csv",
+            "qfd_roof.csv",
+        )
+    )
 
 
 def test_ahp_mode_shows_the_consistency_ratio():
@@ -240,7 +276,8 @@ def test_starts_on_the_province_and_offers_the_template():
     assert "jumlah unit usaha per produk dan desa" in infos
     labels = [b.label for b in at.get("download_button")]
     assert {"Unduh templat harvest_template.csv", "Unduh templat businesses_template.csv"} <= set(
-        labels)
+        labels
+    )
     assert any(m.value.startswith("**Catatan analisis") for m in at.markdown)
 
 
@@ -282,10 +319,13 @@ def test_own_boundaries_load_and_show_the_map():
 
 
 def test_own_business_counts_give_scores():
-    csv = (b"village_code,product,businesses\nA01,kerupuk,6\nA02,kerupuk,1\n"
-           b"A03,kerupuk,0\nA01,dodol,0\nA02,dodol,2\nA03,dodol,1\n")
-    at = _own(_new(), boundaries=("desa.geojson", _boundaries_geojson()),
-              businesses=("usaha.csv", csv))
+    csv = (
+        b"village_code,product,businesses\nA01,kerupuk,6\nA02,kerupuk,1\n"
+        b"A03,kerupuk,0\nA01,dodol,0\nA02,dodol,2\nA03,dodol,1\n"
+    )
+    at = _own(
+        _new(), boundaries=("desa.geojson", _boundaries_geojson()), businesses=("usaha.csv", csv)
+    )
     at = _ok(_set(at, "selectbox", "col-hh", "kk"))
     assert at.selectbox(key="product").options == ["kerupuk", "dodol"]
     table = _frame(at, "Desa")
@@ -299,8 +339,9 @@ def test_own_business_counts_give_scores():
 
 def test_bad_harvest_csv_shows_the_loaders_message():
     csv = b"village_code,crop_id,harvest_area_ha,yield,yield_unit\nA01,padi,banyak,3,t/ha\n"
-    at = _own(_new(), boundaries=("desa.geojson", _boundaries_geojson()),
-              harvest=("panen.csv", csv))
+    at = _own(
+        _new(), boundaries=("desa.geojson", _boundaries_geojson()), harvest=("panen.csv", csv)
+    )
     assert not at.exception
     messages = [e.value for e in at.error]
     assert len(messages) == 1
@@ -398,10 +439,16 @@ def test_english_tables_use_decimal_points():
 
 def test_language_change_keeps_every_choice():
     at = _new()
-    for kind, key, value in (("slider", "w_households", 0.0), ("selectbox", "product", "kerupuk"),
-                             ("selectbox", "indicator", "lq"), ("number_input", "min_units", 7),
-                             ("slider", "min_share", 30), ("select_slider", "slope_limit", 8.0),
-                             ("slider", "growth", 3.0), ("radio", "base_map", "osm")):
+    for kind, key, value in (
+        ("slider", "w_households", 0.0),
+        ("selectbox", "product", "kerupuk"),
+        ("selectbox", "indicator", "lq"),
+        ("number_input", "min_units", 7),
+        ("slider", "min_share", 30),
+        ("select_slider", "slope_limit", 8.0),
+        ("slider", "growth", 3.0),
+        ("radio", "base_map", "osm"),
+    ):
         _set(at, kind, key, value)
     at = _ok(_set(at, "radio", "lang", "en"))
     assert at.selectbox(key="indicator").label == "Indicator"
@@ -412,8 +459,12 @@ def test_language_change_keeps_every_choice():
     assert at.number_input(key="min_units").value == 7
     # The choices written in the page's language are handed back to the browser, which keeps
     # a choice by its written label (without this it shows none after the change).
-    for widget in (at.selectbox(key="indicator"), at.radio(key="base_map"),
-                   at.radio(key="weights_mode"), at.select_slider(key="slope_limit")):
+    for widget in (
+        at.selectbox(key="indicator"),
+        at.radio(key="base_map"),
+        at.radio(key="weights_mode"),
+        at.select_slider(key="slope_limit"),
+    ):
         assert widget.proto.set_value, widget.key
 
 
@@ -432,7 +483,7 @@ def test_search_opens_the_village_profile():
 def test_own_data_results_come_first_with_the_score():
     at = _own(_new(), boundaries=("desa.geojson", _boundaries_geojson()))
     _ok(_set(at, "selectbox", "indicator", "area"))  # a choice while no score exists
-    csv = (b"village_code,product,businesses\nA01,kerupuk,6\nA02,kerupuk,1\nA03,kerupuk,0\n")
+    csv = b"village_code,product,businesses\nA01,kerupuk,6\nA02,kerupuk,1\nA03,kerupuk,0\n"
     at.file_uploader(key="up-businesses").set_value(("usaha.csv", csv, "text/csv"))
     at = _ok(_set(at, "selectbox", "col-hh", "kk"))
     # The new data bring the score, shown by default; the results are the page's first lines

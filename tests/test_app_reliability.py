@@ -75,17 +75,20 @@ def test_degrees_labelled_web_mercator_are_refused_naming_the_crs():
 def test_a_duplicated_village_polygon_is_refused_with_the_pair():
     gdf = make_squares(crs="EPSG:4326")
     dup = gdf.iloc[[0]].assign(kode="A04", nama="Desa Empat")
-    gdf = gdf._constructor(
-        [*gdf.to_dict("records"), *dup.to_dict("records")], crs=gdf.crs)
+    gdf = gdf._constructor([*gdf.to_dict("records"), *dup.to_dict("records")], crs=gdf.crs)
     text = _refused(_own(boundaries=("desa.geojson", _geojson(gdf))), "overlap")
-    assert "A01 Desa Satu / A04 Desa Empat: 100.00 ha (100 %)" in text \
+    assert (
+        "A01 Desa Satu / A04 Desa Empat: 100.00 ha (100 %)" in text
         or "A01 Desa Satu / A04 Desa Empat: 100,00 ha (100 %)" in text
+    )
 
 
 def test_harvest_far_larger_than_the_village_is_refused():
     csv = b"village_code,crop_id,harvest_area_ha,yield,yield_unit\nA01,padi,100000,4.5,t/ha\n"
-    at = _own(boundaries=("desa.geojson", _geojson(make_squares(crs="EPSG:4326"))),
-              harvest=("panen.csv", csv))
+    at = _own(
+        boundaries=("desa.geojson", _geojson(make_squares(crs="EPSG:4326"))),
+        harvest=("panen.csv", csv),
+    )
     _refused(at, "padi 100", "A01 Desa Satu (100 ha)")
 
 
@@ -95,9 +98,15 @@ def _truncated_dem() -> bytes:
     from rasterio.io import MemoryFile
 
     with MemoryFile() as mem:
-        with mem.open(driver="GTiff", width=400, height=400, count=1, dtype="float32",
-                      crs="EPSG:32749",
-                      transform=from_origin(X0 - 100.0, Y0 + 2100.0, 30.0, 30.0)) as dst:
+        with mem.open(
+            driver="GTiff",
+            width=400,
+            height=400,
+            count=1,
+            dtype="float32",
+            crs="EPSG:32749",
+            transform=from_origin(X0 - 100.0, Y0 + 2100.0, 30.0, 30.0),
+        ) as dst:
             dst.write(data, 1)
         buf.write(mem.read())
     whole = buf.getvalue()
@@ -105,13 +114,16 @@ def _truncated_dem() -> bytes:
 
 
 def test_truncated_geotiff_upload_is_named_not_a_traceback():
-    at = _own(boundaries=("desa.geojson", _geojson(make_squares(crs="EPSG:4326"))),
-              elevation=("dem.tif", _truncated_dem()))
+    at = _own(
+        boundaries=("desa.geojson", _geojson(make_squares(crs="EPSG:4326"))),
+        elevation=("dem.tif", _truncated_dem()),
+    )
     _refused(at, "dem.tif: raster rusak atau tidak lengkap")
 
 
-@pytest.mark.parametrize("lang, needle", [("en", "look like degrees"),
-                                          ("id", "tampak dalam derajat")])
+@pytest.mark.parametrize(
+    "lang, needle", [("en", "look like degrees"), ("id", "tampak dalam derajat")]
+)
 def test_refusals_follow_the_page_language(lang, needle):
     wrong = make_squares(crs="EPSG:4326").set_crs("EPSG:3857", allow_override=True)
     at = _new()
@@ -136,7 +148,6 @@ def test_inexact_name_matches_are_reported_in_the_notes():
     notes = [t.value for t in at.text]
     assert any("'Desa Sungai 2' → Sungai Dua (A01)" in n for n in notes), notes
     assert not any("Parit Baru' →" in n for n in notes)  # an exact match is not reported
-
 
 
 def test_upload_time_budget_says_when_it_ran_out(monkeypatch):

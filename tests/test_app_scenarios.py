@@ -37,13 +37,11 @@ def test_scenarios_are_compared_in_the_app():
     _text_area(at).set_value(SCENARIOS)
     at.run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    table = next(df.value for df in at.dataframe
-                 if "product_free" in df.value.columns)
+    table = next(df.value for df in at.dataframe if "product_free" in df.value.columns)
     assert {"product_base", "best_product_base", "changed", "why"} <= set(table.columns)
     warnings = [w.value for w in at.warning]
     # Bahasa Indonesia by default: "Lahan untuk ... tidak lagi mencukupi pada tahun ..."
-    assert any("tidak lagi mencukupi pada tahun" in w and "skenario free" in w
-               for w in warnings)
+    assert any("tidak lagi mencukupi pada tahun" in w and "skenario free" in w for w in warnings)
     # A bad file is one message, not a traceback.
     _text_area(at).set_value("[scenarios.x]\nmin_unit = 3\n")
     at.run()
@@ -62,10 +60,14 @@ def test_own_upload_with_households_and_partial_business_rows():
     files = {
         "boundaries": ("desa.geojson", make_squares(crs="EPSG:4326").to_json().encode()),
         # Desa Tiga (A03) has no rows: unknown, not 0.
-        "businesses": ("usaha.csv", b"village_code,product,businesses\n"
-                                    b"A01,kerupuk,6\nA02,kerupuk,1\nA02,dodol,2\n"),
-        "households": ("kk.csv", b"village_code,households,population\n"
-                                 b"A01,120,480\nA02,80,300\nA03,60,250\n"),
+        "businesses": (
+            "usaha.csv",
+            b"village_code,product,businesses\nA01,kerupuk,6\nA02,kerupuk,1\nA02,dodol,2\n",
+        ),
+        "households": (
+            "kk.csv",
+            b"village_code,households,population\nA01,120,480\nA02,80,300\nA03,60,250\n",
+        ),
     }
     for slot, (name, data) in files.items():
         at.file_uploader(key=f"up-{slot}").set_value((name, data, "application/octet-stream"))

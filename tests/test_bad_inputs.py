@@ -985,9 +985,7 @@ def _(tmp):
 def _with_duplicate(gdf: gpd.GeoDataFrame, shift_m: float = 0.0) -> gpd.GeoDataFrame:
     extra = gdf.iloc[[0]].assign(kode="A04", nama="Desa Empat", kk=50)
     extra = extra.set_geometry(extra.geometry.translate(shift_m, 0.0))
-    return gpd.GeoDataFrame(
-        [*gdf.to_dict("records"), *extra.to_dict("records")], crs=gdf.crs
-    )
+    return gpd.GeoDataFrame([*gdf.to_dict("records"), *extra.to_dict("records")], crs=gdf.crs)
 
 
 @case(
@@ -1032,8 +1030,11 @@ def _(tmp):
 def _(tmp):
     # 100 + 25 + 400 ha = 5.25 km², against 10 km² reported
     manifest = _project(tmp)
-    manifest.write_text(manifest.read_text().replace(
-        'name = "Kecamatan Uji"', 'name = "Kecamatan Uji"\narea_km2_reported = 10.0'))
+    manifest.write_text(
+        manifest.read_text().replace(
+            'name = "Kecamatan Uji"', 'name = "Kecamatan Uji"\narea_km2_reported = 10.0'
+        )
+    )
     return _load(manifest)
 
 
@@ -1046,9 +1047,17 @@ def _(tmp):
 def _(tmp):
     # The case: 100,000 ha of rice in a village of 1,353 ha (a square of 3,678.3 m).
     villages = make_squares((3678.3, 500.0, 2000.0), crs="EPSG:4326")
-    return _load(_project(tmp, villages=villages, extra=HARVEST, files={
-        "panen.csv": "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
-                     "A01,padi,100000,4.5,t/ha\n"}))
+    return _load(
+        _project(
+            tmp,
+            villages=villages,
+            extra=HARVEST,
+            files={
+                "panen.csv": "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
+                "A01,padi,100000,4.5,t/ha\n"
+            },
+        )
+    )
 
 
 @case(
@@ -1057,13 +1066,17 @@ def _(tmp):
     message=r"row 2: padi 2,000 ha in the region \(525 ha\)",
 )
 def _(tmp):
-    return _load(_project(tmp, extra=HARVEST.replace('"village"', '"region"'), files={
-        "panen.csv": "crop_id,harvest_area_ha,yield,yield_unit\npadi,2000,4.5,t/ha\n"}))
+    return _load(
+        _project(
+            tmp,
+            extra=HARVEST.replace('"village"', '"region"'),
+            files={"panen.csv": "crop_id,harvest_area_ha,yield,yield_unit\npadi,2000,4.5,t/ha\n"},
+        )
+    )
 
 
 CROPS = (
-    "crop_id,slope_s1_max_pct,slope_s2_max_pct,slope_s3_max_pct,yield_max_t_ha\n"
-    "padi,3,8,15,12\n"
+    "crop_id,slope_s1_max_pct,slope_s2_max_pct,slope_s3_max_pct,yield_max_t_ha\npadi,3,8,15,12\n"
 )
 
 
@@ -1076,10 +1089,17 @@ CROPS = (
 )
 def _(tmp):
     extra = HARVEST + '[tables]\ncrops = "../data/crops.csv"\n'
-    return _load(_project(tmp, extra=extra, files={
-        "crops.csv": CROPS,
-        "panen.csv": "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
-                     "A01,padi,10,4.5,t/ha\nA02,padi,10,250,ku/ha\n"}))
+    return _load(
+        _project(
+            tmp,
+            extra=extra,
+            files={
+                "crops.csv": CROPS,
+                "panen.csv": "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
+                "A01,padi,10,4.5,t/ha\nA02,padi,10,250,ku/ha\n",
+            },
+        )
+    )
 
 
 @case(
@@ -1088,8 +1108,11 @@ def _(tmp):
     message=r"column 'village_name': rows that look like totals \('Jumlah', 'Total'\)\. Rows: 4\.",
 )
 def _(tmp):
-    return _businesses(tmp, "product,village_name,businesses\nkerupuk,Desa Satu,3\n"
-                            "kerupuk,Desa Dua,2\nkerupuk,Jumlah,5\n")
+    return _businesses(
+        tmp,
+        "product,village_name,businesses\nkerupuk,Desa Satu,3\n"
+        "kerupuk,Desa Dua,2\nkerupuk,Jumlah,5\n",
+    )
 
 
 @case(
@@ -1116,9 +1139,12 @@ def _(tmp):
 def _(tmp):
     # NaN, inf, an empty cell, a negative area and an unknown unit: all five rows named at once
     # (the non-numbers no longer hide the negative area).
-    return _harvest(tmp, "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
-                         "A01,padi,10,inf,t/ha\nA02,padi,,4,t/ha\nA03,padi,10,NaN,t/ha\n"
-                         "A01,jagung,-5,4,t/ha\nA02,jagung,5,4,kwintal\n")
+    return _harvest(
+        tmp,
+        "village_code,crop_id,harvest_area_ha,yield,yield_unit\n"
+        "A01,padi,10,inf,t/ha\nA02,padi,,4,t/ha\nA03,padi,10,NaN,t/ha\n"
+        "A01,jagung,-5,4,t/ha\nA02,jagung,5,4,kwintal\n",
+    )
 
 
 @case(
@@ -1128,10 +1154,18 @@ def _(tmp):
     r"value\(s\) below 0.*\n- data/panen\.csv: column 'yield_unit': unknown unit",
 )
 def _(tmp):
-    return _load(_project(tmp, extra=BUSINESSES + HARVEST, files={
-        "usaha.csv": "product,village_code,businesses\nkerupuk,A01,-1\n",
-        "panen.csv": "village_code,crop_id,harvest_area_ha,yield,yield_unit\nA01,padi,1,4,ton\n",
-    }))
+    return _load(
+        _project(
+            tmp,
+            extra=BUSINESSES + HARVEST,
+            files={
+                "usaha.csv": "product,village_code,businesses\nkerupuk,A01,-1\n",
+                "panen.csv": (
+                    "village_code,crop_id,harvest_area_ha,yield,yield_unit\nA01,padi,1,4,ton\n"
+                ),
+            },
+        )
+    )
 
 
 # --- one yes/no vocabulary --------------------------------------------------------------------
@@ -1145,8 +1179,13 @@ def _check_idle(region) -> None:
 
 @case("yes-no-benar-and-t-read-as-yes", file="data/lu.csv", kind="accepted", check=_check_idle)
 def _(tmp):
-    return _load(_project(tmp, extra='[tables]\nlanduse_classes = "../data/lu.csv"\n',
-                          files={"lu.csv": LANDUSE_CLASSES.format(a="benar", b="salah")}))
+    return _load(
+        _project(
+            tmp,
+            extra='[tables]\nlanduse_classes = "../data/lu.csv"\n',
+            files={"lu.csv": LANDUSE_CLASSES.format(a="benar", b="salah")},
+        )
+    )
 
 
 @case(
@@ -1155,8 +1194,13 @@ def _(tmp):
     message=r"^data/lu\.csv: column 'idle': values 'mungkin' are not yes/no\. Rows: 3\. Write one",
 )
 def _(tmp):
-    return _load(_project(tmp, extra='[tables]\nlanduse_classes = "../data/lu.csv"\n',
-                          files={"lu.csv": LANDUSE_CLASSES.format(a="t", b="mungkin")}))
+    return _load(
+        _project(
+            tmp,
+            extra='[tables]\nlanduse_classes = "../data/lu.csv"\n',
+            files={"lu.csv": LANDUSE_CLASSES.format(a="t", b="mungkin")},
+        )
+    )
 
 
 # --- name matches reported, confirmed by an alias table ---------------------------------------
@@ -1171,8 +1215,9 @@ def _(tmp):
 )
 def _(tmp):
     # 'DESA  satu' is the same text (case and spaces are ignored); 'Desa 1' is not
-    return _businesses(tmp, "product,village_name,businesses\nkerupuk,Desa 1,3\n"
-                            "kerupuk,Desa Dua,2\n")
+    return _businesses(
+        tmp, "product,village_name,businesses\nkerupuk,Desa 1,3\nkerupuk,Desa Dua,2\n"
+    )
 
 
 def _check_no_name_warning(region) -> None:
@@ -1180,13 +1225,24 @@ def _check_no_name_warning(region) -> None:
     assert region.businesses.loc["A01", "kerupuk"] == 3
 
 
-@case("alias-table-confirms-a-name", file="data/alias.csv", kind="accepted",
-      check=_check_no_name_warning)
+@case(
+    "alias-table-confirms-a-name",
+    file="data/alias.csv",
+    kind="accepted",
+    check=_check_no_name_warning,
+)
 def _(tmp):
-    return _load(_project(
-        tmp, boundaries_extra='aliases = "../data/alias.csv"', extra=BUSINESSES,
-        files={"usaha.csv": "product,village_name,businesses\nkerupuk,Satu,3\n",
-               "alias.csv": "name,village_code\nSatu,A01\n"}))
+    return _load(
+        _project(
+            tmp,
+            boundaries_extra='aliases = "../data/alias.csv"',
+            extra=BUSINESSES,
+            files={
+                "usaha.csv": "product,village_name,businesses\nkerupuk,Satu,3\n",
+                "alias.csv": "name,village_code\nSatu,A01\n",
+            },
+        )
+    )
 
 
 # --- the manifest stays in its folder ---------------------------------------------------------
@@ -1270,8 +1326,10 @@ def _check_wide(region) -> None:
     b = region.businesses
     assert b.columns.tolist() == ["kerupuk", "dodol"]
     assert b.loc["A01"].tolist() == [6, 0] and b.loc["A02"].tolist() == [1, 2]
-    assert any("read in the wide form, one column per product (2: kerupuk, dodol)" in w
-               for w in region.warnings)
+    assert any(
+        "read in the wide form, one column per product (2: kerupuk, dodol)" in w
+        for w in region.warnings
+    )
 
 
 @case("businesses-wide-form-read", file="data/usaha.csv", kind="accepted", check=_check_wide)
@@ -1286,21 +1344,39 @@ def _check_indonesian_headers(region) -> None:
     assert h["yield_value"].tolist() == [45.0, 4.0]
 
 
-@case("indonesian-column-headers", file="data/panen.csv", kind="accepted",
-      check=_check_indonesian_headers)
+@case(
+    "indonesian-column-headers",
+    file="data/panen.csv",
+    kind="accepted",
+    check=_check_indonesian_headers,
+)
 def _(tmp):
-    return _harvest(tmp, "kode_desa;komoditas;luas_panen_ha;produktivitas;satuan\n"
-                         "A01;padi;10;45;ku/ha\nA02;padi;20,5;4;t/ha\n")
+    return _harvest(
+        tmp,
+        "kode_desa;komoditas;luas_panen_ha;produktivitas;satuan\n"
+        "A01;padi;10;45;ku/ha\nA02;padi;20,5;4;t/ha\n",
+    )
 
 
-@case("decimal-option-settles-ambiguity", file="data/panen.csv", kind="accepted",
-      check=lambda r: r.harvest["harvest_area_ha"].tolist() == [1.234, 2.5])
+@case(
+    "decimal-option-settles-ambiguity",
+    file="data/panen.csv",
+    kind="accepted",
+    check=lambda r: r.harvest["harvest_area_ha"].tolist() == [1.234, 2.5],
+)
 def _(tmp):
     # '1.234' alone could be 1234 or 1.234; the manifest's decimal = "." says which
     extra = HARVEST + 'decimal = "."\n'
-    return _load(_project(tmp, extra=extra, files={
-        "panen.csv": "village_code\tcrop_id\tharvest_area_ha\tyield\tyield_unit\n"
-                     "A01\tpadi\t1.234\t4\tt/ha\nA02\tpadi\t2.500\t4\tt/ha\n"}))
+    return _load(
+        _project(
+            tmp,
+            extra=extra,
+            files={
+                "panen.csv": "village_code\tcrop_id\tharvest_area_ha\tyield\tyield_unit\n"
+                "A01\tpadi\t1.234\t4\tt/ha\nA02\tpadi\t2.500\t4\tt/ha\n"
+            },
+        )
+    )
 
 
 @case(

@@ -176,8 +176,8 @@ def test_map_and_charts_draw_offline(app_url, chromium, tmp_path):
             page.get_by_role("tab", name="Bandingkan desa").click()
             # The charts of this tab (a chart of fixed size in another tab draws there too).
             charts = page.get_by_role("tabpanel", name="Bandingkan desa").locator(
-                '[data-testid="stVegaLiteChart"] canvas, '
-                '[data-testid="stVegaLiteChart"] svg.marks')
+                '[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg.marks'
+            )
             charts.first.wait_for()
             page.wait_for_timeout(500)
             assert charts.count() == 3
@@ -199,8 +199,10 @@ class _Visit:
         self.page.set_default_timeout(TIMEOUT_S * 1000)
         self.errors: list[str] = []
         self.page.on("pageerror", lambda exc: self.errors.append(f"{name}: {exc}"))
-        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(
-            f"{name}: console: {msg.text}"))
+        self.page.on(
+            "console",
+            lambda msg: msg.type == "error" and self.errors.append(f"{name}: console: {msg.text}"),
+        )
 
     def villages_drawn(self, expected: int, tmp_path: Path, shot: str) -> int:
         """Wait for the map to draw ``expected`` villages; return how many paths it shows."""

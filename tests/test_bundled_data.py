@@ -138,8 +138,9 @@ def test_kalimantan_barat_reports_missing_statistics(kalbar):
     missing = missing_statistics(kalbar)
     assert "harvest area and yield per crop ([statistics.harvest])" in missing
     assert "number of businesses per product and village ([statistics.businesses])" in missing
-    assert ("households per village ([statistics.households] or [boundaries] "
-            "households_column)") in missing
+    assert (
+        "households per village ([statistics.households] or [boundaries] households_column)"
+    ) in missing
     assert kalbar.businesses is None and kalbar.harvest is None
     template = statistics_templates(kalbar.villages)["harvest_template.csv"]
     assert len(template) == 2130 * 3

@@ -144,8 +144,10 @@ def test_load_kalimantan_barat(capsys):
 def test_run_says_what_meets_pp29_and_what_is_unknown(run_out):
     _, stdout = run_out
     # Table 3: 29 pairs with a firm; kerupuk in Rasau Jaya I (6) is the only one with 5 or more
-    assert ("29 village x product pairs with at least one firm (1 sentra, 11 pre-sentra, "
-            "17 potential); 1 meet PP 29/2018, 0 unknown") in stdout
+    assert (
+        "29 village x product pairs with at least one firm (1 sentra, 11 pre-sentra, "
+        "17 potential); 1 meet PP 29/2018, 0 unknown"
+    ) in stdout
     assert "kerupuk 6 villages 16 firms (sentra)" in stdout
     assert "TIE with" in stdout  # Bintang Mas: three one-firm products
 
@@ -229,8 +231,12 @@ def test_run_record(run_out):
     assert applied["households"] == pytest.approx(3 / 19)
     assert sum(applied.values()) == pytest.approx(1.0)
     assert set(record["sentra_decision"]["weights_left_out"]) == {
-        "share_slope_suitable", "managing_body", "government_commitment", "local_wisdom",
-        "readiness"}
+        "share_slope_suitable",
+        "managing_body",
+        "government_commitment",
+        "local_wisdom",
+        "readiness",
+    }
     assert record["tie_tolerance_points"] == 1.0
 
 

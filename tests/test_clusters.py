@@ -53,8 +53,11 @@ def test_kerupuk_cluster_holds_every_touching_kerupuk_village(result):
     villages = result.region.villages
     frame = villages[["geometry"]].reset_index()
     joined = gpd.sjoin(frame, frame, predicate="intersects")
-    touching = {(a, b) for a, b in zip(joined["village_code_left"], joined["village_code_right"],
-                                       strict=True) if a != b}
+    touching = {
+        (a, b)
+        for a, b in zip(joined["village_code_left"], joined["village_code_right"], strict=True)
+        if a != b
+    }
     makers = [c for c, n in result.region.businesses["kerupuk"].items() if n >= 1]
     expected = sorted(sorted(g) for g in _components(makers, touching))
     kerupuk = result.clusters[result.clusters["product"] == "kerupuk"]
@@ -69,7 +72,8 @@ def test_kerupuk_cluster_holds_every_touching_kerupuk_village(result):
     utm = villages.estimate_utm_crs()
     union_area = shapely.union_all(villages.to_crs(utm).geometry.to_numpy()).area
     assert gpd.GeoSeries([row.geometry], crs=4326).to_crs(utm).area.iloc[0] == pytest.approx(
-        union_area, rel=1e-3)
+        union_area, rel=1e-3
+    )
 
 
 def test_every_cluster_by_hand_from_table3(result):
@@ -88,10 +92,15 @@ def test_corner_contact_and_sliver_gaps():
     # A and B share a side; C touches B at a corner only; D is 3 m from A (a sliver gap)
     squares = gpd.GeoDataFrame(
         {"village_name": list("ABCD")},
-        geometry=[box(X0, Y0, X0 + 1000, Y0 + 1000), box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000),
-                  box(X0 + 2000, Y0 + 1000, X0 + 3000, Y0 + 2000),
-                  box(X0 - 1003, Y0, X0 - 3, Y0 + 1000)],
-        index=pd.Index(list("ABCD"), name="village_code"), crs=32749).to_crs(4326)
+        geometry=[
+            box(X0, Y0, X0 + 1000, Y0 + 1000),
+            box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000),
+            box(X0 + 2000, Y0 + 1000, X0 + 3000, Y0 + 2000),
+            box(X0 - 1003, Y0, X0 - 3, Y0 + 1000),
+        ],
+        index=pd.Index(list("ABCD"), name="village_code"),
+        crs=32749,
+    ).to_crs(4326)
     assert neighbours(squares) == [("A", "B"), ("A", "D")]
     assert neighbours(squares, ClusterParams(tolerance_m=1.0)) == [("A", "B")]
     firms = pd.DataFrame({"p": [1, 1, 1, 0]}, index=list("ABCD"))
@@ -107,15 +116,15 @@ def test_recommendation_says_why_in_both_languages(result):
     assert k["runner_up"] == "keripik" and k["decided_by"] == "class"
     assert k["margin_points"] == pytest.approx(
         result.candidates.loc[(RJ1, "kerupuk"), "score"]
-        - result.candidates.loc[(RJ1, "keripik"), "score"])
+        - result.candidates.loc[(RJ1, "keripik"), "score"]
+    )
     assert "kerupuk" in k["reason_en"] and "16 firms" in k["reason_en"]
     assert "menurut kelas" in k["reason_id"] and "16 unit usaha" in k["reason_id"]
     # Bintang Mas: kerupuk, kue and rengginang have one firm each and the same village
     # criteria: a tie, said, not broken silently
     bm = rec.loc["61.12.07.2005"]
     assert bool(bm["tie"]) and bm["decided_by"] == "tie"
-    assert set(bm["tied_products"].split(";")) | {bm["product"]} == {"kerupuk", "kue",
-                                                                      "rengginang"}
+    assert set(bm["tied_products"].split(";")) | {bm["product"]} == {"kerupuk", "kue", "rengginang"}
     assert "setara" in bm["reason_id"] and "tied" in bm["reason_en"]
     for key in ("recommend.by_score", "recommend.by_class", "recommend.tie", "class.sentra"):
         assert set(catalogue()[key]) == {"en", "id"}
@@ -123,8 +132,15 @@ def test_recommendation_says_why_in_both_languages(result):
 
 def test_recommendation_ties_by_tolerance():
     idx = pd.MultiIndex.from_tuples([("V", "a"), ("V", "b")], names=["village_code", "product"])
-    cand = pd.DataFrame({"sentra_class": ["pre_sentra", "pre_sentra"], "businesses": [2, 3],
-                         "score": [50.0, 50.6], "points_businesses": [20.0, 30.0]}, index=idx)
+    cand = pd.DataFrame(
+        {
+            "sentra_class": ["pre_sentra", "pre_sentra"],
+            "businesses": [2, 3],
+            "score": [50.0, 50.6],
+            "points_businesses": [20.0, 30.0],
+        },
+        index=idx,
+    )
     tied = recommend(cand, criteria=["businesses"], tolerance=1.0).loc["V"]
     assert bool(tied["tie"]) and tied["product"] == "b" and tied["tied_products"] == "a"
     clear = recommend(cand, criteria=["businesses"], tolerance=0.5).loc["V"]
@@ -150,11 +166,18 @@ def test_cluster_exports(result):
     kerupuk = next(p for p in props if p["product"] == "kerupuk")
     assert kerupuk["businesses"] == 16 and kerupuk["n_villages"] == 6
     table = pd.read_csv(pd.io.common.BytesIO(outputs["sentra_clusters.csv"]()))
-    assert list(table.columns[:6]) == ["product", "cluster_id", "villages", "village_names",
-                                       "n_villages", "businesses"]
+    assert list(table.columns[:6]) == [
+        "product",
+        "cluster_id",
+        "villages",
+        "village_names",
+        "n_villages",
+        "businesses",
+    ]
     assert np.array_equal(table["businesses"].to_numpy(), result.clusters["businesses"])
-    cand = pd.read_csv(pd.io.common.BytesIO(outputs["sentra_candidates.csv"]()),
-                       dtype={"village_code": str})
+    cand = pd.read_csv(
+        pd.io.common.BytesIO(outputs["sentra_candidates.csv"]()), dtype={"village_code": str}
+    )
     assert (cand["businesses"] >= 1).all()
     assert cand.loc[cand["village_code"] == RJ1, "cluster_id"].str.len().gt(0).all()
     record = json.loads(outputs["run.json"]())

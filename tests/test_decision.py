@@ -49,10 +49,18 @@ def _frame(rows: dict[tuple[str, str], dict]) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------ by hand
 def test_classes_follow_the_rules_not_the_other_villages():
-    assert list(class_of([0, 1, 2, 4, 5, 12])) == [None, "potential", "pre_sentra",
-                                                   "pre_sentra", "sentra", "sentra"]
+    assert list(class_of([0, 1, 2, 4, 5, 12])) == [
+        None,
+        "potential",
+        "pre_sentra",
+        "pre_sentra",
+        "sentra",
+        "sentra",
+    ]
     assert list(class_of([3, 4], ClassRules(sentra_min_units=4, pre_sentra_min_units=3))) == [
-        "pre_sentra", "sentra"]
+        "pre_sentra",
+        "sentra",
+    ]
     with pytest.raises(ParameterError, match="pre_sentra_min_units"):
         ClassRules(sentra_min_units=5, pre_sentra_min_units=6)
 
@@ -61,11 +69,12 @@ def test_value_functions_at_and_between_their_anchors():
     vfs = default_value_functions(5)
     # firms: 0 -> 0, 5 (PP 29/2018) -> 0.5, 10 -> 1, capped above
     assert vfs["businesses"]([0, 1, 3, 5, 6, 10, 40]).tolist() == pytest.approx(
-        [0, 0.1, 0.3, 0.5, 0.6, 1.0, 1.0])
+        [0, 0.1, 0.3, 0.5, 0.6, 1.0, 1.0]
+    )
     # LQ 1 -> 0.5, 2 -> 1; kerupuk in Rasau Jaya I: (6/13)/(16/50) = 1.4423 -> 0.7212
     assert vfs["lq_businesses"]([(6 / 13) / (16 / 50)])[0] == pytest.approx(0.72115, abs=1e-5)
     # distance to the centre: 0 km -> 1, 20 km -> 0 (cost); 5 km -> 0.75
-    assert vfs["distance_centre_km"]([0, 5, 20, 30]).tolist() == pytest.approx([1, .75, 0, 0])
+    assert vfs["distance_centre_km"]([0, 5, 20, 30]).tolist() == pytest.approx([1, 0.75, 0, 0])
     assert np.isnan(vfs["households"]([np.nan])[0])
     with pytest.raises(ParameterError, match="rise throughout"):
         ValueFunction("x", ((0, 0), (1, 1), (2, 0.5)), "u", "s")
@@ -74,16 +83,29 @@ def test_value_functions_at_and_between_their_anchors():
 
 
 def test_score_by_hand_with_an_unknown_value_and_a_constant_criterion():
-    crit = _frame({
-        ("A", "p"): {"businesses": 6, "distance_centre_km": 5.0, "share_slope_suitable": 1.0,
-                     "households": np.nan},
-        ("B", "p"): {"businesses": 1, "distance_centre_km": 10.0, "share_slope_suitable": 1.0,
-                     "households": 1250.0},
-        ("C", "p"): {"businesses": 0, "distance_centre_km": 0.0, "share_slope_suitable": 1.0,
-                     "households": 2500.0},
-    })
-    weights = {"businesses": 2, "distance_centre_km": 1, "share_slope_suitable": 3,
-               "households": 1}
+    crit = _frame(
+        {
+            ("A", "p"): {
+                "businesses": 6,
+                "distance_centre_km": 5.0,
+                "share_slope_suitable": 1.0,
+                "households": np.nan,
+            },
+            ("B", "p"): {
+                "businesses": 1,
+                "distance_centre_km": 10.0,
+                "share_slope_suitable": 1.0,
+                "households": 1250.0,
+            },
+            ("C", "p"): {
+                "businesses": 0,
+                "distance_centre_km": 0.0,
+                "share_slope_suitable": 1.0,
+                "households": 2500.0,
+            },
+        }
+    )
+    weights = {"businesses": 2, "distance_centre_km": 1, "share_slope_suitable": 3, "households": 1}
     d = decide(crit, weights)
     # C has no firm: screened out, listed apart, never ranked
     assert list(d.candidates.index) == [("A", "p"), ("B", "p")]
@@ -91,7 +113,8 @@ def test_score_by_hand_with_an_unknown_value_and_a_constant_criterion():
     # slope is 1.0 for every candidate: left out, the rest renormalised (2 + 1 + 1 = 4)
     assert "share_slope_suitable" in d.weights_left_out
     assert d.weights_applied.to_dict() == pytest.approx(
-        {"businesses": 0.5, "distance_centre_km": 0.25, "households": 0.25})
+        {"businesses": 0.5, "distance_centre_km": 0.25, "households": 0.25}
+    )
     a, b = d.candidates.loc[("A", "p")], d.candidates.loc[("B", "p")]
     # A: 100 * (0.5 * 0.6 + 0.25 * 0.75 + 0.25 * unknown=0) = 48.75; upper bound +25
     assert a["score"] == pytest.approx(48.75)
@@ -101,16 +124,19 @@ def test_score_by_hand_with_an_unknown_value_and_a_constant_criterion():
     assert b["score"] == pytest.approx(30.0)
     assert a["sentra_class"] == "sentra" and b["sentra_class"] == "potential"
     assert a[["points_businesses", "points_distance_centre_km", "points_households"]].sum() == (
-        pytest.approx(a["score"]))
+        pytest.approx(a["score"])
+    )
 
 
 def test_ties_within_the_tolerance_share_the_rank_and_say_so():
-    crit = _frame({
-        ("A", "p"): {"businesses": 3, "distance_centre_km": 0.0},
-        ("B", "p"): {"businesses": 3, "distance_centre_km": 0.3},  # 0.75 points less
-        ("C", "p"): {"businesses": 3, "distance_centre_km": 4.0},  # 10 points less
-        ("D", "p"): {"businesses": 6, "distance_centre_km": 20.0},  # a sentra: first by class
-    })
+    crit = _frame(
+        {
+            ("A", "p"): {"businesses": 3, "distance_centre_km": 0.0},
+            ("B", "p"): {"businesses": 3, "distance_centre_km": 0.3},  # 0.75 points less
+            ("C", "p"): {"businesses": 3, "distance_centre_km": 4.0},  # 10 points less
+            ("D", "p"): {"businesses": 6, "distance_centre_km": 20.0},  # a sentra: first by class
+        }
+    )
     weights = {"businesses": 1, "distance_centre_km": 1}
     d = decide(crit, weights, params=DecisionParams(tie_tolerance_points=1.0))
     c = d.candidates
@@ -123,8 +149,12 @@ def test_ties_within_the_tolerance_share_the_rank_and_say_so():
 
 
 def test_a_one_firm_lq_is_not_evidence():
-    crit = _frame({("A", "p"): {"businesses": 1, "lq_businesses": 5.0},
-                   ("B", "p"): {"businesses": 2, "lq_businesses": 1.0}})
+    crit = _frame(
+        {
+            ("A", "p"): {"businesses": 1, "lq_businesses": 5.0},
+            ("B", "p"): {"businesses": 2, "lq_businesses": 1.0},
+        }
+    )
     d = decide(crit, {"businesses": 1, "lq_businesses": 1})
     assert np.isnan(d.candidates.loc[("A", "p"), "value_lq_businesses"])
     assert d.candidates.loc[("B", "p"), "value_lq_businesses"] == pytest.approx(0.5)
@@ -141,8 +171,11 @@ def test_no_candidate_without_a_firm_and_one_sentra(result):
     # the other classes by Table 3: 2-4 firms pre_sentra, 1 firm potential
     counts = cand["sentra_class"].value_counts().to_dict()
     assert counts == {"potential": 17, "pre_sentra": 11, "sentra": 1}
-    assert ((cand["score"] >= 0) & (cand["score"] <= cand["score_upper"] + 1e-9)
-            & (cand["score_upper"] <= 100 + 1e-9)).all()
+    assert (
+        (cand["score"] >= 0)
+        & (cand["score"] <= cand["score_upper"] + 1e-9)
+        & (cand["score_upper"] <= 100 + 1e-9)
+    ).all()
     assert result.decision.weights_applied.sum() == pytest.approx(1.0)
 
 
@@ -152,8 +185,10 @@ def test_more_firms_in_rasau_jaya_i_never_score_lower(result):
     # criterion; they differ in firms and LQ: (6/13)/(16/50) = 1.4423 vs (3/13)/(7/50) = 1.6484.
     w = result.decision.weights_applied
     lq_k, lq_c = (6 / 13) / (16 / 50), (3 / 13) / (7 / 50)
-    by_hand = 100 * (w["businesses"] * (0.6 - 0.3)
-                     + w["lq_businesses"] * ((0.5 + (lq_k - 1) / 2) - (0.5 + (lq_c - 1) / 2)))
+    by_hand = 100 * (
+        w["businesses"] * (0.6 - 0.3)
+        + w["lq_businesses"] * ((0.5 + (lq_k - 1) / 2) - (0.5 + (lq_c - 1) / 2))
+    )
     assert c.loc["kerupuk", "score"] - c.loc["keripik", "score"] == pytest.approx(by_hand)
     assert c.loc["kerupuk", "score"] > c.loc["keripik", "score"] > c.loc["marning", "score"]
     # holding every other criterion fixed, raising the count never lowers the score
@@ -179,16 +214,20 @@ def test_pp29_is_met_without_households(prepared):
 
 
 # ------------------------------------------------------------------------- properties
-CRITERIA = ("businesses", "lq_businesses", "distance_centre_km", "households",
-            "raw_material_supply_ratio")
+CRITERIA = (
+    "businesses",
+    "lq_businesses",
+    "distance_centre_km",
+    "households",
+    "raw_material_supply_ratio",
+)
 _value = st.one_of(st.none(), st.floats(0, 3000, allow_nan=False))
 
 
 @st.composite
 def frames(draw, min_villages=3):
     n = draw(st.integers(min_villages, 6))
-    products = draw(st.lists(st.sampled_from(["p", "q", "r"]), min_size=1, max_size=3,
-                             unique=True))
+    products = draw(st.lists(st.sampled_from(["p", "q", "r"]), min_size=1, max_size=3, unique=True))
     rows = {}
     for i in range(n):
         for p in products:
@@ -230,8 +269,9 @@ def test_removing_a_village_never_reorders_two_others(data):
 def test_a_constant_criterion_changes_no_ranking(data, constant, weight):
     crit, weights = data
     before = decide(crit, weights).candidates
-    after = decide(crit.assign(available_land_ha=constant),
-                   {**weights, "available_land_ha": weight}).candidates
+    after = decide(
+        crit.assign(available_land_ha=constant), {**weights, "available_land_ha": weight}
+    ).candidates
     pd.testing.assert_series_equal(before["rank"], after["rank"])
     d = decide(crit.assign(available_land_ha=constant), {**weights, "available_land_ha": weight})
     if len(d.candidates) > 1:
@@ -255,7 +295,8 @@ def test_unknown_criteria_move_no_weight(data):
     np.testing.assert_allclose(
         cand["share_weight_unknown"],
         sum(d.weights_applied[c] * cand[f"value_{c}"].isna() for c in d.weights_applied.index),
-        atol=1e-12)
+        atol=1e-12,
+    )
     # an all-unknown criterion is left out and says why
     d2 = decide(crit.assign(local_wisdom=np.nan), {**weights, "local_wisdom": 3.0})
     if len(d2.candidates):
@@ -268,14 +309,28 @@ def test_per_firm_readiness_becomes_a_criterion(prepared):
 
     rubric = prepared.region.assessment
     template = firm_assessment_template(rubric)
-    dims = [c for c in template.columns
-            if c not in ("firm_id", "village_code", "village_name", "product", "note", "source")]
+    dims = [
+        c
+        for c in template.columns
+        if c not in ("firm_id", "village_code", "village_name", "product", "note", "source")
+    ]
     top = firm_rubric(rubric).groupby("dimension")["level"].max()
-    firms = pd.DataFrame([
-        {"firm_id": "F1", "village_code": RJ1, "product": "kerupuk",
-         **{d: str(int(top[d])) for d in dims}},
-        {"firm_id": "F2", "village_code": RJ1, "product": "keripik", **dict.fromkeys(dims, "1")},
-    ])
+    firms = pd.DataFrame(
+        [
+            {
+                "firm_id": "F1",
+                "village_code": RJ1,
+                "product": "kerupuk",
+                **{d: str(int(top[d])) for d in dims},
+            },
+            {
+                "firm_id": "F2",
+                "village_code": RJ1,
+                "product": "keripik",
+                **dict.fromkeys(dims, "1"),
+            },
+        ]
+    )
     result = analyse(prepared, AnalysisParams(sensitivity_runs=10), firms=firms)
     # default weights 3, 3, 2, 2, 3, 3, 3 (households) and 3 (readiness) of 22 (slope and the
     # three optional criteria are left out): readiness 3/22
@@ -283,7 +338,8 @@ def test_per_firm_readiness_becomes_a_criterion(prepared):
     expected = readiness_by(firms, rubric)["readiness"]
     cand = result.candidates
     assert cand.loc[(RJ1, "kerupuk"), "value_readiness"] == pytest.approx(
-        expected[(RJ1, "kerupuk")])
+        expected[(RJ1, "kerupuk")]
+    )
     assert np.isnan(cand.loc[("61.12.07.2003", "kerupuk"), "value_readiness"])  # no firm rows
 
 

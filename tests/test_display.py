@@ -12,17 +12,31 @@ from ovop_geo.manifest import load_manifest
 
 def _texts(styler) -> list[list[str]]:
     styler._compute()
-    return [[cell["display_value"] for cell in row[1:]]
-            for row in styler._translate(False, False)["body"]]
+    return [
+        [cell["display_value"] for cell in row[1:]]
+        for row in styler._translate(False, False)["body"]
+    ]
 
 
 def test_numbers_follow_the_language_and_the_decimals_asked_for():
-    frame = pd.DataFrame({"t": [12610.54, math.nan], "n": [3, 1200], "yr": [2031.0, math.nan],
-                          "ok": [True, False], "name": ["Padi", None]})
+    frame = pd.DataFrame(
+        {
+            "t": [12610.54, math.nan],
+            "n": [3, 1200],
+            "yr": [2031.0, math.nan],
+            "ok": [True, False],
+            "name": ["Padi", None],
+        }
+    )
     assert _texts(display_table(frame, "id", years=["yr"])) == [
-        ["12.610,5", "3", "2031", True, "Padi"], ["–", "1.200", "–", False, "–"]]
+        ["12.610,5", "3", "2031", True, "Padi"],
+        ["–", "1.200", "–", False, "–"],
+    ]
     assert _texts(display_table(frame, "en", decimals={"t": 2}, years=["yr"]))[0][:3] == [
-        "12,610.54", "3", "2031"]
+        "12,610.54",
+        "3",
+        "2031",
+    ]
     # The values themselves are not changed (sorting sorts numbers).
     assert display_table(frame, "id").data["t"].iloc[0] == 12610.54
 
@@ -32,8 +46,13 @@ def test_year_text():
 
 
 def test_crop_names_from_the_crop_table():
-    crops = pd.DataFrame({"crop_id": ["ubi_kayu", "padi"], "name_id": ["Ubi kayu", "Padi"],
-                          "name_en": ["Cassava", "Paddy rice"]})
+    crops = pd.DataFrame(
+        {
+            "crop_id": ["ubi_kayu", "padi"],
+            "name_id": ["Ubi kayu", "Padi"],
+            "name_en": ["Cassava", "Paddy rice"],
+        }
+    )
     assert crop_names(crops, "id") == {"ubi_kayu": "Ubi kayu", "padi": "Padi"}
     assert crop_names(crops, "en")["ubi_kayu"] == "Cassava"
     assert crop_names(None, "id") == {}

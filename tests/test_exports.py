@@ -87,7 +87,8 @@ def test_geojson_types_read_by_gdal(outputs):
 def test_geojson_writes_null_for_nan_and_infinity(tmp_path):
     frame = gpd.GeoDataFrame(
         {"x_ha": [1.5, np.nan, np.inf], "rank": [1.0, np.nan, 3.0]},
-        geometry=[Polygon([(0, 0), (0, 1), (1, 1)])] * 3, crs=4326,
+        geometry=[Polygon([(0, 0), (0, 1), (1, 1)])] * 3,
+        crs=4326,
         index=pd.Index(["a", "b", "c"], name="village_code"),
     )
     path = tmp_path / "x.geojson"
@@ -103,8 +104,11 @@ def test_geojson_writes_null_for_nan_and_infinity(tmp_path):
 
 def test_geopackage_holds_both_layers_with_full_names(outputs):
     layers = dict(pyogrio.list_layers(outputs / "results.gpkg"))
-    assert layers == {"villages": "MultiPolygon", "sentra_candidates": "MultiPolygon",
-                      "sentra_clusters": "MultiPolygon"}
+    assert layers == {
+        "villages": "MultiPolygon",
+        "sentra_candidates": "MultiPolygon",
+        "sentra_clusters": "MultiPolygon",
+    }
     villages = pyogrio.read_dataframe(outputs / "results.gpkg", layer="villages")
     from_geojson = pyogrio.read_dataframe(outputs / "villages.geojson")
     assert list(villages.columns) == list(from_geojson.columns)  # no truncated names
@@ -160,10 +164,10 @@ def test_xlsx_cells_are_typed_and_agree_with_the_csv(outputs):
 
 
 def test_xlsx_keeps_formula_like_text_as_text():
-    frame = pd.DataFrame({"name": ["=HYPERLINK(\"http://x\")", "+62 812"], "n": [1, 2]})
+    frame = pd.DataFrame({"name": ['=HYPERLINK("http://x")', "+62 812"], "n": [1, 2]})
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"t": (frame, False)})))
     cells = [c.value for c in book["t"]["A"]][1:]
-    assert cells == ["'=HYPERLINK(\"http://x\")", "'+62 812"]
+    assert cells == ['\'=HYPERLINK("http://x")', "'+62 812"]
     assert all(c.data_type == "s" for c in book["t"]["A"])
 
 
@@ -179,10 +183,21 @@ def _spreadsheet(csv_path: Path, sep: str, locale: str, tmp_path: Path) -> list[
     shutil.copy(csv_path, folder / csv_path.name)
     token = f"CSV:{ord(sep)},34,76,1,,{LCID[locale]}"
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-         f"--infilter={token}", "--convert-to", "xlsx", "--outdir", str(folder),
-         str(folder / csv_path.name)],
-        check=True, capture_output=True, timeout=120, env={**os.environ, "HOME": str(tmp_path)},
+        [
+            SOFFICE,
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            f"--infilter={token}",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(folder),
+            str(folder / csv_path.name),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "HOME": str(tmp_path)},
     )
     book = openpyxl.load_workbook(folder / csv_path.with_suffix(".xlsx").name, read_only=True)
     return list(book.active.values)
@@ -201,8 +216,10 @@ def _changed(cells: list[tuple], numbers: dict) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
-                    reason="LibreOffice not installed: bash scripts/ensure-system-packages.sh")
+@pytest.mark.skipif(
+    SOFFICE is None and not os.environ.get("CI"),
+    reason="LibreOffice not installed: bash scripts/ensure-system-packages.sh",
+)
 @pytest.mark.parametrize("name", ["villages", "sentra_candidates"])
 def test_indonesian_spreadsheet_reads_every_number_unchanged(outputs, name, tmp_path):
     assert SOFFICE, "LibreOffice is missing: run bash scripts/ensure-system-packages.sh"

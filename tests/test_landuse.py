@@ -88,8 +88,13 @@ _SUITABILITY = pd.DataFrame(
         for cls, rating in {
             **dict.fromkeys(
                 [
-                    "sawah", "tegalan", "permukiman", "kebun_sawit", "semak",
-                    "hutan_rawa_gambut", "air",
+                    "sawah",
+                    "tegalan",
+                    "permukiman",
+                    "kebun_sawit",
+                    "semak",
+                    "hutan_rawa_gambut",
+                    "air",
                 ],
                 "N",
             ),

@@ -56,8 +56,15 @@ class_column = "zone"
 def _write_raster(path, array, pixel_m, crs="EPSG:32749"):
     # Grid origin 100 m west and south of the first square, so squares fall on pixel edges.
     transform = from_origin(X0 - 100.0, Y0 + 1100.0, pixel_m, pixel_m)
-    profile = {"driver": "GTiff", "height": array.shape[0], "width": array.shape[1], "count": 1,
-               "dtype": array.dtype.name, "crs": crs, "transform": transform}
+    profile = {
+        "driver": "GTiff",
+        "height": array.shape[0],
+        "width": array.shape[1],
+        "count": 1,
+        "dtype": array.dtype.name,
+        "crs": crs,
+        "transform": transform,
+    }
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(array, 1)
 

@@ -54,9 +54,15 @@ def test_numbers_follow_the_language_and_lists_are_joined():
     note = msg("note.slope_only_flat", steepest=1234.56, limit=3.0)
     assert "(1,234.6 %)" in note and "(3.0 %)" in note
     assert "(1.234,6 %)" in note.text("id") and "(3,0 %)" in note.text("id")
-    many = msg("problems.many", prefix="x.csv: ", n=2,
-               problems=[msg("missing.harvest"), "column 'y': 3 values are negative."])
-    assert many.text("id") == ("x.csv: 2 masalah:\n"
-                               "- luas panen dan produktivitas per tanaman ([statistics.harvest])\n"
-                               "- column 'y': 3 values are negative.")
+    many = msg(
+        "problems.many",
+        prefix="x.csv: ",
+        n=2,
+        problems=[msg("missing.harvest"), "column 'y': 3 values are negative."],
+    )
+    assert many.text("id") == (
+        "x.csv: 2 masalah:\n"
+        "- luas panen dan produktivitas per tanaman ([statistics.harvest])\n"
+        "- column 'y': 3 values are negative."
+    )
     assert isinstance(many, Message) and many.startswith("x.csv: 2 problems:\n- harvest area")

@@ -50,8 +50,7 @@ def _national(out) -> pd.DataFrame:
 
 def test_dask_equals_serial_village_for_village(manifests, serial, tmp_path):
     out = tmp_path / "dask"
-    record = run_national(manifests, out, settings=NationalSettings(workers=2,
-                                                                    memory_limit="2GB"))
+    record = run_national(manifests, out, settings=NationalSettings(workers=2, memory_limit="2GB"))
     pd.testing.assert_frame_equal(_national(out), _national(serial[0]))
     assert record["villages"] == 90
     assert record["execution"]["workers"] == 2
@@ -73,9 +72,17 @@ def test_national_and_province_lq_by_hand(serial):
     assert "nation" in refs["lq_national_<product>"]
     assert "province" in refs["lq_<product>"]
     product = "kerupuk"
-    x = table.filter(like="businesses_").drop(
-        columns=[c for c in table.filter(like="businesses_") if "leading" in c
-                 or "share" in c or "herfindahl" in c]).fillna(0.0)
+    x = (
+        table.filter(like="businesses_")
+        .drop(
+            columns=[
+                c
+                for c in table.filter(like="businesses_")
+                if "leading" in c or "share" in c or "herfindahl" in c
+            ]
+        )
+        .fillna(0.0)
+    )
     x.columns = [c.removeprefix("businesses_") for c in x.columns]
     col = x[product].to_numpy()
     village_total = x.sum(axis=1).to_numpy()
@@ -90,8 +97,9 @@ def test_national_and_province_lq_by_hand(serial):
             lq = (col[mask] / village_total[mask]) / (col[mask].sum() / x[mask].to_numpy().sum())
         np.testing.assert_allclose(table.loc[mask, f"lq_{product}"], lq, equal_nan=True)
     # the three copies hold the same businesses: their national and province LQs coincide
-    np.testing.assert_allclose(table[f"lq_national_{product}"], table[f"lq_{product}"],
-                               equal_nan=True)
+    np.testing.assert_allclose(
+        table[f"lq_national_{product}"], table[f"lq_{product}"], equal_nan=True
+    )
     assert json.loads((out / RUN_JSON).read_text())["villages"] == 90
 
 
@@ -111,17 +119,23 @@ def test_partition_rewritten_not_duplicated(manifests, serial, tmp_path):
     assert first.path == again.path
     folder = tmp_path / "villages" / "province=11"
     assert sorted(p.name for p in folder.iterdir()) == ["part.parquet"]
-    pd.testing.assert_frame_equal(pd.DataFrame(gpd.read_parquet(first.path)),
-                                  pd.DataFrame(gpd.read_parquet(serial[0] / "villages"
-                                                                / "province=11" / "part.parquet")))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(gpd.read_parquet(first.path)),
+        pd.DataFrame(gpd.read_parquet(serial[0] / "villages" / "province=11" / "part.parquet")),
+    )
 
 
 def test_killed_worker_loses_and_duplicates_nothing(manifests, serial, tmp_path):
     from dask.distributed import Client, LocalCluster
 
     out = tmp_path / "killed"
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           memory_limit="2GB", dashboard_address=":0")
+    cluster = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        memory_limit="2GB",
+        dashboard_address=":0",
+    )
     killed = {}
     try:
         watcher = Client(cluster)
@@ -129,8 +143,11 @@ def test_killed_worker_loses_and_duplicates_nothing(manifests, serial, tmp_path)
         def kill_a_busy_worker():
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and not killed:
-                busy = {w: keys for w, keys in watcher.processing().items()
-                        if any(str(k).startswith("partition-") for k in keys)}
+                busy = {
+                    w: keys
+                    for w, keys in watcher.processing().items()
+                    if any(str(k).startswith("partition-") for k in keys)
+                }
                 if busy:
                     address = sorted(busy)[0]
                     pid = watcher.run(os.getpid, workers=[address])[address]
@@ -142,8 +159,9 @@ def test_killed_worker_loses_and_duplicates_nothing(manifests, serial, tmp_path)
 
         thread = threading.Thread(target=kill_a_busy_worker)
         thread.start()
-        record = run_national(manifests, out, settings=NationalSettings(
-            scheduler=cluster.scheduler_address))
+        record = run_national(
+            manifests, out, settings=NationalSettings(scheduler=cluster.scheduler_address)
+        )
         thread.join()
         watcher.close()
     finally:
@@ -151,15 +169,19 @@ def test_killed_worker_loses_and_duplicates_nothing(manifests, serial, tmp_path)
     assert killed, "no worker was killed: the test did not exercise a lost worker"
     assert str(next(iter(killed.values()))) not in record["worker_peak_rss_mb"]
     pd.testing.assert_frame_equal(_national(out), _national(serial[0]))
-    parts = sorted(p.relative_to(out).as_posix() for p in (out / "villages").rglob("*")
-                   if p.is_file())
+    parts = sorted(
+        p.relative_to(out).as_posix() for p in (out / "villages").rglob("*") if p.is_file()
+    )
     assert parts == [f"villages/province={c}/part.parquet" for c in ("11", "12", "13")]
 
 
 def test_bad_manifests_named_all_at_once(manifests, tmp_path):
     with pytest.raises(InputDataError) as err:
-        run_national([tmp_path / "nope.toml", manifests[0], manifests[0]], tmp_path / "out",
-                     settings=NationalSettings(scheduler="serial"))
+        run_national(
+            [tmp_path / "nope.toml", manifests[0], manifests[0]],
+            tmp_path / "out",
+            settings=NationalSettings(scheduler="serial"),
+        )
     text = str(err.value)
     assert "nope.toml" in text and "named twice" in text
     assert "tidak ditemukan" in err.value.args[0].text("id")

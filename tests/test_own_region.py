@@ -23,9 +23,10 @@ def kalbar():
 
 
 def test_admin_units_from_kemendagri_and_bps_codes():
-    villages = pd.DataFrame({"village_name": ["A", "B", "C"], "group": ["K1", "K2", None]},
-                            index=pd.Index(["61.12.07.2002", "6112060004", "X9"],
-                                           name="village_code"))
+    villages = pd.DataFrame(
+        {"village_name": ["A", "B", "C"], "group": ["K1", "K2", None]},
+        index=pd.Index(["61.12.07.2002", "6112060004", "X9"], name="village_code"),
+    )
     units = admin_units(villages)
     assert units["kabupaten_code"].tolist() == ["61.12", "6112", pd.NA]
     assert units["kecamatan_code"].tolist() == ["61.12.07", "6112060", pd.NA]
@@ -44,8 +45,11 @@ def test_select_by_code_or_name(kalbar):
         select_villages(kalbar.villages, kabupaten="Atlantis")
     # Two kecamatan are called Sungai Raya (61.07.01 in Bengkayang, 61.12.01 in Kubu Raya):
     # the name alone is refused, with the kabupaten or the code it is one of them.
-    with pytest.raises(InputDataError, match=r"2 kecamatan have this name: 61\.07\.01 "
-                                             r"\(Kabupaten Bengkayang\), 61\.12\.01"):
+    with pytest.raises(
+        InputDataError,
+        match=r"2 kecamatan have this name: 61\.07\.01 "
+        r"\(Kabupaten Bengkayang\), 61\.12\.01",
+    ):
         select_villages(kalbar.villages, kecamatan="Sungai Raya")
     with pytest.raises(InputDataError) as info:
         select_villages(kalbar.villages, kecamatan="Sungai Raya")
@@ -67,8 +71,12 @@ def test_subset_region_keeps_only_the_part(kalbar):
 def test_manifest_text_round_trips_and_is_checked(tmp_path):
     sections = {
         "region": {"id": "own", "name": 'Desa "Satu"', "population": None},
-        "boundaries": {"path": "../b.gpkg", "id_column": "code", "name_column": "name",
-                       "alt_name_columns": ["a", "b"]},
+        "boundaries": {
+            "path": "../b.gpkg",
+            "id_column": "code",
+            "name_column": "name",
+            "alt_name_columns": ["a", "b"],
+        },
         "access": {"capital": {"name": "P", "lon": 109.5, "lat": -0.25}},
         "statistics.harvest": {"path": "../h.csv", "level": "village"},
     }
@@ -84,21 +92,40 @@ def test_manifest_text_round_trips_and_is_checked(tmp_path):
     assert manifest.access.capital.lon == 109.5
     assert manifest.boundaries.alt_name_columns == ("a", "b")
     with pytest.raises(InputDataError, match="unknown key 'colour'"):
-        manifest_text({**sections, "boundaries": {**sections["boundaries"], "colour": "red"}},
-                      path=path)
+        manifest_text(
+            {**sections, "boundaries": {**sections["boundaries"], "colour": "red"}}, path=path
+        )
     with pytest.raises(InputDataError, match="points outside the project folder"):
         manifest_text({**sections, "statistics.harvest": {"path": "../../../h.csv"}}, path=path)
 
 
 def test_template_fill_and_run(tmp_path, capsys):
     folder = tmp_path / "kubu"
-    assert main(["-q", "template", str(folder), "--region", "kalimantan-barat",
-                 "--kecamatan", RASAU_JAYA_KECAMATAN]) == 0
+    assert (
+        main(
+            [
+                "-q",
+                "template",
+                str(folder),
+                "--region",
+                "kalimantan-barat",
+                "--kecamatan",
+                RASAU_JAYA_KECAMATAN,
+            ]
+        )
+        == 0
+    )
     manifest = folder / "layers" / "kalimantan-barat-own.toml"
     assert manifest.is_file()
     names = {p.name for p in folder.iterdir()}
-    assert {"harvest_template.csv", "businesses_template.csv", "households_template.csv",
-            "products.csv", "crops.csv", "boundaries.gpkg"} <= names
+    assert {
+        "harvest_template.csv",
+        "businesses_template.csv",
+        "households_template.csv",
+        "products.csv",
+        "crops.csv",
+        "boundaries.gpkg",
+    } <= names
     data = tomllib.loads(manifest.read_text(encoding="utf-8"))
     assert data["statistics"]["households"]["path"] == "../households_template.csv"
     assert data["tables"]["raw_materials"] == "../products.csv"
@@ -117,26 +144,34 @@ def test_template_fill_and_run(tmp_path, capsys):
     codes = sorted(businesses["village_code"].unique())
     a, b = codes[0], codes[1]
     filled = {(a, "kerupuk"): "6", (b, "kerupuk"): "2"}
-    businesses["businesses"] = [filled.get((c, p)) for c, p in
-                                zip(businesses["village_code"], businesses["product"],
-                                    strict=True)]
-    extra = pd.DataFrame({"village_code": [a, b], "product": "gula_aren",
-                          "businesses": ["1", "3"], "source": "survey 2024"})
+    businesses["businesses"] = [
+        filled.get((c, p))
+        for c, p in zip(businesses["village_code"], businesses["product"], strict=True)
+    ]
+    extra = pd.DataFrame(
+        {
+            "village_code": [a, b],
+            "product": "gula_aren",
+            "businesses": ["1", "3"],
+            "source": "survey 2024",
+        }
+    )
     pd.concat([businesses, extra]).to_csv(folder / "businesses_template.csv", index=False)
     harvest = pd.read_csv(folder / "harvest_template.csv", dtype=str)
     assert set(harvest["yield_unit"]) == {"t/ha"}
     cassava = harvest["crop_id"] == "ubi_kayu"
-    harvest.loc[cassava & (harvest["village_code"] == a),
-                ["harvest_area_ha", "yield", "yield_unit"]] = ["20", "150", "ku/ha"]
+    harvest.loc[
+        cassava & (harvest["village_code"] == a), ["harvest_area_ha", "yield", "yield_unit"]
+    ] = ["20", "150", "ku/ha"]
     harvest.loc[cassava & (harvest["village_code"] == b), ["harvest_area_ha", "yield"]] = [
-        "5", "12"]
+        "5",
+        "12",
+    ]
     harvest.to_csv(folder / "harvest_template.csv", index=False)
     households = pd.read_csv(folder / "households_template.csv", dtype=str)
     assert len(households) == 6
-    households.loc[households["village_code"] == a, ["households", "population"]] = [
-        "400", "1600"]
-    households.loc[households["village_code"] == b, ["households", "population"]] = [
-        "100", "420"]
+    households.loc[households["village_code"] == a, ["households", "population"]] = ["400", "1600"]
+    households.loc[households["village_code"] == b, ["households", "population"]] = ["100", "420"]
     households.to_csv(folder / "households_template.csv", index=False)
 
     out = tmp_path / "results"
@@ -145,8 +180,9 @@ def test_template_fill_and_run(tmp_path, capsys):
     printed = capsys.readouterr().out
     # PP 29/2018: at least 5 units of one product in one place: kerupuk in village a (6).
     assert "1 meet PP 29/2018" in printed
-    villages = pd.read_csv(out / "villages.csv", dtype={"village_code": str}
-                           ).set_index("village_code")
+    villages = pd.read_csv(out / "villages.csv", dtype={"village_code": str}).set_index(
+        "village_code"
+    )
     assert len(villages) == 6
     # 20 ha x 150 ku/ha = 300 t; 5 ha x 12 t/ha = 60 t.
     assert villages.loc[a, "production_ubi_kayu_t"] == pytest.approx(300.0)
@@ -166,28 +202,73 @@ def test_template_fill_and_run(tmp_path, capsys):
 
 def test_run_limited_to_a_kecamatan(tmp_path, capsys):
     out = tmp_path / "rj"
-    assert main(["-q", "run", "--region", "kalimantan-barat", "--kabupaten", "Kubu Raya",
-                 "--kecamatan", "Rasau Jaya", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "-q",
+                "run",
+                "--region",
+                "kalimantan-barat",
+                "--kabupaten",
+                "Kubu Raya",
+                "--kecamatan",
+                "Rasau Jaya",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
-    assert printed.startswith("Provinsi Kalimantan Barat: Kabupaten Kubu Raya, Kecamatan "
-                              "Rasau Jaya: 6 villages analysed")
+    assert printed.startswith(
+        "Provinsi Kalimantan Barat: Kabupaten Kubu Raya, Kecamatan Rasau Jaya: 6 villages analysed"
+    )
     villages = pd.read_csv(out / "villages.csv", dtype={"village_code": str})
     assert villages["village_code"].str.startswith("61.12.07.").all()
-    assert main(["-q", "run", "--region", "kalimantan-barat", "--kecamatan", "Nowhere",
-                 "--out", str(out)]) == 2
+    assert (
+        main(
+            [
+                "-q",
+                "run",
+                "--region",
+                "kalimantan-barat",
+                "--kecamatan",
+                "Nowhere",
+                "--out",
+                str(out),
+            ]
+        )
+        == 2
+    )
     assert "no kecamatan of this region" in capsys.readouterr().err
 
 
 def test_rows_not_filled_in_are_skipped_and_messages_name_file_rows(tmp_path):
     folder = tmp_path / "rj"
-    assert main(["-q", "template", str(folder), "--region", "kalimantan-barat",
-                 "--kecamatan", RASAU_JAYA_KECAMATAN]) == 0
+    assert (
+        main(
+            [
+                "-q",
+                "template",
+                str(folder),
+                "--region",
+                "kalimantan-barat",
+                "--kecamatan",
+                RASAU_JAYA_KECAMATAN,
+            ]
+        )
+        == 0
+    )
     manifest = folder / "layers" / "kalimantan-barat-own.toml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text.split("[statistics.harvest]")[0]
-                        + "[statistics.businesses]" + text.split("[statistics.businesses]")[1]
-                        .split("[statistics.households]")[0]
-                        + "[tables]" + text.split("[tables]")[1], encoding="utf-8")
+    manifest.write_text(
+        text.split("[statistics.harvest]")[0]
+        + "[statistics.businesses]"
+        + text.split("[statistics.businesses]")[1].split("[statistics.households]")[0]
+        + "[tables]"
+        + text.split("[tables]")[1],
+        encoding="utf-8",
+    )
     rows = pd.read_csv(folder / "businesses_template.csv", dtype=str)
     rows.loc[0, "businesses"] = "2"
     rows.loc[3, "businesses"] = "x"  # file row 5 (the header is row 1)

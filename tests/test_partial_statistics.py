@@ -28,8 +28,10 @@ def province(tmp_path_factory):
     root = load_region("kalimantan-barat").manifest.project_dir
     tmp = tmp_path_factory.mktemp("partial")
     codes = sorted(
-        pd.read_parquet(root / "data/boundaries/kalimantan_barat_desa.parquet",
-                        columns=["kode_desa"])["kode_desa"].astype(str))
+        pd.read_parquet(
+            root / "data/boundaries/kalimantan_barat_desa.parquet", columns=["kode_desa"]
+        )["kode_desa"].astype(str)
+    )
     reported = codes[:N_REPORTED]
     rows = ["village_code,product,businesses,source"]
     # The first village: 6 kerupuk firms and no keripik; the 19 others: one of each.
@@ -47,7 +49,8 @@ def province(tmp_path_factory):
     )
     text = (root / "layers" / "kalimantan-barat.toml").read_text(encoding="utf-8")
     text = text.replace('"../', f'"{root.as_posix()}/').replace(
-        'id = "kalimantan-barat"', 'id = "kalbar-partial"')
+        'id = "kalimantan-barat"', 'id = "kalbar-partial"'
+    )
     text += (
         f'\n[statistics.businesses]\npath = "{(tmp / "businesses.csv").as_posix()}"\n'
         'source = "test"\nyear = 2024\n'
@@ -125,8 +128,9 @@ def test_production_of_the_harvest_table_is_exported_without_a_land_use_layer(pr
     assert ratio == pytest.approx(100.0 / (12.0 / 0.22 + 9.6), rel=1e-9)
     assert np.isnan(result.criteria.loc[(reported[1], "kerupuk"), "available_land_ha"])
     # What cannot be computed is named in the notes, in both languages.
-    note = next(n for n in result.notes
-                if getattr(n, "key", "") == "note.production_without_landuse")
+    note = next(
+        n for n in result.notes if getattr(n, "key", "") == "note.production_without_landuse"
+    )
     assert "land balance" in note and "neraca lahan" in note.text("id")
 
 
@@ -140,13 +144,16 @@ def test_region_totals_without_land_use_stay_in_the_run_record(tmp_path):
     text = (root / "layers" / "rasau-jaya.toml").read_text(encoding="utf-8")
     text = re.sub(r"\n\[(landuse|zoning|elevation)\]\n(?:[^\[\n][^\n]*\n|\n)*", "\n", text)
     assert "[landuse]" not in text and "[statistics.harvest]" in text
-    text = text.replace('"../', f'"{root.as_posix()}/').replace('id = "rasau-jaya"',
-                                                                 'id = "rj-no-layers"')
+    text = text.replace('"../', f'"{root.as_posix()}/').replace(
+        'id = "rasau-jaya"', 'id = "rj-no-layers"'
+    )
     (tmp_path / "layers").mkdir()
     path = tmp_path / "layers" / "rj.toml"
     path.write_text(text, encoding="utf-8")
-    result = analyse(prepare_region(load_region(load_manifest(path, allow_outside=True))),
-                     AnalysisParams(sensitivity_runs=10))
+    result = analyse(
+        prepare_region(load_region(load_manifest(path, allow_outside=True))),
+        AnalysisParams(sensitivity_runs=10),
+    )
     record = json.loads(build_outputs(result)["run.json"]())
     production = record["region_summary"]["production"]
     # Paper: 2,709 ha x 23.06 ku/ha = 6,247.0 t of padi; 991 ha x 127.25 ku/ha of ubi kayu.
@@ -163,17 +170,24 @@ def test_villages_without_harvest_rows_have_no_production(tmp_path):
     root = load_region("rasau-jaya").manifest.project_dir
     (tmp_path / "harvest.csv").write_text(
         "village_code,crop_id,harvest_area_ha,yield,yield_unit,source\n"
-        f"{rj1},ubi_kayu,30,120,ku/ha,test\n{rj2},padi,80,4,t/ha,test\n", encoding="utf-8")
+        f"{rj1},ubi_kayu,30,120,ku/ha,test\n{rj2},padi,80,4,t/ha,test\n",
+        encoding="utf-8",
+    )
     text = (root / "layers" / "rasau-jaya.toml").read_text(encoding="utf-8")
-    text = text.replace('path = "../data/paper/harvest_kecamatan.csv"\nlevel = "region"',
-                        f'path = "{(tmp_path / "harvest.csv").as_posix()}"\nlevel = "village"')
-    text = text.replace('"../', f'"{root.as_posix()}/').replace('id = "rasau-jaya"',
-                                                                 'id = "rj-village-harvest"')
+    text = text.replace(
+        'path = "../data/paper/harvest_kecamatan.csv"\nlevel = "region"',
+        f'path = "{(tmp_path / "harvest.csv").as_posix()}"\nlevel = "village"',
+    )
+    text = text.replace('"../', f'"{root.as_posix()}/').replace(
+        'id = "rasau-jaya"', 'id = "rj-village-harvest"'
+    )
     (tmp_path / "layers").mkdir()
     path = tmp_path / "layers" / "rj.toml"
     path.write_text(text, encoding="utf-8")
-    result = analyse(prepare_region(load_region(load_manifest(path, allow_outside=True))),
-                     AnalysisParams(sensitivity_runs=10))
+    result = analyse(
+        prepare_region(load_region(load_manifest(path, allow_outside=True))),
+        AnalysisParams(sensitivity_runs=10),
+    )
     villages = result.villages
     assert result.land is not None  # the land balance is computed
     assert villages.loc[rj1, "production_ubi_kayu_t"] == pytest.approx(30 * 12.0)  # 360 t

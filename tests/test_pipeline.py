@@ -109,8 +109,9 @@ def test_weights_change_scores_but_not_the_prepared_region(prepared, result):
     # Pematang Tujuh 312 KK -> 12.48, Bintang Mas 1,202 KK -> 48.08, the others 100.
     scored = other.scores.dropna(subset=["score"])
     kk = {"61.12.07.2006": 312, "61.12.07.2005": 1202}
-    expected = [100 * min(kk.get(v, 2500) / 2500, 1) for v in
-                scored.index.get_level_values("village_code")]
+    expected = [
+        100 * min(kk.get(v, 2500) / 2500, 1) for v in scored.index.get_level_values("village_code")
+    ]
     np.testing.assert_allclose(scored["score"], expected)
     assert other.decision.weights_applied.to_dict() == {"households": 1.0}
     assert not result.scores["score"].equals(other.scores["score"])
@@ -129,8 +130,9 @@ def test_bad_parameters_are_refused():
 
 def test_distinct_products_is_an_option(prepared, result):
     assert result.allocation is None  # not the default: each village gets its own best
-    alloc = analyse(prepared, AnalysisParams(sensitivity_runs=10,
-                                             distinct_products=True)).allocation
+    alloc = analyse(
+        prepared, AnalysisParams(sensitivity_runs=10, distinct_products=True)
+    ).allocation
     assert alloc["assigned"].all()
     assert alloc["product"].is_unique
     assert (alloc["score_lost"] >= -1e-9).all()

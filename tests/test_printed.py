@@ -27,13 +27,30 @@ from ovop_geo.region import load_region
 
 pypdf = pytest.importorskip("pypdf")
 
-NAMES = ("Rasau Jaya Umum", "Rasau Jaya Satu", "Rasau Jaya Dua", "Rasau Jaya Tiga",
-         "Bintang Mas", "Pematang Tujuh")
-PRODUCTS = ("rengginang", "marning", "kerupuk", "keripik", "torratello", "kue", "dodol",
-            "minuman", "kerajinan")
+NAMES = (
+    "Rasau Jaya Umum",
+    "Rasau Jaya Satu",
+    "Rasau Jaya Dua",
+    "Rasau Jaya Tiga",
+    "Bintang Mas",
+    "Pematang Tujuh",
+)
+PRODUCTS = (
+    "rengginang",
+    "marning",
+    "kerupuk",
+    "keripik",
+    "torratello",
+    "kue",
+    "dodol",
+    "minuman",
+    "kerajinan",
+)
 NOW = dt.datetime(2026, 12, 2, 8, 0, tzinfo=dt.UTC)
-HOSTILE = ('<script>alert("x")</script><img src=x onerror=alert(1)> $\\frac{1}{0}$ '
-           "Дорога Σ سونغاي ꦗꦮ " + "Panjang" * 40)
+HOSTILE = (
+    '<script>alert("x")</script><img src=x onerror=alert(1)> $\\frac{1}{0}$ '
+    "Дорога Σ سونغاي ꦗꦮ " + "Panjang" * 40
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +69,7 @@ def reports(result):
     out = {}
     for lang in ("id", "en"):
         files = report_files(result, ReportOptions(lang=lang, now=NOW))
-        out[lang] = {"pdf": files["report.pdf"](),
-                     "html": files["report.html"]().decode("utf-8")}
+        out[lang] = {"pdf": files["report.pdf"](), "html": files["report.html"]().decode("utf-8")}
     return out
 
 
@@ -76,8 +92,12 @@ def render(pdf: bytes, tmp_path, dpi: int = 30) -> list[Image.Image]:
         pytest.skip("poppler's pdftoppm is not installed (scripts/ensure-system-packages.sh)")
     path = tmp_path / "report.pdf"
     path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(path), str(tmp_path / "page")],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", str(path), str(tmp_path / "page")],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     return [Image.open(p).convert("L") for p in sorted(tmp_path.glob("page-*.png"))]
 
 
@@ -91,10 +111,22 @@ def test_pdf_names_every_village_the_sentra_the_data_status_and_the_parameters(r
     # Cover: region, date, version, data-status box.
     cover = pages[0]
     assert "Kecamatan Rasau Jaya" in cover and "2026-12-02" in cover and __version__ in cover
-    words = {"id": ("Status data", "Data nyata", "Data ilustratif", "Angka perkiraan",
-                    "Batas indikatif, bukan batas hukum"),
-             "en": ("Data status", "Real data", "Illustrative data", "Estimated figures",
-                    "Indicative, not legal boundaries")}[lang]
+    words = {
+        "id": (
+            "Status data",
+            "Data nyata",
+            "Data ilustratif",
+            "Angka perkiraan",
+            "Batas indikatif, bukan batas hukum",
+        ),
+        "en": (
+            "Data status",
+            "Real data",
+            "Illustrative data",
+            "Estimated figures",
+            "Indicative, not legal boundaries",
+        ),
+    }[lang]
     for word in words:
         assert word in cover, word
     # The illustrative layers are named as such on the cover.
@@ -102,16 +134,24 @@ def test_pdf_names_every_village_the_sentra_the_data_status_and_the_parameters(r
     # Summary: the one PP 29/2018 sentra (paper Table 3: kerupuk, Rasau Jaya I, 6 units).
     summary = pages[1]
     assert "PP 29/2018" in summary
-    sentra_line = {"id": "Rasau Jaya Satu: kerupuk, 6 unit usaha",
-                   "en": "Rasau Jaya Satu: kerupuk, 6 business units"}[lang]
+    sentra_line = {
+        "id": "Rasau Jaya Satu: kerupuk, 6 unit usaha",
+        "en": "Rasau Jaya Satu: kerupuk, 6 business units",
+    }[lang]
     assert sentra_line in summary
     # Parameters with their values, as in run.json.
-    for name in ("min_units", "min_household_share", "slope_limit_pct", "sensitivity_runs",
-                 "max_villages_per_product"):
+    for name in (
+        "min_units",
+        "min_household_share",
+        "slope_limit_pct",
+        "sensitivity_runs",
+        "max_villages_per_product",
+    ):
         assert name in text
     assert "SHA-256" in text
-    record_hash = next(p.sha256 for p in load_region("rasau-jaya").provenance
-                       if p.role == "businesses")
+    record_hash = next(
+        p.sha256 for p in load_region("rasau-jaya").provenance if p.role == "businesses"
+    )
     assert record_hash[:16] in text.replace(" ", "")
 
 
@@ -149,8 +189,9 @@ def test_page_structure_cover_summary_maps_profiles_comparison_methods(reports, 
     assert len(pages) in (20, 21)
     # The comparison page is landscape A4; the others portrait A4.
     reader = pypdf.PdfReader(io.BytesIO(reports["id"]["pdf"]))
-    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height)))
-             for p in reader.pages]
+    sizes = [
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages
+    ]
     assert sizes[comparison[0]] == (842, 595)
     assert all(s == (595, 842) for i, s in enumerate(sizes) if i != comparison[0])
 
@@ -186,8 +227,13 @@ def test_html_holds_the_same_content_and_fetches_nothing(reports, documents, lan
     pdf_text = " ".join(pages_text(reports[lang]["pdf"]))
     for name in NAMES:
         assert name in text
-    for phrase in ("PP 29/2018", "Rasau Jaya Satu: kerupuk, 6", "min_units", "SHA-256",
-                   {"id": "Data ilustratif", "en": "Illustrative data"}[lang]):
+    for phrase in (
+        "PP 29/2018",
+        "Rasau Jaya Satu: kerupuk, 6",
+        "min_units",
+        "SHA-256",
+        {"id": "Data ilustratif", "en": "Illustrative data"}[lang],
+    ):
         assert phrase in text and phrase in pdf_text
     # Every heading and table cell of the document is in the HTML, as in the PDF.
     blocks, _, _ = documents[lang]
@@ -211,8 +257,9 @@ def test_html_holds_the_same_content_and_fetches_nothing(reports, documents, lan
 
 @pytest.fixture(scope="module")
 def documents(result):
-    return {lang: report_document(result, ReportOptions(lang=lang, now=NOW))
-            for lang in ("id", "en")}
+    return {
+        lang: report_document(result, ReportOptions(lang=lang, now=NOW)) for lang in ("id", "en")
+    }
 
 
 # ---------------------------------------------------------------------------- the adapter
@@ -278,8 +325,9 @@ def test_facts_use_recommendation_columns_of_the_villages(result):
 
 
 def test_a_large_region_is_summarised_by_kecamatan_and_profiles_the_top_candidates(result):
-    blocks, _, _ = report_document(result, ReportOptions(lang="en", profile_limit=3,
-                                                         top_per_product=1, now=NOW))
+    blocks, _, _ = report_document(
+        result, ReportOptions(lang="en", profile_limit=3, top_per_product=1, now=NOW)
+    )
     headings = [b.text for b in blocks if type(b).__name__ == "Heading"]
     profiles = [h for h in headings if h.startswith("Village profile:")]
     facts = report_facts(result)
@@ -295,8 +343,11 @@ def test_a_hostile_village_name_prints_as_text(prepared, tmp_path):
     region = prepared.region
     villages = region.villages.copy()
     villages.loc["61.12.07.2005", "village_name"] = HOSTILE
-    hostile = analyse(dataclasses.replace(
-        prepared, region=dataclasses.replace(region, villages=villages), villages=villages))
+    hostile = analyse(
+        dataclasses.replace(
+            prepared, region=dataclasses.replace(region, villages=villages), villages=villages
+        )
+    )
     files = report_files(hostile, ReportOptions(lang="en", now=NOW))
     pdf, page = files["report.pdf"](), files["report.html"]().decode("utf-8")
     pages = pages_text(pdf)
@@ -324,8 +375,21 @@ def test_a_hostile_village_name_prints_as_text(prepared, tmp_path):
 # ------------------------------------------------------------------------- command line
 def test_cli_report_writes_both_files_for_chosen_villages(tmp_path, capsys):
     out = tmp_path / "rep"
-    code = main(["report", "--region", "rasau-jaya", "--out", str(out), "--lang", "en",
-                 "--villages", "Rasau Jaya Satu,61.12.07.2006", "--min-units", "3"])
+    code = main(
+        [
+            "report",
+            "--region",
+            "rasau-jaya",
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--villages",
+            "Rasau Jaya Satu,61.12.07.2006",
+            "--min-units",
+            "3",
+        ]
+    )
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.pdf"]
     pages = pages_text((out / "report.pdf").read_bytes())
@@ -337,8 +401,17 @@ def test_cli_report_writes_both_files_for_chosen_villages(tmp_path, capsys):
 
 
 def test_cli_report_refuses_unknown_villages_all_at_once(tmp_path, capsys):
-    code = main(["report", "--region", "rasau-jaya", "--out", str(tmp_path),
-                 "--villages", "Desa Entah,99.99"])
+    code = main(
+        [
+            "report",
+            "--region",
+            "rasau-jaya",
+            "--out",
+            str(tmp_path),
+            "--villages",
+            "Desa Entah,99.99",
+        ]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert "Desa Entah" in err and "99.99" in err and "Traceback" not in err

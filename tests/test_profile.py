@@ -41,8 +41,11 @@ def test_profile_of_rasau_jaya_satu(result):
 def test_profile_speaks_english(result):
     p = village_profile(result, SATU, "en")
     assert any(f.startswith("This village's production is estimated") for f in p.flags)
-    assert any(f.startswith("Land for Paddy rice runs short") or "Cassava" in f
-               for f in p.flags if f.startswith("Land for"))
+    assert any(
+        f.startswith("Land for Paddy rice runs short") or "Cassava" in f
+        for f in p.flags
+        if f.startswith("Land for")
+    )
 
 
 def test_unknown_village_raises_key_error(result):

@@ -170,8 +170,17 @@ def test_raster_without_georeferencing_is_refused(tmp_path):
     path = tmp_path / "plain.tif"
     with (
         pytest.warns(NotGeoreferencedWarning),
-        rasterio.open(path, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32",
-                      crs="EPSG:4326", transform=Affine.identity()) as dst,
+        rasterio.open(
+            path,
+            "w",
+            driver="GTiff",
+            width=4,
+            height=4,
+            count=1,
+            dtype="float32",
+            crs="EPSG:4326",
+            transform=Affine.identity(),
+        ) as dst,
     ):
         dst.write(np.zeros((1, 4, 4), dtype="float32"))
     with pytest.raises(InputDataError, match=r"plain\.tif: the raster is not georeferenced"):

@@ -45,8 +45,15 @@ households_column = "kk"
 
 def _cli(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "ovop_geo.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "ovop_geo.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def _refused(proc: subprocess.CompletedProcess, *needles: str) -> str:
@@ -57,8 +64,14 @@ def _refused(proc: subprocess.CompletedProcess, *needles: str) -> str:
     return proc.stderr
 
 
-def _project(tmp: Path, *, villages=None, boundaries="desa.geojson", extra="",
-             files: dict[str, bytes] | None = None) -> Path:
+def _project(
+    tmp: Path,
+    *,
+    villages=None,
+    boundaries="desa.geojson",
+    extra="",
+    files: dict[str, bytes] | None = None,
+) -> Path:
     root = tmp / "proj"
     (root / "layers").mkdir(parents=True)
     (root / "data").mkdir()
@@ -75,9 +88,15 @@ def _project(tmp: Path, *, villages=None, boundaries="desa.geojson", extra="",
 
 def _dem(path: Path, *, size=(80, 130)) -> Path:
     data = np.linspace(0.0, 10.0, size[0] * size[1], dtype="float32").reshape(size)
-    profile = {"driver": "GTiff", "width": size[1], "height": size[0], "count": 1,
-               "dtype": "float32", "crs": "EPSG:32749",
-               "transform": from_origin(X0 - 100.0, Y0 + 2100.0, 30.0, 30.0)}
+    profile = {
+        "driver": "GTiff",
+        "width": size[1],
+        "height": size[0],
+        "count": 1,
+        "dtype": "float32",
+        "crs": "EPSG:32749",
+        "transform": from_origin(X0 - 100.0, Y0 + 2100.0, 30.0, 30.0),
+    }
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(data, 1)
     return path
@@ -109,17 +128,20 @@ def test_read_only_output_folder_is_refused_before_the_analysis(tmp_path, monkey
         raise PermissionError(errno.EACCES, "Permission denied")
 
     monkeypatch.setattr(export.tempfile, "mkstemp", no_write)
-    monkeypatch.setattr("ovop_geo.pipeline.prepare_region",
-                        lambda *a, **k: calls.append(1))  # the analysis must not start
+    monkeypatch.setattr(
+        "ovop_geo.pipeline.prepare_region", lambda *a, **k: calls.append(1)
+    )  # the analysis must not start
     assert main(["-q", "run", "--out", str(tmp_path / "out")]) == 2
     assert calls == []
 
 
 def test_full_disk_is_refused_before_the_analysis(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(export.shutil, "disk_usage",
-                        lambda _p: type("U", (), {"free": 16 * 1024})())
-    monkeypatch.setattr("ovop_geo.pipeline.prepare_region",
-                        lambda *a, **k: pytest.fail("the analysis ran"))
+    monkeypatch.setattr(
+        export.shutil, "disk_usage", lambda _p: type("U", (), {"free": 16 * 1024})()
+    )
+    monkeypatch.setattr(
+        "ovop_geo.pipeline.prepare_region", lambda *a, **k: pytest.fail("the analysis ran")
+    )
     assert main(["-q", "run", "--out", str(tmp_path / "out")]) == 2
     assert "the disk is full (0.0 MB free, 8 MB needed)" in capsys.readouterr().err
 
@@ -145,8 +167,11 @@ def test_disk_filling_up_while_writing_leaves_nothing(tmp_path, monkeypatch):
 
 def _can_mount_tmpfs(target: Path) -> bool:
     target.mkdir()
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(target)],
-                          capture_output=True, check=False)
+    proc = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(target)],
+        capture_output=True,
+        check=False,
+    )
     return proc.returncode == 0
 
 
@@ -167,8 +192,13 @@ def test_full_disk_end_to_end_on_a_tiny_tmpfs(tmp_path):
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_interrupted_run_exits_130_and_writes_nothing(tmp_path, sig):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with subprocess.Popen([sys.executable, "-m", "ovop_geo.cli", "run", "--out", "out"],
-                          cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True) as proc:
+    with subprocess.Popen(
+        [sys.executable, "-m", "ovop_geo.cli", "run", "--out", "out"],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
         lines = []
         for line in proc.stderr:  # wait until the analysis is under way
             lines.append(line)
@@ -188,8 +218,12 @@ def test_interrupted_run_exits_130_and_writes_nothing(tmp_path, sig):
 def test_stale_temporaries_of_killed_runs_are_removed_live_ones_kept(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     stale = out / f".villages.csv.ovop-{dead}-k1ll3d.tmp"
     live = out / f".villages.csv.ovop-{os.getpid()}-wr1t1ng.tmp"  # a run still writing
     other = out / ".notes.tmp"  # not ours: never touched
@@ -246,16 +280,20 @@ def test_weights_near_the_float_limit_give_the_equal_weights_result(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
 
 
-@pytest.mark.parametrize("text, needle", [
-    ('[weights]\nhouseholds = "banyak"\n', "households = 'banyak'"),
-    ("[weights]\nhouseholds = inf\n", "households = inf"),
-    ('min_units = "lima"\n', "a parameter has a value of the wrong type"),
-    ("weights = 3\n", "must be a [weights] table"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ('[weights]\nhouseholds = "banyak"\n', "households = 'banyak'"),
+        ("[weights]\nhouseholds = inf\n", "households = inf"),
+        ('min_units = "lima"\n', "a parameter has a value of the wrong type"),
+        ("weights = 3\n", "must be a [weights] table"),
+    ],
+)
 def test_bad_values_in_a_parameters_file(tmp_path, text, needle):
     (tmp_path / "p.toml").write_text(text)
-    _refused(_cli("-q", "run", "--out", "out", "--params", "p.toml", cwd=tmp_path),
-             "p.toml: ", needle)
+    _refused(
+        _cli("-q", "run", "--out", "out", "--params", "p.toml", cwd=tmp_path), "p.toml: ", needle
+    )
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
 
@@ -270,27 +308,34 @@ KML = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 def test_kml_renamed_geojson_through_a_manifest(tmp_path):
     manifest = _project(tmp_path, villages=False, files={"desa.geojson": KML})
-    err = _refused(_cli("load", "--layers", str(manifest), cwd=tmp_path),
-                   "data/desa.geojson: cannot read this file as a .geojson vector layer",
-                   "looks like a KML file")
+    err = _refused(
+        _cli("load", "--layers", str(manifest), cwd=tmp_path),
+        "data/desa.geojson: cannot read this file as a .geojson vector layer",
+        "looks like a KML file",
+    )
     assert "Columns found" not in err
 
 
 def test_truncated_geotiff_through_the_cli(tmp_path):
     manifest = _project(tmp_path, extra='[elevation]\npath = "../data/dem.tif"\n')
     _truncated_dem(manifest.parent.parent / "data" / "dem.tif")
-    err = _refused(_cli("-q", "run", "--layers", str(manifest), "--out", "out", cwd=tmp_path),
-                   "data/dem.tif: the raster is damaged or incomplete")
+    err = _refused(
+        _cli("-q", "run", "--layers", str(manifest), "--out", "out", cwd=tmp_path),
+        "data/dem.tif: the raster is damaged or incomplete",
+    )
     assert str(tmp_path) not in err  # no machine path
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
 
 
 def test_html_page_saved_as_geotiff_says_what_it_is(tmp_path):
     html = b"<!DOCTYPE html><html><body>404 Not Found</body></html>"
-    manifest = _project(tmp_path, extra='[elevation]\npath = "../data/dem.tif"\n',
-                        files={"dem.tif": html})
-    err = _refused(_cli("-q", "run", "--layers", str(manifest), "--out", "out", cwd=tmp_path),
-                   "data/dem.tif: not a raster that can be read (it looks like a web page")
+    manifest = _project(
+        tmp_path, extra='[elevation]\npath = "../data/dem.tif"\n', files={"dem.tif": html}
+    )
+    err = _refused(
+        _cli("-q", "run", "--layers", str(manifest), "--out", "out", cwd=tmp_path),
+        "data/dem.tif: not a raster that can be read (it looks like a web page",
+    )
     assert "404" not in err  # the file's content is never echoed
 
 
@@ -298,31 +343,52 @@ def test_html_page_saved_as_geotiff_says_what_it_is(tmp_path):
 
 
 def _sparse_tif(path: Path, width: int, height: int) -> None:
-    profile = {"driver": "GTiff", "width": width, "height": height, "count": 1,
-               "dtype": "uint8", "crs": "EPSG:32749", "transform": from_origin(X0, Y0, 1.0, 1.0),
-               "tiled": True, "blockxsize": 4096, "blockysize": 4096, "compress": "deflate",
-               "sparse_ok": True, "BIGTIFF": "YES"}
+    profile = {
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": 1,
+        "dtype": "uint8",
+        "crs": "EPSG:32749",
+        "transform": from_origin(X0, Y0, 1.0, 1.0),
+        "tiled": True,
+        "blockxsize": 4096,
+        "blockysize": 4096,
+        "compress": "deflate",
+        "sparse_ok": True,
+        "BIGTIFF": "YES",
+    }
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(np.ones((2, 2), "uint8"), 1, window=Window(0, 0, 2, 2))
 
 
-@pytest.mark.parametrize("width, height", [(200_000, 200_000), (1_000_000, 1_000_000)],
-                         ids=["4e10-cells", "1e12-cells-bigtiff"])
+@pytest.mark.parametrize(
+    "width, height",
+    [(200_000, 200_000), (1_000_000, 1_000_000)],
+    ids=["4e10-cells", "1e12-cells-bigtiff"],
+)
 def test_absurd_raster_sizes_are_refused_before_reading(tmp_path, width, height):
     manifest = _project(tmp_path, extra='[elevation]\npath = "../data/dem.tif"\n')
     _sparse_tif(manifest.parent.parent / "data" / "dem.tif", width, height)
     assert (manifest.parent.parent / "data" / "dem.tif").stat().st_size < 5_000_000
-    _refused(_cli("-q", "run", "--layers", str(manifest), "--out", "out", cwd=tmp_path),
-             f"data/dem.tif: the raster is {width:,} × {height:,} cells, more than the limit of "
-             "2,000,000,000", "max_raster_pixels in the manifest's [checks] table")
+    _refused(
+        _cli("-q", "run", "--layers", str(manifest), "--out", "out", cwd=tmp_path),
+        f"data/dem.tif: the raster is {width:,} × {height:,} cells, more than the limit of "
+        "2,000,000,000",
+        "max_raster_pixels in the manifest's [checks] table",
+    )
 
 
 def test_raster_limit_is_changed_in_the_manifest(tmp_path):
-    manifest = _project(tmp_path, extra='[elevation]\npath = "../data/dem.tif"\n'
-                                        "[checks]\nmax_raster_pixels = 1000\n")
+    manifest = _project(
+        tmp_path,
+        extra='[elevation]\npath = "../data/dem.tif"\n[checks]\nmax_raster_pixels = 1000\n',
+    )
     _dem(manifest.parent.parent / "data" / "dem.tif")
-    _refused(_cli("-q", "run", "--layers", str(manifest), "--out", "out", cwd=tmp_path),
-             "130 × 80 cells, more than the limit of 1,000")
+    _refused(
+        _cli("-q", "run", "--layers", str(manifest), "--out", "out", cwd=tmp_path),
+        "130 × 80 cells, more than the limit of 1,000",
+    )
 
 
 def test_work_follows_the_villages_footprint(tmp_path):
@@ -333,10 +399,17 @@ def test_work_follows_the_villages_footprint(tmp_path):
     villages = make_squares(crs="EPSG:4326").set_index("kode")
     big = tmp_path / "big.tif"
     rows, cols = 2000, 3000  # 60 x 90 km at 30 m, villages cover 3.7 x 2 km of it
-    data = (np.arange(rows * cols, dtype="float32").reshape(rows, cols) % 997)
-    profile = {"driver": "GTiff", "width": cols, "height": rows, "count": 1, "dtype": "float32",
-               "crs": "EPSG:32749", "transform": from_origin(X0 - 30_000, Y0 + 30_000, 30, 30),
-               "tiled": True}
+    data = np.arange(rows * cols, dtype="float32").reshape(rows, cols) % 997
+    profile = {
+        "driver": "GTiff",
+        "width": cols,
+        "height": rows,
+        "count": 1,
+        "dtype": "float32",
+        "crs": "EPSG:32749",
+        "transform": from_origin(X0 - 30_000, Y0 + 30_000, 30, 30),
+        "tiled": True,
+    }
     with rasterio.open(big, "w", **profile) as dst:
         dst.write(data, 1)
     info = read_raster_info(big)
@@ -355,12 +428,18 @@ def test_work_follows_the_villages_footprint(tmp_path):
 
 def test_degrees_labelled_web_mercator_blame_the_boundaries_not_the_dem(tmp_path):
     wrong = make_squares(crs="EPSG:4326").set_crs("EPSG:3857", allow_override=True)
-    manifest = _project(tmp_path, villages=wrong, boundaries="desa.gpkg",
-                        extra='[elevation]\npath = "../data/dem.tif"\n')
+    manifest = _project(
+        tmp_path,
+        villages=wrong,
+        boundaries="desa.gpkg",
+        extra='[elevation]\npath = "../data/dem.tif"\n',
+    )
     _dem(manifest.parent.parent / "data" / "dem.tif")
-    err = _refused(_cli("-q", "run", "--layers", str(manifest), "--out", "out", cwd=tmp_path),
-                   "data/desa.gpkg: the coordinates look like degrees",
-                   "the layer's CRS is EPSG:3857")
+    err = _refused(
+        _cli("-q", "run", "--layers", str(manifest), "--out", "out", cwd=tmp_path),
+        "data/desa.gpkg: the coordinates look like degrees",
+        "the layer's CRS is EPSG:3857",
+    )
     assert "dem.tif" not in err
 
 
@@ -385,24 +464,38 @@ def test_dem_with_only_nodata_under_the_villages_says_so(tmp_path):
     from ovop_geo.region import load_region
 
     params = ROOT / "data" / "params"
-    files = {n: (params / n).read_bytes() for n in
-             ("crops.csv", "crop_landuse_suitability.csv", "landuse_classes.csv")}
+    files = {
+        n: (params / n).read_bytes()
+        for n in ("crops.csv", "crop_landuse_suitability.csv", "landuse_classes.csv")
+    }
     lu = make_squares(crs="EPSG:4326").assign(kelas="sawah")
     lu.to_file(tmp_path / "lu.geojson")
     files["lu.geojson"] = (tmp_path / "lu.geojson").read_bytes()
-    extra = ('[elevation]\npath = "../data/dem.tif"\n'
-             '[landuse]\npath = "../data/lu.geojson"\nclass_column = "kelas"\n'
-             'classes = "../data/landuse_classes.csv"\n'
-             '[tables]\ncrops = "../data/crops.csv"\n'
-             'crop_landuse_suitability = "../data/crop_landuse_suitability.csv"\n')
+    extra = (
+        '[elevation]\npath = "../data/dem.tif"\n'
+        '[landuse]\npath = "../data/lu.geojson"\nclass_column = "kelas"\n'
+        'classes = "../data/landuse_classes.csv"\n'
+        '[tables]\ncrops = "../data/crops.csv"\n'
+        'crop_landuse_suitability = "../data/crop_landuse_suitability.csv"\n'
+    )
     manifest = _project(tmp_path, extra=extra, files=files)
     dem = manifest.parent.parent / "data" / "dem.tif"
-    profile = {"driver": "GTiff", "width": 130, "height": 80, "count": 1, "dtype": "float32",
-               "crs": "EPSG:32749", "nodata": -9999.0,
-               "transform": from_origin(X0 - 100.0, Y0 + 2100.0, 30.0, 30.0)}
+    profile = {
+        "driver": "GTiff",
+        "width": 130,
+        "height": 80,
+        "count": 1,
+        "dtype": "float32",
+        "crs": "EPSG:32749",
+        "nodata": -9999.0,
+        "transform": from_origin(X0 - 100.0, Y0 + 2100.0, 30.0, 30.0),
+    }
     with rasterio.open(dem, "w", **profile) as dst:
         dst.write(np.full((80, 130), -9999.0, "float32"), 1)
-    with pytest.raises(OvopError, match=r"data/dem\.tif: the elevation raster covers villages "
-                                        r"A01 Desa Satu, A02 Desa Dua, A03 Desa Tiga but holds "
-                                        r"only nodata there"):
+    with pytest.raises(
+        OvopError,
+        match=r"data/dem\.tif: the elevation raster covers villages "
+        r"A01 Desa Satu, A02 Desa Dua, A03 Desa Tiga but holds "
+        r"only nodata there",
+    ):
         prepare_region(load_region(manifest))

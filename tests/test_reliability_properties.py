@@ -19,15 +19,21 @@ from ovop_geo.validate import NO_WORDS, YES_WORDS, parse_yes_no, validate_numeri
 from tests.conftest import make_squares
 
 EXAMPLES = int(os.environ.get("OVOP_FUZZ_EXAMPLES", "25"))
-PROPS = settings(max_examples=EXAMPLES * 2, deadline=None, derandomize=True, database=None,
-                 suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPS = settings(
+    max_examples=EXAMPLES * 2,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 WORDS = sorted(YES_WORDS | NO_WORDS)
 
 
 @PROPS
-@given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=8)), min_size=1,
-                max_size=20),
-       st.sampled_from([str.upper, str.lower, str.title, lambda w: f"  {w} "]))
+@given(
+    st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=8)), min_size=1, max_size=20),
+    st.sampled_from([str.upper, str.lower, str.title, lambda w: f"  {w} "]),
+)
 def test_yes_no_reads_exactly_its_vocabulary(words, case):
     """Every cell is yes, no, or refused with its row: never silently 'no'."""
     cells = pd.Series([case(w) for w in words], dtype=object)
@@ -48,8 +54,13 @@ def test_yes_no_reads_exactly_its_vocabulary(words, case):
 
 
 @PROPS
-@given(st.lists(st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.just(np.nan),
-                          st.just(np.inf)), min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.just(np.nan), st.just(np.inf)),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_every_bad_value_is_counted_once(values):
     """Missing, infinite and negative values are each counted, none hides another."""
     df = pd.DataFrame({"x": values})

@@ -372,10 +372,20 @@ def test_auto_tolerance_is_half_a_pixel_of_the_region():
 
 
 def test_paths_carry_class_names_for_villages_candidates_and_layers(villages):
-    layer = overlays.ClassLayer(name="Lahan", frame=villages.iloc[:1].assign(c="a"),
-                              class_column="c", colours={"a": "#ff0000"}, show=True)
-    m = render.village_map(villages, value_column="area_ha", legend_title="Luas",
-                           layers=[layer], candidates={"61.12.07.2001": "kerupuk"})
+    layer = overlays.ClassLayer(
+        name="Lahan",
+        frame=villages.iloc[:1].assign(c="a"),
+        class_column="c",
+        colours={"a": "#ff0000"},
+        show=True,
+    )
+    m = render.village_map(
+        villages,
+        value_column="area_ha",
+        legend_title="Luas",
+        layers=[layer],
+        candidates={"61.12.07.2001": "kerupuk"},
+    )
     page = m.get_root().render()
     assert page.count('"className": "ovop-village"') == 3
     assert page.count('"className": "ovop-candidate"') == 1
@@ -384,8 +394,13 @@ def test_paths_carry_class_names_for_villages_candidates_and_layers(villages):
 
 def test_years_have_no_thousands_separator(villages):
     frame = villages.assign(year_land_short_padi=[2024, 2035, np.nan])
-    m = render.village_map(frame, value_column="year_land_short_padi", legend_title="Tahun",
-                           tooltip_columns=["year_land_short_padi"], lang="id")
+    m = render.village_map(
+        frame,
+        value_column="year_land_short_padi",
+        legend_title="Tahun",
+        tooltip_columns=["year_land_short_padi"],
+        lang="id",
+    )
     page = m.get_root().render()
     # Two classes split at the median year 2029.5, rounded to a whole year.
     legend = mapstyle.scale_for(frame, "year_land_short_padi", "id", "-", "quantile").legend
@@ -402,14 +417,22 @@ def test_slope_layer_classes_a_tilted_plane(tmp_path):
     x = np.arange(40, dtype=np.float32) * 30.0 * 0.05
     dem = np.tile(x, (30, 1))
     path = tmp_path / "dem.tif"
-    profile = {"driver": "GTiff", "width": 40, "height": 30, "count": 1, "dtype": "float32",
-               "crs": "EPSG:32749", "transform": from_origin(330_000, 9_970_000, 30, 30),
-               "nodata": -9999.0}
+    profile = {
+        "driver": "GTiff",
+        "width": 40,
+        "height": 30,
+        "count": 1,
+        "dtype": "float32",
+        "crs": "EPSG:32749",
+        "transform": from_origin(330_000, 9_970_000, 30, 30),
+        "nodata": -9999.0,
+    }
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(dem, 1)
     slope = slope_from_dem(path, tmp_path / "slope.tif", units="percent")
-    layer = overlays.slope_layer(overview_web_mercator(slope, max_size_px=20), name="Lereng",
-                                 lang="en")
+    layer = overlays.slope_layer(
+        overview_web_mercator(slope, max_size_px=20), name="Lereng", lang="en"
+    )
     assert max(layer.rgba.shape[:2]) <= 20
     opaque = layer.rgba[layer.rgba[..., 3] > 0][:, :3]
     assert len(opaque) > 0
@@ -425,8 +448,9 @@ def test_charts_have_translated_titles_and_do_not_modify_inputs():
 
     from ovop_geo import charts
 
-    index = pd.MultiIndex.from_tuples([("A", "padi"), ("B", "padi")],
-                                      names=["village_code", "crop_id"])
+    index = pd.MultiIndex.from_tuples(
+        [("A", "padi"), ("B", "padi")], names=["village_code", "crop_id"]
+    )
     land = pd.DataFrame({"production_t": [10.0, 20.0], "estimated": [True, False]}, index=index)
     before = land.copy()
     spec = charts.production_chart(land, {"A": "Desa A"}, lang="en").to_dict()
@@ -437,10 +461,12 @@ def test_charts_have_translated_titles_and_do_not_modify_inputs():
     assert spec["title"] == "Unit usaha per produk"
     values = next(iter(spec["datasets"].values()))
     assert {(v["village"], v["units"]) for v in values} == {("Desa A", 3), ("Desa B", 6)}
-    norm = pd.DataFrame({"businesses": [0.0, 1.0], "households": [np.nan, 0.5]},
-                        index=pd.Index(["A", "B"]))
-    spec = charts.criteria_profile_chart(norm, {}, {"businesses": "Units"}, product="kue",
-                                         lang="en").to_dict()
+    norm = pd.DataFrame(
+        {"businesses": [0.0, 1.0], "households": [np.nan, 0.5]}, index=pd.Index(["A", "B"])
+    )
+    spec = charts.criteria_profile_chart(
+        norm, {}, {"businesses": "Units"}, product="kue", lang="en"
+    ).to_dict()
     values = next(iter(spec["datasets"].values()))
     assert len(values) == 3  # the unknown value is left out
     assert spec["title"] == "Normalised criteria profile (0-1) for kue"
@@ -452,8 +478,12 @@ def test_land_balance_chart_stacks_the_three_parts_in_both_languages():
     from ovop_geo import charts
 
     balance = pd.DataFrame(
-        {"land_used_ha": [60.0, 20.0], "land_unused_ha": [60.0, 0.0],
-         "land_unsuitable_ha": [80.0, 30.0], "estimated": [True, True]},
+        {
+            "land_used_ha": [60.0, 20.0],
+            "land_unused_ha": [60.0, 0.0],
+            "land_unsuitable_ha": [80.0, 30.0],
+            "estimated": [True, True],
+        },
         index=pd.Index(["A", "B"], name="village_code"),
     )
     before = balance.copy()
@@ -462,7 +492,10 @@ def test_land_balance_chart_stacks_the_three_parts_in_both_languages():
     assert spec["title"] == "Village area: in use / unused suitable / unsuitable (ha)"
     assert spec["encoding"]["y"]["stack"] == "zero"
     assert spec["encoding"]["color"]["scale"]["domain"] == [
-        "In use by crops (ha)", "Suitable, unused (ha)", "Unsuitable / not farmland (ha)"]
+        "In use by crops (ha)",
+        "Suitable, unused (ha)",
+        "Unsuitable / not farmland (ha)",
+    ]
     values = next(iter(spec["datasets"].values()))
     totals = {}
     for v in values:
@@ -475,8 +508,12 @@ def test_land_balance_chart_stacks_the_three_parts_in_both_languages():
 
 def test_labels_are_sent_once_and_features_carry_escaped_values_only(villages):
     frame = villages.assign(group=["R|J", "x", "<b>Kec</b>"])
-    m = _map(frame, tooltip_columns=["group", "area_ha"], popup_columns=["households"],
-             column_labels={"group": "Kecamatan <u>", "households": "Rumah tangga"})
+    m = _map(
+        frame,
+        tooltip_columns=["group", "area_ha"],
+        popup_columns=["households"],
+        column_labels={"group": "Kecamatan <u>", "households": "Rumah tangga"},
+    )
     props = [f["properties"] for f in _geojson_layers(m)[0].data["features"]]
     # name | one value per tooltip column | flag note ("|" inside a value becomes &#124;)
     assert props[0]["tip"] == "<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>|R&#124;J|1.000,0 ha|"

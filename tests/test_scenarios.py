@@ -68,10 +68,10 @@ def test_file_round_trips():
 
 def test_every_problem_of_the_file_at_once(tmp_path):
     bad = (
-        "[scenarios.a]\nmin_unit = 3\n"                  # misspelt key
-        "[scenarios.b]\nslope_limit_pct = 4\n"           # not an offered slope limit
-        "[scenarios.c]\nmin_units = 'five'\n"            # not a number
-        "[scenarios.d.weights]\nfame = 1\n"              # unknown criterion
+        "[scenarios.a]\nmin_unit = 3\n"  # misspelt key
+        "[scenarios.b]\nslope_limit_pct = 4\n"  # not an offered slope limit
+        "[scenarios.c]\nmin_units = 'five'\n"  # not a number
+        "[scenarios.d.weights]\nfame = 1\n"  # unknown criterion
     )
     with pytest.raises(InputDataError) as info:
         parse_scenarios(bad, source="mine.toml")
@@ -102,15 +102,19 @@ def test_no_limit_gives_each_village_its_best_product(comparison):
     assert moved_free.any()
     code = table.index[moved_free.to_numpy()][0]
     why = comparison.table("en").loc[code, "why"]
-    assert why.startswith(f"free: {table.loc[code, 'product_base']} → "
-                          f"{table.loc[code, 'product_free']}.")
+    assert why.startswith(
+        f"free: {table.loc[code, 'product_base']} → {table.loc[code, 'product_free']}."
+    )
     assert "max_villages_per_product" in why
     assert "parameter yang berubah" in comparison.table("id").loc[code, "why"]
     params = comparison.parameters
     assert set(params.loc[params["scenario"] == "free", "parameter"]) == {
-        "max_villages_per_product"}
+        "max_villages_per_product"
+    }
     assert set(params.loc[params["scenario"] == "fast", "parameter"]) == {
-        "growth_rate_pct_yr", "weights"}
+        "growth_rate_pct_yr",
+        "weights",
+    }
 
 
 def test_land_alerts_follow_the_growth_scenario(comparison):
@@ -126,7 +130,7 @@ def test_land_alerts_follow_the_growth_scenario(comparison):
     for crop, row in fast.iterrows():
         r = land.loc[crop]
         t = np.arange(0, 31)
-        need = r["demand_t_yr"] * 1.30 ** t + r["food_need_t_yr"] * 1.0235 ** t
+        need = r["demand_t_yr"] * 1.30**t + r["food_need_t_yr"] * 1.0235**t
         holds = r["production_t"] + r["available_ha"] * r["yield_t_ha"]
         first = int(np.flatnonzero(need > holds)[0])
         assert row["year_land_short"] == 2030 + first
@@ -139,16 +143,21 @@ def test_land_alerts_follow_the_growth_scenario(comparison):
 
 def test_unknown_growth_scenario_and_duplicates_are_refused(prepared):
     with pytest.raises(ParameterError, match="growth_scenario 'extreme' is not a growth"):
-        compare_scenarios(prepared, [Scenario("a", AnalysisParams(sensitivity_runs=5),
-                                              growth_scenario="extreme")])
+        compare_scenarios(
+            prepared, [Scenario("a", AnalysisParams(sensitivity_runs=5), growth_scenario="extreme")]
+        )
     with pytest.raises(ParameterError, match="names must differ: a"):
         compare_scenarios(prepared, [Scenario("a"), Scenario("a")])
 
 
 def test_exported_with_the_run_and_rerun_from_the_command_line(comparison, tmp_path, capsys):
     files = scenario_outputs(comparison, lang="en")
-    assert set(files) == {"scenarios.csv", "scenario_parameters.csv", "scenario_alerts.csv",
-                          "scenarios.toml"}
+    assert set(files) == {
+        "scenarios.csv",
+        "scenario_parameters.csv",
+        "scenario_alerts.csv",
+        "scenarios.toml",
+    }
     assert parse_scenarios(files["scenarios.toml"].decode("utf-8")) == comparison.scenarios
     table = pd.read_csv(io.BytesIO(files["scenarios.csv"]), dtype={"village_code": str})
     assert len(table) == 6 and {"product_base", "product_free", "why"} <= set(table.columns)
@@ -156,8 +165,22 @@ def test_exported_with_the_run_and_rerun_from_the_command_line(comparison, tmp_p
     path = tmp_path / "scenarios.toml"
     path.write_text(FILE, encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["-q", "scenarios", str(path), "--region", "rasau-jaya", "--out", str(out),
-                 "--lang", "en"]) == 0
+    assert (
+        main(
+            [
+                "-q",
+                "scenarios",
+                str(path),
+                "--region",
+                "rasau-jaya",
+                "--out",
+                str(out),
+                "--lang",
+                "en",
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "scenarios: base, free, fast (compared with base)" in printed
     assert "alert: Land for " in printed
@@ -165,9 +188,25 @@ def test_exported_with_the_run_and_rerun_from_the_command_line(comparison, tmp_p
         assert (out / name).is_file()
     # The exported file reruns to the same comparison.
     again = tmp_path / "again"
-    assert main(["-q", "run", "--region", "rasau-jaya", "--scenarios",
-                 str(out / "scenarios.toml"), "--out", str(again), "--lang", "en"]) == 0
+    assert (
+        main(
+            [
+                "-q",
+                "run",
+                "--region",
+                "rasau-jaya",
+                "--scenarios",
+                str(out / "scenarios.toml"),
+                "--out",
+                str(again),
+                "--lang",
+                "en",
+            ]
+        )
+        == 0
+    )
     assert (again / "scenarios.csv").read_bytes() == (out / "scenarios.csv").read_bytes()
-    assert main(["-q", "run", "--scenarios", str(path), "--min-units", "3",
-                 "--out", str(again)]) == 2
+    assert (
+        main(["-q", "run", "--scenarios", str(path), "--min-units", "3", "--out", str(again)]) == 2
+    )
     assert "give the parameters in the scenario file" in capsys.readouterr().err
