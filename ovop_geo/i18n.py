@@ -942,6 +942,26 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "rep_not_candidate": ("bukan calon", "not a candidate"),
         "rep_rank": ("Peringkat", "Rank"),
         "rep_firms_short": ("{n} unit", "{n} units"),
+        "rep_qfd": ("Rencana perbaikan (QFD)", "Improvement plan (QFD)"),
+        "rep_qfd_intro": (
+            "Rumah mutu (house of quality) tiap produk yang direkomendasikan: kebutuhan pembeli "
+            "(baris) dikaitkan dengan dimensi kesiapan usaha (kolom); prioritas = bobot teknis x "
+            "kesenjangan kesiapan. Langkah dukungan diurutkan menurut prioritas yang ditanganinya.",
+            "The house of quality of each recommended product: buyer needs (rows) linked to the "
+            "firms' readiness dimensions (columns); priority = technical weight x readiness gap. "
+            "Support measures are ranked by the priority they address.",
+        ),
+        "rep_qfd_measure": ("Langkah dukungan", "Support measure"),
+        "rep_qfd_defaults": (
+            "Tabel bawaan (asumsi): {tables}.",
+            "Default tables (assumptions): {tables}.",
+        ),
+        "rep_qfd_addressed": ("Prioritas ditangani", "Priority addressed"),
+        "rep_qfd_dimensions": ("Dimensi utama", "Main dimensions"),
+        "rep_qfd_skipped": (
+            "{product}: tanpa rumah mutu ({reason}).",
+            "{product}: no house of quality ({reason}).",
+        ),
         "rep_profiles": ("Profil desa", "Village profiles"),
         "rep_profiles_selected": (
             "Hanya {n} desa diprofilkan: {k} calon teratas tiap produk (pilih desa lain dengan "

@@ -31,8 +31,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from . import __version__, figures, printmaps
-from .errors import ParameterError
+from . import __version__, figures, printmaps, qfd
+from .errors import OvopError, ParameterError
 from .i18n import LANGUAGES, fmt_number, t, translate_note
 from .layout import (
     Block,
@@ -1203,6 +1203,68 @@ def _comparison(result, facts: ReportFacts, codes: list[str], lang: str) -> list
     ]
 
 
+#: Products given a house of quality in the report: the most recommended ones, at most this many.
+QFD_PRODUCTS = 3
+
+
+def _qfd_section(result, facts: ReportFacts, options) -> list[Block]:
+    """The house of quality and the ranked support measures of the recommended products."""
+    lang = options.lang
+    recommended = facts.villages["recommended"].dropna().astype(str)
+    if recommended.empty or result.region.businesses is None:
+        return []
+    counts = recommended.value_counts()
+    products = sorted(counts.index, key=lambda p: (-counts[p], p))[:QFD_PRODUCTS]
+    blocks: list[Block] = [
+        PageBreak(),
+        Heading(t("rep_qfd", lang), 1),
+        Paragraph(t("rep_qfd_intro", lang), "small"),
+    ]
+    for i, product in enumerate(products):
+        try:
+            section = qfd.report_section(*qfd.product_qfd(result.region, product), lang)
+        except OvopError as err:  # a product the QFD tables do not cover: said, not hidden
+            blocks.append(
+                Paragraph(
+                    t("rep_qfd_skipped", lang, product=product, reason=err.text(lang)), "note"
+                )
+            )
+            continue
+        if i:
+            blocks.append(PageBreak())  # one product a page: its heading never left alone
+        blocks.append(Heading(product, 2))
+        picture = figures.house_of_quality_picture(section, lang=lang, fmt="png", dpi=130)
+        blocks.append(Picture(picture, width=1.0, max_height=0.5))
+        rows = tuple(
+            (
+                str(m["rank"]),
+                m["label"],
+                fmt_number(100 * m["priority_addressed"], lang, "%", decimals=1),
+                ", ".join(m["main_dimensions"]),
+            )
+            for m in section["plan"][:5]
+        )
+        blocks.append(
+            Table(
+                (
+                    t("rep_rank", lang),
+                    t("rep_qfd_measure", lang),
+                    t("rep_qfd_addressed", lang),
+                    t("rep_qfd_dimensions", lang),
+                ),
+                rows,
+                widths=(0.9, 3.0, 1.2, 3.3),
+                align="llrl",
+            )
+        )
+        notes = [section["places_text"], section["assumptions"]["scenario"]]
+        if section["assumptions"]["default_tables"]:
+            tables = ", ".join(section["assumptions"]["default_tables"])
+            notes.append(t("rep_qfd_defaults", lang, tables=tables))
+        blocks.append(Paragraph(" ".join(str(n) for n in notes if n), "note"))
+    return blocks
+
+
 def _methods(result, facts: ReportFacts, options, now) -> list[Block]:
     lang = options.lang
     record = run_record(result, now=now)
@@ -1393,6 +1455,7 @@ def report_document(
             Heading(t("rep_by_kecamatan", lang), 1),
             _by_area_table(facts, lang, ["kabupaten", "group"]),
         ]
+    blocks += _qfd_section(result, facts, options)
     blocks += _methods(result, facts, options, now)
     title = t("rep_title", lang) + " – " + result.region.name
     footer = f"{result.region.name} · ovop_geo {__version__} · {now:%Y-%m-%d} · " + t(

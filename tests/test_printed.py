@@ -19,10 +19,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ovop_geo import __version__
+from ovop_geo import __version__, qfd
 from ovop_geo.cli import main
 from ovop_geo.pipeline import AnalysisParams, analyse, prepare_region
-from ovop_geo.printed import ReportOptions, report_document, report_facts, report_files
+from ovop_geo.printed import (
+    QFD_PRODUCTS,
+    ReportOptions,
+    report_document,
+    report_facts,
+    report_files,
+)
 from ovop_geo.region import load_region
 
 pypdf = pytest.importorskip("pypdf")
@@ -155,6 +161,16 @@ def test_pdf_names_every_village_the_sentra_the_data_status_and_the_parameters(r
     assert record_hash[:16] in text.replace(" ", "")
 
 
+def test_the_improvement_plan_is_the_qfd_of_the_recommended_product(reports, result):
+    pages = pages_text(reports["en"]["pdf"])
+    start = next(i for i, p in enumerate(pages) if p.startswith("Improvement plan (QFD)"))
+    assert "kerupuk" in pages[start]  # recommended in two villages, first in name order
+    section = qfd.report_section(*qfd.product_qfd(result.region, "kerupuk"), "en")
+    for measure in section["plan"][:2]:
+        assert measure["label"] in pages[start]
+        assert f"{100 * measure['priority_addressed']:.1f} %" in pages[start]
+
+
 def test_numbers_follow_the_language(reports):
     # LQ of kerupuk in Rasau Jaya I = (6/13)/(16/50) = 1.442, printed with two decimals in the
     # comparison table (kerupuk is its recommended product).
@@ -184,9 +200,14 @@ def test_page_structure_cover_summary_maps_profiles_comparison_methods(reports, 
     comparison = [i for i, p in enumerate(pages) if p.startswith("Perbandingan desa")]
     methods = [i for i, p in enumerate(pages) if p.startswith("Metode dan asal data")]
     assert comparison == [profile_pages[-1] + 1]
-    assert methods == [comparison[0] + 1]
-    # cover + summary + overview + 9 products + 6 profiles + comparison + methods (1 or 2).
-    assert len(pages) in (20, 21)
+    # The improvement plan (QFD) of the most recommended products, one page each, then methods.
+    qfd_pages = [i for i, p in enumerate(pages) if p.startswith("Rencana perbaikan (QFD)")]
+    assert qfd_pages == [comparison[0] + 1]
+    recommended = set(report_facts(result).villages["recommended"].dropna())
+    n_qfd = min(len(recommended), QFD_PRODUCTS)
+    assert methods == [qfd_pages[0] + n_qfd]
+    # cover + summary + overview + 9 products + 6 profiles + comparison + QFD + methods (1 or 2).
+    assert len(pages) in (20 + n_qfd, 21 + n_qfd)
     # The comparison page is landscape A4; the others portrait A4.
     reader = pypdf.PdfReader(io.BytesIO(reports["id"]["pdf"]))
     sizes = [
