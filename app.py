@@ -225,6 +225,7 @@ class BundleStore:
             return key in self._items
 
     def get(self, key: str, make: Callable[[], Bundle]) -> Bundle:
+        """The bundle for ``key``, made once with ``make`` if not stored (other askers wait)."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -320,6 +321,8 @@ def leaflet_problem() -> str | None:
 # ------------------------------------------------------------------------------ sidebar
 @dataclass(frozen=True)
 class Choices:
+    """The sidebar's choices: page language, region and base map."""
+
     lang: str
     region: str
     base_map: str
@@ -499,6 +502,7 @@ def central_growth(bundle: Bundle) -> float:
 
 
 def products_of(bundle: Bundle) -> list[str]:
+    """The products of the region's business table (its columns); none without the table."""
     businesses = bundle.prepared.region.businesses
     return [] if businesses is None else [str(c) for c in businesses.columns]
 
@@ -557,8 +561,10 @@ def map_data(bundle: Bundle, result: AnalysisResult, lang: str) -> gpd.GeoDataFr
 
 
 def show_map(bundle: Bundle, result: AnalysisResult, product: str | None, choices: Choices):
-    """Indicator, kecamatan and village search above the map; the picked village's profile
-    beside it (picked by a click on the map or by the search)."""
+    """Indicator, kecamatan and village search above the map; the picked village's profile beside.
+
+    The village is picked by a click on the map or by the search.
+    """
     lang = choices.lang
     problem = leaflet_problem()
     if problem is not None:
@@ -766,6 +772,7 @@ def _names(result: AnalysisResult) -> pd.Series:
 
 
 def show_compare(result: AnalysisResult, product: str | None, lang: str) -> None:
+    """The chosen villages side by side for ``product``: score, rank, robustness, OVOP pick."""
     if result.scores is None or product is None:
         st.info(t("no_scores", lang))
         return
@@ -879,6 +886,7 @@ def show_balance(result: AnalysisResult, lang: str) -> None:
 
 
 def show_land(result: AnalysisResult, lang: str) -> None:
+    """The land section: balance, per-village land table, food and growth, carrying capacity."""
     st.subheader(t("land_heading", lang))
     if result.land is None:
         missing = [translate_note(m, lang) for m in missing_statistics(result.region)] or ["–"]
@@ -974,6 +982,7 @@ def show_food_and_growth(result: AnalysisResult, lang: str) -> None:
 
 
 def show_capacity(result: AnalysisResult, lang: str) -> None:
+    """The carrying capacity for the region and per village, with its parameters."""
     if result.carrying is None:
         return
     cc = result.carrying
@@ -1035,6 +1044,7 @@ def show_capacity(result: AnalysisResult, lang: str) -> None:
 
 
 def show_readiness(prepared: PreparedRegion, lang: str) -> None:
+    """The readiness assessment: score per aspect, weakest and flagged dimensions, all of them."""
     by_dim, by_aspect = prepared.readiness_by_dimension, prepared.readiness_by_aspect
     if by_dim is None:
         st.info(t("no_assessment", lang))
@@ -1098,8 +1108,10 @@ def region_qfd_tables(key: str, product: str, _bundle: Bundle) -> qfd.QfdTables:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def region_qfd(key: str, product: str, params: qfd.QfdParams, lang: str, _bundle: Bundle):
-    """House, plan and report section from the region's own tables (they do not depend on the
-    sidebar's weights, so a weight change does not redo them)."""
+    """House, plan and report section from the region's own tables.
+
+    They do not depend on the sidebar's weights, so a weight change does not redo them.
+    """
     region = _bundle.prepared.region
     tables = region_qfd_tables(key, product, _bundle)
     house, plan = qfd.product_qfd(region, product, tables=tables, survey=None, params=params)
@@ -1109,8 +1121,11 @@ def region_qfd(key: str, product: str, params: qfd.QfdParams, lang: str, _bundle
 def qfd_inputs(
     bundle: Bundle, product: str, lang: str
 ) -> tuple[qfd.QfdTables, pd.DataFrame | None, bool]:
-    """The region's QFD tables with the user's own uploads in place of the defaults, an
-    uploaded per-firm survey (or None), and whether anything was uploaded."""
+    """The QFD tables, survey and upload flag, from the user's uploads and the region.
+
+    The region's QFD tables with the user's own uploads in place of the defaults, an uploaded
+    per-firm survey (or None), and whether anything was uploaded.
+    """
     region = bundle.prepared.region
     with st.expander(t("qfd_own_tables", lang)):
         st.caption(t("qfd_upload_help", lang))
@@ -1249,6 +1264,7 @@ def show_qfd_plan(section: dict, lang: str) -> None:
 
 
 def show_qfd_details(house: qfd.HouseOfQuality, lang: str) -> None:
+    """The house of quality's customer needs and its roof (correlations), in expanders."""
     en = lang == "en"
     with st.expander(t("qfd_needs_heading", lang)):
         needs = house.needs
@@ -1288,6 +1304,7 @@ def show_qfd_details(house: qfd.HouseOfQuality, lang: str) -> None:
 def show_qfd_downloads(
     region, house: qfd.HouseOfQuality, plan: qfd.ImprovementPlan, lang: str
 ) -> None:
+    """Download buttons for the QFD outputs and the region's QFD tables (to edit and upload)."""
     st.markdown(f"**{t('qfd_downloads', lang)}**")
     st.caption(t("qfd_downloads_caption", lang))
     files = {
@@ -1320,6 +1337,7 @@ def show_qfd_downloads(
 
 
 def show_exports(result: AnalysisResult, key: str, lang: str) -> None:
+    """The downloads: every output file, the reports, the scenarios and the missing data."""
     st.subheader(t("exports_heading", lang))
     st.caption(t("exports_caption", lang))
     mimes = {
@@ -1456,13 +1474,14 @@ def _csv_maker(frame: pd.DataFrame) -> Callable[[], bytes]:
 
 
 def products_of_region(result: AnalysisResult) -> list[str]:
+    """The products of the region's raw-material table, in first-seen order."""
     raw = result.region.tables.get("raw_materials")
     return [] if raw is None else list(dict.fromkeys(raw["product"].astype(str)))
 
 
 # ------------------------------------------------------------------------------ own data
 def upload_session() -> UploadSession:
-    """This browser session's upload folder (created on first use)."""
+    """The upload folder of the current browser session (created on first use)."""
     session = st.session_state.get("upload_session")
     if session is None or session.closed:
         session = UploadSession()

@@ -1112,8 +1112,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _terminate_as_interrupt():
-    """SIGTERM (a stopped job, a closed terminal) ends the run like Ctrl-C: staged files are
-    removed and nothing half-written stays. Returns the previous handler."""
+    """Make SIGTERM (a stopped job, a closed terminal) end the run like Ctrl-C.
+
+    Staged files are removed and nothing half-written stays. Returns the previous handler.
+    """
 
     def handler(_signum, _frame):
         raise KeyboardInterrupt

@@ -182,8 +182,11 @@ def sentra_clusters(
 
 
 def cluster_membership(clusters: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Each (village_code, product) with its ``cluster_id``, ``cluster_villages`` (count),
-    ``cluster_businesses`` and ``cluster_class``."""
+    """Each (village_code, product) with the columns of its cluster.
+
+    The columns are ``cluster_id``, ``cluster_villages`` (count), ``cluster_businesses`` and
+    ``cluster_class``.
+    """
     rows = [
         {
             "village_code": code,

@@ -207,6 +207,7 @@ class ValueFunction:
         return max(v for _, v in self.anchors)
 
     def __call__(self, raw) -> np.ndarray:
+        """The values of ``raw``, linear between the anchors and held beyond them; NaN stays NaN."""
         x = np.asarray(raw, dtype=float)
         xs = np.array([a for a, _ in self.anchors])
         vs = np.array([v for _, v in self.anchors])
@@ -214,6 +215,7 @@ class ValueFunction:
         return np.where(np.isnan(x), np.nan, out)
 
     def as_record(self) -> dict:
+        """The function as a plain dict (criterion, unit, anchors, source) for the run record."""
         return {
             "criterion": self.criterion,
             "unit": self.unit,

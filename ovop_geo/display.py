@@ -21,8 +21,11 @@ __all__ = ["crop_names", "display_table", "source_text", "year_text"]
 
 
 def source_text(spec, lang: str) -> str | None:
-    """The source of a manifest section in ``lang``: ``source_id`` on the Indonesian page when
-    the manifest gives one, else ``source`` (written in English by convention)."""
+    """The source of a manifest section in ``lang``.
+
+    ``source_id`` on the Indonesian page when the manifest gives one, else ``source`` (written
+    in English by convention).
+    """
     if spec is None:
         return None
     if lang == "id" and getattr(spec, "source_id", None):

@@ -85,9 +85,11 @@ class Problem(list):
         self.path = path
 
     def add(self, message: str) -> None:
+        """Add one problem."""
         self.append(message)
 
     def raise_if_any(self) -> None:
+        """Raise one :class:`InputDataError` listing every problem collected, if there is any."""
         raise_problems(self.path, list(self))
 
 

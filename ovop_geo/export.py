@@ -328,8 +328,9 @@ def _pid_alive(pid: int) -> bool:
 
 
 def clean_stale_temporaries(out_dir: str | os.PathLike) -> list[str]:
-    """Remove hidden staged files left in ``out_dir`` by runs that were killed (SIGKILL, a
-    power cut). Files of a writer that is still running (a concurrent run) are kept.
+    """Remove hidden staged files left in ``out_dir`` by killed runs (SIGKILL, a power cut).
+
+    Files of a writer that is still running (a concurrent run) are kept.
 
     Returns
     -------
@@ -410,9 +411,11 @@ def check_output_dir(out_dir: str | os.PathLike, *, min_free_bytes: int = MIN_FR
 
 @contextlib.contextmanager
 def _folder_lock(out: Path):
-    """Hold an exclusive lock on the folder while a set of outputs is staged and renamed, so
-    that two runs into one folder leave one run's complete set, never a mix (POSIX ``flock`` on
-    the folder itself: no lock file is left behind)."""
+    """Hold an exclusive lock on the folder while a set of outputs is staged and renamed.
+
+    Two runs into one folder so leave one run's complete set, never a mix (POSIX ``flock`` on
+    the folder itself: no lock file is left behind).
+    """
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
@@ -430,9 +433,11 @@ def _folder_lock(out: Path):
 
 @contextlib.contextmanager
 def _signals_held():
-    """Hold SIGINT and SIGTERM while staged files are renamed into place (a few milliseconds),
-    so Ctrl-C cannot leave half of the new set beside half of the old one; they are delivered
-    right after."""
+    """Hold SIGINT and SIGTERM while staged files are renamed into place (a few milliseconds).
+
+    Ctrl-C so cannot leave half of the new set beside half of the old one; the held signals are
+    delivered right after.
+    """
     if (
         not hasattr(signal, "pthread_sigmask")
         or threading.current_thread() is not threading.main_thread()

@@ -835,8 +835,11 @@ def scenarios_from_table(
     central_pct_yr: float | None = None,
     source: str = "growth_scenarios.csv",
 ) -> tuple[GrowthScenario, ...]:
-    """Low / central / high scenarios from a table (``scenario``, ``growth_rate_pct_yr``,
-    ``source``); ``central_pct_yr`` (the user's rate) replaces the central one."""
+    """Low / central / high scenarios from a table.
+
+    The table has ``scenario``, ``growth_rate_pct_yr`` and ``source``; ``central_pct_yr`` (the
+    user's rate) replaces the central one.
+    """
     rows: list[GrowthScenario] = []
     if table is not None:
         missing = [
@@ -873,7 +876,7 @@ def growth_scenarios(
     population_growth_pct_yr: float = FarmingParams.population_growth_pct_yr,
     horizon_years: int = FarmingParams.horizon_years,
 ) -> pd.DataFrame:
-    """In which year does the crop's land stop holding food and the firms' raw material?
+    """The year in which the crop's land stops holding food and the firms' raw material.
 
     Starting in ``start_year`` (today, or the data year when the caller says so) from the
     latest figures, for each year t = 0 .. horizon:

@@ -90,8 +90,11 @@ _SIGNATURES = (
 
 
 def describe_content(path: Path) -> str | None:
-    """What a file looks like from its first bytes, for a message (HTML page, UTF-16 text, XML,
-    KML, a picture, a zip): never its content. None when nothing is recognised."""
+    """What a file looks like from its first bytes, for a message: never its content.
+
+    Recognised: an HTML page, UTF-16 text, XML, KML, a picture, a zip. None when nothing is
+    recognised.
+    """
     try:
         with path.open("rb") as fh:
             head = fh.read(2048)
@@ -113,8 +116,11 @@ def describe_content(path: Path) -> str | None:
 
 
 def unreadable_reason(path: Path, err: BaseException, shown: str) -> str:
-    """Why a library could not read ``path``: what the file looks like, else the library's first
-    line with every machine path replaced by the name the user knows."""
+    """Why a library could not read ``path``.
+
+    What the file looks like, else the library's first line with every machine path replaced by
+    the name the user knows.
+    """
     looks = describe_content(path)
     if looks is not None:
         return looks
@@ -355,8 +361,11 @@ def read_vector(
 
 
 def _check_json_content(path: Path, shown: str, suffix: str) -> None:
-    """A ``.geojson`` must hold JSON: GDAL would read a renamed KML or GML by its content and
-    report its columns as if they were the user's, so say what the file is instead."""
+    """Check that a ``.geojson`` holds JSON.
+
+    GDAL would read a renamed KML or GML by its content and report its columns as if they were
+    the user's, so say what the file is instead.
+    """
     try:
         with path.open("rb") as fh:
             head = fh.read(512)
@@ -578,8 +587,11 @@ _MAX_COLUMN_NAME = 40
 
 
 def _columns_found(columns, sep: str) -> str:
-    """The header's column names for a message, never more of the file: at most 12 names of at
-    most 40 characters; a header with one cell is not echoed (it may be any text line)."""
+    """The header's column names for a message, never more of the file.
+
+    At most 12 names of at most 40 characters; a header with one cell is not echoed (it may be
+    any text line).
+    """
     names = [str(c) for c in columns]
     if len(names) <= 1:
         return msg("table.one_column")

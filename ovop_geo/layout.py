@@ -46,24 +46,32 @@ FONT_BOLD = "DejaVuSans-Bold"
 # ------------------------------------------------------------------------------------ blocks
 @dataclass(frozen=True)
 class Heading:
+    """A heading: ``level`` 1 a section (starts the bookmarks), 2 a subsection, 0 the cover."""
+
     text: str
     level: int = 1  # 1 = section (starts the bookmarks), 2 = subsection, 0 = the cover title
 
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph of text in one of the report's paragraph styles."""
+
     text: str
     style: str = "body"  # "body", "small", "lead" (larger), "note" (grey, small)
 
 
 @dataclass(frozen=True)
 class Bullets:
+    """A bulleted list."""
+
     items: tuple[str, ...]
     style: str = "body"
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table: header, rows, optional relative column widths and alignment, font size, caption."""
+
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     #: Relative column widths (any scale); None: equal.
@@ -76,6 +84,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Picture:
+    """A PNG picture, sized as a share of the text width, with a caption."""
+
     png: bytes = field(repr=False)
     #: Width as a share of the text width (0-1); the height follows the picture's aspect.
     width: float = 1.0
@@ -101,6 +111,8 @@ class Box:
 
 @dataclass(frozen=True)
 class PageBreak:
+    """A page break; ``landscape`` sets the orientation of the pages from here on."""
+
     #: Orientation of the pages from here on.
     landscape: bool = False
 

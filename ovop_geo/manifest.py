@@ -752,8 +752,10 @@ def _toml_value(value: Any, where: str) -> str:
 
 
 def toml_document(sections: dict[str, dict[str, Any]], *, header: str = "") -> str:
-    """TOML text of ``section -> key -> value`` (dotted section names are sub-tables; None
-    values are left out; dicts become inline tables), with ``header`` as comment lines."""
+    """TOML text of ``section -> key -> value``, with ``header`` as comment lines.
+
+    Dotted section names are sub-tables; None values are left out; dicts become inline tables.
+    """
     lines = [f"# {line}".rstrip() for line in header.splitlines()]
     for name, values in sections.items():
         if lines:

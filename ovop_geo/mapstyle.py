@@ -50,6 +50,7 @@ def unit_for(column: str) -> tuple[str, float]:
 
 
 def is_year(column: str) -> bool:
+    """Whether ``column`` holds years (its name starts with ``year`` or ends with ``_year``)."""
     return column.startswith("year") or column.endswith("_year")
 
 
@@ -72,6 +73,8 @@ def format_value(value: object, column: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Scale:
+    """The colour of each village and the legend of a map layer."""
+
     colours: pd.Series  # village -> colour
     legend: tuple[tuple[str, str], ...]  # (colour, label)
 
@@ -86,6 +89,11 @@ def numeric_scale(
     *,
     year: bool = False,
 ) -> Scale:
+    """Sequential colours in at most five classes (quantiles or equal intervals), with a legend.
+
+    Years get whole-year class edges from quantiles; villages without a value get the no-data
+    colour and the ``no_data`` legend entry.
+    """
     finite = values[np.isfinite(values)]
     colours = pd.Series(NO_DATA_COLOUR, index=values.index, dtype=object)
     legend: list[tuple[str, str]] = []
@@ -124,6 +132,7 @@ def numeric_scale(
 
 
 def categorical_scale(values: pd.Series, no_data: str) -> Scale:
+    """One qualitative colour per category (sorted as text), the no-data colour for missing."""
     present = values.dropna()
     categories = sorted(present.unique(), key=str)
     lookup = {c: QUALITATIVE[i % len(QUALITATIVE)] for i, c in enumerate(categories)}
@@ -137,6 +146,7 @@ def categorical_scale(values: pd.Series, no_data: str) -> Scale:
 def scale_for(
     villages: gpd.GeoDataFrame, column: str, lang: str, no_data: str, method: str
 ) -> Scale:
+    """The scale of a village column: numeric (not boolean) columns by class, others by value."""
     values = villages[column]
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         unit, factor = unit_for(column)

@@ -81,6 +81,7 @@ class Message(str):
     params: Mapping[str, object]
 
     def __new__(cls, key: str, /, **params: object) -> Message:
+        """A message for catalogue ``key`` with ``params``; as a string it is the English text."""
         self = super().__new__(cls, _render(key, "en", params))
         self.key = key
         self.params = MappingProxyType(dict(params))

@@ -287,6 +287,7 @@ class AnalysisResult:
 
     @property
     def region(self) -> Region:
+        """The region analysed (that of ``prepared``)."""
         return self.prepared.region
 
 
@@ -583,8 +584,11 @@ def _slope_statistics(region: Region, *, workdir: str | Path | None):
 def _harvest_against_farmland(
     region: Region, harvest: pd.DataFrame, village_land, source: str
 ) -> list[str]:
-    """A warning for harvest areas above a village's farmland times the crop's cropping
-    intensity (possible: farmland may be mapped short, but worth a look)."""
+    """A warning for harvest areas above a village's farmland times the cropping intensity.
+
+    The intensity is the crop's. Such areas are possible (farmland may be mapped short), but
+    worth a look.
+    """
     if village_land is None or "farmland_ha" not in village_land.columns:
         return []
     crops = region.tables.get("crops")

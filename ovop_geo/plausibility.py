@@ -149,8 +149,11 @@ def looks_like_degrees(gdf: gpd.GeoDataFrame) -> bool:
 
 
 def check_raw_crs(raw: gpd.GeoDataFrame, path: str, bounds: Bounds) -> list[str]:
-    """Refusals for coordinates that do not fit their CRS: degrees labelled as a projected CRS,
-    and coordinates outside the CRS's area of use (pyproj ``CRS.area_of_use``)."""
+    """Refusals for coordinates that do not fit their CRS.
+
+    Degrees labelled as a projected CRS, and coordinates outside the CRS's area of use (pyproj
+    ``CRS.area_of_use``).
+    """
     if raw.crs is None or raw.empty:
         return []
     crs_name = raw.crs.to_string()

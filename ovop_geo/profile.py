@@ -59,6 +59,8 @@ class ProductLine:
 
 @dataclass(frozen=True)
 class VillageProfile:
+    """What the app shows for one village: facts, firms, land balance, products and flags."""
+
     code: str
     name: str
     kecamatan: str | None
@@ -76,8 +78,10 @@ def _num(x) -> float | None:
 
 
 def _top_criteria(candidate: pd.Series, lang: str, n: int = 3) -> tuple[str, ...]:
-    """The criteria that gave a candidate most of its score points (``points_*`` columns of
-    the sentra decision), largest first."""
+    """The criteria that gave a candidate most of its score points, largest first.
+
+    The points are the ``points_*`` columns of the sentra decision.
+    """
     points = {
         c.removeprefix("points_"): float(v)
         for c, v in candidate.items()
@@ -233,8 +237,9 @@ def _mercator_y(lat: float) -> float:
 def view_for(
     geometry: gpd.GeoSeries, *, width_px: int = 800, height_px: int = 600, max_zoom: int = 16
 ) -> tuple[tuple[float, float], int]:
-    """Centre (lat, lon) and the largest Web Mercator zoom at which ``geometry`` (EPSG:4326)
-    fits ``width_px`` x ``height_px``.
+    """Centre (lat, lon) and the largest Web Mercator zoom at which ``geometry`` fits.
+
+    ``geometry`` (EPSG:4326) fits ``width_px`` x ``height_px`` at that zoom.
 
     At zoom z the world is 256 * 2**z pixels wide: a box of ``dlon`` degrees fits ``W`` pixels
     when z <= log2(W * 360 / (256 * dlon)); in y, with Mercator ordinates y in radians,

@@ -259,8 +259,10 @@ def read_raster_info(
 
 
 def raster_read_error(info: RasterInfo, err: BaseException) -> InputDataError:
-    """A damaged raster found while reading its pixels (truncated file, bad tile), as the
-    project's error naming the file as the user knows it (never GDAL's path)."""
+    """A damaged raster found while reading its pixels (truncated file, bad tile), as an error.
+
+    It is the project's error, naming the file as the user knows it (never GDAL's path).
+    """
     return InputDataError(msg("raster.damaged", name=info.name), path=info.name)
 
 
@@ -376,7 +378,7 @@ def _row_latitudes(info: RasterInfo, r0: int, r1: int) -> np.ndarray:
 
 
 def _pixel_size_m(info: RasterInfo, r0: int, r1: int) -> tuple[np.ndarray, float]:
-    """x spacing per row (metres, array) and y spacing (metres) for rows r0..r1-1."""
+    """The x spacing per row (metres, array) and y spacing (metres) for rows r0..r1-1."""
     t = info.transform
     if info.is_geographic:
         lat = np.radians(_row_latitudes(info, r0, r1))

@@ -154,7 +154,7 @@ def _packed(fragments: Sequence[str]) -> str:
 
 
 def _bind_packed(tip_labels: Sequence[str], pop_labels: Sequence[str]) -> JsCode:
-    """onEachFeature for villages whose ``tip``/``pop`` are :func:`_packed` fragments.
+    """The ``onEachFeature`` for villages whose ``tip``/``pop`` are :func:`_packed` fragments.
 
     Fragments: the name (HTML), one value per label, then the flag note (HTML, may be empty).
     The labels are escaped here and sent once; the browser builds the table when the tooltip or

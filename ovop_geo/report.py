@@ -212,9 +212,12 @@ def candidates_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
 
 
 def clusters_frame(result: AnalysisResult) -> gpd.GeoDataFrame:
-    """One feature per sentra cluster (EPSG:4326): ``product``, ``cluster_id``, ``villages``
-    (codes joined by ``;``), ``village_names``, ``n_villages``, ``businesses`` (total firms),
-    ``sentra_class``, ``meets_pp29_2018`` and the dissolved geometry."""
+    """One feature per sentra cluster (EPSG:4326).
+
+    Columns: ``product``, ``cluster_id``, ``villages`` (codes joined by ``;``), ``village_names``,
+    ``n_villages``, ``businesses`` (total firms), ``sentra_class``, ``meets_pp29_2018`` and the
+    dissolved geometry.
+    """
     clusters = result.clusters
     if clusters is None or clusters.empty:
         return gpd.GeoDataFrame(

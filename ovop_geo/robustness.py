@@ -1,4 +1,4 @@
-"""How robust are the sentra decisions of :mod:`ovop_geo.decision`?
+"""How robust the sentra decisions of :mod:`ovop_geo.decision` are.
 
 Three perturbations, each answering its own question, and one ``fragile`` flag over them:
 

@@ -220,8 +220,10 @@ def parse_scenarios(text: str, *, source: str = "scenarios.toml") -> tuple[Scena
 
 
 def scenarios_text(scenarios: Sequence[Scenario], *, header: str = "") -> str:
-    """The TOML text of ``scenarios`` (only the parameters that differ from the defaults), which
-    :func:`parse_scenarios` reads back to the same scenarios."""
+    """The TOML text of ``scenarios`` (only the parameters that differ from the defaults).
+
+    :func:`parse_scenarios` reads it back to the same scenarios.
+    """
     default = AnalysisParams()
     sections: dict[str, dict[str, Any]] = {}
     for sc in scenarios:
@@ -277,8 +279,11 @@ def _parameters(scenarios: Sequence[Scenario], results: dict[str, AnalysisResult
 
 
 def _products(result: AnalysisResult) -> pd.DataFrame:
-    """Each village's OVOP product, its score and its own best: the recommendation, or the
-    distinct-products assignment when the scenario asks for it."""
+    """Each village's OVOP product, its score and its own best.
+
+    From the recommendation, or from the distinct-products assignment when the scenario asks
+    for it.
+    """
     if result.allocation is not None:
         return result.allocation[["product", "score", "best_product"]]
     rec = result.recommendation
@@ -449,9 +454,12 @@ def compare_scenarios(
 
 
 def scenario_outputs(comparison: ScenarioComparison, *, lang: str = "id") -> dict[str, bytes]:
-    """The comparison as files for :func:`ovop_geo.export.write_outputs`: ``scenarios.csv``
-    (per village), ``scenario_parameters.csv``, ``scenario_alerts.csv`` and ``scenarios.toml``
-    (the scenarios themselves, to rerun with ``ovop-geo run --scenarios scenarios.toml``)."""
+    """The comparison as files for :func:`ovop_geo.export.write_outputs`.
+
+    ``scenarios.csv`` (per village), ``scenario_parameters.csv``, ``scenario_alerts.csv`` and
+    ``scenarios.toml`` (the scenarios themselves, to rerun with
+    ``ovop-geo run --scenarios scenarios.toml``).
+    """
     if not comparison.scenarios:
         raise OvopError("no scenarios to export")
     alerts = comparison.alerts.copy()

@@ -1,4 +1,4 @@
-"""How robust are the rankings to the choice of weights?
+"""How robust the rankings are to the choice of weights.
 
 Weights are drawn from a Dirichlet distribution centred on the chosen weights
 (``alpha = concentration × w``, *w* normalised to sum 1): a concentration of 50 keeps most draws

@@ -22,6 +22,7 @@ logger.addHandler(logging.NullHandler())
 
 
 def check_crs(frame: gpd.GeoDataFrame, what: str) -> None:
+    """Raise the project's "no CRS" error when ``frame`` has no CRS (``what`` names it)."""
     require_crs(frame.crs, what)
 
 

@@ -214,10 +214,10 @@ def _wrong_type(shown: str, expected: str, data: bytes, advice: str) -> InputDat
 
 
 def check_content(name: str, data: bytes) -> None:
-    """Check that the content of a file matches its extension.
+    r"""Check that the content of a file matches its extension.
 
-    GeoPackage: SQLite header; zip: ``PK\\x03\\x04``; GeoTIFF: ``II*\\0``, ``MM\\0*`` or BigTIFF
-    ``II+\\0``/``MM\\0+``; GeoParquet: ``PAR1`` at both ends; GeoJSON: UTF-8 text holding a JSON
+    GeoPackage: SQLite header; zip: ``PK\x03\x04``; GeoTIFF: ``II*\0``, ``MM\0*`` or BigTIFF
+    ``II+\0``/``MM\0+``; GeoParquet: ``PAR1`` at both ends; GeoJSON: UTF-8 text holding a JSON
     object; CSV: text (UTF-8, UTF-8 with BOM, or Latin-1) without NUL bytes.
 
     Parameters

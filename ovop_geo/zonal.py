@@ -231,8 +231,10 @@ def _stats_kernel(
 def _classes_kernel(
     values, end, offset, span, nodata, use_nodata, run_labels, starts, run_area, areas
 ):  # pragma: no cover - compiled
-    """Class areas per label of an 8-bit class raster (``areas``: labels x span, column = value -
-    offset)."""
+    """Class areas per label of an 8-bit class raster.
+
+    ``areas``: labels x span, column = value - offset.
+    """
     n_runs = starts.size
     for i in range(n_runs):
         lab = run_labels[i]
@@ -250,9 +252,12 @@ def _classes_kernel(
 
 @numba.njit(nogil=True, cache=True)
 def _encode_block(last, first, width, counts):  # pragma: no cover - compiled
-    """Runs of the primary labels (``last``: the last village burnt wins) and of the second
-    village of overlapping pixels (``first`` where it differs from ``last``, else 0), broken at
-    every row start; pixel counts per label added to ``counts``. Both blocks are flattened."""
+    """Runs of the primary labels and of the second village of overlapping pixels.
+
+    Primary labels: ``last`` (the last village burnt wins); second village: ``first`` where it
+    differs from ``last``, else 0. Runs are broken at every row start; pixel counts per label
+    are added to ``counts``. Both blocks are flattened.
+    """
     size = last.size
     n1 = 1
     n2 = 1
@@ -401,8 +406,11 @@ def _fill_polygons(xy, ring_start, poly_ring, labels, order, igt, width, last, f
 
 
 def _flat_rings(parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coordinates of the rings of polygons: (xy, first coordinate of each ring, first ring of
-    each polygon), each with one more entry at the end."""
+    """Coordinates of the rings of polygons, with where each ring and each polygon starts.
+
+    Returns (xy, first coordinate of each ring, first ring of each polygon), the two start
+    arrays each with one more entry at the end.
+    """
     rings, ring_owner = shapely.get_rings(parts, return_index=True)
     xy, coord_owner = shapely.get_coordinates(rings, return_index=True)
     ring_start = np.searchsorted(coord_owner, np.arange(len(rings) + 1))
