@@ -17,13 +17,13 @@ reference the Dask path is tested against).
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
 import resource
 import shutil
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -116,15 +116,18 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """A (Geo)Parquet file of ``frame`` with its index, in memory."""
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=True)
+    return buffer.getvalue()
+
+
 def _atomic_parquet(frame: gpd.GeoDataFrame, path: Path) -> None:
+    from .export import atomic_write_bytes
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        frame.to_parquet(tmp, index=True)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    atomic_write_bytes(path, _parquet_bytes(frame))
 
 
 def _partition_table(result) -> gpd.GeoDataFrame:
@@ -287,13 +290,9 @@ def _merge(out_dir: Path, results: list[PartitionResult]) -> tuple[pd.DataFrame,
 
 
 def _atomic_frame(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        frame.to_parquet(tmp, index=True)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    from .export import atomic_write_bytes
+
+    atomic_write_bytes(path, _parquet_bytes(frame))
 
 
 def _atomic_csv(frame: pd.DataFrame, path: Path) -> None:
