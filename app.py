@@ -73,6 +73,7 @@ from ovop_geo.region import (
     read_landuse,
     read_zoning,
     statistics_templates,
+    subset_region,
 )
 from ovop_geo.scenarios import (
     Scenario,
@@ -85,6 +86,7 @@ from ovop_geo.scenarios import (
 from ovop_geo.simplify import auto_tolerance_m, simplify_coverage
 from ovop_geo.templates import region_templates
 from ovop_geo.uploads import UploadSession
+from ovop_geo.wilayah import admin_units
 
 # The bundled regions the library knows, the default one first.
 REGIONS = (DEFAULT_REGION, *(r for r in available_regions() if r != DEFAULT_REGION))
@@ -182,10 +184,18 @@ def _budget(seconds: float | None) -> Callable[[str], None]:
     return check
 
 
-def make_bundle(key: str, source: str, progress: Callable[[str], None]) -> Bundle:
-    """Load and prepare a region (``source``: id or manifest path), telling ``progress``."""
+def make_bundle(
+    key: str, source: str, progress: Callable[[str], None], part: str | None = None
+) -> Bundle:
+    """Load and prepare a region (``source``: id or manifest path), telling ``progress``.
+
+    ``part``: the code of one kabupaten (``61.12``) or kecamatan (``61.12.07``) to analyse alone.
+    """
     progress(msg("progress.load"))
     region = load_region(source)
+    if part is not None:
+        level = "kecamatan" if part.count(".") >= 2 else "kabupaten"
+        region = subset_region(region, **{level: part})
     prepared = prepare_region(region, progress=progress)
     progress(msg("progress.map"))
     villages = region.villages
@@ -254,16 +264,21 @@ PREPARE_STAGES = 9  # load, seven stages of prepare_region at most, map borders
 
 
 def load_bundle(
-    key: str, source: str, lang: str = DEFAULT_LANG, budget_s: float | None = None
+    key: str,
+    source: str,
+    lang: str = DEFAULT_LANG,
+    budget_s: float | None = None,
+    part: str | None = None,
 ) -> Bundle:
     """The prepared region ``key``; a progress bar while it is prepared for the first time.
 
-    An upload gets a time budget (``budget_s``), checked between the stages.
+    An upload gets a time budget (``budget_s``), checked between the stages; ``part`` limits
+    the region to one kabupaten or kecamatan (see :func:`make_bundle`).
     """
     store = bundle_store()
     within = _budget(budget_s)
     if key in store:
-        return store.get(key, lambda: make_bundle(key, source, lambda _m: None))
+        return store.get(key, lambda: make_bundle(key, source, lambda _m: None, part))
     place = st.empty()
     with place.container():
         bar = st.progress(0.0, text=t("loading_region", lang))
@@ -277,9 +292,42 @@ def load_bundle(
             )
             within(message)
 
-        bundle = store.get(key, lambda: make_bundle(key, source, progress))
+        bundle = store.get(key, lambda: make_bundle(key, source, progress, part))
     place.empty()
     return bundle
+
+
+def part_controls(bundle: Bundle, source: str, lang: str) -> Bundle:
+    """Analyse the whole region or one of its kabupaten or kecamatan (chosen in the sidebar).
+
+    Shown when the region has more than one kecamatan; the part is prepared on its own, so its
+    scores, LQ and land balance are those of the part alone, as ``--kabupaten`` and
+    ``--kecamatan`` give on the command line.
+    """
+    units = admin_units(bundle.prepared.region.villages)
+    kecamatan = units.dropna(subset=["kecamatan_code"]).drop_duplicates("kecamatan_code")
+    if len(kecamatan) < 2:
+        return bundle
+    kabupaten = units.dropna(subset=["kabupaten_code"]).drop_duplicates("kabupaten_code")
+    labels = {"": t("part_whole", lang)}
+    if len(kabupaten) > 1:
+        for row in kabupaten.itertuples():
+            name = row.kabupaten_name if isinstance(row.kabupaten_name, str) else ""
+            labels[str(row.kabupaten_code)] = f"{name} ({row.kabupaten_code})".strip()
+    for row in kecamatan.itertuples():
+        name = row.kecamatan_name if isinstance(row.kecamatan_name, str) else ""
+        labels[str(row.kecamatan_code)] = f"· {name} ({row.kecamatan_code})"
+    options = ["", *sorted(c for c in labels if c)]  # a kabupaten, then its kecamatan
+    key = f"part-{bundle.key}"
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = ""
+    part = st.sidebar.selectbox(
+        t("part", lang), options, key=key, format_func=labels.__getitem__,
+        help=t("part_help", lang),
+    )  # fmt: skip
+    if not part:
+        return bundle
+    return load_bundle(f"{bundle.key}|{part}", source, lang, part=part)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -1775,6 +1823,7 @@ def main() -> None:
         else:
             close_upload_session()
             bundle = load_bundle(choices.region, choices.region, lang)
+            bundle = part_controls(bundle, choices.region, lang)
         products = products_of(bundle)
         product = None
         if products:

@@ -107,6 +107,14 @@ STRINGS: Mapping[str, Mapping[str, str]] = _entries(
         "error_heading": ("Tidak dapat memuat data", "Cannot load the data"),
         # sidebar controls
         "region_own": ("Data sendiri (unggah)", "Own data (upload)"),
+        "part": ("Bagian wilayah yang dianalisis", "Part of the region analysed"),
+        "part_whole": ("– seluruh wilayah –", "– the whole region –"),
+        "part_help": (
+            "Analisis satu kabupaten atau kecamatan saja: skor, LQ dan neraca lahan dihitung "
+            "untuk bagian itu sendiri (sama dengan --kabupaten / --kecamatan di baris perintah).",
+            "Analyse one kabupaten or kecamatan alone: scores, LQ and the land balance are "
+            "computed for that part only (as --kabupaten / --kecamatan on the command line).",
+        ),
         "product": ("Produk", "Product"),
         "no_products": (
             "Belum ada data unit usaha: skor per produk tidak tersedia.",

@@ -505,3 +505,22 @@ def test_the_address_names_the_region():
     assert _summary(at).endswith(": 2.130 desa")
     at = _ok(_set(at, "selectbox", "region", "rasau-jaya"))
     assert at.query_params["region"] == "rasau-jaya"
+
+
+def test_the_analysis_can_be_limited_to_one_kecamatan():
+    # Kalimantan Barat holds Kecamatan Rasau Jaya (61.12.07) with its 6 villages: the part is
+    # analysed alone, as `ovop-geo run --kecamatan 61.12.07` does.
+    at = _ok(_set(_new(), "selectbox", "region", "kalimantan-barat"))
+    assert _summary(at).endswith(": 2.130 desa")
+    part = at.selectbox(key="part-kalimantan-barat")
+    assert part.value == ""
+    labels = list(part.options)  # a kabupaten, then its kecamatan
+    kubu_raya = labels.index("Kabupaten Kubu Raya (61.12)")
+    assert labels[kubu_raya + 1].endswith("(61.12.01)")
+    assert "· Rasau Jaya (61.12.07)" in labels
+    at = _ok(_set(at, "selectbox", "part-kalimantan-barat", "61.12.07"))
+    assert _summary(at).endswith(": 6 desa")
+    assert "Rasau Jaya" in _summary(at)
+    # The bundled Rasau Jaya region has one kecamatan: nothing to choose there.
+    at = _ok(_set(at, "selectbox", "region", "rasau-jaya"))
+    assert not [s for s in at.selectbox if str(s.key).startswith("part-")]
