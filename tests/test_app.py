@@ -524,3 +524,29 @@ def test_the_analysis_can_be_limited_to_one_kecamatan():
     # The bundled Rasau Jaya region has one kecamatan: nothing to choose there.
     at = _ok(_set(at, "selectbox", "region", "rasau-jaya"))
     assert not [s for s in at.selectbox if str(s.key).startswith("part-")]
+
+
+def test_own_region_from_the_template_to_results():
+    """Boundaries only -> the page offers the templates -> one filled in -> scores."""
+    from ovop_geo.region import load_region, statistics_templates
+
+    at = _ok(_own(_new(), boundaries=("desa.geojson", _boundaries_geojson())))
+    labels = [b.label for b in at.get("download_button")]
+    assert "Unduh templat businesses_template.csv" in labels
+    # The template behind that button (the same library call), for the villages as loaded.
+    manifest = at.session_state["upload_session"].folder / "layers" / "own-data.toml"
+    villages = load_region(manifest).villages
+    template = statistics_templates(villages, products=("kerupuk",))["businesses_template.csv"]
+    assert sorted(template["village_code"]) == ["A01", "A02", "A03"]
+    filled = template.copy()
+    filled["businesses"] = filled["village_code"].map({"A01": 6, "A02": 2})  # A03 left empty
+    data = filled.to_csv(index=False).encode("utf-8")
+    at.file_uploader(key="up-businesses").set_value(("usaha.csv", data, "text/csv"))
+    at = _ok(at.run())
+    assert at.selectbox(key="product").options == ["kerupuk"]
+    table = _frame(at, "Desa")
+    # Desa Satu's 6 firms meet PP 29/2018 (at least 5) and lead; the row left empty (A03) is
+    # no data, never ranked.
+    assert table.loc["A01", "Produk OVOP"] == "kerupuk"
+    assert table.loc["A01", "Unit usaha"] == 6
+    assert sorted(table["peringkat"].dropna()) == [1, 2]
