@@ -34,10 +34,10 @@ from streamlit_folium import st_folium
 
 from ovop_geo import charts, qfd, report
 from ovop_geo.bundled import params_table
-from ovop_geo.display import crop_names, display_table, source_text
+from ovop_geo.display import crop_names, display_table, layer_names, source_text
 from ovop_geo.errors import InputDataError, OvopError, ParameterError
 from ovop_geo.export import to_csv_bytes
-from ovop_geo.farming import scenarios_from_table
+from ovop_geo.farming import BALANCE_COLUMNS, scenarios_from_table
 from ovop_geo.i18n import DEFAULT_LANG, LANGUAGES, fmt_number, t, translate_note
 from ovop_geo.io import read_table, read_vector
 from ovop_geo.manifest import (
@@ -907,14 +907,6 @@ LAND_COLUMNS = (
     "year_land_short",
     "estimated",
 )
-BALANCE_COLUMNS = (
-    "land_farmland_ha",
-    "land_suitable_ha",
-    "land_used_ha",
-    "land_unused_ha",
-    "land_unsuitable_ha",
-    "land_overused_ha",
-)
 
 
 def show_balance(result: AnalysisResult, lang: str) -> None:
@@ -1764,9 +1756,7 @@ def provenance(bundle: Bundle, result: AnalysisResult, notes: list, lang: str) -
             t(
                 "illustrative_layers",
                 lang,
-                layers=", ".join(
-                    t(f"layer_{x if x != 'elevation' else 'slope'}", lang) for x in layers
-                ),
+                layers=layer_names(layers, lang),
             )
         )
     if result.land is not None and bool(result.land["estimated"].any()):

@@ -573,6 +573,31 @@ def _child(config_path: str) -> None:
         atomic_write_bytes(config["result_json"], to_json_bytes(figures))
 
 
+def run_child(module: str, config: dict, tmp: Path) -> tuple[dict, float]:
+    """Run ``python -m module config.json`` in a fresh process; its figures and wall time.
+
+    ``config["result_json"]`` names the file the child writes its figures to; the child's
+    messages go to this process's standard error.
+    """
+    from ovop_geo.export import atomic_write_bytes, to_json_bytes
+
+    atomic_write_bytes(tmp / "config.json", to_json_bytes(config))
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", module, str(tmp / "config.json")],
+        cwd=str(_PROJECT),
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    result = Path(config["result_json"])
+    if not result.is_file():
+        raise RuntimeError(
+            f"the benchmark process ({module}) failed (exit status {proc.returncode}) "
+            "before it finished; see its messages above."
+        )
+    return json.loads(result.read_text()), wall
+
+
 def _machine() -> dict:
     """Python, platform, CPU count and the versions of the libraries that matter here."""
     import platform
@@ -667,21 +692,7 @@ def run_benchmark(
             "result_json": str(tmp / "figures.json"),
         }
         (tmp / "run").mkdir()
-        atomic_write_bytes(tmp / "config.json", to_json_bytes(config))
-        start = time.perf_counter()
-        # the child's messages go to this process's standard error
-        proc = subprocess.run(
-            [sys.executable, "-m", "benchmarks.pipeline", str(tmp / "config.json")],
-            cwd=str(_PROJECT),
-            check=False,
-        )
-        child_wall = time.perf_counter() - start
-        if not (tmp / "figures.json").is_file():
-            raise RuntimeError(
-                f"the benchmark process failed (exit status {proc.returncode}) "
-                "before the pipeline finished; see its messages above."
-            )
-        figures = json.loads((tmp / "figures.json").read_text())
+        figures, child_wall = run_child("benchmarks.pipeline", config, tmp)
     figures = {
         "inputs": asdict(inputs),
         **figures,

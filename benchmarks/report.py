@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
 
-from benchmarks.pipeline import _PROJECT, BenchInputs, _now, _peak_rss_mb, make_benchmark_inputs
+from benchmarks.pipeline import (
+    BenchInputs,
+    _now,
+    _peak_rss_mb,
+    make_benchmark_inputs,
+    run_child,
+)
 
 __all__ = ["format_report_figures", "run_report_benchmark"]
 
@@ -122,20 +127,7 @@ def run_report_benchmark(
             "lang": lang,
             "result_json": str(tmp / "figures.json"),
         }
-        atomic_write_bytes(tmp / "config.json", to_json_bytes(config))
-        start = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-m", "benchmarks.report", str(tmp / "config.json")],
-            cwd=str(_PROJECT),
-            check=False,
-        )
-        wall = time.perf_counter() - start
-        if not (tmp / "figures.json").is_file():
-            raise RuntimeError(
-                f"the report benchmark failed (exit status {proc.returncode}); "
-                "see its messages above."
-            )
-        figures = json.loads((tmp / "figures.json").read_text())
+        figures, wall = run_child("benchmarks.report", config, tmp)
     figures = {
         "inputs": asdict(inputs),
         **figures,

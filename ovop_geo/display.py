@@ -15,9 +15,9 @@ from numbers import Real
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from ovop_geo.i18n import fmt_number
+from ovop_geo.i18n import fmt_number, t
 
-__all__ = ["crop_names", "display_table", "source_text", "year_text"]
+__all__ = ["crop_names", "display_table", "layer_names", "source_text", "year_text"]
 
 
 def source_text(spec, lang: str) -> str | None:
@@ -31,6 +31,14 @@ def source_text(spec, lang: str) -> str | None:
     if lang == "id" and getattr(spec, "source_id", None):
         return spec.source_id
     return spec.source
+
+
+def layer_names(layers: Iterable[str], lang: str) -> str:
+    """The names of layers (``landuse``, ``zoning``, ``elevation`` ...) for a sentence.
+
+    An elevation layer is named by what the map shows of it: the slope.
+    """
+    return ", ".join(t(f"layer_{x if x != 'elevation' else 'slope'}", lang) for x in layers)
 
 
 def crop_names(crops: pd.DataFrame | None, lang: str) -> dict[str, str]:

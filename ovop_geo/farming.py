@@ -23,6 +23,7 @@ from ovop_geo.units import yield_to_t_ha
 from ovop_geo.validate import parse_yes_no
 
 __all__ = [
+    "BALANCE_COLUMNS",
     "BINDING",
     "RAW_MATERIAL_COLUMNS",
     "FarmingParams",
@@ -753,6 +754,17 @@ def food_need(population: pd.Series, crops: pd.DataFrame | None, crop_ids) -> pd
 
 #: ``food_first_binding`` values: what limits the raw material the firms can get locally.
 BINDING = ("food_need", "raw_material_need", "none")
+
+#: The land balance's areas (ha) as tables and profiles show them, in order
+#: (columns of :func:`land_balance`).
+BALANCE_COLUMNS = (
+    "land_farmland_ha",
+    "land_suitable_ha",
+    "land_used_ha",
+    "land_unused_ha",
+    "land_unsuitable_ha",
+    "land_overused_ha",
+)
 
 
 def food_first(land_table: pd.DataFrame, food: pd.DataFrame | None) -> pd.DataFrame:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from .display import crop_names
+from .display import crop_names, layer_names
+from .farming import BALANCE_COLUMNS
 from .i18n import t
 from .mcda import load_default_criteria
 from .pipeline import AnalysisResult
@@ -29,16 +30,6 @@ __all__ = [
     "view_for",
     "village_profile",
 ]
-
-#: Land balance columns shown in a profile, in order (``land_balance`` of a result).
-BALANCE = (
-    "land_farmland_ha",
-    "land_suitable_ha",
-    "land_used_ha",
-    "land_unused_ha",
-    "land_unsuitable_ha",
-    "land_overused_ha",
-)
 
 
 @dataclass(frozen=True)
@@ -67,7 +58,7 @@ class VillageProfile:
     area_ha: float | None
     households: float | None
     firms: tuple[tuple[str, int], ...]  # (product, business units), most first, zeros left out
-    balance: tuple[tuple[str, float], ...]  # (column of BALANCE, ha)
+    balance: tuple[tuple[str, float], ...]  # (column of BALANCE_COLUMNS, ha)
     products: tuple[ProductLine, ...]  # best score first
     ovop_product: str | None
     flags: tuple[str, ...]  # texts in the profile's language
@@ -113,7 +104,9 @@ def village_profile(
     balance: list[tuple[str, float]] = []
     if result.land_balance is not None and code in result.land_balance.index:
         row = result.land_balance.loc[code]
-        balance = [(c, float(row[c])) for c in BALANCE if c in row.index and pd.notna(row[c])]
+        balance = [
+            (c, float(row[c])) for c in BALANCE_COLUMNS if c in row.index and pd.notna(row[c])
+        ]
     # The village's product: the distinct-products assignment when it was asked for, else the
     # sentra decision's recommendation.
     allocated = None
@@ -160,9 +153,7 @@ def village_profile(
             t(
                 "profile_flag_illustrative",
                 lang,
-                layers=", ".join(
-                    t(f"layer_{x if x != 'elevation' else 'slope'}", lang) for x in layers
-                ),
+                layers=layer_names(layers, lang),
             )
         )
     if businesses is None or code not in businesses.index:

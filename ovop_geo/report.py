@@ -34,7 +34,7 @@ from .export import (
     to_json_bytes,
     to_xlsx_bytes,
 )
-from .farming import raw_material_table
+from .farming import BALANCE_COLUMNS, raw_material_table
 from .i18n import STRINGS, t
 from .mapstyle import unit_for
 from .pipeline import AnalysisResult
@@ -507,18 +507,7 @@ def region_summary(result: AnalysisResult) -> dict:
         None
         if balance is None
         else {
-            **{
-                c: _num(balance[c].sum())
-                for c in (
-                    "area_ha",
-                    "land_farmland_ha",
-                    "land_suitable_ha",
-                    "land_used_ha",
-                    "land_unused_ha",
-                    "land_unsuitable_ha",
-                    "land_overused_ha",
-                )
-            },
+            **{c: _num(balance[c].sum()) for c in ("area_ha", *BALANCE_COLUMNS)},
             "available_ha_by_crop": {
                 str(c): _num(v)
                 for c, v in result.land["available_ha"].groupby(level="crop_id").sum().items()
